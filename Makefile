@@ -1,0 +1,39 @@
+# Two commands for a newcomer (README, Quick start): `make demo` and `make test`.
+# Everything they need is installed here, from the package registries only.
+
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/yingji
+PORT ?= 8000
+
+.PHONY: setup setup-test demo test test-postgres test-sqlite services browser
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/pip install -q -e ".[test]"
+
+demo: setup
+	$(BIN)/yingji demo --port $(PORT)
+
+services:
+	scripts/ensure-services.sh
+
+browser:
+	scripts/ensure-chromium.sh
+
+# The whole suite on PostgreSQL with the real broker and MQTT, then again on SQLite
+# (the embedded default) without the tests that need those services or a browser.
+test: setup-test services browser test-postgres test-sqlite
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
+
+test-sqlite:
+	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -p no:cacheprovider -m "not browser and not services"

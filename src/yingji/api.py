@@ -1,0 +1,136 @@
+"""The HTTP API: one NinjaAPI under /api/, its authentication and its error shape.
+
+Every error leaves as `{"error": {"code", "message", "fields"}}` with a 4xx status;
+messages carry Chinese and English (`"中文 / English"`). Routers live in each app's
+`api.py` and are mounted here.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import override
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from .core.errors import DomainError, bilingual
+from .core.models import ApiToken
+
+log = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        # Touch at most once a minute: a busy client must not turn every read into a write.
+        now = timezone.now()
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="Yingji 应急 API",
+    version="1",
+    description="Emergency-management platform API. Authenticate with `POST /api/auth/token`, "
+                "then send `Authorization: Bearer <token>`.",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status,
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return error_response(request, exc.status, exc.code, bilingual(exc.zh, exc.en), exc.fields)
+
+
+_PYDANTIC_REASONS = {
+    "missing": ("必填", "required"),
+    "string_too_long": ("太长", "too long"),
+    "string_too_short": ("太短", "too short"),
+    "int_parsing": ("应为整数", "must be an integer"),
+    "float_parsing": ("应为数字", "must be a number"),
+    "date_from_datetime_parsing": ("日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD"),
+    "date_parsing": ("日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD"),
+    "enum": ("不是允许的取值", "not an allowed value"),
+    "literal_error": ("不是允许的取值", "not an allowed value"),
+    "json_invalid": ("JSON 格式错误", "invalid JSON"),
+}
+
+
+# Where a value came from, and the names our endpoints give their schema parameters:
+# neither means anything to the client, who only knows the field.
+_LOCATION_WORDS = {"body", "query", "path", "form", "file", "data", "filters", "paging", "payload"}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in _LOCATION_WORDS]
+        name = ".".join(loc) or "__all__"
+        zh, en = _PYDANTIC_REASONS.get(err.get("type", ""), ("取值无效", err.get("msg", "invalid value")))
+        fields[name] = bilingual(zh, en)
+    return error_response(request, 422, "invalid", bilingual("输入有误", "Invalid input"), fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_model_validation_error(request, exc: DjangoValidationError):
+    with override("zh-hans"):
+        zh = _messages(exc)
+    with override("en"):
+        en = _messages(exc)
+    fields = {k: v if v == en.get(k) else bilingual(v, en.get(k, "")) for k, v in zh.items()}
+    return error_response(request, 400, "invalid", bilingual("输入有误", "Invalid input"), fields)
+
+
+def _messages(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {k: "；".join(v) for k, v in exc.message_dict.items()}
+    return {"__all__": "；".join(exc.messages)}
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(request, 401, "unauthenticated",
+                          bilingual("请先登录或提供有效令牌", "Log in or send a valid token"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", bilingual("记录不存在", "Not found"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return error_response(request, 403, "forbidden", bilingual("无权执行此操作", "Not allowed"))
+
+
+def _mount_routers():
+    from .core.api import router as core_router
+    from .enterprises.api import router as enterprises_router
+
+    api.add_router("", core_router)
+    api.add_router("/enterprises", enterprises_router)
+
+
+_mount_routers()

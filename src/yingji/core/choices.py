@@ -1,0 +1,49 @@
+"""Named constants of the core domain: region levels, organization kinds, roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.IntegerChoices):
+    """Levels of the administrative tree; the number is the depth (province = 1)."""
+
+    PROVINCE = 1, _("省")
+    CITY = 2, _("市")
+    COUNTY = 3, _("县（市、区）")
+    TOWNSHIP = 4, _("乡镇（街道）")
+    VILLAGE = 5, _("村（社区）")
+    GRID = 6, _("网格")
+
+
+# Statistical codes grow by a fixed number of digits per level (GB/T 2260 and the
+# 12-digit statistical codes); grids are local, numbered under their village.
+CODE_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+    RegionLevel.GRID: 15,
+}
+
+
+class OrganizationKind(models.TextChoices):
+    BUREAU = "bureau", _("应急管理部门")
+    DEPARTMENT = "department", _("其他政府部门")
+    GOVERNMENT = "government", _("乡镇/村级组织")
+    ENTERPRISE = "enterprise", _("企业")
+    INSURER = "insurer", _("保险机构")
+    RESCUE_TEAM = "rescue_team", _("救援队伍")
+    AGENCY = "agency", _("技术服务机构")
+
+
+class Role(models.TextChoices):
+    """What a person may do inside their scope."""
+
+    ADMIN = "admin", _("管理员")
+    OFFICER = "officer", _("工作人员")
+    VIEWER = "viewer", _("只读")
+    ENTERPRISE = "enterprise", _("企业用户")
+
+
+WRITER_ROLES = {Role.ADMIN, Role.OFFICER}

@@ -1,0 +1,165 @@
+"""Enterprise register API: list with filters, detail, create, update, licences."""
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema
+
+from ..core.paging import Page, PageQuery, paginate
+from ..core.scope import Scope
+from . import selectors, services
+from .choices import Industry, LicenceKind, RiskGrade, Scale
+
+router = Router(tags=["enterprises"])
+
+
+class LicenceOut(Schema):
+    id: int
+    kind: LicenceKind
+    number: str
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str
+
+    @staticmethod
+    def resolve_status(obj):
+        return obj.status()
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    address: str
+    longitude: float | None
+    latitude: float | None
+    region: str = Field(..., alias="region_id")
+    region_name: str = Field(..., alias="region.full_name")
+    industry: Industry
+    scale: Scale
+    risk_grade: RiskGrade
+    legal_representative: str
+    contact_phone: str
+    employees: int | None
+    tags: list[str]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.name for t in obj.tags.all()]
+
+
+class EnterpriseDetail(EnterpriseOut):
+    licences: list[LicenceOut]
+
+    @staticmethod
+    def resolve_licences(obj):
+        return list(obj.licences.all())
+
+
+class EnterpriseIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    uscc: str = Field(..., max_length=40)
+    address: str = Field("", max_length=300)
+    longitude: float | None = Field(None, ge=73, le=136)
+    latitude: float | None = Field(None, ge=3, le=54)
+    region: str = Field(..., max_length=15)
+    industry: Industry = Industry.OTHER
+    scale: Scale = Scale.SMALL
+    risk_grade: RiskGrade = RiskGrade.BLUE
+    legal_representative: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=40)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+
+
+class EnterprisePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    uscc: str | None = Field(None, max_length=40)
+    address: str | None = Field(None, max_length=300)
+    longitude: float | None = Field(None, ge=73, le=136)
+    latitude: float | None = Field(None, ge=3, le=54)
+    region: str | None = Field(None, max_length=15)
+    industry: Industry | None = None
+    scale: Scale | None = None
+    risk_grade: RiskGrade | None = None
+    legal_representative: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=40)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
+    tags: list[str] | None = Field(None, max_length=50)
+
+
+class EnterpriseFilter(Schema):
+    region: str = Field("", max_length=15, description="region code: the enterprises of its subtree")
+    risk_grade: RiskGrade | None = None
+    industry: Industry | None = None
+    tag: str = Field("", max_length=50)
+    q: str = Field("", max_length=100, description="text search in name, USCC, address")
+
+
+class LicenceIn(Schema):
+    kind: LicenceKind
+    number: str = Field(..., min_length=1, max_length=60)
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+class LicencePatch(Schema):
+    kind: LicenceKind | None = None
+    number: str | None = Field(None, min_length=1, max_length=60)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+def _fields(data: Schema) -> dict:
+    given = data.model_dump(exclude_unset=True)
+    if "region" in given:
+        given["region_id"] = given.pop("region")
+    return given
+
+
+@router.get("", response=Page[EnterpriseOut])
+def list_enterprises(request, filters: Query[EnterpriseFilter], paging: Query[PageQuery]):
+    qs = selectors.enterprise_list(
+        scope=Scope.for_user(request.user), region=filters.region, risk_grade=filters.risk_grade or "",
+        industry=filters.industry or "", tag=filters.tag, q=filters.q,
+    )
+    return paginate(qs, paging)
+
+
+@router.post("", response={201: EnterpriseDetail})
+def create_enterprise(request, data: EnterpriseIn):
+    fields = _fields(data)
+    enterprise = services.enterprise_create(by=request.user, tags=fields.pop("tags", None), **fields)
+    return 201, selectors.enterprise_get(scope=Scope.for_user(request.user), id=enterprise.id)
+
+
+@router.get("/{id}", response=EnterpriseDetail)
+def get_enterprise(request, id: int):
+    return selectors.enterprise_get(scope=Scope.for_user(request.user), id=id)
+
+
+@router.patch("/{id}", response=EnterpriseDetail)
+def update_enterprise(request, id: int, data: EnterprisePatch):
+    scope = Scope.for_user(request.user)
+    enterprise = selectors.enterprise_get(scope=scope, id=id)
+    fields = _fields(data)
+    services.enterprise_update(by=request.user, enterprise=enterprise, tags=fields.pop("tags", None), **fields)
+    return selectors.enterprise_get(scope=scope, id=id)
+
+
+@router.post("/{id}/licences", response={201: LicenceOut})
+def add_licence(request, id: int, data: LicenceIn):
+    enterprise = selectors.enterprise_get(scope=Scope.for_user(request.user), id=id)
+    return 201, services.licence_add(by=request.user, enterprise=enterprise, **data.model_dump())
+
+
+@router.patch("/licences/{licence_id}", response=LicenceOut)
+def update_licence(request, licence_id: int, data: LicencePatch):
+    licence = selectors.licence_get(scope=Scope.for_user(request.user), id=licence_id)
+    return services.licence_update(by=request.user, licence=licence, **data.model_dump(exclude_unset=True))
+
+
+@router.delete("/licences/{licence_id}", response={204: None})
+def remove_licence(request, licence_id: int):
+    licence = selectors.licence_get(scope=Scope.for_user(request.user), id=licence_id)
+    services.licence_remove(by=request.user, licence=licence)
+    return 204, None

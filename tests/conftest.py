@@ -1,0 +1,111 @@
+"""Shared fixtures: the real region tree, and one logged-in person per kind of scope.
+
+The scopes mirror the demo: province admin, Taizhou city, Wenling and Linhai county
+officers, and an enterprise user in Wenling.
+"""
+
+import pytest
+from django.test import Client
+
+from yingji.core.choices import OrganizationKind, Role
+from yingji.core.models import ApiToken, Region
+from yingji.core.services import import_official_regions
+
+from .factories import EnterpriseFactory, OrganizationFactory, PersonFactory, UserFactory
+
+WENLING, LINHAI, TAIZHOU = "331081", "331082", "3310"
+WENLING_TOWN, LINHAI_TOWN = "331081001", "331082001"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        import_official_regions()
+
+
+@pytest.fixture
+def regions(db):
+    """The official Zhejiang tree. Reloaded only if a transactional test emptied it."""
+    if Region.objects.count() < 1489:
+        import_official_regions()
+
+
+def _person(username: str, region: str, role: str, **kw):
+    user = UserFactory(username=username)
+    return PersonFactory(user=user, region_id=region, role=role, **kw)
+
+
+@pytest.fixture
+def province_admin(regions):
+    return _person("t-province", "33", Role.ADMIN)
+
+
+@pytest.fixture
+def taizhou_officer(regions):
+    return _person("t-taizhou", TAIZHOU, Role.OFFICER)
+
+
+@pytest.fixture
+def wenling_officer(regions):
+    return _person("t-wenling", WENLING, Role.OFFICER)
+
+
+@pytest.fixture
+def linhai_officer(regions):
+    return _person("t-linhai", LINHAI, Role.OFFICER)
+
+
+@pytest.fixture
+def wenling_viewer(regions):
+    return _person("t-wenling-viewer", WENLING, Role.VIEWER)
+
+
+@pytest.fixture
+def wenling_enterprise(regions):
+    return EnterpriseFactory(region_id=WENLING_TOWN)
+
+
+@pytest.fixture
+def linhai_enterprise(regions):
+    return EnterpriseFactory(region_id=LINHAI_TOWN)
+
+
+@pytest.fixture
+def enterprise_user(wenling_enterprise):
+    org = OrganizationFactory(name=wenling_enterprise.name, kind=OrganizationKind.ENTERPRISE,
+                              region_id=wenling_enterprise.region_id)
+    wenling_enterprise.organization = org
+    wenling_enterprise.save()
+    return _person("t-enterprise", wenling_enterprise.region_id, Role.ENTERPRISE, organization=org)
+
+
+class ApiClient(Client):
+    """A test client that sends a bearer token and JSON bodies."""
+
+    def __init__(self, person=None, **kw):
+        super().__init__(**kw)
+        self.token = ApiToken.issue(person.user) if person else None
+
+    def _headers(self, extra):
+        headers = dict(extra.pop("headers", None) or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def get(self, path, data=None, **kw):
+        return super().get(path, data, headers=self._headers(kw), **kw)
+
+    def post(self, path, data=None, content_type="application/json", **kw):
+        return super().post(path, data, content_type=content_type, headers=self._headers(kw), **kw)
+
+    def patch(self, path, data=None, content_type="application/json", **kw):
+        return super().patch(path, data, content_type=content_type, headers=self._headers(kw), **kw)
+
+    def delete(self, path, data=None, **kw):
+        return super().delete(path, data, headers=self._headers(kw), **kw)
+
+
+@pytest.fixture
+def api_as():
+    """`api_as(person)` → a client authenticated as that person (None: anonymous)."""
+    return ApiClient
