@@ -1,12 +1,16 @@
-"""Enterprise register API: list with filters, detail, create, update, licences."""
+"""Enterprise register API: list with filters, detail, create, update, licences,
+and the register as a spreadsheet (import, export, template)."""
 
 import datetime as dt
+from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import selectors, services
+from . import selectors, services, tabular
 from .choices import Industry, LicenceKind, RiskGrade, Scale
 
 router = Router(tags=["enterprises"])
@@ -95,6 +99,29 @@ class EnterpriseFilter(Schema):
     q: str = Field("", max_length=100, description="text search in name, USCC, address")
 
 
+class ExportQuery(EnterpriseFilter):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+class TemplateQuery(Schema):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+class ImportRowError(Schema):
+    row: int = Field(..., description="row number as Excel shows it (the header is row 1)")
+    field: str = Field(..., description="column header, empty when the whole row is wrong")
+    message: str
+
+
+class ImportReportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: list[ImportRowError]
+    warnings: list[str]
+
+
 class LicenceIn(Schema):
     kind: LicenceKind
     number: str = Field(..., min_length=1, max_length=60)
@@ -130,6 +157,42 @@ def create_enterprise(request, data: EnterpriseIn):
     fields = _fields(data)
     enterprise = services.enterprise_create(by=request.user, tags=fields.pop("tags", None), **fields)
     return 201, selectors.enterprise_get(scope=Scope.for_user(request.user), id=enterprise.id)
+
+
+@router.post("/import", response=ImportReportOut)
+def import_enterprises(request, file: File[UploadedFile]):
+    """Upsert enterprises by USCC from an .xlsx or .csv file (field `file`). Rejected
+    rows are listed in the report; the status is 200 whenever the file could be read."""
+    if file.size and file.size > tabular.MAX_BYTES:  # refuse before reading it into memory
+        raise tabular.FileRejected(f"文件超过 {tabular.MAX_BYTES // (1024 * 1024)} MB，请分批导入",
+                                   f"The file is larger than {tabular.MAX_BYTES // (1024 * 1024)} MB")
+    report = tabular.import_enterprises(by=request.user, content=file.read(), filename=file.name or "")
+    return report.as_dict()
+
+
+@router.get("/export", response={200: None})
+def export_enterprises(request, filters: Query[ExportQuery]):
+    """The enterprises the list would show (same filters, same scope) as .xlsx or .csv,
+    with the Chinese headers that import reads back."""
+    qs = selectors.enterprise_list(
+        scope=Scope.for_user(request.user), region=filters.region, risk_grade=filters.risk_grade or "",
+        industry=filters.industry or "", tag=filters.tag, q=filters.q,
+    )
+    name = f"enterprises-{timezone.localdate():%Y%m%d}.{filters.format}"
+    return _file_response(tabular.export_enterprises(qs, filters.format), filters.format, name)
+
+
+@router.get("/import-template", response={200: None})
+def import_template(request, query: Query[TemplateQuery]):
+    """An empty register with the headers and one example row."""
+    return _file_response(tabular.export_template(query.format), query.format,
+                          f"enterprises-template.{query.format}")
+
+
+def _file_response(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=tabular.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.get("/{id}", response=EnterpriseDetail)
