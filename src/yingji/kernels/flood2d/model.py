@@ -1,0 +1,382 @@
+"""State, forcing and time loop of the 2-D inundation model (二维淹没模拟).
+
+Holds what the pure step functions need between steps and drives them with an
+adaptive time step dt = α·dx/√(g·h_max) (Bates et al. 2010,
+doi:10.1016/j.jhydrol.2010.03.027, eq. 14), capped by ``dt_max`` and by the next
+output time. No file I/O here: see :mod:`yingji.kernels.lisflood_io`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import fast, reference
+from .faces import EAST, FREE, INFLOW, NORTH, SOUTH, STAGE, WEST, EdgeFaces, edge_cell
+
+
+@dataclass(frozen=True)
+class TimeSeries:
+    """A piecewise-linear series: ``times`` in s, ``values`` in the quantity's unit.
+
+    Held constant before the first and after the last time.
+    """
+
+    times: np.ndarray
+    values: np.ndarray
+
+    def __call__(self, t: float) -> float:
+        return float(np.interp(t, self.times, self.values))
+
+    def scaled(self, factor: float) -> "TimeSeries":
+        return TimeSeries(np.asarray(self.times, float), np.asarray(self.values, float) * factor)
+
+
+def _value_at(v, t: float) -> float:
+    return v(t) if callable(v) else float(v)
+
+
+_SIDES = {"west": WEST, "east": EAST, "north": NORTH, "south": SOUTH}
+_KINDS = {"free": FREE, "stage": STAGE, "inflow": INFLOW}
+
+
+@dataclass(frozen=True)
+class EdgeBoundary:
+    """A boundary condition on part of the domain edge (边界条件).
+
+    edge : 'west', 'east', 'north' or 'south'
+    kind : 'closed', 'free' (normal-depth outflow; value = slope, −),
+        'stage' (HFIX/HVAR; value = water level, m) or
+        'inflow' (QFIX/QVAR; value = inward discharge per unit width, m²/s)
+    value : float or TimeSeries
+    start, stop : cell range along the edge (rows top-down for west/east,
+        columns for north/south); the whole edge by default
+    """
+
+    edge: str
+    kind: str
+    value: float | TimeSeries = 0.0
+    start: int = 0
+    stop: int | None = None
+
+
+@dataclass(frozen=True)
+class PointSource:
+    """Water added at one cell (点源): ``discharge`` in m³/s, float or TimeSeries."""
+
+    row: int
+    col: int
+    discharge: float | TimeSeries
+
+
+@dataclass
+class MassRecord:
+    """Cumulative mass balance at ``time`` (s); volumes in m³.
+
+    error = initial + rain + sources + boundary_in − boundary_out − stored.
+    """
+
+    time: float
+    rain: float
+    sources: float
+    boundary_in: float
+    boundary_out: float
+    stored: float
+    error: float
+    relative_error: float
+
+
+@dataclass
+class FloodResult:
+    """Outputs of a run; times in s, depths in m, NaN where a cell never flooded."""
+
+    snapshots: dict[float, np.ndarray]
+    max_depth: np.ndarray
+    first_inundation: np.ndarray
+    duration: np.ndarray
+    stage_times: np.ndarray
+    stage: np.ndarray  # (n_times, n_points) water level z + h, m
+    mass: list[MassRecord]
+    steps: int
+    cell_updates: int
+
+
+def edge_faces(boundaries: Sequence[EdgeBoundary], active: np.ndarray) -> EdgeFaces:
+    """List the open edge faces: one per edge cell covered by a non-closed boundary."""
+    ny, nx = active.shape
+    side, index, kind, owner = [], [], [], []
+    for b, bc in enumerate(boundaries):
+        if bc.kind == "closed":
+            continue
+        s = _SIDES[bc.edge]
+        length = ny if s in (WEST, EAST) else nx
+        for idx in range(bc.start, length if bc.stop is None else min(bc.stop, length)):
+            if active[edge_cell(s, idx, (ny, nx))]:
+                side.append(s)
+                index.append(idx)
+                kind.append(_KINDS[bc.kind])
+                owner.append(b)
+    if not side:
+        return EdgeFaces.empty()
+    return EdgeFaces(np.array(side, np.int8), np.array(index, np.int64), np.array(kind, np.int8),
+                     np.array(owner, np.int64))
+
+
+def _free_slope(z, side, idx, dx):
+    """Bed slope falling towards the edge, floored at 1e-4, for FREE faces with no slope given."""
+    i, j = edge_cell(side, idx, z.shape)
+    di, dj = {WEST: (0, 1), EAST: (0, -1), NORTH: (1, 0), SOUTH: (-1, 0)}[int(side)]
+    ii, jj = min(max(i + di, 0), z.shape[0] - 1), min(max(j + dj, 0), z.shape[1] - 1)
+    return max((z[ii, jj] - z[i, j]) / dx, 1e-4)
+
+
+class NumpyEngine:
+    """Steps with :func:`reference.step`; full-grid numpy arrays, easy to read."""
+
+    def __init__(self, model: "FloodModel", h0):
+        self.m = model
+        dt = model.dtype
+        self.h = np.where(model.active, h0, 0.0).astype(dt)
+        self.qx = np.zeros((model.ny, model.nx + 1), dt)
+        self.qy = np.zeros((model.ny + 1, model.nx), dt)
+        self.n = np.broadcast_to(model.n, model.z.shape)
+        self.h_max = np.maximum(self.h, 0.0)
+        self.t_first = np.where(self.h > model.threshold, 0.0, -1.0)
+        self.duration = np.zeros_like(self.h)
+
+    def step(self, dt, t_end, rain_rate, src_rates, face_values):
+        m = self.m
+        rain = rain_rate * np.broadcast_to(m.rain_field, m.z.shape)
+        h, qx, qy, v_in, v_out = reference.step(
+            self.h, self.qx, self.qy, m.z, m.active, self.n, rain, m.faces, face_values,
+            m.src_cells, src_rates, dt=dt, dx=m.dx, theta=m.theta, g=m.g, eps=m.eps)
+        self.h, self.qx, self.qy = h.astype(m.dtype), qx.astype(m.dtype), qy.astype(m.dtype)
+        self.h_max = np.maximum(self.h_max, self.h)
+        wet = self.h > m.threshold
+        self.t_first = np.where(wet & (self.t_first < 0), t_end, self.t_first)
+        self.duration = self.duration + np.where(wet, dt, 0.0)
+        return v_in, v_out, float(self.h.max(initial=0.0)), self.h.size
+
+
+class NumbaEngine:
+    """Steps with the row-parallel passes of :mod:`fast`, skipping dry and NODATA rows."""
+
+    def __init__(self, model: "FloodModel", h0):
+        self.m = model
+        dt = model.dtype
+        ny, nx = model.ny, model.nx
+        self.h = np.where(model.active, h0, 0.0).astype(dt)
+        self.qx = np.zeros((ny, nx + 1), dt)
+        self.qy = np.zeros((ny + 1, nx), dt)
+        self.qy_old = np.zeros_like(self.qy) if model.theta != 1.0 else self.qy
+        self.f = np.ones((ny, nx), dt)
+        self.flagged = np.zeros(ny, np.bool_)
+        self.h_max = np.maximum(self.h, 0.0)
+        self.t_first = np.where(self.h > model.threshold, 0.0, -1.0).astype(dt)
+        self.duration = np.zeros_like(self.h)
+        wet = self.h > 0
+        self.lo = np.where(wet.any(1), wet.argmax(1), nx).astype(np.int64)
+        self.hi = np.where(wet.any(1), nx - 1 - wet[:, ::-1].argmax(1), -1).astype(np.int64)
+        self.row_hmax = np.zeros(ny, dt)
+        self.c0 = np.zeros(ny, np.int64)
+        self.c1 = np.zeros(ny, np.int64)
+        forced = [edge_cell(s, i, (ny, nx)) for s, i in zip(model.faces.side, model.faces.index)]
+        self.forced = np.array(forced + [tuple(c) for c in model.src_cells], np.int64).reshape(-1, 2)
+        self.rain_field = np.asarray(model.rain_field, dt).reshape(
+            (1, 1) if np.ndim(model.rain_field) == 0 else model.z.shape)
+        self.n = np.asarray(model.n, dt).reshape((1, 1) if np.ndim(model.n) == 0 else model.z.shape)
+
+    def step(self, dt, t_end, rain_rate, src_rates, face_values):
+        m = self.m
+        fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
+        fast._mark_cells(self.lo, self.hi, self.forced)
+        full = rain_rate > 0.0 and bool(np.any(self.rain_field > 0))
+        rows = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
+        if self.qy_old is not self.qy:
+            np.copyto(self.qy_old, self.qy)
+        fast._update_faces(self.h, m.z, m.active, self.qx, self.qy, self.qy_old, self.n, m.theta, m.g, dt,
+                           m.dx, m.eps, rows, self.c0, self.c1)
+        fast._boundary_faces(self.h, m.z, self.n, self.qx, self.qy, m.faces.side, m.faces.index, m.faces.kind,
+                             face_values, m.g, dt, m.dx, m.eps)
+        self.flagged[:] = False
+        fast._outflow_factor(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, self.f,
+                             self.flagged, rows, self.c0, self.c1)
+        limited = fast._limited_rows(self.flagged, rows)
+        if limited.size:
+            fast._scale_faces(self.qx, self.qy, self.f, limited, self.c0, self.c1)
+            fast._reset_factor(self.f, limited, self.c0, self.c1)
+        v_in, v_out = fast._boundary_volumes(self.qx, self.qy, m.faces.side, m.faces.index, dt, m.dx)
+        self.row_hmax[:] = 0.0
+        fast._continuity(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, t_end,
+                         m.threshold, self.h_max, self.t_first, self.duration, self.lo, self.hi, self.row_hmax,
+                         rows, self.c0, self.c1)
+        return v_in, v_out, float(self.row_hmax.max()), m.ny * m.nx
+
+
+@dataclass
+class FloodModel:
+    """A raster flood model: terrain, friction, forcing and numerical settings.
+
+    Parameters
+    ----------
+    z : ndarray (ny, nx), m
+        Bed elevation; NaN (or cells where ``active`` is False) are NODATA walls.
+    dx : float, m
+        Cell size.
+    manning : float or ndarray (ny, nx), s/m^(1/3)
+    rain : float or TimeSeries or callable, m/s
+        Uniform rain rate in time; multiplied by ``rain_field``.
+    rain_field : float or ndarray (ny, nx), −
+        Spatial pattern of rain (1 = the uniform series everywhere; a per-cell
+        rate in m/s with ``rain=1``).
+    sources : PointSource list;  boundaries : EdgeBoundary list (closed elsewhere)
+    theta : float, − (de Almeida et al. 2012 θ; 1 = Bates et al. 2010)
+    alpha : float, − (CFL coefficient);  dt_max : float, s
+    eps : float, m (depth below which a face is dry)
+    threshold : float, m (depth counted as inundated, for arrival time and duration)
+    """
+
+    z: np.ndarray
+    dx: float
+    manning: float | np.ndarray = 0.03
+    rain: float | TimeSeries | Callable = 0.0
+    rain_field: float | np.ndarray = 1.0
+    sources: Sequence[PointSource] = ()
+    boundaries: Sequence[EdgeBoundary] = ()
+    active: np.ndarray | None = None
+    theta: float = 1.0
+    alpha: float = 0.7
+    dt_max: float = 10.0
+    g: float = 9.80665
+    eps: float = 1e-3
+    threshold: float = 1e-3
+    dtype: type = np.float64
+    faces: EdgeFaces = field(init=False)
+
+    def __post_init__(self):
+        z = np.asarray(self.z, float)
+        if self.active is None:
+            self.active = np.isfinite(z)
+        self.active = np.asarray(self.active, np.bool_)
+        self.z = np.where(self.active, z, 0.0).astype(self.dtype)
+        self.ny, self.nx = self.z.shape
+        self.n = np.asarray(self.manning, self.dtype)
+        self.faces = edge_faces(self.boundaries, self.active)
+        self.src_cells = np.array([(s.row, s.col) for s in self.sources], np.int64).reshape(-1, 2)
+        self._rain_field_sum = float(np.sum(np.broadcast_to(self.rain_field, z.shape)[self.active]))
+        self._free_slopes = np.array([_free_slope(self.z, s, i, self.dx)
+                                      for s, i in zip(self.faces.side, self.faces.index)])
+
+    def face_values(self, t: float) -> np.ndarray:
+        """Each open edge face's boundary value at time t (slope, stage m or inflow m²/s)."""
+        per_bc = np.array([_value_at(bc.value, t) for bc in self.boundaries], float)
+        values = per_bc[self.faces.owner] if self.faces.owner.size else np.zeros(0)
+        free = (self.faces.kind == FREE) & (values <= 0.0)
+        return np.where(free, self._free_slopes, values)
+
+    def stage_depth(self, values: np.ndarray) -> float:
+        """Largest depth a stage boundary imposes (enters the CFL time step), m."""
+        stage = self.faces.kind == STAGE
+        if not stage.any():
+            return 0.0
+        cells = [edge_cell(s, i, self.z.shape) for s, i in zip(self.faces.side[stage], self.faces.index[stage])]
+        return float(max(v - self.z[c] for v, c in zip(values[stage], cells)))
+
+
+def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage_points=(),
+             stage_interval: float | None = None, mass_interval: float | None = None,
+             engine: str = "numba", progress: Callable[[float], None] | None = None) -> FloodResult:
+    """Run ``model`` from depths ``h0`` (m, scalar or array) for ``sim_time`` s.
+
+    ``stage_points`` are (row, col) cells whose water level is recorded every
+    ``stage_interval`` s; the mass balance is recorded every ``mass_interval`` s
+    and at the end. ``engine`` is 'numba' (fast) or 'numpy' (reference).
+    """
+    h0 = np.broadcast_to(np.asarray(h0, float), model.z.shape)
+    eng = (NumbaEngine if engine == "numba" else NumpyEngine)(model, h0)
+    clock = _Clock(sim_time, snapshot_times, stage_interval, mass_interval)
+    cell_area = model.dx * model.dx
+    v0 = float(eng.h.sum(dtype=np.float64)) * cell_area
+    tot = dict(rain=0.0, sources=0.0, boundary_in=0.0, boundary_out=0.0)
+    out = _Recorder(stage_points)
+    t, steps, updates, h_top = 0.0, 0, 0, float(eng.h.max(initial=0.0))
+    out.sample(t, eng, clock, tot, v0, cell_area, initial=True)
+    while t < sim_time:
+        values = model.face_values(t)
+        h_cfl = max(h_top, model.stage_depth(values))
+        dt = model.dt_max if h_cfl <= 0 else min(model.dt_max, model.alpha * model.dx / math.sqrt(model.g * h_cfl))
+        dt = min(dt, clock.next_event(t) - t)
+        tm = t + 0.5 * dt
+        values = model.face_values(tm)
+        rain_rate = _value_at(model.rain, tm)
+        src = np.array([_value_at(s.discharge, tm) for s in model.sources], float)
+        v_in, v_out, h_top, n_cells = eng.step(dt, t + dt, rain_rate, src, values)
+        tot["rain"] += rain_rate * dt * model._rain_field_sum * cell_area
+        tot["sources"] += float(src.sum()) * dt
+        tot["boundary_in"] += v_in
+        tot["boundary_out"] += v_out
+        t = clock.snap(t + dt)
+        steps += 1
+        updates += n_cells
+        out.sample(t, eng, clock, tot, v0, cell_area)
+        if progress:
+            progress(t)
+    return out.result(eng, steps, updates)
+
+
+class _Clock:
+    """Output times: the loop never steps over one of them."""
+
+    def __init__(self, sim_time, snapshot_times, stage_interval, mass_interval):
+        self.sim_time = float(sim_time)
+        self.snapshots = sorted(float(s) for s in snapshot_times if 0 < s <= sim_time)
+        self.stage_interval = stage_interval
+        self.mass_interval = mass_interval
+        events = set(self.snapshots) | {self.sim_time}
+        for iv in (stage_interval, mass_interval):
+            if iv:
+                events |= {k * iv for k in range(1, int(sim_time // iv) + 1)}
+        self.events = np.array(sorted(events))
+
+    def next_event(self, t):
+        return float(self.events[np.searchsorted(self.events, t, side="right")])
+
+    def snap(self, t):
+        """Round t onto an event time it reached to rounding, so events are not missed."""
+        k = np.searchsorted(self.events, t - 1e-9 * max(1.0, t))
+        if k < self.events.size and abs(self.events[k] - t) <= 1e-9 * max(1.0, t):
+            return float(self.events[k])
+        return t
+
+    def due(self, t, interval):
+        return bool(interval) and abs(t / interval - round(t / interval)) < 1e-9 or t == self.sim_time
+
+
+class _Recorder:
+    def __init__(self, stage_points):
+        self.points = [tuple(p) for p in stage_points]
+        self.snapshots, self.stage_t, self.stage, self.mass = {}, [], [], []
+
+    def sample(self, t, eng, clock, tot, v0, cell_area, initial=False):
+        if t in clock.snapshots:
+            self.snapshots[t] = eng.h.copy()
+        if self.points and (initial or clock.due(t, clock.stage_interval)):
+            self.stage_t.append(t)
+            self.stage.append([float(eng.m.z[p] + eng.h[p]) for p in self.points])
+        if initial or clock.due(t, clock.mass_interval):
+            stored = float(eng.h.sum(dtype=np.float64)) * cell_area
+            vin = v0 + tot["rain"] + tot["sources"] + tot["boundary_in"]
+            err = vin - tot["boundary_out"] - stored
+            self.mass.append(MassRecord(t, tot["rain"], tot["sources"], tot["boundary_in"], tot["boundary_out"],
+                                        stored, err, err / vin if vin > 0 else 0.0))
+
+    def result(self, eng, steps, updates):
+        never = eng.t_first < 0
+        return FloodResult(
+            snapshots=self.snapshots, max_depth=eng.h_max.copy(),
+            first_inundation=np.where(never, np.nan, eng.t_first), duration=eng.duration.copy(),
+            stage_times=np.array(self.stage_t), stage=np.array(self.stage, float).reshape(len(self.stage_t), len(self.points)),
+            mass=self.mass, steps=steps, cell_updates=updates)
