@@ -1,0 +1,69 @@
+"""`yingji demo`: the embedded platform in one command, no server to install.
+
+Migrates the SQLite database (./var by default), loads the official regions, seeds
+the Taizhou demo the first time (later runs reuse it), starts the in-process worker
+thread for timers and serves http://127.0.0.1:8000 with Django's development server.
+"""
+
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from yingji.demo.seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
+
+from ... import scheduler
+from ...services import import_official_regions
+from .import_regions import progress_bar
+
+
+class Command(BaseCommand):
+    help = "Prepare the demo database (once) and serve it with an in-process worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true",
+                            help="only prepare the database, then exit")
+
+    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        self.prepare()
+        url = f"http://{host}:{port}/"
+        self.print_logins(url)
+        if not no_serve:
+            self.serve(host, port)
+
+    def prepare(self) -> None:
+        self.stdout.write(f"数据库 / database: {settings.DATABASES['default']['NAME']}")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("行政区划 / regions:")
+        counts = import_official_regions(progress=progress_bar)
+        self.stdout.write(f"  {counts['created']} created, {counts['unchanged']} unchanged")
+        if is_seeded():
+            self.stdout.write("演示数据已存在，直接使用 / demo data already present: reusing it")
+            return
+        self.stdout.write("生成台州市演示数据 / seeding the Taizhou demo:")
+        report = seed_demo(progress=progress_bar)
+        figures = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+        self.stdout.write(f"  {figures} in {report.seconds:.1f} s")
+
+    def print_logins(self, url: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"应急 Yingji 演示 / demo: {url}"))
+        self.stdout.write(f"演示账号（密码均为 {PASSWORD}）/ demo logins (password: {PASSWORD}):")
+        for account in ACCOUNTS:
+            self.stdout.write(f"  {account.username:<16} {account.title}（{account.region_code}）")
+        self.stdout.write(f"API: {url}api/docs")
+        self.stdout.write("")
+
+    def serve(self, host: str, port: int) -> None:
+        worker = scheduler.start_worker_thread()
+        try:
+            # No autoreloader: it would fork a second process with a second worker thread.
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+        finally:
+            worker.stop()
+            self.stdout.write("演示已停止 / demo stopped")
