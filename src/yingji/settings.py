@@ -39,10 +39,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "yingji.core",
     "yingji.enterprises",
+    "yingji.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself: a county office has no nginx to configure.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yingji.web.context.navigation",
             ],
         },
     },
@@ -100,6 +104,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Production serves hashed, compressed copies from STATIC_ROOT (run `yingji collectstatic`
+# once per release); the demo and tests serve the source files directly, no step needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Celery: without a broker every task runs in-process (the embedded demo).
 BROKER_URL = os.environ.get("BROKER_URL", "")

@@ -1,6 +1,27 @@
+"""URLs of the UI. Every page but login needs a logged-in user, and turns domain
+errors into 404/403/400 pages (`errors.page`): decided here once, not per view."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.views.generic import RedirectView
+
+from .errors import page
+from .views import enterprises, home, regions
+
+
+def private(view):
+    return login_required(page(view))
+
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs"), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", private(home.home), name="home"),
+    path("regions/", private(regions.region_root), name="region_root"),
+    path("regions/<str:code>/", private(regions.region_detail), name="region_detail"),
+    path("enterprises/", private(enterprises.enterprise_list), name="enterprise_list"),
+    path("enterprises/export.<str:fmt>", private(enterprises.enterprise_export), name="enterprise_export"),
+    path("enterprises/import/", private(enterprises.enterprise_import), name="enterprise_import"),
+    path("enterprises/<int:id>/", private(enterprises.enterprise_detail), name="enterprise_detail"),
+    path("enterprises/<int:id>/edit/", private(enterprises.enterprise_edit), name="enterprise_edit"),
 ]

@@ -1,0 +1,61 @@
+"""The one place where domain errors become what a person sees in the browser.
+
+Pages: NotFound → 404 (also for rows outside the caller's scope), Forbidden → 403,
+any other DomainError → 400 with the message. Forms: the error's fields land next to
+the matching inputs, the message above the form.
+"""
+
+import functools
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from ..core.errors import DomainError, Forbidden, NotFound
+
+# Services name some fields by their column (region_id); forms by the field (region).
+_FIELD_ALIASES = {"region_id": "region"}
+
+
+def domain_message(exc: DomainError) -> str:
+    """The message in the reader's language (the other one is for the log)."""
+    return exc.zh if (get_language() or "zh").startswith("zh") else exc.en
+
+
+def page(view):
+    """Wrap a view so that domain errors become 404/403/400 pages."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(domain_message(exc)) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(domain_message(exc)) from exc
+        except DomainError as exc:
+            return render(request, "web/error.html", {"message": domain_message(exc)}, status=exc.status)
+
+    return wrapper
+
+
+def add_form_errors(form, exc: DomainError | ValidationError, aliases: dict | None = None) -> None:
+    """Attach a service's complaint to the form: per field where the form has that
+    field (`aliases` maps the service's names to the form's), otherwise as a message
+    for the whole form."""
+    aliases = {**_FIELD_ALIASES, **(aliases or {})}
+    if isinstance(exc, DomainError):
+        form.add_error(None, domain_message(exc))
+        problems = {name: [reason] for name, reason in exc.fields.items()}
+    elif hasattr(exc, "error_dict"):
+        problems = exc.message_dict
+    else:
+        problems = {None: exc.messages}
+    for name, messages in problems.items():
+        name = aliases.get(name, name)
+        target = name if name in form.fields else None
+        for message in messages:
+            if target is None and name not in (None, "__all__"):
+                message = f"{name}: {message}"
+            form.add_error(target, message)

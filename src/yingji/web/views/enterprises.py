@@ -1,0 +1,96 @@
+"""The enterprise register: list with filters and export, detail with map, edit, import."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...core.errors import DomainError, Forbidden
+from ...core.scope import Scope
+from ...core.selectors import audit_list
+from ...enterprises import selectors as enterprise_selectors
+from ...enterprises import tabular
+from ...enterprises.services import enterprise_update
+from .. import selectors
+from ..errors import add_form_errors
+from ..forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
+
+PAGE_SIZE = 50
+AUDIT_SHOWN = 20
+EXPORT_FORMATS = {"xlsx", "csv"}
+
+
+def enterprise_list(request):
+    scope = Scope.for_user(request.user)
+    form = EnterpriseFilterForm(request.GET)
+    qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": request.GET.urlencode()}
+    # htmx asks for the results only; a plain request (no JS) gets the whole page.
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(request, "web/_enterprise_results.html", context)
+    context.update(region_options=selectors.region_options(scope=scope),
+                   tag_names=selectors.tag_names(scope=scope))
+    return render(request, "web/enterprise_list.html", context)
+
+
+def enterprise_export(request, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise DomainError("不支持的格式", "Unsupported format")
+    form = EnterpriseFilterForm(request.GET)
+    qs = enterprise_selectors.enterprise_list(scope=Scope.for_user(request.user), **form.filters())
+    response = HttpResponse(tabular.export_enterprises(qs, fmt), content_type=tabular.CONTENT_TYPES[fmt])
+    name = f"enterprises-{timezone.localdate():%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def enterprise_detail(request, id: int):
+    scope = Scope.for_user(request.user)
+    enterprise = enterprise_selectors.enterprise_get(scope=scope, id=id)
+    audit = audit_list(scope=scope, object_type="enterprises.enterprise", object_id=str(enterprise.id))
+    return render(request, "web/enterprise_detail.html", {
+        "enterprise": enterprise,
+        "licences": [(lic, lic.status()) for lic in enterprise.licences.all()],
+        "audit": audit[:AUDIT_SHOWN],
+        "can_edit": scope.can_write,
+        "tile_url": settings.YINGJI_TILE_URL,
+        "city_code": enterprise.region_id[:4],
+    })
+
+
+def enterprise_edit(request, id: int):
+    scope = Scope.for_user(request.user)
+    scope.require_writer()
+    enterprise = enterprise_selectors.enterprise_get(scope=scope, id=id)
+    self_service = scope.organization_id is not None
+    initial = EnterpriseForm.initial_for(enterprise)
+    form = EnterpriseForm(request.POST or None, initial=initial, self_service=self_service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise_update(by=request.user, enterprise=enterprise, **form.service_kwargs())
+        except (DomainError, ValidationError) as exc:
+            if isinstance(exc, Forbidden) and not exc.fields:
+                raise
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprise_detail", id=enterprise.id)
+    return render(request, "web/enterprise_form.html", {"enterprise": enterprise, "form": form})
+
+
+def enterprise_import(request):
+    Scope.for_user(request.user).require_officer()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = tabular.import_enterprises(by=request.user, content=upload.read(), filename=upload.name)
+        except tabular.FileRejected as exc:
+            add_form_errors(form, exc)
+    return render(request, "web/enterprise_import.html", {"form": form, "report": report})
