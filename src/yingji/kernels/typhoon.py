@@ -13,6 +13,7 @@ extended Beaufort scale 0–17).
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -268,3 +269,67 @@ def evaluate_typhoon_trigger(
     triggered = entry.entered and entry.counted_force >= min_force
     payout = payout_for_force(entry.counted_force, payouts, min_force) if triggered else 0.0
     return TyphoonTriggerResult(triggered, entry.counted_force, payout, entry)
+
+
+# ----------------------------------------------------------------------------------
+# slow, readable reference (for the property tests)
+
+
+def _haversine_reference(lon1: float, lat1: float, lon2: float, lat2: float, r: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
+
+
+def _force_reference(v: float) -> int:
+    if math.isnan(v):
+        return NO_FORCE
+    force = 0
+    for f, lower in enumerate(FORCE_LOWER, start=1):
+        if v >= lower - WIND_TOLERANCE:
+            force = f
+    return force
+
+
+def _interpolate_reference(track: Track, step_minutes: int) -> list[tuple[int, float, float, float]]:
+    minutes = [int(t) for t in track.time.astype("datetime64[m]").astype(np.int64)]
+    fixes = list(zip(minutes, track.lat.tolist(), track.lon.tolist(), track.wind.tolist()))
+    grid = sorted(set(range(minutes[0], minutes[-1] + 1, step_minutes)) | set(minutes))
+    points, i = [], 0
+    for g in grid:
+        while i + 1 < len(fixes) - 1 and fixes[i + 1][0] <= g:
+            i += 1
+        (t0, *a), (t1, *b) = fixes[i], fixes[i + 1]
+        if g == t0:
+            points.append((g, *a))
+        elif g == t1:
+            points.append((g, *b))
+        else:
+            f = (g - t0) / (t1 - t0)
+            points.append((g, *(x + (y - x) * f for x, y in zip(a, b))))
+    return points
+
+
+def circle_entry_reference(
+    track: Track, circle: Circle, *, interpolate: bool = False, step_minutes: int = 10, force_rule: ForceRule = "max"
+) -> tuple[list[int], int, float]:
+    """(indices inside, counted force, closest distance) by one loop over positions."""
+    if interpolate and len(track.time) >= 2:
+        points = _interpolate_reference(track, step_minutes)
+    else:
+        points = list(zip(track.time.tolist(), track.lat.tolist(), track.lon.tolist(), track.wind.tolist()))
+    inside, forces, dists = [], [], []
+    for i, (_, lat, lon, wind) in enumerate(points):
+        d = _haversine_reference(circle.lon, circle.lat, lon, lat, EARTH_RADIUS_KM)
+        dists.append(d)
+        forces.append(_force_reference(wind))
+        if d <= circle.radius_km + DISTANCE_TOLERANCE_KM:
+            inside.append(i)
+    counted = NO_FORCE
+    if inside and force_rule == "max":
+        counted = max(forces[i] for i in inside)
+    elif inside and force_rule == "entry":
+        counted = forces[inside[0]]
+    elif inside:
+        counted = forces[min(inside, key=lambda i: dists[i])]
+    return inside, counted, min(dists, default=math.inf)
