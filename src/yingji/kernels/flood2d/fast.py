@@ -150,7 +150,7 @@ def _outflow_factor(h, active, qx, qy, rain_rate, rain_field, dt, dx, f, flagged
             out = (max(-qx[i, j], 0.0) + max(qx[i, j + 1], 0.0)
                    + max(-qy[i, j], 0.0) + max(qy[i + 1, j], 0.0)) * dt / dx
             avail = h[i, j] + dt * _rain_at(rain_rate, rain_field, i, j)
-            if out > avail:
+            if out > avail and out > 0.0:
                 f[i, j] = max(avail, 0.0) / out
                 any_limited = True
         flagged[i] = any_limited

@@ -102,7 +102,7 @@ def outflow_factor(h, qx, qy, active, rain, *, dt, dx):
     out = (np.maximum(-qx[:, :-1], 0.0) + np.maximum(qx[:, 1:], 0.0)
            + np.maximum(-qy[:-1, :], 0.0) + np.maximum(qy[1:, :], 0.0)) * dt / dx
     avail = h + dt * rain
-    limited = active & (out > avail)
+    limited = active & (out > avail) & (out > 0.0)
     safe = np.where(limited, out, 1.0)
     return np.where(limited, np.maximum(avail, 0.0) / safe, 1.0)
 
