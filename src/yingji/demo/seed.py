@@ -129,9 +129,9 @@ class _Seeder:
             duty_assign(by=None, person=chief, kind_code=kind, region_code=code, organization=government)
         for i, village_name in enumerate(villages, 1):
             village = region_create(by=None, code=f"{code}{200 + i:03d}", name=village_name, parent_code=code)
-            self.village_chain(village, government, chief)
+            self.village_chain(village, chief)
 
-    def village_chain(self, village: Region, government: Organization, township_chief: Person) -> None:
+    def village_chain(self, village: Region, township_chief: Person) -> None:
         chief = self.person(village.code, None, "村委会主任", superior=township_chief)
         duty_assign(by=None, person=chief, kind_code="village_flood_chief", region_code=village.code)
         for j in range(1, data.GRIDS_PER_VILLAGE + 1):
@@ -166,13 +166,15 @@ class _Seeder:
                 self.safety_officer(enterprise)
         return created[0]  # the showcase
 
-    def safety_officer(self, enterprise: Enterprise, **account) -> Person:
+    def safety_officer(self, enterprise: Enterprise, *, name: str = "", title: str = "安全管理员",
+                       username: str = "") -> Person:
+        """The enterprise's safety officer (安全管理员); with a username, a login that
+        sees only this enterprise."""
         org = enterprise_organization(by=None, enterprise=enterprise)
-        role = Role.ENTERPRISE if account else Role.VIEWER
         officer = person_create(
-            by=None, name=account.pop("name", None) or person_name(self.rng), mobile=mobile(self.rng),
-            region_id=enterprise.region_id, organization_id=org.id,
-            title=account.pop("title", "安全管理员"), role=role, **account,
+            by=None, username=username, password=PASSWORD if username else "",
+            name=name or person_name(self.rng), mobile=mobile(self.rng), region_id=enterprise.region_id,
+            organization_id=org.id, title=title, role=Role.ENTERPRISE if username else Role.VIEWER,
         )
         duty_assign(by=None, person=officer, kind_code="enterprise_safety_officer",
                     region_code=enterprise.region_id, organization=org)
@@ -184,7 +186,7 @@ class _Seeder:
         for account in ACCOUNTS:
             if account.role == Role.ENTERPRISE:
                 self.safety_officer(showcase, name=account.name, title=account.title,
-                                    username=account.username, password=PASSWORD)
+                                    username=account.username)
                 continue
             person_create(by=None, username=account.username, password=PASSWORD, name=account.name,
                           title=account.title, region_id=account.region_code, role=account.role,
