@@ -294,8 +294,11 @@ def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage
     ``stage_points`` are (row, col) cells whose water level is recorded every
     ``stage_interval`` s; the mass balance is recorded every ``mass_interval`` s
     and at the end. ``engine`` is 'numba' (fast) or 'numpy' (reference).
+    Negative initial depths (start files that hold η − z, as LISFLOOD-FP's
+    ``humps_cp.wd`` does) mean dry cells; NaN means dry too.
     """
     h0 = np.broadcast_to(np.asarray(h0, float), model.z.shape)
+    h0 = np.where(np.isfinite(h0) & (h0 > 0.0), h0, 0.0)
     eng = (NumbaEngine if engine == "numba" else NumpyEngine)(model, h0)
     clock = _Clock(sim_time, snapshot_times, stage_interval, mass_interval)
     cell_area = model.dx * model.dx
