@@ -1,6 +1,9 @@
 """Distances against values that can be checked by hand on the 6,371 km sphere."""
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -59,3 +62,16 @@ def test_distance_dispatches_on_method_and_rejects_unknown():
     assert distance_km(0, 0, 0, 1, method="wgs84") == geodesic_km(0, 0, 0, 1)
     with pytest.raises(ValueError):
         distance_km(0, 0, 0, 1, method="flat")
+
+
+def test_kernels_load_without_django():
+    """The kernels are usable from a notebook: load them with a bare ``yingji`` package
+    (the real one imports Celery, which imports django.conf) and check no Django module."""
+    src = Path(__file__).resolve().parents[2] / "src" / "yingji"
+    code = (
+        "import sys, types\n"
+        f"pkg = types.ModuleType('yingji'); pkg.__path__ = [{str(src)!r}]; sys.modules['yingji'] = pkg\n"
+        "import yingji.kernels.geodesy, yingji.kernels.besttrack, yingji.kernels.typhoon, yingji.kernels.rolling\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
@@ -285,4 +284,3 @@ __all__ = [
     "rain_events_reference", "reaches_threshold", "rolling_maxima", "rolling_totals",
     "rolling_totals_irregular", "rolling_totals_irregular_reference", "rolling_totals_reference",
 ]
-_ = numba  # numba is the engine of this module; imported for its version in reports
