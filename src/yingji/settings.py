@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app server itself: a county office has no nginx to configure.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "yingji.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +119,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Celery: without a broker every task runs in-process (the embedded demo).
 BROKER_URL = os.environ.get("BROKER_URL", "")
 CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

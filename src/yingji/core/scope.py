@@ -63,6 +63,8 @@ class Scope:
 
     def get(self, queryset, **lookup):
         """One row in scope, or NotFound (the same answer whether it exists elsewhere or not)."""
+        if not all(fits_database(v) for v in lookup.values()):
+            raise NotFound()  # an id no database column can hold cannot exist
         row = self.filter(queryset).filter(**lookup).first()
         if row is None:
             raise NotFound()
@@ -87,6 +89,12 @@ class Scope:
         if not self.covers_region(code):
             raise Forbidden("该区划不在您的管辖范围内", "That region is outside your jurisdiction",
                             fields={"region": "不在管辖范围内 / outside your jurisdiction"})
+
+
+def fits_database(value) -> bool:
+    """Whether an integer fits a 64-bit column; PostgreSQL and SQLite both fail
+    loudly (a 500) on larger ones instead of finding nothing."""
+    return not isinstance(value, int) or -(2**63) <= value < 2**63
 
 
 # The system itself (CLI, scheduled tasks): everything, with write rights.

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from . import audit
 from .choices import RegionLevel, Role
-from .errors import DomainError
+from .errors import DomainError, Forbidden
 from .models import Duty, DutyKind, Organization, Person, Region
-from .scope import Scope
+from .scope import Scope, fits_database
 
 REGION_DATA = Path(__file__).resolve().parent / "data" / "regions"
 
@@ -215,8 +215,8 @@ def _create_user(username: str, password: str):
 
 def _forbid_role_escalation(scope: Scope, role: str | None) -> None:
     if role == Role.ADMIN and scope.role != Role.ADMIN:
-        raise DomainError("只有管理员可以授予管理员角色", "Only administrators may grant the admin role",
-                          fields={"role": "无权授予 / not allowed"}, code="forbidden")
+        raise Forbidden("只有管理员可以授予管理员角色", "Only administrators may grant the admin role",
+                        fields={"role": "无权授予 / not allowed"})
 
 
 def _check_refs_in_scope(scope: Scope, obj) -> None:
@@ -225,7 +225,9 @@ def _check_refs_in_scope(scope: Scope, obj) -> None:
     refs = {"organization": Organization, "superior": Person, "parent": Organization}
     for name, model in refs.items():
         ref_id = getattr(obj, f"{name}_id", None)
-        if ref_id is not None and not scope.filter(model.objects.filter(pk=ref_id)).exists():
+        if ref_id is None:
+            continue
+        if not fits_database(ref_id) or not scope.filter(model.objects.filter(pk=ref_id)).exists():
             raise DomainError("引用的记录不存在或不在管辖范围内", "Referenced record not found in your jurisdiction",
                               fields={name: "不存在 / not found"})
     region_id = getattr(obj, "region_id", None)

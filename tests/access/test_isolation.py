@@ -1,0 +1,211 @@
+"""Access by region, proven for every API endpoint.
+
+A Wenling county officer must not read, list, search, change or create anything of
+Linhai, by guessing ids or by filters. Every operation in the OpenAPI schema is
+declared below in one class of check; an endpoint that is not declared fails
+`test_every_endpoint_is_declared`, so a new endpoint cannot skip this file.
+"""
+
+import pytest
+
+from yingji.api import api
+from yingji.core import audit
+from yingji.core.models import AuditRecord, Duty, Organization, Person, Region
+from yingji.enterprises.models import Enterprise, Licence
+
+from ..conftest import LINHAI, LINHAI_TOWN, WENLING, WENLING_TOWN
+from ..factories import EnterpriseFactory, OrganizationFactory, PersonFactory, valid_uscc
+
+
+@pytest.fixture
+def linhai(regions, linhai_enterprise):
+    """One of each kind of record in Linhai: what the Wenling officer must never reach."""
+    org = OrganizationFactory(region_id=LINHAI, name="临海市应急管理局")
+    person = PersonFactory(region_id=LINHAI, organization=org, name="临海某人", user=None)
+    duty = Duty.objects.create(person=person, kind_id="township_flood_chief", region_id=LINHAI_TOWN)
+    licence = Licence.objects.create(enterprise=linhai_enterprise, kind="other", number="LH-1",
+                                     valid_from="2025-01-01", valid_to="2027-01-01")
+    audit.record(actor=None, action="test", obj=linhai_enterprise, region_code=LINHAI_TOWN)
+    return {"enterprise": linhai_enterprise, "organization": org, "person": person, "duty": duty,
+            "licence": licence, "region": Region.objects.get(pk=LINHAI_TOWN)}
+
+
+@pytest.fixture
+def wenling(regions, wenling_officer, wenling_enterprise):
+    org = OrganizationFactory(region_id=WENLING, name="温岭市应急管理局")
+    return {"officer": wenling_officer, "enterprise": wenling_enterprise, "organization": org}
+
+
+def _is_linhai(item: dict) -> bool:
+    for key in ("region", "region_code", "code"):
+        if isinstance(item.get(key), str) and item[key].startswith(LINHAI):
+            return True
+    return False
+
+
+# Lists and searches: nothing of Linhai, whatever the filter asks for.
+LIST_CASES = {
+    "GET /api/regions": [{}, {"parent": LINHAI}, {"level": 4}, {"q": "临海"}, {"q": LINHAI}],
+    "GET /api/organizations": [{}, {"region": LINHAI}, {"q": "临海"}],
+    "GET /api/people": [{}, {"region": LINHAI}, {"q": "临海"}, {"duty": "township_flood_chief"}],
+    "GET /api/enterprises": [{}, {"region": LINHAI}, {"region": "33"}, {"q": "测试"}, {"tag": ""}],
+    "GET /api/audit": [{}, {"object_type": "enterprises.enterprise"}],
+}
+
+# One foreign row each: the answer is 404, exactly as for an id that does not exist.
+OBJECT_CASES = {
+    "GET /api/regions/{code}": ("region", None),
+    "PATCH /api/regions/{code}": ("region", {"name": "改名"}),
+    "GET /api/organizations/{id}": ("organization", None),
+    "PATCH /api/organizations/{id}": ("organization", {"name": "改名"}),
+    "GET /api/people/{id}": ("person", None),
+    "PATCH /api/people/{id}": ("person", {"name": "改名"}),
+    "GET /api/people/{id}/duties": ("person", None),
+    "POST /api/people/{id}/duties": ("person", {"kind": "grid_worker", "region": LINHAI_TOWN}),
+    "DELETE /api/duties/{id}": ("duty", None),
+    "GET /api/enterprises/{id}": ("enterprise", None),
+    "PATCH /api/enterprises/{id}": ("enterprise", {"risk_grade": "red"}),
+    "POST /api/enterprises/{id}/licences": ("enterprise", {"kind": "other", "number": "X-1",
+                                                         "valid_from": "2026-01-01", "valid_to": "2027-01-01"}),
+    "PATCH /api/enterprises/licences/{licence_id}": ("licence", {"number": "X-2"}),
+    "DELETE /api/enterprises/licences/{licence_id}": ("licence", None),
+}
+
+# Creating something in Linhai: 403, and nothing created.
+CREATE_CASES = {
+    "POST /api/regions": (Region, lambda ctx: {"code": LINHAI_TOWN + "901", "name": "村", "parent": LINHAI_TOWN}),
+    "POST /api/organizations": (Organization, lambda ctx: {"name": "某单位", "kind": "bureau", "region": LINHAI}),
+    "POST /api/people": (Person, lambda ctx: {"name": "某人", "region": LINHAI}),
+    "POST /api/enterprises": (Enterprise, lambda ctx: {"name": "某企业", "uscc": valid_uscc(LINHAI),
+                                                        "region": LINHAI_TOWN}),
+}
+
+# Moving one's own record into Linhai is creating something there: 403.
+MOVE_CASES = {
+    "PATCH /api/organizations/{id}": ("organization", {"region": LINHAI}),
+    "PATCH /api/enterprises/{id}": ("enterprise", {"region": LINHAI_TOWN}),
+}
+
+# Not region data: how to log in, who am I, the list of duty kinds (reference data).
+UNSCOPED = {"POST /api/auth/token", "GET /api/auth/me", "GET /api/duty-kinds"}
+
+
+def _operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_endpoint_is_declared():
+    declared = set(LIST_CASES) | set(OBJECT_CASES) | set(CREATE_CASES) | UNSCOPED
+    assert _operations() - declared == set(), "declare the new endpoints' access checks here"
+    assert declared - _operations() == set(), "stale declarations"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(LIST_CASES))
+def test_lists_never_show_another_county(operation, api_as, linhai, wenling):
+    client = api_as(wenling["officer"])
+    path = operation.split(" ")[1]
+    for params in LIST_CASES[operation]:
+        r = client.get(path, {**params, "page_size": 500})
+        assert r.status_code == 200, (params, r.content)
+        leaked = [item for item in r.json()["items"] if _is_linhai(item)]
+        assert leaked == [], (params, leaked)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(LIST_CASES))
+def test_lists_do_show_the_same_kind_of_record_at_home(operation, api_as, linhai, wenling):
+    """The control: the province admin sees Linhai records in the same lists."""
+    client = api_as(PersonFactory(region_id="33", role="admin"))
+    path = operation.split(" ")[1]
+    found = any(_is_linhai(item) for params in LIST_CASES[operation]
+                for item in client.get(path, {**params, "page_size": 500}).json()["items"])
+    assert found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(OBJECT_CASES))
+def test_another_countys_records_are_not_found(operation, api_as, linhai, wenling):
+    method, template = operation.split(" ")
+    kind, body = OBJECT_CASES[operation]
+    row = linhai[kind]
+    before = audit.snapshot(row)
+    audit_count = AuditRecord.objects.count()
+    path = template.replace("{code}", str(row.pk)).replace("{id}", str(row.pk)).replace("{licence_id}", str(row.pk))
+    client = api_as(wenling["officer"])
+    call = getattr(client, method.lower())
+    r = call(path, body) if body is not None else call(path)
+    assert r.status_code == 404, r.content
+    assert r.json()["error"]["code"] == "not_found"
+    assert audit.snapshot(type(row).objects.get(pk=row.pk)) == before
+    assert AuditRecord.objects.count() == audit_count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(CREATE_CASES))
+def test_nothing_can_be_created_in_another_county(operation, api_as, linhai, wenling):
+    model, body = CREATE_CASES[operation]
+    count = model.objects.count()
+    r = api_as(wenling["officer"]).post(operation.split(" ")[1], body(wenling))
+    assert r.status_code == 403, r.content
+    assert model.objects.count() == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(MOVE_CASES))
+def test_own_records_cannot_be_moved_into_another_county(operation, api_as, linhai, wenling):
+    kind, body = MOVE_CASES[operation]
+    row = wenling[kind]
+    r = api_as(wenling["officer"]).patch(operation.split(" ")[1].replace("{id}", str(row.pk)), body)
+    assert r.status_code == 403, r.content
+    assert type(row).objects.get(pk=row.pk).region_id.startswith(WENLING)
+
+
+@pytest.mark.django_db
+def test_enterprise_user_sees_only_its_own_enterprise(api_as, enterprise_user, wenling_enterprise):
+    neighbour = EnterpriseFactory(region_id=WENLING_TOWN)
+    client = api_as(enterprise_user)
+    items = client.get("/api/enterprises", {"page_size": 500}).json()["items"]
+    assert [e["id"] for e in items] == [wenling_enterprise.id]
+    assert client.get(f"/api/enterprises/{neighbour.id}").status_code == 404
+    assert client.get("/api/audit").json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_enterprise_user_changes_contact_details_but_not_the_risk_grade(api_as, enterprise_user, wenling_enterprise):
+    client = api_as(enterprise_user)
+    assert client.patch(f"/api/enterprises/{wenling_enterprise.id}", {"contact_phone": "0576-1234567"}).status_code == 200
+    r = client.patch(f"/api/enterprises/{wenling_enterprise.id}", {"risk_grade": "blue"})
+    assert r.status_code == 403 and "risk_grade" in r.json()["error"]["fields"]
+    assert client.post("/api/enterprises", {"name": "x", "uscc": valid_uscc(), "region": WENLING_TOWN}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_viewer_reads_but_cannot_write(api_as, wenling_viewer, wenling_enterprise):
+    client = api_as(wenling_viewer)
+    assert client.get(f"/api/enterprises/{wenling_enterprise.id}").status_code == 200
+    assert client.patch(f"/api/enterprises/{wenling_enterprise.id}", {"name": "改名"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_person_cannot_be_attached_to_another_countys_superior(api_as, linhai, wenling):
+    r = api_as(wenling["officer"]).post("/api/people", {"name": "某人", "region": WENLING,
+                                                         "superior": linhai["person"].id})
+    assert r.status_code == 400 and "superior" in r.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+def test_officer_cannot_grant_the_admin_role(api_as, wenling):
+    r = api_as(wenling["officer"]).post("/api/people", {"name": "某人", "region": WENLING, "role": "admin"})
+    assert r.status_code == 403
+
+
+@pytest.mark.django_db
+def test_unattached_login_sees_nothing(api_as, regions, wenling_enterprise):
+    from ..factories import UserFactory
+
+    class Nobody:  # a user with no person record and no superuser flag
+        user = UserFactory(username="nobody")
+
+    assert api_as(Nobody).get("/api/enterprises").json()["items"] == []
