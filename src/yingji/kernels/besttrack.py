@@ -124,7 +124,9 @@ def parse_header(tokens: list[str], line: int) -> _Header:
     rest = tokens[7:]
     if rest and rest[-1].isdigit() and len(rest[-1]) == 8:
         rest = rest[:-1]  # the trailing date of the data version
-    return _Header(line, tokens[1], int(tokens[2]), int(tokens[3]), tokens[4], int(tokens[5]), int(tokens[6]), " ".join(rest))
+    return _Header(
+        line, tokens[1], int(tokens[2]), int(tokens[3]), tokens[4], int(tokens[5]), int(tokens[6]), " ".join(rest)
+    )
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -152,7 +154,8 @@ def parse_record(tokens: list[str]) -> tuple[str, int, float, float, float, floa
     if pres < 0 or wind < 0:
         raise ValueError("pressure and wind must not be negative")
     iso = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:00"
-    return iso, grade, lat10 / 10.0, lon10 / 10.0, float(pres) if pres else np.nan, float(wind) if wind else np.nan
+    missing = np.nan  # 0 means missing for pressure and wind
+    return iso, grade, lat10 / 10.0, lon10 / 10.0, float(pres) if pres else missing, float(wind) if wind else missing
 
 
 def _storm(header: _Header, records: list[tuple], source: str) -> Storm:

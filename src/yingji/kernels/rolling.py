@@ -133,7 +133,9 @@ class RollingMaxima:
     end: NDArray[np.int64]  # -1 for a station without steps
 
 
-def rolling_totals(rain: ArrayLike, window: int, out: np.ndarray | None = None) -> tuple[np.ndarray, RollingMaxima]:
+def rolling_totals(
+    rain: ArrayLike, window: int, out: np.ndarray | None = None
+) -> tuple[np.ndarray, RollingMaxima]:
     """Running totals of every window ending at every step, for many stations.
 
     Parameters
@@ -206,7 +208,9 @@ class RainEvent:
 
     It starts at the first step whose running total reaches the threshold and ends at
     the last step before the total falls below it; ``peak`` is the end of the window
-    with the largest total (the first one if several tie).
+    with the largest total (the first one if several tie). The window itself is the
+    ``window`` steps ending at ``peak`` (regular series) or the period
+    ``(time[peak] - window, time[peak]]`` (irregular series).
     """
 
     start: int
@@ -215,7 +219,9 @@ class RainEvent:
     total: float  # mm, the total of the window ending at ``peak``
 
 
-def rain_events(totals: ArrayLike, threshold_mm: float, tolerance_mm: float = THRESHOLD_TOLERANCE_MM) -> list[RainEvent]:
+def rain_events(
+    totals: ArrayLike, threshold_mm: float, tolerance_mm: float = THRESHOLD_TOLERANCE_MM
+) -> list[RainEvent]:
     """Split one station's running totals into events above a threshold.
 
     Parameters
@@ -263,7 +269,9 @@ def rolling_totals_irregular_reference(times: ArrayLike, rain: ArrayLike, window
     return [math.fsum(x[j] for j in range(len(t)) if ti - w < t[j] <= ti) for ti in t]
 
 
-def rain_events_reference(totals: ArrayLike, threshold_mm: float, tolerance_mm: float = THRESHOLD_TOLERANCE_MM) -> list[RainEvent]:
+def rain_events_reference(
+    totals: ArrayLike, threshold_mm: float, tolerance_mm: float = THRESHOLD_TOLERANCE_MM
+) -> list[RainEvent]:
     """The same events by walking the series one step at a time."""
     events, start, peak = [], None, None
     tot = [float(v) for v in totals]

@@ -277,7 +277,8 @@ def evaluate_typhoon_trigger(
 
 def _haversine_reference(lon1: float, lat1: float, lon2: float, lat2: float, r: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    dlmb = math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
     return 2 * r * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
 
 
@@ -311,7 +312,12 @@ def _interpolate_reference(track: Track, step_minutes: int) -> list[tuple[int, f
 
 
 def circle_entry_reference(
-    track: Track, circle: Circle, *, interpolate: bool = False, step_minutes: int = 10, force_rule: ForceRule = "max"
+    track: Track,
+    circle: Circle,
+    *,
+    interpolate: bool = False,
+    step_minutes: int = 10,
+    force_rule: ForceRule = "max",
 ) -> tuple[list[int], int, float]:
     """(indices inside, counted force, closest distance) by one loop over positions."""
     if interpolate and len(track.time) >= 2:
