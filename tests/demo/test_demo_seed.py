@@ -275,3 +275,33 @@ def test_township_short_names():
 
 def test_accounts_listed_for_the_demo_banner_match_the_logins():
     assert [a.username for a in ACCOUNTS] == list(USERNAMES)
+
+
+# Serving ----------------------------------------------------------------------------------
+
+def test_demo_serves_with_runserver_and_a_worker_thread_that_stops_after(seeded, monkeypatch, capsys):
+    """Ctrl-C in the server ends the demo cleanly: the worker thread is stopped."""
+    from yingji.core import scheduler
+    from yingji.core.management.commands import demo as demo_command
+
+    real_call_command, served, workers = demo_command.call_command, [], []
+
+    def fake_call_command(name, *args, **kw):
+        if name != "runserver":
+            return real_call_command(name, *args, **kw)
+        served.append((args, kw))
+        raise KeyboardInterrupt
+
+    def start_worker_thread(**kw):
+        # A worker whose rounds do nothing: ticks other modules register are not under test.
+        workers.append(scheduler.WorkerThread(poll_seconds=0.01, round_fn=lambda: None).start())
+        return workers[-1]
+
+    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    monkeypatch.setattr(scheduler, "start_worker_thread", start_worker_thread)
+    call_command("demo", "--port", "8123")
+    assert served == [(("127.0.0.1:8123",), {"use_reloader": False})]
+    assert len(workers) == 1 and not workers[0].thread.is_alive()
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/" in out
+    assert all(username in out for username in USERNAMES)
