@@ -391,3 +391,19 @@ def test_template_example_row_imports(wenling_officer):
         assert report.rejected == 0 and report.warnings == []
     enterprise = Enterprise.objects.get()
     assert enterprise.region_id == ZEGUO and enterprise.licences.count() == 1
+
+
+@pytest.mark.django_db
+def test_reimport_cost_does_not_grow_with_unchanged_rows(wenling_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def reimport_queries(n: int) -> int:
+        rows = [row(**{"标签": "甲", "许可证类型": "其他", "许可证编号": f"Q{n}-{i}", "有效期起": "2024-01-01",
+                       "有效期至": "2026-01-01"}) for i in range(n)]
+        run(wenling_officer, rows)
+        with CaptureQueriesContext(connection) as queries:
+            assert run(wenling_officer, rows).unchanged == n
+        return len(queries)
+
+    assert reimport_queries(3) == reimport_queries(30)

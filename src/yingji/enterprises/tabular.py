@@ -532,52 +532,112 @@ def _parse_licence(cells: dict, texts: dict, problems: list) -> dict | None:
 # Writing one row through the services ---------------------------------------------
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+LOAD_BATCH = 500  # keys per IN (...) query; well under SQLite's parameter limit
 
 
-def _upsert(row: _Row, *, by, scope: Scope) -> str:
-    enterprise = Enterprise.objects.filter(uscc=row.uscc).prefetch_related("tags").first()
+class _Known:
+    """The stored enterprises and licences that the file names, loaded in a few
+    queries up front: re-importing a register of thousands of unchanged rows then
+    costs no query per row. Rows written by this import replace their entries; a
+    failed row forgets them, since a rolled-back service call may have left its
+    instance changed in memory."""
+
+    def __init__(self, usccs: set[str], numbers: set[str]):
+        self.enterprises: dict[str, Enterprise | None] = dict.fromkeys(usccs)
+        for chunk in _chunks(sorted(usccs)):
+            for e in Enterprise.objects.filter(uscc__in=chunk).prefetch_related("tags"):
+                self.enterprises[e.uscc] = e
+        self.licence_numbers = set(numbers)
+        self.licences: dict[tuple[str, str], Licence] = {}
+        for chunk in _chunks(sorted(numbers)):
+            for lic in Licence.objects.filter(number__in=chunk):
+                self.licences[(lic.kind, lic.number)] = lic
+
+    def enterprise(self, code: str) -> Enterprise | None:
+        if code not in self.enterprises:
+            self.enterprises[code] = Enterprise.objects.filter(uscc=code).prefetch_related("tags").first()
+        return self.enterprises[code]
+
+    def licence(self, kind: str, number: str) -> Licence | None:
+        if (kind, number) not in self.licences and number not in self.licence_numbers:
+            self.licences[(kind, number)] = Licence.objects.filter(kind=kind, number=number).first()
+            self.licence_numbers.add(number)
+        return self.licences.get((kind, number))
+
+    def forget(self, row: "_Row") -> None:
+        self.enterprises.pop(row.uscc, None)
+        if row.licence:
+            self.licences.pop((row.licence["kind"], row.licence["number"]), None)
+            self.licence_numbers.discard(row.licence["number"])
+
+
+def _chunks(items: list) -> Iterator[list]:
+    for i in range(0, len(items), LOAD_BATCH):
+        yield items[i:i + LOAD_BATCH]
+
+
+@dataclass
+class _Plan:
+    """What one row changes; empty when the row equals what is stored."""
+
+    enterprise: Enterprise | None  # None: create it
+    changes: dict
+    tags: list[str] | None
+    licence: Licence | None
+    licence_changes: dict
+
+    @property
+    def is_empty(self) -> bool:
+        return self.enterprise is not None and not self.changes and self.tags is None and not self.licence_changes
+
+
+def _plan(row: _Row, *, scope: Scope, known: _Known) -> _Plan:
+    enterprise = known.enterprise(row.uscc)
     if enterprise is None:
-        enterprise, outcome = _create(row, by=by), CREATED
+        if not row.fields.get("region_id"):
+            raise _RowRejected([("region", "新企业必须填写所属乡镇代码或所属乡镇 / "
+                                           "A new enterprise needs its township code or township")])
+        changes, tags = dict(row.fields), row.tags
     elif not scope.covers_region(enterprise.region_id):
         raise _RowRejected([("uscc", "该企业已登记在您管辖范围以外的区划，不能修改 / "
                                      "This enterprise is registered outside your jurisdiction")])
     else:
-        outcome = _update(enterprise, row, by=by)
-    if row.licence and _upsert_licence(enterprise, row.licence, by=by) and outcome == UNCHANGED:
-        outcome = UPDATED
-    return outcome
+        changes = {k: v for k, v in row.fields.items() if getattr(enterprise, k) != v}
+        current_tags = sorted(t.name for t in enterprise.tags.all())
+        tags = row.tags if row.tags is not None and row.tags != current_tags else None
+    licence, licence_changes = _plan_licence(row, enterprise, known)
+    return _Plan(enterprise, changes, tags, licence, licence_changes)
 
 
-def _create(row: _Row, *, by) -> Enterprise:
-    if not row.fields.get("region_id"):
-        raise _RowRejected([("region", "新企业必须填写所属乡镇代码或所属乡镇 / "
-                                       "A new enterprise needs its township code or township")])
-    return services.enterprise_create(by=by, tags=row.tags, uscc=row.uscc, **row.fields)
-
-
-def _update(enterprise: Enterprise, row: _Row, *, by) -> str:
-    changes = {k: v for k, v in row.fields.items() if getattr(enterprise, k) != v}
-    current_tags = sorted(t.name for t in enterprise.tags.all())
-    tags = row.tags if row.tags is not None and row.tags != current_tags else None
-    if not changes and tags is None:
-        return UNCHANGED  # no service call: nothing saved, nothing audited
-    services.enterprise_update(by=by, enterprise=enterprise, tags=tags, **changes)
-    return UPDATED
-
-
-def _upsert_licence(enterprise: Enterprise, data: dict, *, by) -> bool:
-    """Add or change one licence, keyed by (type, number); True if anything changed."""
-    licence = Licence.objects.filter(kind=data["kind"], number=data["number"]).first()
+def _plan_licence(row: _Row, enterprise: Enterprise | None, known: _Known) -> tuple[Licence | None, dict]:
+    """Licences are keyed by (type, number): a new key adds one, a known key may
+    change its dates, and a key held by another enterprise is an error."""
+    if not row.licence:
+        return None, {}
+    licence = known.licence(row.licence["kind"], row.licence["number"])
     if licence is None:
-        services.licence_add(by=by, enterprise=enterprise, **data)
-        return True
-    if licence.enterprise_id != enterprise.pk:
+        return None, dict(row.licence)
+    if enterprise is None or licence.enterprise_id != enterprise.pk:
         raise _RowRejected([("licence_number", "该许可证编号已登记在其他企业名下 / "
                                                "This licence number is registered to another enterprise")])
-    changes = {k: data[k] for k in ("valid_from", "valid_to") if getattr(licence, k) != data[k]}
-    if changes:
-        services.licence_update(by=by, licence=licence, **changes)
-    return bool(changes)
+    return licence, {k: row.licence[k] for k in ("valid_from", "valid_to") if getattr(licence, k) != row.licence[k]}
+
+
+def _apply(plan: _Plan, row: _Row, *, by, known: _Known) -> str:
+    """Carry out a non-empty plan through the services, inside the caller's savepoint."""
+    enterprise, outcome = plan.enterprise, UPDATED
+    if enterprise is None:
+        enterprise = services.enterprise_create(by=by, tags=plan.tags, uscc=row.uscc, **plan.changes)
+        outcome = CREATED
+    elif plan.changes or plan.tags is not None:
+        services.enterprise_update(by=by, enterprise=enterprise, tags=plan.tags, **plan.changes)
+    known.enterprises[row.uscc] = enterprise
+    if plan.licence is None and plan.licence_changes:
+        licence = services.licence_add(by=by, enterprise=enterprise, **plan.licence_changes)
+        known.licences[(licence.kind, licence.number)] = licence
+    elif plan.licence_changes:
+        services.licence_update(by=by, licence=plan.licence, **plan.licence_changes)
+    return outcome
 
 
 # Import -------------------------------------------------------------------------
@@ -592,17 +652,24 @@ def import_enterprises(*, by, content: bytes, filename: str) -> ImportReport:
     header_at = _header_position(table)
     mapping, unknown = _map_header(table.rows[header_at][1])
     report = ImportReport(warnings=_header_warnings(unknown, mapping) + table.warnings)
-    regions = _Regions(scope)
     data = table.rows[header_at + 1:]
     if len(data) > MAX_ROWS:
         raise FileRejected(f"文件超过 {MAX_ROWS} 行，请分批导入",
                            f"The file has more than {MAX_ROWS} rows; import it in parts")
     if not data:
         report.warnings.append("文件中没有数据行 / The file has no data rows")
-    for number, cells in data:
-        values = {key: cells[i] if i < len(cells) else None for key, i in mapping.items()}
-        _import_row(report, number, values, by=by, scope=scope, regions=regions)
+    rows = [(number, {key: cells[i] if i < len(cells) else None for key, i in mapping.items()})
+            for number, cells in data]
+    regions, known = _Regions(scope), _known_from(rows)
+    for number, values in rows:
+        _import_row(report, number, values, by=by, scope=scope, regions=regions, known=known)
     return report
+
+
+def _known_from(rows: list[tuple[int, dict]]) -> _Known:
+    usccs = {uscc.normalise(_text(values.get("uscc"))) for _, values in rows}
+    numbers = {_text(values.get("licence_number")) for _, values in rows}
+    return _Known(usccs - {""}, numbers - {""})
 
 
 def _header_position(table: _Table) -> int:
@@ -631,11 +698,16 @@ def _header_warnings(unknown: list[str], mapping: dict) -> list[str]:
 
 
 def _import_row(report: ImportReport, number: int, values: dict, *, by, scope: Scope,
-                regions: _Regions) -> None:
+                regions: _Regions, known: _Known) -> None:
+    row = None
     try:
         row = _parse_row(number, values, regions)
-        with transaction.atomic():  # a savepoint: a failure undoes this row only
-            outcome = _upsert(row, by=by, scope=scope)
+        plan = _plan(row, scope=scope, known=known)
+        if plan.is_empty:
+            outcome = UNCHANGED  # no service call: nothing saved, nothing audited
+        else:
+            with transaction.atomic():  # a savepoint: a failure undoes this row only
+                outcome = _apply(plan, row, by=by, known=known)
     except _RowRejected as exc:
         _reject(report, number, exc.problems)
     except DomainError as exc:
@@ -647,6 +719,9 @@ def _import_row(report: ImportReport, number: int, values: dict, *, by, scope: S
                                       "Conflicts with an existing record (perhaps changed at the same time)")])
     else:
         setattr(report, outcome, getattr(report, outcome) + 1)
+        return
+    if row is not None:
+        known.forget(row)
 
 
 def _reject(report: ImportReport, number: int, problems: list[tuple[str, str]]) -> None:
@@ -691,7 +766,8 @@ def export_enterprises(queryset, fmt: str = "xlsx") -> bytes:
     """The enterprises of `queryset` (already scoped by the caller's selector) as a
     file that imports back unchanged: one row per licence, or one row without."""
     queryset = queryset.select_related("region").prefetch_related("tags", "licences")
-    rows = (row for enterprise in queryset.iterator(chunk_size=2000) for row in _export_rows(enterprise))
+    labels = _labels()
+    rows = (row for enterprise in queryset.iterator(chunk_size=2000) for row in _export_rows(enterprise, labels))
     return _write(rows, fmt)
 
 
@@ -708,21 +784,28 @@ def export_template(fmt: str = "xlsx") -> bytes:
     return _write([[example[k] for k in EXPORT_KEYS]], fmt, notes=True)
 
 
-def _export_rows(enterprise: Enterprise) -> Iterator[list]:
+def _labels() -> dict[str, dict[str, str]]:
+    """Chinese labels by value, resolved once per export rather than once per cell."""
     with override("zh-hans"):
-        base = {
-            "name": enterprise.name, "uscc": enterprise.uscc, "region": enterprise.region_id,
-            "region_name": enterprise.region.name, "address": enterprise.address,
-            "longitude": enterprise.longitude, "latitude": enterprise.latitude,
-            "industry": enterprise.get_industry_display(), "scale": enterprise.get_scale_display(),
-            "risk_grade": enterprise.get_risk_grade_display(),
-            "tags": TAG_SEPARATORS[0].join(sorted(t.name for t in enterprise.tags.all())),
-            "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone,
-            "employees": enterprise.employees,
-        }
-        licences = [{"licence_kind": lic.get_kind_display(), "licence_number": lic.number,
-                     "valid_from": lic.valid_from, "valid_to": lic.valid_to}
-                    for lic in enterprise.licences.all()]
+        return {key: {value: str(label) for value, label in choices.choices}
+                for key, (choices, *_rest) in CHOICES.items()}
+
+
+def _export_rows(enterprise: Enterprise, labels: dict) -> Iterator[list]:
+    base = {
+        "name": enterprise.name, "uscc": enterprise.uscc, "region": enterprise.region_id,
+        "region_name": enterprise.region.name, "address": enterprise.address,
+        "longitude": enterprise.longitude, "latitude": enterprise.latitude,
+        "industry": labels["industry"].get(enterprise.industry, enterprise.industry),
+        "scale": labels["scale"].get(enterprise.scale, enterprise.scale),
+        "risk_grade": labels["risk_grade"].get(enterprise.risk_grade, enterprise.risk_grade),
+        "tags": TAG_SEPARATORS[0].join(sorted(t.name for t in enterprise.tags.all())),
+        "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone,
+        "employees": enterprise.employees,
+    }
+    licences = [{"licence_kind": labels["licence_kind"].get(lic.kind, lic.kind), "licence_number": lic.number,
+                 "valid_from": lic.valid_from, "valid_to": lic.valid_to}
+                for lic in enterprise.licences.all()]
     for licence in licences or [{}]:
         row = {**base, **licence}
         yield [row.get(k) for k in EXPORT_KEYS]
