@@ -5,11 +5,14 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from ...enterprises.choices import RISK_COLOURS, RiskGrade
 
 register = template.Library()
 
+# Audit actions as written by the services, in words a reader knows.
+_ACTIONS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "import": _("Imported")}
 # Bookkeeping columns that change with every save and tell a reader nothing.
 _QUIET_FIELDS = {"id", "created_at", "updated_at"}
 
@@ -35,6 +38,11 @@ def in_language(message: str) -> str:
     if not sep:
         return message
     return zh if (get_language() or "zh").startswith("zh") else en
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return _ACTIONS.get(action, action)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ...core import selectors as core_selectors
+from ...core.choices import RegionLevel
 from ...core.errors import DomainError, NotFound
 from ...core.scope import Scope
 from ...core.services import region_create
@@ -40,6 +41,7 @@ def region_detail(request, code: str):
         "children": [(c, counts.get(c.code, 0)) for c in children],
         "total": sum(g["count"] for g in selectors.risk_grade_counts(scope=scope, region=region.code)),
         "form": form,
+        "adds_village": region.level == RegionLevel.TOWNSHIP,
     })
 
 

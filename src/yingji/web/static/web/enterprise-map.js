@@ -12,12 +12,12 @@
   }
   var point = d.lat ? L.latLng(parseFloat(d.lat), parseFloat(d.lng)) : null;
   if (point) {
+    map.setView(point, 12); // before adding layers: Leaflet adds them once it has a view
     // A coloured dot rather than Leaflet's image icon: the colour is the risk grade,
     // and no image path has to survive static-file hashing.
     var icon = L.divIcon({ className: "risk-marker risk-" + d.risk, iconSize: [18, 18] });
     var marker = L.marker(point, { icon: icon, title: d.name, alt: d.name }).addTo(map);
     marker.getElement().style.background = d.colour;
-    map.setView(point, 12);
   }
   fetch(d.outlines, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
@@ -29,7 +29,7 @@
       }).addTo(map);
       city.bringToBack();
       if (city.getLayers().length) {
-        map.fitBounds(city.getBounds(), { padding: [8, 8] });
+        map.fitBounds(city.getBounds(), { padding: [8, 8], animate: false });
       } else if (!point) {
         map.setView([29.2, 120.5], 7); // Zhejiang, when the city is unknown
       }
