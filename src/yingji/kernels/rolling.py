@@ -58,41 +58,67 @@ def _window_sum(x, end, window):
 
 
 @njit(cache=True)
-def _station_totals(x, window, out):
-    """One station: fill ``out`` and return (max total, its first end index).
+def _block_fast(x, window, out, store, t0, t1):
+    """Steps t0..t1-1 without NaN checks; a NaN met on the way leaves ``acc`` NaN.
 
-    One chain of float64 adds; each block of RECOMPUTE_WINDOWS windows starts from a
-    window summed afresh, which bounds the drift of pathological inputs and is a no-op
-    for rain data. (Interleaving several independent chains was tried: no faster, the
-    loop is bound by loads, stores and the NaN selects, not by the add latency.)
+    Returns (acc at t1-1, best, best_end); the caller redoes the block safely when
+    ``acc`` comes back NaN (NaN - x and NaN + x stay NaN to the end of the block).
+    """
+    acc = 0.0
+    for j in range(max(0, t0 - window), t0):
+        acc += np.float64(x[j])
+    best, best_end = -np.inf, -1
+    warm = min(max(t0, window), t1)  # steps before the first full window subtract nothing
+    for t in range(t0, warm):
+        acc += np.float64(x[t])
+        if store:
+            out[t] = np.float32(acc)
+        if acc > best:
+            best, best_end = acc, t
+    for t in range(warm, t1):
+        acc += np.float64(x[t]) - np.float64(x[t - window])
+        if store:
+            out[t] = np.float32(acc)
+        if acc > best:
+            best, best_end = acc, t
+    return acc, best, best_end
+
+
+@njit(cache=True)
+def _block_safe(x, window, out, store, t0, t1):
+    """As :func:`_block_fast`, counting NaN as zero rain."""
+    acc = _window_sum(x, t0 - 1, window)
+    best, best_end = -np.inf, -1
+    for t in range(t0, t1):
+        old = _rain(x[t - window]) if t >= window else 0.0
+        acc += _rain(x[t]) - old
+        if store:
+            out[t] = np.float32(acc)
+        if acc > best:
+            best, best_end = acc, t
+    return acc, best, best_end
+
+
+@njit(cache=True)
+def _station_totals(x, window, out, store):
+    """One station: fill ``out`` (when ``store``) and return (max total, first end index).
+
+    One chain of float64 adds per block of RECOMPUTE_WINDOWS windows; each block starts
+    from a window summed afresh, which bounds the drift of pathological inputs and is a
+    no-op for rain data. The common case (no missing values) runs without NaN checks.
+    (Interleaving several independent chains was tried: no faster, the loop is bound by
+    loads and stores, not by the add latency.)
     """
     n = x.shape[0]
     period = RECOMPUTE_WINDOWS * window
     best, best_end = -np.inf, -1
     for t0 in range(0, n, period):
-        acc = _window_sum(x, t0 - 1, window)
-        for t in range(t0, min(t0 + period, n)):
-            old = _rain(x[t - window]) if t >= window else 0.0
-            acc += _rain(x[t]) - old
-            out[t] = np.float32(acc)
-            if acc > best:
-                best, best_end = acc, t
-    return best, best_end
-
-
-@njit(cache=True)
-def _station_maxima(x, window):
-    """As :func:`_station_totals` without storing the totals."""
-    n = x.shape[0]
-    period = RECOMPUTE_WINDOWS * window
-    best, best_end = -np.inf, -1
-    for t0 in range(0, n, period):
-        acc = _window_sum(x, t0 - 1, window)
-        for t in range(t0, min(t0 + period, n)):
-            old = _rain(x[t - window]) if t >= window else 0.0
-            acc += _rain(x[t]) - old
-            if acc > best:
-                best, best_end = acc, t
+        t1 = min(t0 + period, n)
+        acc, b, e = _block_fast(x, window, out, store, t0, t1)
+        if acc != acc:
+            acc, b, e = _block_safe(x, window, out, store, t0, t1)
+        if b > best:
+            best, best_end = b, e
     return best, best_end
 
 
@@ -102,7 +128,7 @@ def _all_totals(rain, window, out):
     best = np.empty(n_stations, np.float64)
     best_end = np.empty(n_stations, np.int64)
     for s in prange(n_stations):
-        best[s], best_end[s] = _station_totals(rain[s], window, out[s])
+        best[s], best_end[s] = _station_totals(rain[s], window, out[s], True)
     return best, best_end
 
 
@@ -112,7 +138,7 @@ def _all_maxima(rain, window):
     best = np.empty(n_stations, np.float64)
     best_end = np.empty(n_stations, np.int64)
     for s in prange(n_stations):
-        best[s], best_end[s] = _station_maxima(rain[s], window)
+        best[s], best_end[s] = _station_totals(rain[s], window, rain[s], False)  # out unused
     return best, best_end
 
 
