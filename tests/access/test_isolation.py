@@ -7,6 +7,8 @@ declared below in one class of check; an endpoint that is not declared fails
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import MULTIPART_CONTENT
 
 from yingji.api import api
 from yingji.core import audit
@@ -86,8 +88,14 @@ MOVE_CASES = {
     "PATCH /api/enterprises/{id}": ("enterprise", {"region": LINHAI_TOWN}),
 }
 
-# Not region data: how to log in, who am I, the list of duty kinds (reference data).
-UNSCOPED = {"POST /api/auth/token", "GET /api/auth/me", "GET /api/duty-kinds"}
+# Files: an export of another county's enterprises contains none of them; an import
+# of rows for another county creates none of them.
+FILE_CASES = {"GET /api/enterprises/export", "POST /api/enterprises/import"}
+
+# Not region data: how to log in, who am I, the list of duty kinds (reference data),
+# the empty import template.
+UNSCOPED = {"POST /api/auth/token", "GET /api/auth/me", "GET /api/duty-kinds",
+            "GET /api/enterprises/import-template"}
 
 
 def _operations() -> set[str]:
@@ -96,7 +104,7 @@ def _operations() -> set[str]:
 
 
 def test_every_endpoint_is_declared():
-    declared = set(LIST_CASES) | set(OBJECT_CASES) | set(CREATE_CASES) | UNSCOPED
+    declared = set(LIST_CASES) | set(OBJECT_CASES) | set(CREATE_CASES) | FILE_CASES | UNSCOPED
     assert _operations() - declared == set(), "declare the new endpoints' access checks here"
     assert declared - _operations() == set(), "stale declarations"
 
@@ -209,3 +217,30 @@ def test_unattached_login_sees_nothing(api_as, regions, wenling_enterprise):
         user = UserFactory(username="nobody")
 
     assert api_as(Nobody).get("/api/enterprises").json()["items"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{}, {"region": LINHAI}, {"region": "33"}, {"q": "测试"}])
+def test_export_never_contains_another_county(params, api_as, linhai, wenling):
+    r = api_as(wenling["officer"]).get("/api/enterprises/export", {**params, "format": "csv"})
+    assert r.status_code == 200
+    text = r.content.decode("utf-8-sig")
+    assert linhai["enterprise"].uscc not in text
+    if not params.get("region", "").startswith(LINHAI):
+        assert wenling["enterprise"].uscc in text  # the control: own records are exported
+
+
+@pytest.mark.django_db
+def test_import_creates_nothing_in_another_county(api_as, linhai, wenling):
+    csv_text = ("企业名称,统一社会信用代码,所属乡镇代码\n"
+                f"越界企业,{valid_uscc(LINHAI)},{LINHAI_TOWN}\n"
+                f"改临海企业,{linhai['enterprise'].uscc},{WENLING_TOWN}\n")
+    before = audit.snapshot(linhai["enterprise"])
+    count = Enterprise.objects.count()
+    upload = SimpleUploadedFile("e.csv", csv_text.encode("utf-8"), content_type="text/csv")
+    client = api_as(wenling["officer"])
+    r = client.post("/api/enterprises/import", {"file": upload}, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 200, r.content
+    assert r.json()["rejected"] == 2 and r.json()["created"] == 0
+    assert Enterprise.objects.count() == count
+    assert audit.snapshot(Enterprise.objects.get(pk=linhai["enterprise"].pk)) == before
