@@ -255,3 +255,47 @@ def test_no_page_loads_anything_from_another_host(client, wenling, wenling_enter
     offenders = {p: _ASSET.findall(html) for p, html in pages.items() if _ASSET.search(html)}
     assert offenders == {}
     assert all("leaflet" not in html or "/static/vendor/leaflet-1.9.4/leaflet.js" in html for html in pages.values())
+
+
+def test_enterprise_user_sees_and_edits_only_their_own_contact_details(client_as, enterprise_user,
+                                                                       wenling_enterprise):
+    other = EnterpriseFactory(region_id=WENLING_TOWN)
+    client = client_as(enterprise_user)
+    html = client.get("/enterprises/").content.decode()
+    assert wenling_enterprise.name in html and other.name not in html
+    form = client.get(f"/enterprises/{wenling_enterprise.id}/edit/").context["form"]
+    assert "name" not in form.fields and "risk_grade" not in form.fields and "contact_phone" in form.fields
+    response = client.post(f"/enterprises/{wenling_enterprise.id}/edit/",
+                           {"contact_phone": "0576-12345678", "address": "新地址 8 号"})
+    assert response.status_code == 302
+    wenling_enterprise.refresh_from_db()
+    assert (wenling_enterprise.contact_phone, wenling_enterprise.address) == ("0576-12345678", "新地址 8 号")
+    assert client.get("/enterprises/import/").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/regions/33/", "/enterprises/", "/enterprises/import/"])
+def test_pages_render_for_the_province_admin(client_as, province_admin, wenling_enterprise, path):
+    assert client_as(province_admin).get(path).status_code == 200
+
+
+def test_map_uses_tiles_only_when_a_tile_url_is_configured(wenling, wenling_enterprise, settings):
+    path = f"/enterprises/{wenling_enterprise.id}/"
+    assert "data-tiles" not in wenling.get(path).content.decode()
+    settings.YINGJI_TILE_URL = "/tiles/{z}/{x}/{y}.png"
+    assert 'data-tiles="/tiles/{z}/{x}/{y}.png"' in wenling.get(path).content.decode()
+
+
+def test_map_marks_the_enterprise_in_its_city(wenling, wenling_enterprise):
+    html = wenling.get(f"/enterprises/{wenling_enterprise.id}/").content.decode()
+    assert 'data-city="3310"' in html  # Taizhou, the city of Wenling
+    assert f'data-lng="{wenling_enterprise.longitude:f}"' in html
+
+
+def test_unknown_export_format_is_a_400_page_not_a_crash(wenling):
+    response = wenling.get("/enterprises/export.pdf")
+    assert response.status_code == 400 and "不支持的格式" in response.content.decode()
+
+
+def test_not_found_page_speaks_plainly(wenling, linhai_enterprise):
+    response = wenling.get(f"/enterprises/{linhai_enterprise.id}/")
+    assert response.status_code == 404 and "管辖范围" in response.content.decode()
