@@ -299,3 +299,11 @@ def test_unknown_export_format_is_a_400_page_not_a_crash(wenling):
 def test_not_found_page_speaks_plainly(wenling, linhai_enterprise):
     response = wenling.get(f"/enterprises/{linhai_enterprise.id}/")
     assert response.status_code == 404 and "管辖范围" in response.content.decode()
+
+
+def test_import_page_links_the_template_download(wenling):
+    html = wenling.get("/enterprises/import/").content.decode()
+    href = re.search(r'href="([^"]*import-template\?format=xlsx)"', html).group(1)
+    response = wenling.get(href)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
