@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yingji.kernels.flood2d import EdgeBoundary, FloodModel, PointSource, TimeSeries, simulate
+from yingji.kernels.flood2d.model import NumbaEngine
 
 EDGES = ["west", "east", "north", "south"]
 
@@ -43,11 +44,20 @@ def cases(draw):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases())
-def test_numba_kernel_matches_numpy_reference(case):
-    """Depths, maxima, arrival times and mass balance agree within 1e-10 after 5 s (dozens of steps)."""
+@given(cases(), st.booleans())
+def test_numba_kernel_matches_numpy_reference(case, parallel):
+    """Depths, maxima, arrival times and mass balance agree within 1e-10 after 5 s (dozens of steps).
+
+    ``parallel`` forces the row-parallel kernels even on these small grids
+    (otherwise their serial twins run).
+    """
     params, h0 = case
-    fast = simulate(FloodModel(**params), h0, 5.0, snapshot_times=[5.0], mass_interval=5.0, engine="numba")
+    default = NumbaEngine.parallel_min_cells
+    NumbaEngine.parallel_min_cells = 0 if parallel else default
+    try:
+        fast = simulate(FloodModel(**params), h0, 5.0, snapshot_times=[5.0], mass_interval=5.0, engine="numba")
+    finally:
+        NumbaEngine.parallel_min_cells = default
     ref = simulate(FloodModel(**params), h0, 5.0, snapshot_times=[5.0], mass_interval=5.0, engine="numpy")
     assert fast.steps == ref.steps
     np.testing.assert_allclose(fast.snapshots[5.0], ref.snapshots[5.0], rtol=0, atol=1e-10)

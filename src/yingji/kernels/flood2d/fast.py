@@ -20,6 +20,8 @@ ranges are exactly zero in the reference too, so both agree to rounding.
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 from numba import njit, prange
 
@@ -35,6 +37,8 @@ def _face_flux(h_a, z_a, h_b, z_b, q, q_left, q_right, n_face, theta, g, dt, dx,
         return 0.0
     q_avg = theta * q + 0.5 * (1.0 - theta) * (q_left + q_right)
     num = q_avg - g * h_f * dt * (eta_b - eta_a) / dx
+    if q == 0.0:
+        return num  # no friction from a still face: skip the costly h^(7/3)
     den = 1.0 + g * dt * n_face * n_face * abs(q) / h_f ** (7.0 / 3.0)
     return num / den
 
@@ -53,7 +57,6 @@ def _rain_at(rain_rate, rain_field, i, j):
     return rain_rate * rain_field[i, j]
 
 
-@njit(parallel=True, cache=True)
 def _update_faces(h, z, active, qx, qy, qy_old, n, theta, g, dt, dx, eps, rows, c0, c1):
     ny, nx = h.shape
     for k in prange(rows.shape[0]):
@@ -139,7 +142,6 @@ def _boundary_volumes(qx, qy, side, index, dt, dx):
     return v_in, v_out
 
 
-@njit(parallel=True, cache=True)
 def _outflow_factor(h, active, qx, qy, rain_rate, rain_field, dt, dx, f, flagged, rows, c0, c1):
     for k in prange(rows.shape[0]):
         i = rows[k]
@@ -156,7 +158,6 @@ def _outflow_factor(h, active, qx, qy, rain_rate, rain_field, dt, dx, f, flagged
         flagged[i] = any_limited
 
 
-@njit(parallel=True, cache=True)
 def _scale_faces(qx, qy, f, rows, c0, c1):
     """Scale faces of the given rows by the factor of the cell each face leaves."""
     ny, nx = f.shape
@@ -182,7 +183,6 @@ def _scale_faces(qx, qy, f, rows, c0, c1):
                     qy[ny, j] = q * f[i, j]
 
 
-@njit(parallel=True, cache=True)
 def _reset_factor(f, rows, c0, c1):
     for k in prange(rows.shape[0]):
         i = rows[k]
@@ -190,7 +190,6 @@ def _reset_factor(f, rows, c0, c1):
             f[i, j] = 1.0
 
 
-@njit(parallel=True, cache=True)
 def _continuity(h, active, qx, qy, rain_rate, rain_field, dt, dx, t_end, threshold,
                 h_max, t_first, duration, lo, hi, row_hmax, rows, c0, c1):
     ny, nx = h.shape
@@ -223,12 +222,31 @@ def _continuity(h, active, qx, qy, rain_rate, rain_field, dt, dx, t_end, thresho
         row_hmax[i] = r_max
 
 
+def _twins(fn):
+    """A row-parallel kernel and its serial twin (same code; prange runs as range).
+
+    Small wet areas run serially: on a busy 2-core machine each parallel region
+    costs a thread hand-off that can exceed the work itself.
+    """
+    serial = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + "_serial")
+    serial.__qualname__ = fn.__qualname__ + "_serial"  # its own on-disk cache entry
+    return njit(parallel=True, cache=True)(fn), njit(cache=True)(serial)
+
+
+update_faces = _twins(_update_faces)
+outflow_factor = _twins(_outflow_factor)
+continuity = _twins(_continuity)
+scale_faces = njit(cache=True)(_scale_faces)
+reset_factor = njit(cache=True)(_reset_factor)
+
+
 @njit(cache=True)
 def _work_ranges(lo, hi, nx, full, c0, c1):
     """Rows with work and their column range: wet spans of rows i−1..i+1, widened by one."""
     ny = lo.shape[0]
     rows = np.empty(ny, np.int64)
     m = 0
+    cells = 0
     for i in range(ny):
         if full:
             a, b = 0, nx - 1
@@ -246,7 +264,8 @@ def _work_ranges(lo, hi, nx, full, c0, c1):
         if a <= b:
             rows[m] = i
             m += 1
-    return rows[:m]
+            cells += b - a + 1
+    return rows[:m], cells
 
 
 @njit(cache=True)

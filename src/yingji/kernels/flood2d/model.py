@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+import numba
 import numpy as np
 
 from . import fast, reference
@@ -164,6 +165,9 @@ class NumpyEngine:
 class NumbaEngine:
     """Steps with the row-parallel passes of :mod:`fast`, skipping dry and NODATA rows."""
 
+    #: below this many cells of work per step the serial twins run (no thread hand-off)
+    parallel_min_cells = 100_000
+
     def __init__(self, model: "FloodModel", h0):
         self.m = model
         dt = model.dtype
@@ -194,25 +198,26 @@ class NumbaEngine:
         fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
         fast._mark_cells(self.lo, self.hi, self.forced)
         full = rain_rate > 0.0 and bool(np.any(self.rain_field > 0))
-        rows = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
+        rows, cells = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
+        k = 0 if cells >= self.parallel_min_cells and numba.get_num_threads() > 1 else 1
         if self.qy_old is not self.qy:
             np.copyto(self.qy_old, self.qy)
-        fast._update_faces(self.h, m.z, m.active, self.qx, self.qy, self.qy_old, self.n, m.theta, m.g, dt,
-                           m.dx, m.eps, rows, self.c0, self.c1)
+        fast.update_faces[k](self.h, m.z, m.active, self.qx, self.qy, self.qy_old, self.n, m.theta, m.g, dt,
+                             m.dx, m.eps, rows, self.c0, self.c1)
         fast._boundary_faces(self.h, m.z, self.n, self.qx, self.qy, m.faces.side, m.faces.index, m.faces.kind,
                              face_values, m.g, dt, m.dx, m.eps)
         self.flagged[:] = False
-        fast._outflow_factor(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, self.f,
-                             self.flagged, rows, self.c0, self.c1)
+        fast.outflow_factor[k](self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, self.f,
+                               self.flagged, rows, self.c0, self.c1)
         limited = fast._limited_rows(self.flagged, rows)
         if limited.size:
-            fast._scale_faces(self.qx, self.qy, self.f, limited, self.c0, self.c1)
-            fast._reset_factor(self.f, limited, self.c0, self.c1)
+            fast.scale_faces(self.qx, self.qy, self.f, limited, self.c0, self.c1)
+            fast.reset_factor(self.f, limited, self.c0, self.c1)
         v_in, v_out = fast._boundary_volumes(self.qx, self.qy, m.faces.side, m.faces.index, dt, m.dx)
         self.row_hmax[:] = 0.0
-        fast._continuity(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, t_end,
-                         m.threshold, self.h_max, self.t_first, self.duration, self.lo, self.hi, self.row_hmax,
-                         rows, self.c0, self.c1)
+        fast.continuity[k](self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, t_end,
+                           m.threshold, self.h_max, self.t_first, self.duration, self.lo, self.hi, self.row_hmax,
+                           rows, self.c0, self.c1)
         return v_in, v_out, float(self.row_hmax.max()), m.ny * m.nx
 
 
