@@ -1,5 +1,6 @@
-"""Yingji (应急): one platform for a provincial emergency-management system."""
+"""Yingji (应急): one platform for a provincial emergency-management system.
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+Nothing is imported here, so that `yingji.kernels` stays usable without Django; the
+Celery app is created when Django starts (`core.apps.CoreConfig.ready`), and
+`celery -A yingji` finds it in `yingji.celery`.
+"""

@@ -65,3 +65,23 @@ def test_regions_children_by_parent(api_as, taizhou_officer):
     r = api_as(taizhou_officer).get("/api/regions", {"parent": "3310", "page_size": 100})
     names = {x["name"] for x in r.json()["items"]}
     assert {"温岭市", "临海市", "椒江区"} <= names and len(names) == 9
+
+
+@pytest.mark.django_db
+def test_village_import_keeps_good_rows_and_reports_bad_ones(regions, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "villages.csv"
+    path.write_text("code,name\n"
+                    "331081001001,东门村\n"
+                    "331081001001001,东门村一网格\n"
+                    "331081999001,无此乡镇村\n"
+                    "3310810010,位数不对\n"
+                    "331081001002,\n", encoding="utf-8")
+    call_command("import_regions", "--quiet-progress", "--villages", str(path))
+    out = capsys.readouterr().out
+    assert "2 created, 0 unchanged, 3 rejected" in out
+    assert "第 4 行" in out and "第 5 行" in out and "第 6 行" in out
+    assert Region.objects.get(code="331081001001001").full_name.endswith("东门村东门村一网格")
+    call_command("import_regions", "--quiet-progress", "--villages", str(path))
+    assert "0 created, 2 unchanged, 3 rejected" in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """Core API: tokens, regions, organizations, people, duties, audit (read-only)."""
 
 from django.contrib.auth import authenticate
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from . import selectors, services
 from .choices import OrganizationKind, Role
@@ -87,7 +87,8 @@ def get_region(request, code: str):
 
 @router.post("/regions", response={201: RegionOut}, tags=["regions"])
 def create_region(request, data: RegionIn):
-    return 201, services.region_create(by=request.user, code=data.code, name=data.name, parent_code=data.parent)
+    region = services.region_create(by=request.user, code=data.code, name=data.name, parent_code=data.parent)
+    return Status(201, region)
 
 
 @router.patch("/regions/{code}", response=RegionOut, tags=["regions"])
@@ -152,7 +153,7 @@ ORG_RENAMES = {"region": "region_id", "parent": "parent_id"}
 
 @router.post("/organizations", response={201: OrganizationOut}, tags=["people"])
 def create_organization(request, data: OrganizationIn):
-    return 201, services.organization_create(by=request.user, **_model_fields(data, ORG_RENAMES))
+    return Status(201, services.organization_create(by=request.user, **_model_fields(data, ORG_RENAMES)))
 
 
 @router.patch("/organizations/{id}", response=OrganizationOut, tags=["people"])
@@ -246,7 +247,7 @@ def get_person(request, id: int):
 def create_person(request, data: PersonIn):
     fields = _model_fields(data, PERSON_RENAMES)
     username, password = fields.pop("username", ""), fields.pop("password", "")
-    return 201, services.person_create(by=request.user, username=username, password=password, **fields)
+    return Status(201, services.person_create(by=request.user, username=username, password=password, **fields))
 
 
 @router.patch("/people/{id}", response=PersonOut, tags=["people"])
@@ -267,15 +268,16 @@ def assign_duty(request, id: int, data: DutyIn):
     scope = Scope.for_user(request.user)
     person = selectors.person_get(scope=scope, id=id)
     org = selectors.organization_get(scope=scope, id=data.organization) if data.organization else None
-    return 201, services.duty_assign(by=request.user, person=person, kind_code=data.kind,
-                                     region_code=data.region, organization=org)
+    duty = services.duty_assign(by=request.user, person=person, kind_code=data.kind,
+                                region_code=data.region, organization=org)
+    return Status(201, duty)
 
 
 @router.delete("/duties/{id}", response={204: None}, tags=["people"])
 def remove_duty(request, id: int):
     duty = selectors.duty_get(scope=Scope.for_user(request.user), id=id)
     services.duty_remove(by=request.user, duty=duty)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/duty-kinds", response=list[DutyKindOut], tags=["people"])

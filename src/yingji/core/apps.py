@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "yingji.core"
     label = "core"
     verbose_name = _("基础 Core")
+
+    def ready(self):
+        # Create the Celery app with Django, so @shared_task binds to it everywhere.
+        from .. import celery  # noqa: F401

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import audit
@@ -57,6 +58,39 @@ def region_create(*, by, code: str, name: str, parent_code: str) -> Region:
     region = Region(code=code, name=name, level=parent.level + 1, parent=parent)
     with transaction.atomic():
         return save_audited(region, by=by, action="create", before=None, region_code=code)
+
+
+def import_local_regions(*, by, rows: Iterable[dict]) -> dict:
+    """Add villages and grids from rows of {code, name[, parent]}; the parent defaults
+    to the code's prefix (village 12 digits → township 9; grid 15 → village 12). Each
+    row stands alone: good rows are kept, bad ones reported by row with the reason, and
+    rows already present with the same name are counted as unchanged."""
+    report = {"created": 0, "unchanged": 0, "errors": []}
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
+        parent = (row.get("parent") or "").strip() or _parent_code(code)
+        existing = Region.objects.filter(pk=code).first()
+        if existing is not None and existing.name == name and existing.parent_id == parent:
+            report["unchanged"] += 1
+            continue
+        try:
+            if not name:
+                raise DomainError("名称不能为空", "Name is required", fields={"name": "必填 / required"})
+            region_create(by=by, code=code, name=name, parent_code=parent)
+            report["created"] += 1
+        except (DomainError, ValidationError) as exc:
+            report["errors"].append({"row": number, "code": code, "message": _reason(exc)})
+    return report
+
+
+def _parent_code(code: str) -> str:
+    return {12: code[:9], 15: code[:12]}.get(len(code), "")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return f"{exc.zh} / {exc.en}"
+    return "；".join(f"{k}: {'；'.join(v)}" for k, v in exc.message_dict.items())
 
 
 def region_rename(*, by, region: Region, name: str) -> Region:
