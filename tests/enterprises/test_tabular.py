@@ -10,6 +10,8 @@ import io
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yingji.core.errors import Forbidden
 from yingji.core.models import AuditRecord
@@ -407,3 +409,37 @@ def test_reimport_cost_does_not_grow_with_unchanged_rows(wenling_officer):
         return len(queries)
 
     assert reimport_queries(3) == reimport_queries(30)
+
+
+# Robustness: no input makes anything but a report or one clear file error ---------------
+
+_quick = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.mark.django_db
+@_quick
+@given(content=st.binary(max_size=400), filename=st.sampled_from(["a.xlsx", "a.csv", "a", "a.xls"]))
+def test_arbitrary_bytes_give_a_report_or_a_file_error(wenling_officer, content, filename):
+    try:
+        report = tabular.import_enterprises(by=wenling_officer.user, content=content, filename=filename)
+    except tabular.FileRejected:
+        return
+    assert report.created + report.updated + report.unchanged + report.rejected >= 0
+
+
+@pytest.mark.django_db
+@_quick
+@given(cells=st.lists(st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12) | st.floats(allow_nan=True) | st.integers(), min_size=0,
+                                max_size=len(HEADER)), max_size=4))
+def test_arbitrary_cells_are_reported_row_by_row(wenling_officer, cells):
+    report = run(wenling_officer, cells)
+    nonblank = [c for c in cells if any(str(v).strip() for v in c if v is not None)]
+    assert report.created + report.updated + report.unchanged + report.rejected <= len(nonblank)
+    assert all(e.row >= 2 and " / " in e.message for e in report.errors)
+
+
+@pytest.mark.django_db
+def test_control_characters_in_stored_text_do_not_break_the_xlsx_export(wenling_enterprise):
+    Enterprise.objects.filter(pk=wenling_enterprise.pk).update(address="一号\x1f楼")
+    content = tabular.export_enterprises(Enterprise.objects.all(), "xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(content)).active["E2"].value == "一号楼"

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import override
@@ -859,6 +860,9 @@ def _write_xlsx(rows: Iterable[list], notes: bool = False) -> bytes:
 
 
 def _xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        # Control characters cannot be stored in .xlsx at all; openpyxl would raise.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = openpyxl.cell.WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text: "=..." in a name must not become a formula
