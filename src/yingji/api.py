@@ -128,9 +128,15 @@ def on_permission_denied(request, exc):
 def _mount_routers():
     from .core.api import router as core_router
     from .enterprises.api import router as enterprises_router
+    from .hydromet.api import router as hydromet_router
+    from .insurance.api import router as insurance_router
+    from .messaging.api import router as messaging_router
 
     api.add_router("", core_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/messaging", messaging_router)
+    api.add_router("", hydromet_router)
+    api.add_router("", insurance_router)
 
 
 _mount_routers()

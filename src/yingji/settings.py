@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "yingji.core",
     "yingji.enterprises",
+    "yingji.messaging",
+    "yingji.hydromet",
+    "yingji.insurance",
     "yingji.web",
 ]
 

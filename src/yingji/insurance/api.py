@@ -1,0 +1,5 @@
+"""API of the insurance app."""
+
+from ninja import Router
+
+router = Router(tags=["insurance"])
