@@ -35,11 +35,13 @@ def region_detail(request, code: str):
             return redirect("region_detail", code=region.code)
     children = list(core_selectors.region_list(scope=scope, parent=region.code))
     counts = selectors.enterprise_counts_by_child(scope=scope, region=region, children=children)
+    grades = selectors.risk_grade_counts(scope=scope, region=region.code)
     return render(request, "web/region_detail.html", {
         "region": region,
         "ancestors": selectors.ancestors_in_scope(scope=scope, region=region),
         "children": [(c, counts.get(c.code, 0)) for c in children],
-        "total": sum(g["count"] for g in selectors.risk_grade_counts(scope=scope, region=region.code)),
+        "grades": grades,
+        "total": sum(g["count"] for g in grades),
         "form": form,
         "adds_village": region.level == RegionLevel.TOWNSHIP,
     })
