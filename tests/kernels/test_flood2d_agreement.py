@@ -35,7 +35,11 @@ def cases(draw):
         value = {"closed": 0.0, "free": draw(st.sampled_from([0.0, 0.01])), "stage": 1.8,
                  "inflow": TimeSeries(np.array([0.0, 10.0]), np.array([0.0, 0.5]))}[kind]
         boundaries.append(EdgeBoundary(edge, kind, value))
-    sources = [PointSource(int(rng.integers(ny)), int(rng.integers(nx)), 0.3)] if draw(st.booleans()) else []
+    wet_cells = np.argwhere(np.isfinite(z))
+    sources = []
+    if draw(st.booleans()) and len(wet_cells):
+        r, c = wet_cells[rng.integers(len(wet_cells))]
+        sources = [PointSource(int(r), int(c), 0.3)]
     rain = draw(st.sampled_from([0.0, 2e-5]))
     rain_field = 1.0 if draw(st.booleans()) else rng.uniform(0.0, 2.0, (ny, nx))
     theta = draw(st.sampled_from([1.0, 0.7]))
@@ -65,6 +69,14 @@ def test_numba_kernel_matches_numpy_reference(case, parallel):
     np.testing.assert_allclose(fast.duration, ref.duration, rtol=0, atol=1e-9)
     np.testing.assert_allclose(fast.first_inundation, ref.first_inundation, rtol=0, atol=1e-9)
     assert abs(fast.mass[-1].stored - ref.mass[-1].stored) <= 1e-9 * max(1.0, ref.mass[-1].stored)
+
+
+def test_point_source_on_nodata_is_refused():
+    """Water put on a NODATA wall could never flow nor be counted: the model refuses it."""
+    import pytest
+    z = np.array([[0.0, np.nan]])
+    with pytest.raises(ValueError, match="NODATA"):
+        FloodModel(z=z, dx=1.0, sources=[PointSource(0, 1, 1.0)])
 
 
 def test_float32_kernel_tracks_float64():

@@ -271,6 +271,9 @@ class FloodModel:
         self.n = np.asarray(self.manning, self.dtype)
         self.faces = edge_faces(self.boundaries, self.active)
         self.src_cells = np.array([(s.row, s.col) for s in self.sources], np.int64).reshape(-1, 2)
+        for r, c in self.src_cells:
+            if not (0 <= r < self.ny and 0 <= c < self.nx and self.active[r, c]):
+                raise ValueError(f"point source at cell ({r}, {c}) is outside the grid or on NODATA")
         self._rain_field_sum = float(np.sum(np.broadcast_to(self.rain_field, z.shape)[self.active]))
         self._free_slopes = np.array([_free_slope(self.z, s, i, self.dx)
                                       for s, i in zip(self.faces.side, self.faces.index)])
