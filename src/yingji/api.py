@@ -72,16 +72,21 @@ _PYDANTIC_REASONS = {
 }
 
 
-# Where a value came from, and the names our endpoints give their schema parameters:
+# Where a value came from, then the name our endpoint gave its schema parameter:
 # neither means anything to the client, who only knows the field.
-_LOCATION_WORDS = {"body", "query", "path", "form", "file", "data", "filters", "paging", "payload"}
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+_PARAMETER_NAMES = {"data", "filters", "paging", "payload", "query"}
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     fields = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in _LOCATION_WORDS]
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in _SOURCES:
+            loc.pop(0)
+        if len(loc) > 1 and loc[0] in _PARAMETER_NAMES:
+            loc.pop(0)
         name = ".".join(loc) or "__all__"
         zh, en = _PYDANTIC_REASONS.get(err.get("type", ""), ("取值无效", err.get("msg", "invalid value")))
         fields[name] = bilingual(zh, en)

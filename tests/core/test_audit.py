@@ -65,3 +65,12 @@ def test_update_through_the_api_records_before_and_after(api_as, wenling_officer
     assert rec.actor_name == wenling_officer.user.username
     assert rec.before["risk_grade"] == "blue" and rec.after["risk_grade"] == "red"
     assert audit.verify().ok
+
+
+@pytest.mark.django_db
+def test_an_update_that_changes_nothing_writes_no_audit_record(wenling_officer, wenling_enterprise):
+    from yingji.enterprises.services import enterprise_update
+
+    count = AuditRecord.objects.count()
+    enterprise_update(by=wenling_officer.user, enterprise=wenling_enterprise, name=wenling_enterprise.name)
+    assert AuditRecord.objects.count() == count

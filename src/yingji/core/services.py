@@ -20,11 +20,13 @@ REGION_DATA = Path(__file__).resolve().parent / "data" / "regions"
 def save_audited(obj, *, by, action: str, before: dict | None, region_code: str = ""):
     """Validate, save and audit one row; the shared tail of every create/update."""
     obj.full_clean()
+    if before is not None and audit.snapshot(obj) == before:
+        # Nothing changed: no write (auto_now stamps stay) and no audit record, so
+        # re-importing the same file leaves the register and the chain untouched.
+        return obj
     obj.save()
-    after = audit.snapshot(obj)
-    if before is not None and before == after:
-        return obj  # nothing changed: nothing to audit (keeps re-imports silent)
-    audit.record(actor=by, action=action, obj=obj, region_code=region_code, before=before, after=after)
+    audit.record(actor=by, action=action, obj=obj, region_code=region_code, before=before,
+                 after=audit.snapshot(obj))
     return obj
 
 
