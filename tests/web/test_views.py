@@ -105,6 +105,12 @@ def test_htmx_filter_request_gets_only_the_results(wenling, wenling_enterprise):
     assert "<html" not in html and 'role="search"' not in html
 
 
+def test_htmx_history_restore_gets_the_whole_page(wenling, wenling_enterprise):
+    response = wenling.get("/enterprises/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert 'role="search"' in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
 def test_list_pages_fifty_at_a_time(wenling, regions):
     EnterpriseFactory.create_batch(51, region_id=WENLING_TOWN)
     first = wenling.get("/enterprises/").content.decode()

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ...core.errors import DomainError, Forbidden
@@ -30,12 +31,23 @@ def enterprise_list(request):
     qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
-    # htmx asks for the results only; a plain request (no JS) gets the whole page.
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return render(request, "web/_enterprise_results.html", context)
-    context.update(region_options=selectors.region_options(scope=scope),
-                   tag_names=selectors.tag_names(scope=scope))
-    return render(request, "web/enterprise_list.html", context)
+    if _wants_fragment(request):
+        template = "web/_enterprise_results.html"
+    else:
+        template = "web/enterprise_list.html"
+        context.update(region_options=selectors.region_options(scope=scope),
+                       tag_names=selectors.tag_names(scope=scope))
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # a cache must not serve a fragment as the page
+    return response
+
+
+def _wants_fragment(request) -> bool:
+    """htmx filtering asks for the results only; a plain request (no JS), and htmx
+    restoring a page from history, get the whole page."""
+    headers = request.headers
+    return bool(headers.get("HX-Request") and not headers.get("HX-History-Restore-Request")
+                and not headers.get("HX-Boosted"))
 
 
 def enterprise_export(request, fmt: str):
