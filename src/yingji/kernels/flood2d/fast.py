@@ -291,6 +291,17 @@ def _mark_cells(lo, hi, cells):
 
 
 @njit(cache=True)
+def _copy_theta_neighbours(qy, qy_old, rows, c0, c1):
+    """Copy the old north-face discharges that row i's θ-average reads (rows i−1..i+1)."""
+    n_faces = qy.shape[0]
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        for r in range(max(i - 1, 0), min(i + 2, n_faces)):
+            for j in range(c0[i], c1[i] + 1):
+                qy_old[r, j] = qy[r, j]
+
+
+@njit(cache=True)
 def _add_sources(h, cells, rates, dt, dx):
     for k in range(cells.shape[0]):
         h[cells[k, 0], cells[k, 1]] += dt * rates[k] / (dx * dx)

@@ -187,21 +187,28 @@ class NumbaEngine:
         self.row_hmax = np.zeros(ny, dt)
         self.c0 = np.zeros(ny, np.int64)
         self.c1 = np.zeros(ny, np.int64)
-        forced = [edge_cell(s, i, (ny, nx)) for s, i in zip(model.faces.side, model.faces.index)]
-        self.forced = np.array(forced + [tuple(c) for c in model.src_cells], np.int64).reshape(-1, 2)
+        edge = [edge_cell(s, i, (ny, nx)) for s, i in zip(model.faces.side, model.faces.index)]
+        self.edge_cells = np.array(edge, np.int64).reshape(-1, 2)
+        self.edge_z = model.z[self.edge_cells[:, 0], self.edge_cells[:, 1]] if edge else np.zeros(0)
         self.rain_field = np.asarray(model.rain_field, dt).reshape(
             (1, 1) if np.ndim(model.rain_field) == 0 else model.z.shape)
         self.n = np.asarray(model.n, dt).reshape((1, 1) if np.ndim(model.n) == 0 else model.z.shape)
 
+    def _feeding_cells(self, src_rates, face_values):
+        """Cells that sources or edges can wet this step: they join the work ranges even if dry."""
+        kind = self.m.faces.kind
+        feeds = ((kind == INFLOW) & (face_values != 0.0)) | ((kind == STAGE) & (face_values > self.edge_z))
+        return np.concatenate([self.m.src_cells[src_rates != 0.0], self.edge_cells[feeds]])
+
     def step(self, dt, t_end, rain_rate, src_rates, face_values):
         m = self.m
         fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
-        fast._mark_cells(self.lo, self.hi, self.forced)
+        fast._mark_cells(self.lo, self.hi, self._feeding_cells(src_rates, face_values))
         full = rain_rate > 0.0 and bool(np.any(self.rain_field > 0))
         rows, cells = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
         k = 0 if cells >= self.parallel_min_cells and numba.get_num_threads() > 1 else 1
         if self.qy_old is not self.qy:
-            np.copyto(self.qy_old, self.qy)
+            fast._copy_theta_neighbours(self.qy, self.qy_old, rows, self.c0, self.c1)
         fast.update_faces[k](self.h, m.z, m.active, self.qx, self.qy, self.qy_old, self.n, m.theta, m.g, dt,
                              m.dx, m.eps, rows, self.c0, self.c1)
         fast._boundary_faces(self.h, m.z, self.n, self.qx, self.qy, m.faces.side, m.faces.index, m.faces.kind,
