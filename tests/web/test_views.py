@@ -4,6 +4,7 @@ test client as a Wenling (温岭) county officer would see them."""
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from yingji.core.models import AuditRecord, Region
@@ -11,6 +12,7 @@ from yingji.core.scope import Scope
 from yingji.enterprises.choices import RiskGrade
 from yingji.enterprises.models import Enterprise
 from yingji.web import selectors
+from yingji.web.forms import EnterpriseForm
 
 from ..conftest import LINHAI_TOWN, WENLING, WENLING_TOWN
 from ..factories import EnterpriseFactory, valid_uscc
@@ -174,8 +176,6 @@ def test_county_page_offers_no_village_form(wenling):
 
 
 def test_edit_saves_through_the_service_and_is_audited(wenling, wenling_enterprise):
-    from yingji.web.forms import EnterpriseForm
-
     data = {k: v for k, v in EnterpriseForm.initial_for(wenling_enterprise).items() if v is not None}
     data.update(name="改名后有限公司", tags="锂电池，重点企业")
     response = wenling.post(f"/enterprises/{wenling_enterprise.id}/edit/", data)
@@ -190,8 +190,6 @@ def test_edit_saves_through_the_service_and_is_audited(wenling, wenling_enterpri
 
 
 def test_edit_shows_a_duplicate_credit_code_next_to_the_field(wenling, wenling_enterprise):
-    from yingji.web.forms import EnterpriseForm
-
     other = EnterpriseFactory(region_id=WENLING_TOWN)
     data = {k: v for k, v in EnterpriseForm.initial_for(wenling_enterprise).items() if v is not None}
     data["uscc"] = other.uscc
@@ -203,8 +201,6 @@ def test_edit_shows_a_duplicate_credit_code_next_to_the_field(wenling, wenling_e
 
 
 def test_edit_refuses_moving_an_enterprise_out_of_scope(wenling, wenling_enterprise):
-    from yingji.web.forms import EnterpriseForm
-
     data = {k: v for k, v in EnterpriseForm.initial_for(wenling_enterprise).items() if v is not None}
     data["region"] = LINHAI_TOWN
     response = wenling.post(f"/enterprises/{wenling_enterprise.id}/edit/", data)
@@ -223,9 +219,7 @@ def test_import_page_reports_each_rejected_row(wenling, regions):
     good = valid_uscc()
     content = (f"企业名称,统一社会信用代码,所属乡镇代码\n"
                f"导入测试有限公司,{good},{WENLING_TOWN}\n"
-               f"坏代码有限公司,91331081XXXXXXXXX1,{WENLING_TOWN}\n").encode("utf-8")
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+               f"坏代码有限公司,91331081XXXXXXXXX1,{WENLING_TOWN}\n").encode()
     upload = SimpleUploadedFile("register.csv", content, content_type="text/csv")
     response = wenling.post("/enterprises/import/", {"file": upload})
     assert response.status_code == 200
@@ -238,8 +232,6 @@ def test_import_page_reports_each_rejected_row(wenling, regions):
 
 
 def test_import_refuses_other_file_types_with_a_field_error(wenling):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = wenling.post("/enterprises/import/", {"file": SimpleUploadedFile("x.pdf", b"%PDF")})
     assert response.status_code == 200 and response.context["form"].errors["file"]
 
