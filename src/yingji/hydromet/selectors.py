@@ -1,0 +1,136 @@
+"""Reads of stations and observations.
+
+Times in arrays are numpy ``datetime64[ms]`` in UTC. A rain observation is the rain
+that fell in the interval ENDING at its time, so the rain of a period (start, end]
+is the sum of the observations with ``start < time <= end``; that is the window every
+function here uses, and the one of `yingji.kernels.rolling`.
+
+Suspect observations (flagged at ingestion) are left out of series and totals unless
+``include_suspect=True``: a faulty gauge must not trigger a warning or a payout alone.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Q, QuerySet
+
+from ..core.scope import SYSTEM, Scope
+from ..kernels.rolling import rolling_totals_irregular
+from .choices import Quality, Quantity
+from .models import Observation, Station
+
+DETAIL_TOTAL_HOURS = (1, 3, 6, 24, 72)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One station's observations of one quantity, oldest first."""
+
+    times: np.ndarray  # datetime64[ms], UTC
+    values: np.ndarray  # float64; mm (rain in the interval ending at each time) or m (stage)
+
+    @property
+    def mm(self) -> np.ndarray:
+        return self.values
+
+
+def station_list(scope: Scope, *, region: str = "", kind: str = "", q: str = "",
+                 active: bool | None = None) -> QuerySet:
+    qs = scope.filter(Station.objects.select_related("region"))
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("code")
+
+
+def station_get(scope: Scope, code: str) -> Station:
+    """One station in scope, or NotFound (also for another region's station)."""
+    return scope.get(Station.objects.select_related("region"), code=code)
+
+
+def latest(station: Station) -> dict[str, Observation]:
+    """The latest observation of each quantity the station has, by quantity name."""
+    found = {}
+    for quantity in Quantity:
+        obs = (Observation.objects.filter(station=station, quantity=quantity)
+               .order_by("-time").first())
+        if obs is not None:
+            found[quantity.key] = obs
+    return found
+
+
+def observations(station: Station, quantity: Quantity, start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """A station's observations in (start, end], oldest first, suspect ones included."""
+    return (Observation.objects.filter(station=station, quantity=quantity, time__gt=start, time__lte=end)
+            .order_by("time"))
+
+
+def series(station_codes: Iterable[str], quantity: Quantity, start: dt.datetime, end: dt.datetime, *,
+           include_suspect: bool = False, scope: Scope = SYSTEM) -> dict[str, Series]:
+    """Per station code, its observations in (start, end] as arrays. Every requested
+    station that exists (in scope) is a key, with empty arrays if it has no data."""
+    stations = {s.pk: s.code for s in scope.filter(Station.objects.filter(code__in=list(station_codes)))}
+    qs = Observation.objects.filter(station_id__in=stations, quantity=quantity, time__gt=start, time__lte=end)
+    if not include_suspect:
+        qs = qs.filter(quality=Quality.OK)
+    rows: dict[int, list] = {pk: [] for pk in stations}
+    for station_id, time, value in qs.order_by("station_id", "time").values_list("station_id", "time", "value"):
+        rows[station_id].append((time, value))
+    return {stations[pk]: _series(r) for pk, r in rows.items()}
+
+
+def rain_series(station_codes: Iterable[str], start: dt.datetime, end: dt.datetime, *,
+                include_suspect: bool = False, scope: Scope = SYSTEM) -> dict[str, Series]:
+    """Per station code, the rain observations in (start, end]: ``.times``, ``.mm``."""
+    return series(station_codes, Quantity.RAIN, start, end, include_suspect=include_suspect, scope=scope)
+
+
+def rain_totals(station_codes: Iterable[str], end: dt.datetime, hours: float | Iterable[float], *,
+                include_suspect: bool = False, scope: Scope = SYSTEM) -> dict:
+    """Rain in the last `hours` before `end`, i.e. in (end - hours, end], in mm.
+
+    With one number of hours: {code: total}; with several: {code: {hours: total}}.
+    """
+    several = not isinstance(hours, (int, float))
+    windows = list(hours) if several else [hours]
+    start = end - dt.timedelta(hours=max(windows))
+    found = rain_series(station_codes, start, end, include_suspect=include_suspect, scope=scope)
+    totals = {code: {h: _total_at(s, end, h) for h in windows} for code, s in found.items()}
+    return totals if several else {code: t[hours] for code, t in totals.items()}
+
+
+def rain_running_totals(station_codes: Iterable[str], start: dt.datetime, end: dt.datetime, hours: float, *,
+                        include_suspect: bool = False, scope: Scope = SYSTEM) -> dict[str, Series]:
+    """At each rain observation in (start, end], the total of the `hours` ending there
+    (rain before `start` counts: the series is read from start - hours)."""
+    found = rain_series(station_codes, start - dt.timedelta(hours=hours), end,
+                        include_suspect=include_suspect, scope=scope)
+    out = {}
+    first = np.datetime64(_utc(start), "ms")
+    for code, s in found.items():
+        totals = rolling_totals_irregular(s.times, s.values, hours)
+        keep = s.times > first
+        out[code] = Series(s.times[keep], totals[keep])
+    return out
+
+
+def _total_at(s: Series, end: dt.datetime, hours: float) -> float:
+    # The window ending at `end`: a zero reading appended at `end` reads it off the kernel.
+    times = np.append(s.times, np.datetime64(_utc(end), "ms"))
+    return float(rolling_totals_irregular(times, np.append(s.values, 0.0), hours)[-1])
+
+
+def _series(rows: list) -> Series:
+    times = np.array([np.datetime64(_utc(t), "ms") for t, _ in rows], dtype="datetime64[ms]")
+    return Series(times, np.array([v for _, v in rows], dtype=np.float64))
+
+
+def _utc(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(dt.UTC).replace(tzinfo=None)
