@@ -13,6 +13,7 @@ if not HUMPS.is_dir():
     HUMPS = Path("/work/shared/data/flood/three-humps/lake-at-rest")
 
 
+@pytest.mark.skipif(not HUMPS.is_dir(), reason="three-humps data not present")
 def test_three_humps_lake_stays_at_rest_over_wet_dry_fronts():
     """Three humps lake at rest (Liang & Borthwick 2009; LISFLOOD-FP 8.1 testing/UoS, `humps_cp`).
 

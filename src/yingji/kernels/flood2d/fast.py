@@ -13,9 +13,13 @@ doi:10.1029/2011WR011570), split into row-parallel passes:
 5. ``_continuity``: new depths, the inundation statistics, and each row's wet
    span, from which the next step's work ranges are built.
 
-Work is limited to rows and column ranges within one cell of water, so NODATA
-and dry cells that cannot wet this step cost nothing. Faces outside those
-ranges are exactly zero in the reference too, so both agree to rounding.
+Work is limited to rows and column ranges within one cell of water (or of a
+cell a source or an edge can wet this step), so NODATA and dry cells that
+cannot wet this step cost nothing. Faces outside those ranges are exactly zero
+in the reference too, so both agree to rounding. Passes 1, 3 and 5 come as
+twins (``update_faces[0]`` parallel, ``[1]`` serial): small wet areas run
+serially, because a parallel region's thread hand-off then costs more than
+the work. Storage may be float32 or float64; arithmetic is in float64.
 """
 
 from __future__ import annotations
