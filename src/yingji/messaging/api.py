@@ -1,5 +1,121 @@
-"""API of the messaging app."""
+"""Outbox API: the scoped list and detail of messages, and delivery receipts from
+gateways (which are not users: they prove themselves with a shared token)."""
 
-from ninja import Router
+import datetime as dt
+import hmac
+import os
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+
+from ..core.errors import DomainError, Forbidden
+from ..core.paging import Page, PageQuery, paginate
+from ..core.scope import Scope
+from . import selectors, services
+from .choices import AttemptOutcome, Channel, MessageStatus
 
 router = Router(tags=["messaging"])
+
+TOKEN_HEADER = "X-Yingji-Gateway-Token"
+
+
+class AttemptOut(Schema):
+    number: int
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    outcome: AttemptOutcome
+    http_status: int | None
+    error: str
+    duration_ms: int
+
+
+class MessageOut(Schema):
+    id: int
+    channel: Channel
+    to: str
+    person_id: int | None
+    person_name: str | None
+    subject: str
+    text: str
+    status: MessageStatus
+    attempts: int
+    due_at: dt.datetime | None
+    provider_message_id: str
+    last_error: str
+    reply: str
+    replied_at: dt.datetime | None
+    region_code: str
+    context: dict
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_person_name(obj):
+        return obj.person.name if obj.person_id else None
+
+
+class MessageDetail(MessageOut):
+    delivery_attempts: list[AttemptOut]
+
+    @staticmethod
+    def resolve_delivery_attempts(obj):
+        return list(obj.delivery_attempts.all())
+
+
+class MessageFilter(Schema):
+    status: MessageStatus | None = None
+    channel: Channel | None = None
+    person: int | None = Field(None, ge=1, le=2**63 - 1, description="person id")
+    context: str = Field("", max_length=200, description="`key=value` in the message context, e.g. callup_id=12")
+
+
+class ReceiptIn(Schema):
+    message_id: int = Field(..., ge=1, le=2**63 - 1)
+    status: Literal["delivered", "failed"]
+    reply: str | None = Field(None, max_length=2000, description="what the person sent back (SMS text, key pressed)")
+    error: str = Field("", max_length=500, description="the gateway's reason, for failed")
+
+
+class ReceiptOut(Schema):
+    message_id: int
+    status: MessageStatus
+    reply: str
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+
+@router.get("/messages", response=Page[MessageOut])
+def list_messages(request, filters: Query[MessageFilter], paging: Query[PageQuery]):
+    qs = selectors.message_list(scope=Scope.for_user(request.user), status=filters.status or "",
+                                channel=filters.channel or "", person=filters.person, context=filters.context)
+    return paginate(qs, paging)
+
+
+@router.get("/messages/{id}", response=MessageDetail)
+def get_message(request, id: int):
+    return selectors.message_get(scope=Scope.for_user(request.user), id=id)
+
+
+@router.post("/receipts", response=ReceiptOut, auth=None)
+def post_receipt(request, data: ReceiptIn):
+    """For gateways: report a message delivered or failed, with the person's reply.
+    Send the shared secret `YINGJI_GATEWAY_TOKEN` in the header X-Yingji-Gateway-Token."""
+    require_gateway_token(request.headers.get(TOKEN_HEADER))
+    message = services.record_receipt(message_id=data.message_id, status=data.status, reply=data.reply,
+                                      error=data.error)
+    return {"message_id": message.pk, "status": message.status, "reply": message.reply}
+
+
+def require_gateway_token(sent: str | None) -> None:
+    expected = os.environ.get("YINGJI_GATEWAY_TOKEN", "")
+    if not expected:
+        raise Forbidden("未配置网关令牌，拒绝所有回执", "YINGJI_GATEWAY_TOKEN is not set: receipts are refused")
+    if not sent:
+        raise Unauthenticated("缺少网关令牌", f"Missing {TOKEN_HEADER} header")
+    # Constant time: the answer's timing must not tell how much of a guess was right.
+    if not hmac.compare_digest(sent.encode("utf-8"), expected.encode("utf-8")):
+        raise Forbidden("网关令牌错误", "Wrong gateway token")

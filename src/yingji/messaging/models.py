@@ -1,0 +1,84 @@
+"""The outbox: one row per outbound message, one row per delivery attempt."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AttemptOutcome, Channel, MessageStatus
+
+
+class Message(models.Model):
+    """An outbound message (出站消息) to one recipient on one channel. The row is the
+    queue entry and the timer: a worker claims it when `due_at` has come (a
+    conditional update that only one worker wins), hands it to the channel's
+    transport and records the outcome. `idempotency_key` makes enqueueing safe to
+    repeat: the same key never makes a second message."""
+
+    scope_region = "region_code"
+    # Enterprise users see only messages to people of their own enterprise.
+    scope_organization = "person__organization"
+
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices)
+    # May be blank: a person without a number fails at delivery, where the operator
+    # and the stale-contacts report see it, instead of breaking the caller.
+    to = models.CharField(_("收件地址"), max_length=300, blank=True, help_text=_("手机号、网址或电子邮箱"))
+    person = models.ForeignKey(
+        "core.Person", verbose_name=_("收件人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="messages",
+    )
+    subject = models.CharField(_("标题"), max_length=200, blank=True)
+    text = models.TextField(_("正文"))
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, unique=True)
+    status = models.CharField(_("状态"), max_length=20, choices=MessageStatus.choices,
+                              default=MessageStatus.QUEUED)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    due_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    claimed_by = models.CharField(_("领取进程"), max_length=200, blank=True)
+    provider_message_id = models.CharField(_("网关消息编号"), max_length=200, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    reply = models.TextField(_("回复"), blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    region_code = models.CharField(_("区划代码"), max_length=15, blank=True, db_index=True)
+    context = models.JSONField(_("业务上下文"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("出站消息 Message")
+        verbose_name_plural = _("出站消息 Messages")
+        indexes = [
+            # What a worker asks every few seconds: open rows by status and due time.
+            models.Index(fields=["status", "due_at"], name="messaging_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.to} ({self.get_status_display()})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try (投递尝试) to hand a message to its gateway: when, how long, and what
+    the gateway said. "Who was told what, when, and did it arrive" is a query."""
+
+    scope_region = "message__region_code"
+    scope_organization = "message__person__organization"
+
+    message = models.ForeignKey("messaging.Message", verbose_name=_("消息"), on_delete=models.CASCADE,
+                                related_name="delivery_attempts")
+    number = models.PositiveIntegerField(_("第几次"))
+    worker = models.CharField(_("发送进程"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"))
+    outcome = models.CharField(_("结果"), max_length=20, choices=AttemptOutcome.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP 状态码"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
+
+    class Meta:
+        ordering = ["message_id", "number", "id"]
+        verbose_name = _("投递尝试 Delivery attempt")
+        verbose_name_plural = _("投递尝试 Delivery attempts")
+
+    def __str__(self):
+        return f"#{self.message_id}/{self.number} {self.get_outcome_display()}"

@@ -1,0 +1,18 @@
+"""Celery tasks of the outbox: thin wrappers over services, safe to run twice (a
+message is claimed with a conditional update, so a repeated task finds nothing)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="messaging.deliver_due")
+def deliver_due(limit: int = 100) -> dict:
+    """Send whatever is due: messages whose retry time has come and expired claims."""
+    return services.deliver_due(limit=limit)
+
+
+@shared_task(name="messaging.deliver_message")
+def deliver_message(message_id: int) -> str | None:
+    """Send one message right after it was enqueued, if it is (still) due."""
+    return services.deliver_message(message_id)

@@ -1,0 +1,343 @@
+"""Transports: one per channel, all with the same small interface.
+
+`transport.send(message)` hands one message to its gateway and returns a
+`SendResult`, or raises `TransportError(reason, permanent=...)`: a temporary error
+(a 5xx, a timeout, a refused connection, a rate limit) is retried with backoff, a
+permanent one (a 4xx, a bad address, a channel nobody configured) stops the message
+and stays visible to the operator.
+
+Every transport reads its configuration from environment variables when it sends,
+so an operator configures channels without a code change:
+
+  YINGJI_SMS_URL, YINGJI_VOICE_URL        generic gateways, POST {"message_id", "to", "text"}
+  YINGJI_DINGTALK_WEBHOOK (+ _SECRET)     DingTalk group robot (钉钉群机器人), optional signing
+  YINGJI_WECOM_WEBHOOK                    WeCom group robot (企业微信群机器人)
+  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+  EMAIL_USE_SSL, DEFAULT_FROM_EMAIL       SMTP (Django's settings of the same names
+                                          are the fallback for all but EMAIL_HOST)
+  YINGJI_MESSAGING_TIMEOUT_SECONDS        timeout of every network call (default 10)
+
+The gateway receives our message id on every try, also when a worker died after
+sending and another retries, so it can drop duplicates.
+"""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import smtplib
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+
+from .choices import Channel
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAX_RESPONSE_BYTES = 64 * 1024
+# The answers that mean "not now" rather than "never".
+TEMPORARY_HTTP = {408, 425, 429}
+MOBILE = re.compile(r"^\+?\d{5,20}$")
+
+
+class TransportError(Exception):
+    """A message could not be handed over. `permanent`: retrying cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False, http_status: int | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.http_status = http_status
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_message_id: str = ""
+    http_status: int | None = None
+
+
+def timeout_seconds() -> float:
+    return float(os.environ.get("YINGJI_MESSAGING_TIMEOUT_SECONDS", "10"))
+
+
+def not_configured(zh: str, en: str, variable: str) -> TransportError:
+    return TransportError(f"{zh}未配置 / {en} not configured (set {variable})", permanent=True)
+
+
+# HTTP ----------------------------------------------------------------------
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A gateway that redirects a POST is misconfigured; following it would turn the
+    # POST into a GET without the message.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    body: bytes
+
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+
+def post_json(url: str, payload: dict) -> HttpAnswer:
+    """POST `payload` as JSON; a 2xx comes back, anything else raises TransportError."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise TransportError(f"地址无效 / not an http(s) URL: {url[:200]}", permanent=True)
+    request = urllib.request.Request(
+        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "yingji-messaging"},
+    )
+    try:
+        with _opener.open(request, timeout=timeout_seconds()) as response:
+            return HttpAnswer(response.status, response.read(MAX_RESPONSE_BYTES))
+    except urllib.error.HTTPError as exc:
+        raise _http_error(exc.code, exc.read(2000)) from exc
+    except urllib.error.URLError as exc:
+        raise TransportError(f"无法连接网关 / cannot reach the gateway: {_reason(exc.reason)}") from exc
+    except (TimeoutError, socket.timeout) as exc:
+        raise TransportError("网关超时 / gateway timed out") from exc
+    except (http.client.HTTPException, ConnectionError) as exc:
+        raise TransportError(f"网关连接中断 / connection broken: {type(exc).__name__}: {exc}") from exc
+    except ValueError as exc:  # e.g. a URL urllib cannot parse
+        raise TransportError(f"地址无效 / invalid URL: {exc}", permanent=True) from exc
+
+
+def _reason(reason) -> str:
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "timed out"
+    return str(reason)
+
+
+def _http_error(status: int, body: bytes) -> TransportError:
+    detail = body.decode("utf-8", "replace").strip()[:300]
+    permanent = 300 <= status < 500 and status not in TEMPORARY_HTTP
+    return TransportError(f"HTTP {status}: {detail}" if detail else f"HTTP {status}",
+                          permanent=permanent, http_status=status)
+
+
+def _provider_id(answer: HttpAnswer) -> str:
+    data = answer.json()
+    if isinstance(data, dict):
+        for key in ("provider_message_id", "id", "msgid", "message_id"):
+            if data.get(key) not in (None, ""):
+                return str(data[key])[:200]
+    return ""
+
+
+# Generic SMS and voice gateways ---------------------------------------------
+
+@dataclass(frozen=True)
+class GatewayTransport:
+    """A generic HTTP gateway (an operator's SMS platform, a voice-call platform)
+    behind one URL: POST {"message_id", "to", "text"}; any 2xx means accepted."""
+
+    url_variable: str
+    zh: str
+    en: str
+
+    def send(self, message) -> SendResult:
+        url = os.environ.get(self.url_variable, "")
+        if not url:
+            raise not_configured(self.zh, self.en, self.url_variable)
+        if not message.to.strip():
+            raise TransportError("收件号码为空 / no recipient number", permanent=True)
+        answer = post_json(url, {"message_id": message.pk, "to": message.to, "text": message.text})
+        return SendResult(_provider_id(answer), answer.status)
+
+
+# Group robots ---------------------------------------------------------------
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """DingTalk's robot signature: base64(HMAC-SHA256(key=secret,
+    msg=f"{timestamp}\\n{secret}")), as its robot documentation specifies (the caller
+    URL-encodes it)."""
+    string_to_sign = f"{timestamp_ms}\n{secret}".encode("utf-8")
+    digest = hmac.new(secret.encode("utf-8"), string_to_sign, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def dingtalk_signed_url(webhook: str, secret: str, timestamp_ms: int) -> str:
+    sign = urllib.parse.quote_plus(dingtalk_sign(secret, timestamp_ms))
+    joiner = "&" if "?" in webhook else "?"
+    return f"{webhook}{joiner}timestamp={timestamp_ms}&sign={sign}"
+
+
+@dataclass(frozen=True)
+class RobotTransport:
+    """A DingTalk or WeCom group robot (群机器人) webhook. The recipient `to` is either
+    the mobile number of the person to @-mention in the configured group, or the
+    webhook URL of another group. Both platforms answer HTTP 200 with a JSON
+    `errcode`; only 0 is success."""
+
+    webhook_variable: str
+    zh: str
+    en: str
+    temporary_errcodes: frozenset
+    secret_variable: str = ""
+
+    def send(self, message) -> SendResult:
+        url, mention = self._target(message.to.strip())
+        answer = post_json(url, self.payload(message, mention))
+        data = answer.json()
+        if not isinstance(data, dict) or "errcode" not in data:
+            raise TransportError(f"{self.en} answered without errcode: {answer.body[:200]!r}",
+                                 http_status=answer.status)
+        if data["errcode"] != 0:
+            raise TransportError(
+                f"{self.zh}返回错误 / {self.en} error {data['errcode']}: {str(data.get('errmsg', ''))[:200]}",
+                permanent=data["errcode"] not in self.temporary_errcodes, http_status=answer.status,
+            )
+        return SendResult("", answer.status)
+
+    def _target(self, to: str) -> tuple[str, str]:
+        if to.startswith(("http://", "https://")):
+            return to, ""
+        webhook = os.environ.get(self.webhook_variable, "")
+        if not webhook:
+            raise not_configured(self.zh, self.en, self.webhook_variable)
+        secret = os.environ.get(self.secret_variable, "") if self.secret_variable else ""
+        if secret:
+            webhook = dingtalk_signed_url(webhook, secret, int(time.time() * 1000))
+        return webhook, to if MOBILE.match(to) else ""
+
+    def payload(self, message, mention: str) -> dict:
+        content = f"{message.subject}\n{message.text}" if message.subject else message.text
+        if self.webhook_variable == "YINGJI_DINGTALK_WEBHOOK":
+            # DingTalk highlights the mention only when "@<mobile>" is in the text too.
+            body = {"msgtype": "text", "text": {"content": f"{content} @{mention}" if mention else content}}
+            if mention:
+                body["at"] = {"atMobiles": [mention], "isAtAll": False}
+            return body
+        text = {"content": content}
+        if mention:
+            text["mentioned_mobile_list"] = [mention]
+        return {"msgtype": "text", "text": text}
+
+
+# E-mail ---------------------------------------------------------------------
+
+def _env_or_setting(name: str):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else getattr(settings, name)
+
+
+def _flag(name: str) -> bool:
+    value = os.environ.get(name)
+    return bool(getattr(settings, name)) if value in (None, "") else value.lower() in ("1", "true", "yes")
+
+
+class EmailTransport:
+    """E-mail through Django's mail API. With Django's SMTP backend (the default) the
+    server comes from `EMAIL_HOST`, which must be set; a project that configured
+    another backend (console, file) gets that backend."""
+
+    def send(self, message) -> SendResult:
+        try:
+            validate_email(message.to)
+        except ValidationError:
+            raise TransportError(f"电子邮箱地址无效 / invalid e-mail address: {message.to[:100]}",
+                                 permanent=True) from None
+        email = EmailMessage(
+            subject=_subject(message),
+            body=message.text, from_email=_env_or_setting("DEFAULT_FROM_EMAIL"), to=[message.to],
+            headers={"Message-ID": f"<yingji-message-{message.pk}@{_domain()}>"},
+            connection=self._connection(),
+        )
+        return self._deliver(email)
+
+    @staticmethod
+    def _connection():
+        if settings.EMAIL_BACKEND != SMTP_BACKEND:
+            return get_connection(fail_silently=False)
+        host = os.environ.get("EMAIL_HOST", "")
+        if not host:
+            raise not_configured("邮件服务器", "e-mail server", "EMAIL_HOST")
+        return get_connection(
+            SMTP_BACKEND, fail_silently=False, host=host, port=int(_env_or_setting("EMAIL_PORT")),
+            username=_env_or_setting("EMAIL_HOST_USER"), password=_env_or_setting("EMAIL_HOST_PASSWORD"),
+            use_tls=_flag("EMAIL_USE_TLS"), use_ssl=_flag("EMAIL_USE_SSL"), timeout=timeout_seconds(),
+        )
+
+    @staticmethod
+    def _deliver(email: EmailMessage) -> SendResult:
+        try:
+            email.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise TransportError(f"SMTP {code}: {_text(reply)}", permanent=code >= 500) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise TransportError(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}",
+                                 permanent=exc.smtp_code >= 500) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TransportError(f"邮件服务器不可用 / SMTP server unavailable: {type(exc).__name__}: {exc}") from exc
+        return SendResult(email.extra_headers["Message-ID"])
+
+
+def _subject(message) -> str:
+    # A message without a subject: its first line, as a mail client would show it.
+    first_line = next(iter(message.text.splitlines()), "")
+    return message.subject or first_line[:60] or "应急消息"
+
+
+def _text(reply) -> str:
+    return (reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply))[:300]
+
+
+def _domain() -> str:
+    sender = str(_env_or_setting("DEFAULT_FROM_EMAIL"))
+    return sender.rsplit("@", 1)[-1].strip("> ") or "yingji.local"
+
+
+# Generic webhook ------------------------------------------------------------
+
+class WebhookTransport:
+    """POST the whole message as JSON to the recipient URL (an integration's inbox)."""
+
+    def send(self, message) -> SendResult:
+        answer = post_json(message.to.strip(), webhook_payload(message))
+        return SendResult(_provider_id(answer), answer.status)
+
+
+def webhook_payload(message) -> dict:
+    return {
+        "message_id": message.pk, "channel": message.channel, "to": message.to,
+        "person_id": message.person_id, "subject": message.subject, "text": message.text,
+        "region_code": message.region_code, "context": message.context,
+        "created_at": message.created_at.isoformat() if message.created_at else None,
+    }
+
+
+# DingTalk: 130101 = more than 20 messages a minute, -1 = system busy.
+# WeCom: 45009 = frequency limit, -1 = system busy.
+TRANSPORTS = {
+    Channel.SMS: GatewayTransport("YINGJI_SMS_URL", "短信网关", "SMS gateway"),
+    Channel.VOICE: GatewayTransport("YINGJI_VOICE_URL", "语音网关", "voice gateway"),
+    Channel.DINGTALK: RobotTransport("YINGJI_DINGTALK_WEBHOOK", "钉钉机器人", "DingTalk robot",
+                                     frozenset({130101, -1}), secret_variable="YINGJI_DINGTALK_SECRET"),
+    Channel.WECOM: RobotTransport("YINGJI_WECOM_WEBHOOK", "企业微信机器人", "WeCom robot",
+                                  frozenset({45009, -1})),
+    Channel.EMAIL: EmailTransport(),
+    Channel.WEBHOOK: WebhookTransport(),
+}
+
+
+def transport_for(channel: str):
+    return TRANSPORTS[channel]
