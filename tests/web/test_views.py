@@ -305,3 +305,10 @@ def test_import_page_links_the_template_download(wenling):
     response = wenling.get(href)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_an_english_browser_still_gets_chinese_until_the_person_switches(client, wenling_officer):
+    page = client.get("/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert page.headers["Content-Language"] == "zh-hans"
+    client.cookies["django_language"] = "en"
+    assert client.get("/login/").headers["Content-Language"] == "en"

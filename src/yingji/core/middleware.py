@@ -1,6 +1,7 @@
 """Request guards that apply to every endpoint."""
 
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
 
 from .errors import bilingual
 
@@ -37,3 +38,14 @@ class RejectNulMiddleware:
             body = request.body
             return b"\x00" in body or b"\\u0000" in body
         return False
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """zh-hans for everyone until they pick another language (the language cookie).
+
+    Django would otherwise follow the browser's Accept-Language, and an office PC or a
+    borrowed laptop set to English would greet a township officer in English."""
+
+    def process_request(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)
