@@ -86,13 +86,13 @@ def _station(value) -> str:
 def parse_time(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         time = value
-    elif isinstance(value, str) and value.strip():
+    elif value is None or (isinstance(value, str) and not value.strip()):
+        raise BadReading("缺少时间", "Time is missing")
+    else:
         try:
             time = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
+        except (AttributeError, ValueError):
             raise BadReading("时间格式错误，应为 ISO 8601", "Bad time, ISO 8601 expected") from None
-    else:
-        raise BadReading("缺少时间", "Time is missing")
     if time.tzinfo is None or time.utcoffset() is None:
         raise BadReading("时间缺少时区（如 +08:00）", "Time has no UTC offset (e.g. +08:00)")
     if not EARLIEST_YEAR <= time.year <= LATEST_YEAR:  # also keeps UTC conversion from overflowing
