@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as paho
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from .services import ingest
 
@@ -101,7 +101,8 @@ class Ingestor:
         batch, self.pending, self.last_flush = self.pending, [], time.monotonic()
         if not batch:
             return
-        close_old_connections()  # a worker lives for months: drop connections the database closed
+        if not connection.in_atomic_block:  # (inside one, e.g. a test's, closing would break it)
+            close_old_connections()  # a worker lives for months: drop connections the database closed
         try:
             report = ingest(by=None, readings=batch, source="mqtt")
         except Exception:  # noqa: BLE001 - e.g. the database is down: keep the batch, retry later
