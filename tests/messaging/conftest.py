@@ -82,6 +82,13 @@ class FakeGateway:
         return Handler
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The people fixtures set passwords; the default hasher costs a second each on a
+    busy machine, and these tests never check a password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def gateway(monkeypatch):
     """The fake gateway, configured as every HTTP channel of the outbox."""

@@ -1,0 +1,103 @@
+"""Gateway receipts: delivered, failed, replies handed to the listeners."""
+
+import pytest
+
+from yingji.core.models import AuditRecord
+from yingji.messaging import services
+from yingji.messaging.choices import MessageStatus
+
+pytestmark = pytest.mark.django_db
+TOKEN = "gw-secret-0123456789"
+
+
+@pytest.fixture
+def message():
+    return services.send(channel="sms", to="13800000001", text="请回复1确认", idempotency_key="k",
+                         context={"callup_id": 12})
+
+
+def test_delivery_receipt_stores_the_reply_and_tells_the_listeners(message, listeners):
+    heard = []
+    services.register_reply_listener(lambda m, reply: heard.append((m.pk, m.context, reply)))
+    services.record_receipt(message_id=message.pk, status="delivered", reply=" 1 ")
+    message.refresh_from_db()
+    assert (message.status, message.reply) == (MessageStatus.DELIVERED, "1")
+    assert message.delivered_at is not None and message.replied_at is not None
+    assert heard == [(message.pk, {"callup_id": 12}, "1")]
+
+
+def test_a_repeated_receipt_changes_nothing(message, listeners):
+    heard = []
+    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.record_receipt(message_id=message.pk, status="delivered", reply="收到")
+    audited = AuditRecord.objects.count()
+    services.record_receipt(message_id=message.pk, status="delivered", reply="收到")
+    assert heard == ["收到"] and AuditRecord.objects.count() == audited
+
+
+def test_a_new_reply_is_stored_and_heard(message, listeners):
+    heard = []
+    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.record_receipt(message_id=message.pk, status="delivered", reply="在路上")
+    services.record_receipt(message_id=message.pk, status="delivered", reply="1")
+    message.refresh_from_db()
+    assert message.reply == "1" and heard == ["在路上", "1"]
+
+
+def test_a_listener_is_registered_once(listeners):
+    def listener(m, reply):
+        return None
+    services.register_reply_listener(listener)
+    services.register_reply_listener(listener)
+    assert listeners == [listener]
+
+
+def test_a_failing_listener_loses_neither_the_reply_nor_the_others(message, listeners):
+    heard = []
+
+    def broken(m, reply):
+        raise RuntimeError("boom")
+    services.register_reply_listener(broken)
+    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.record_receipt(message_id=message.pk, status="delivered", reply="1")
+    message.refresh_from_db()
+    assert message.reply == "1" and heard == ["1"]
+
+
+def test_failure_receipt_marks_failed_with_the_reason(message):
+    services.record_receipt(message_id=message.pk, status="failed", error="空号 / number does not exist")
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and "空号" in message.last_error
+    assert message.due_at is None  # no retry of a number the network says is empty
+
+
+def test_a_late_failure_does_not_undo_delivery(message):
+    services.record_receipt(message_id=message.pk, status="delivered")
+    services.record_receipt(message_id=message.pk, status="failed")
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+
+
+def test_receipt_for_an_unknown_message_is_not_found(api_as, monkeypatch):
+    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+    r = api_as(None).post("/api/messaging/receipts", {"message_id": 999999, "status": "delivered"},
+                          headers={"X-Yingji-Gateway-Token": TOKEN})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_receipt_over_the_api_reaches_the_listeners(api_as, message, listeners, monkeypatch):
+    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+    heard = []
+    services.register_reply_listener(lambda m, reply: heard.append((m.pk, reply)))
+    r = api_as(None).post("/api/messaging/receipts",
+                          {"message_id": message.pk, "status": "delivered", "reply": "收到"},
+                          headers={"X-Yingji-Gateway-Token": TOKEN})
+    assert r.status_code == 200 and r.json()["reply"] == "收到"
+    assert heard == [(message.pk, "收到")]
+
+
+def test_receipt_with_an_unknown_status_is_refused(api_as, message, monkeypatch):
+    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+    r = api_as(None).post("/api/messaging/receipts", {"message_id": message.pk, "status": "read"},
+                          headers={"X-Yingji-Gateway-Token": TOKEN})
+    assert r.status_code == 422 and "status" in r.json()["error"]["fields"]
