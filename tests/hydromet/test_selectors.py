@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from yingji.core.scope import Scope
-from yingji.hydromet.selectors import rain_running_totals, rain_series, rain_totals, station_list
+from yingji.hydromet.selectors import (
+    rain_running_totals,
+    rain_series,
+    rain_totals,
+    station_list,
+)
 from yingji.hydromet.services import ingest
 
 from .conftest import at, rain

@@ -28,7 +28,7 @@ def _cities():
 
 def city_code_at(longitude: float, latitude: float) -> str | None:
     """The 4-digit code of the city containing the point, or None outside Zhejiang."""
-    codes, shapes, prepared, tree = _cities()
+    codes, _, prepared, tree = _cities()
     point = Point(longitude, latitude)
     for i in tree.query(point):
         if prepared[i].covers(point):

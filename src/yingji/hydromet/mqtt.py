@@ -105,7 +105,7 @@ class Ingestor:
             close_old_connections()  # a worker lives for months: drop connections the database closed
         try:
             report = ingest(by=None, readings=batch, source="mqtt")
-        except Exception:  # noqa: BLE001 - e.g. the database is down: keep the batch, retry later
+        except Exception:  # e.g. the database is down: keep the batch, retry later
             log.exception("storing %d MQTT readings failed; will retry", len(batch))
             self.pending = (batch + self.pending)[-MAX_PENDING:]
             return

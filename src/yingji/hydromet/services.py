@@ -20,7 +20,7 @@ from ..core.errors import DomainError
 from ..core.models import Region
 from ..core.scope import Scope
 from ..core.services import save_audited
-from .choices import Quality, Quantity, StationKind
+from .choices import Quality, StationKind
 from .geography import city_code_at
 from .models import Observation, Station
 from .readings import BadReading, Reading, parse_number, parse_reading
@@ -49,10 +49,10 @@ def register_listener(fn: ObservationListener) -> ObservationListener:
 
 
 def _notify(observations: list[Observation]) -> None:
-    for fn in list(observation_listeners):
+    for fn in observation_listeners[:]:  # a copy: a listener may register another
         try:
             fn(observations)
-        except Exception:  # noqa: BLE001 - one broken listener must not silence the others
+        except Exception:  # one broken listener must not silence the others
             log.exception("observation listener %r failed", fn)
 
 
