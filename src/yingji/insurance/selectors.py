@@ -1,0 +1,109 @@
+"""Reads of policies, events, claims and storms.
+
+Who sees a policy (decided here, on top of `core.scope.Scope`):
+- by region: a person sees the policies whose insured region lies in their subtree
+  (a city officer of 3310 sees Taizhou's policies; the province sees all), and also
+  those that cover a county in their subtree by a premium share or a designated
+  station (a Wenling officer sees the Taizhou policy that pays Wenling);
+- by insurer: a person whose organization is an insurer (保险机构) sees exactly the
+  policies where that organization holds a lot (标段), wherever it sits, and no
+  others: an insurer's branch in Taizhou does not see the policies of other insurers;
+- enterprise users see no policy.
+Storms and their tracks are public weather data: any logged-in person may read them.
+Events and claims follow their policy.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ..core.choices import OrganizationKind, Role
+from ..core.errors import NotFound
+from ..core.scope import Scope, fits_database
+from .models import Claim, Policy, Storm, TrackPosition, TriggerEvent
+
+
+def _insurer_id(user) -> int | None:
+    person = getattr(user, "person", None) if user is not None else None
+    if person is None or not person.active or person.organization_id is None:
+        return None
+    return person.organization_id if person.organization.kind == OrganizationKind.INSURER else None
+
+
+def visible_policy_filter(user) -> Q | None:
+    """The condition on Policy rows that this user may see; None: nothing."""
+    scope = Scope.for_user(user)
+    if scope.is_nobody or scope.role == Role.ENTERPRISE:
+        return None
+    insurer = _insurer_id(user)
+    if insurer is not None:
+        return Q(lots__insurer_id=insurer)
+    code = scope.region_code
+    if code == "":
+        return Q()
+    return (Q(region__code__startswith=code) | Q(premium_shares__county__code__startswith=code)
+            | Q(rain_triggers__stations__county__code__startswith=code))
+
+
+def policy_list(*, user, active: bool | None = None) -> QuerySet:
+    condition = visible_policy_filter(user)
+    if condition is None:
+        return Policy.objects.none()
+    ids = Policy.objects.filter(condition).values("pk")  # a subquery: the joins may repeat rows
+    qs = Policy.objects.filter(pk__in=ids).select_related("region", "insured")
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("-period_start", "name", "id")
+
+
+def policy_get(*, user, id: int) -> Policy:
+    if not fits_database(id):
+        raise NotFound()
+    policy = (policy_list(user=user).prefetch_related(
+        "lots__insurer", "typhoon_triggers", "rain_triggers__stations", "premium_shares",
+        Prefetch("events", queryset=TriggerEvent.objects.select_related("storm", "claim")))
+        .filter(pk=id).first())
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def event_list(*, policy: Policy) -> QuerySet:
+    return policy.events.select_related("storm", "claim").order_by("-occurred_at", "id")
+
+
+def claim_get(*, user, id: int) -> Claim:
+    if not fits_database(id):
+        raise NotFound()
+    claim = (Claim.objects.select_related("event__policy")
+             .filter(pk=id, event__policy__in=policy_list(user=user)).first())
+    if claim is None:
+        raise NotFound()
+    return claim
+
+
+def _require_reader(user) -> None:
+    if Scope.for_user(user).is_nobody:
+        raise NotFound()
+
+
+def storm_list(*, user, year: int | None = None, q: str = "") -> QuerySet:
+    _require_reader(user)
+    qs = Storm.objects.all()
+    if year is not None:
+        qs = qs.filter(year=year)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(cn_id=q))
+    return qs.order_by("-year", "code")
+
+
+def storm_get(*, user, id: int) -> Storm:
+    _require_reader(user)
+    if not fits_database(id):
+        raise NotFound()
+    storm = Storm.objects.filter(pk=id).first()
+    if storm is None:
+        raise NotFound()
+    return storm
+
+
+def storm_positions(storm: Storm) -> QuerySet:
+    return TrackPosition.objects.filter(storm=storm).order_by("time")
