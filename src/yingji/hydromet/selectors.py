@@ -17,11 +17,18 @@ import numpy as np
 from django.db.models import Q, QuerySet
 
 from ..core.scope import SYSTEM, Scope
-from ..kernels.rolling import rolling_totals_irregular
 from .choices import Quality, Quantity
 from .models import Observation, Station
 
 DETAIL_TOTAL_HOURS = (1, 3, 6, 24, 72)
+
+
+def _rolling_totals(times, values, hours):
+    # Imported on first use: the kernels module loads numba (about a second), which
+    # every web request and command importing these selectors should not pay for.
+    from ..kernels.rolling import rolling_totals_irregular
+
+    return rolling_totals_irregular(times, values, hours)
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ def rain_running_totals(station_codes: Iterable[str], start: dt.datetime, end: d
     out = {}
     first = np.datetime64(_utc(start), "ms")
     for code, s in found.items():
-        totals = rolling_totals_irregular(s.times, s.values, hours)
+        totals = _rolling_totals(s.times, s.values, hours)
         keep = s.times > first
         out[code] = Series(s.times[keep], totals[keep])
     return out
@@ -124,12 +131,15 @@ def rain_running_totals(station_codes: Iterable[str], start: dt.datetime, end: d
 def _total_at(s: Series, end: dt.datetime, hours: float) -> float:
     # The window ending at `end`: a zero reading appended at `end` reads it off the kernel.
     times = np.append(s.times, np.datetime64(_utc(end), "ms"))
-    return float(rolling_totals_irregular(times, np.append(s.values, 0.0), hours)[-1])
+    return float(_rolling_totals(times, np.append(s.values, 0.0), hours)[-1])
 
 
 def _series(rows: list) -> Series:
-    times = np.array([np.datetime64(_utc(t), "ms") for t, _ in rows], dtype="datetime64[ms]")
-    return Series(times, np.array([v for _, v in rows], dtype=np.float64))
+    if not rows:
+        return Series(np.array([], dtype="datetime64[ms]"), np.array([], dtype=np.float64))
+    times, values = zip(*rows)
+    ms = np.rint(np.fromiter((t.timestamp() for t in times), np.float64, len(times)) * 1000)
+    return Series(ms.astype(np.int64).astype("datetime64[ms]"), np.array(values, dtype=np.float64))
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
