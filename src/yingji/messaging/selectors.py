@@ -35,7 +35,7 @@ def context_filter(expression: str) -> Q:
         raise DomainError("上下文筛选格式应为 键=值", "context filter must be key=value",
                           fields={"context": "格式错误 / malformed"})
     if not has_value:
-        return Q(**{"context__has_key": key})
+        return Q(context__has_key=key)
     condition = Q(**{f"context__{key}": value})
     if re.fullmatch(r"-?\d{1,18}", value):
         condition |= Q(**{f"context__{key}": int(value)})

@@ -334,7 +334,7 @@ def _store_reply(message: Message, reply: str) -> None:
     message.save(update_fields=["reply", "replied_at"])
     audit.record(actor=None, action="reply", object_type="messaging.message", object_id=message.pk,
                  region_code=message.region_code, after={"reply": reply})
-    for listener in list(reply_listeners):
+    for listener in reply_listeners:
         try:
             with transaction.atomic():  # a failing listener rolls back only its own writes
                 listener(message, reply)

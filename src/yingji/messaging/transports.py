@@ -29,7 +29,6 @@ import json
 import os
 import re
 import smtplib
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -112,7 +111,7 @@ def post_json(url: str, payload: dict) -> HttpAnswer:
         raise _http_error(exc.code, exc.read(2000)) from exc
     except urllib.error.URLError as exc:
         raise TransportError(f"无法连接网关 / cannot reach the gateway: {_reason(exc.reason)}") from exc
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise TransportError("网关超时 / gateway timed out") from exc
     except (http.client.HTTPException, ConnectionError) as exc:
         raise TransportError(f"网关连接中断 / connection broken: {type(exc).__name__}: {exc}") from exc
@@ -121,7 +120,7 @@ def post_json(url: str, payload: dict) -> HttpAnswer:
 
 
 def _reason(reason) -> str:
-    if isinstance(reason, (TimeoutError, socket.timeout)):
+    if isinstance(reason, TimeoutError):  # socket.timeout is TimeoutError since 3.10
         return "timed out"
     return str(reason)
 
@@ -169,7 +168,7 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """DingTalk's robot signature: base64(HMAC-SHA256(key=secret,
     msg=f"{timestamp}\\n{secret}")), as its robot documentation specifies (the caller
     URL-encodes it)."""
-    string_to_sign = f"{timestamp_ms}\n{secret}".encode("utf-8")
+    string_to_sign = f"{timestamp_ms}\n{secret}".encode()
     digest = hmac.new(secret.encode("utf-8"), string_to_sign, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
