@@ -24,12 +24,12 @@ def test_shipped_list_loads_seventy_stations_into_their_cities(regions):
     output = _import()
     assert Station.objects.count() == 70
     assert "70 created" in output
-    honggjia, linhai = Station.objects.get(code="58665"), Station.objects.get(code="58660")
-    assert (honggjia.name, honggjia.region_id) == ("洪家", "3310")  # Taizhou
+    hongjia, linhai = Station.objects.get(code="58665"), Station.objects.get(code="58660")
+    assert (hongjia.name, hongjia.region_id) == ("洪家", "3310")  # Taizhou
     assert (linhai.name, linhai.region_id) == ("临海", "3310")
-    assert (honggjia.latitude, honggjia.longitude) == (28.62, 121.42)
+    assert (hongjia.latitude, hongjia.longitude) == (28.62, 121.42)
     assert Station.objects.get(code="58448").region_id == "3301"  # 临安 in Hangzhou
-    assert honggjia.kind == StationKind.WEATHER
+    assert hongjia.kind == StationKind.WEATHER
     assert not Station.objects.filter(region_id="33").exists()  # every one found its city
 
 

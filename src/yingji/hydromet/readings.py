@@ -48,10 +48,6 @@ class Reading:
     interval_minutes: int | None = None
     suspect_reason: str = ""
 
-    @property
-    def key(self) -> tuple:
-        return (self.station, int(self.quantity), self.time)
-
 
 def rain_envelope_mm(interval_minutes: float) -> float:
     """The largest rain believed physically possible in an interval, mm."""
