@@ -147,7 +147,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 100, worker: str = 
     for message_id in due_message_ids(now=clock(), limit=limit, policy=policy):
         status = deliver_message(message_id, now=now, worker=worker, policy=policy)
         if status:
-            outcomes[status] += 1
+            outcomes[str(status)] += 1
     return dict(outcomes)
 
 
