@@ -18,7 +18,7 @@ from yingji.insurance.models import (
     TrackPosition,
     TriggerEvent,
 )
-from yingji.insurance.policy_yaml import load_policy_file
+from yingji.insurance.policy_yaml import load_policy_file, parse_policy
 
 from ..factories import OrganizationFactory, PersonFactory
 from .conftest import POLICY_FILE
@@ -84,10 +84,14 @@ def test_importing_tracks_twice_changes_nothing(near_storm, tmp_path):
     assert TrackPosition.objects.count() == 5 and near_storm.cn_id == "2301"
 
 
+def test_importing_a_track_of_the_policy_period_evaluates_it(policy, near_storm):
+    assert TriggerEvent.objects.filter(storm=near_storm).count() == 1
+
+
 def test_a_storm_entering_the_circle_triggers_one_event_with_evidence_and_allocation(policy, near_storm):
     """NEAR enters at 2023-08-01 06 UTC, 5.8 km from the centre at 38 m/s (force 13):
     RMB 20 m, shared 0.6/0.4 by the typhoon premium shares: 12 m Wenling, 8 m Linhai."""
-    [event] = services.evaluate_storm_live(near_storm)
+    event = TriggerEvent.objects.get()  # importing the track evaluated it
     assert (event.force, event.payout) == (13, Decimal("20000000.00"))
     assert event.allocation == {"331081": "12000000.00", "331082": "8000000.00"}
     [inside] = event.evidence["positions_inside"]
@@ -98,13 +102,15 @@ def test_a_storm_entering_the_circle_triggers_one_event_with_evidence_and_alloca
     assert TriggerEvent.objects.count() == 1 and Claim.objects.count() == 1
 
 
-def test_a_storm_outside_the_policy_period_does_not_trigger(policy, near_storm):
-    Policy.objects.filter(pk=policy.pk).update(period_start="2024-01-01", period_end="2024-12-31")
+def test_a_storm_outside_the_policy_period_does_not_trigger(near_storm):
+    text = POLICY_FILE.read_text(encoding="utf-8").replace("2023-01-01", "2024-01-01").replace("2023-12-31", "2024-12-31")
+    services.policy_load(by=None, spec=parse_policy(text))
     assert services.evaluate_storm_live(near_storm) == []
+    assert not TriggerEvent.objects.exists()
 
 
 def test_replay_recomputes_the_same_result(policy, near_storm, capsys):
-    [event] = services.evaluate_storm_live(near_storm)
+    event = TriggerEvent.objects.get()  # importing the track evaluated it
     assert services.event_replay(event_id=event.pk).agrees
     call_command("insurance", "replay", str(event.pk))
     out = capsys.readouterr().out
@@ -113,14 +119,14 @@ def test_replay_recomputes_the_same_result(policy, near_storm, capsys):
 
 
 def test_replay_shows_a_difference_when_the_stored_result_was_tampered_with(policy, near_storm):
-    [event] = services.evaluate_storm_live(near_storm)
+    event = TriggerEvent.objects.get()  # importing the track evaluated it
     TriggerEvent.objects.filter(pk=event.pk).update(payout=Decimal("1.00"))
     replay = services.event_replay(event_id=event.pk)
     assert not replay.agrees and replay.differences["payout"] == ("1.00", "20000000.00")
 
 
 def test_claim_moves_notified_verified_paid_with_times_and_people(policy, near_storm, taizhou_officer):
-    [event] = services.evaluate_storm_live(near_storm)
+    event = TriggerEvent.objects.get()  # importing the track evaluated it
     insurer = policy.lots.get(name="标段一").insurer
     insurer_staff = PersonFactory(region_id="3310", role="officer", organization=insurer)
     claim = services.claim_verify(by=taizhou_officer.user, claim=event.claim)
@@ -133,7 +139,7 @@ def test_claim_moves_notified_verified_paid_with_times_and_people(policy, near_s
 
 
 def test_a_county_officer_or_an_unrelated_insurer_cannot_process_claims(policy, near_storm, wenling_officer):
-    [event] = services.evaluate_storm_live(near_storm)
+    event = TriggerEvent.objects.get()  # importing the track evaluated it
     other = PersonFactory(region_id="3310", role="officer",
                           organization=OrganizationFactory(kind="insurer", region_id="3310"))
     for person in (wenling_officer, other):
@@ -145,3 +151,23 @@ def test_payout_allocation_adds_up_to_the_fen():
     parts = services.allocate(Decimal("10000000.00"), {"a": "0.33333333", "b": "0.33333333", "c": "0.33333334"})
     assert sum(Decimal(v) for v in parts.values()) == Decimal("10000000.00")
     assert PremiumShare  # the model the shares come from
+
+
+SPLIT = """\
+66666 0000    2 0008 0000 0 6 Irma                               20240101
+1949071500 1 200 1300  998      15
+1949071506 1 205 1295  998      15
+66666 0000    1 0008 0000 0 6 Irma(-)1                           20240101
+1949071800 1 250 1250  995      18
+"""
+
+
+def test_track_segments_sharing_a_sequence_number_get_codes_of_their_own(regions, tmp_path):
+    """The archive splits some tracks under one sequence number (1949 Irma, "Irma(-)1"):
+    the second gets " #2", so a second import finds both and changes nothing."""
+    path = tmp_path / "CH1949BST.txt"
+    path.write_text(SPLIT)
+    first = services.import_tracks(by=None, paths=[path])
+    second = services.import_tracks(by=None, paths=[path])
+    assert sorted(Storm.objects.values_list("code", "name")) == [("1949-08", "Irma"), ("1949-08 #2", "Irma(-)1")]
+    assert (first["created"], second["unchanged"], second["updated"]) == (2, 2, 0)

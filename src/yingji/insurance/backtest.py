@@ -37,6 +37,19 @@ def evaluate_storm(track: Track, spec: TyphoonSpec, *, interpolate: bool | None 
     )
 
 
+def storm_codes(storms: list) -> list[tuple[str, object]]:
+    """A unique, stable code per parsed storm: its ``storm_id``, and for the second and
+    later storms sharing one (the archive splits some tracks into segments under the
+    same sequence number, e.g. 1949 Irma and "Irma(-)1") a suffix " #2", " #3" in file
+    order."""
+    seen: dict[str, int] = {}
+    out = []
+    for storm in storms:
+        n = seen[storm.storm_id] = seen.get(storm.storm_id, 0) + 1
+        out.append((storm.storm_id if n == 1 else f"{storm.storm_id} #{n}", storm))
+    return out
+
+
 def storm_track(storm: Storm) -> Track:
     return Track(storm.time, storm.lat, storm.lon, storm.wind)
 
@@ -110,13 +123,13 @@ def backtest(storms: list[Storm], spec: TyphoonSpec, *, interpolate: bool | None
     season without any trigger still counts in the annual average.
     """
     triggers = []
-    for storm in storms:
+    for code, storm in storm_codes(storms):
         if not _near(storm, spec, margin_deg=1.0):
             continue
         result = evaluate_storm(storm_track(storm), spec, interpolate=interpolate)
         if result.triggered:
             triggers.append(BacktestTrigger(
-                storm.storm_id, storm.name, storm.year, iso_utc(result.entry.first_time),
+                code, storm.name, storm.year, iso_utc(result.entry.first_time),
                 result.entry.min_distance_km, result.force, result.payout,
             ))
     years = [s.year for s in storms if s.year]

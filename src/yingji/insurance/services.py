@@ -30,7 +30,7 @@ from ..core.models import Organization, Region
 from ..core.scope import Scope
 from ..core.services import organization_create, save_audited
 from ..kernels.typhoon import Track
-from .backtest import evaluate_storm, iso_utc
+from .backtest import evaluate_storm, iso_utc, storm_codes
 from .choices import ClaimStatus, TrackSource, TriggerKind
 from .models import (
     Claim,
@@ -248,29 +248,31 @@ def position_add(*, by, storm: Storm, time: dt.datetime, lat: float, lon: float,
 
 def import_tracks(*, by, paths: list[Path]) -> dict:
     """Import CMA best-track files; a storm is matched by its code, so a second run
-    changes nothing. One audit record per storm created or changed (not per fix)."""
+    changes nothing. One audit record per storm created or changed (not per fix).
+    Storms with new positions are evaluated against the active policies."""
     from ..kernels.besttrack import parse_paths
 
     Scope.for_user(by).require_officer()
     parsed = parse_paths(paths)
     report = {"created": 0, "updated": 0, "unchanged": 0, "positions": 0, "issues": [str(i) for i in parsed.issues]}
-    for storm in parsed.storms:
+    for code, storm in storm_codes(parsed.storms):
         with transaction.atomic():
-            outcome, added = _import_storm(by, storm)
+            outcome, added = _import_storm(by, storm, code)
         report[outcome] += 1
         report["positions"] += added
     return report
 
 
-def _import_storm(by, parsed) -> tuple[str, int]:
-    storm = Storm.objects.filter(code=parsed.storm_id).first()
+def _import_storm(by, parsed, code: str) -> tuple[str, int]:
+    storm = Storm.objects.filter(code=code).first()
     before = audit.snapshot(storm) if storm else None
-    storm = storm or Storm(code=parsed.storm_id)
+    storm = storm or Storm(code=code)
     storm.name, storm.year, storm.source = parsed.name, parsed.year, TrackSource.CMA
     storm.cn_id = "" if parsed.cn_id == "0000" else parsed.cn_id
     storm.intl_id = "" if parsed.intl_id == "0000" else parsed.intl_id
-    storm.full_clean()
-    storm.save()
+    if before is None or audit.snapshot(storm) != before:
+        storm.full_clean()
+        storm.save()
     stored = set(storm.positions.values_list("time", flat=True))
     new = [TrackPosition(storm=storm, time=t, lat=lat, lon=lon, wind=_nan_none(w), pressure=_nan_none(p), grade=int(g))
            for t, lat, lon, w, p, g in zip(_aware(parsed.time), parsed.lat.tolist(), parsed.lon.tolist(),
@@ -282,6 +284,8 @@ def _import_storm(by, parsed) -> tuple[str, int]:
         return "unchanged", 0
     after["positions_added"] = len(new)
     audit.record(actor=by, action="import" if before is None else "update", obj=storm, before=before, after=after)
+    if new:  # a storm of an active policy's period (a late best track) is evaluated like a live one
+        evaluate_storm_live(storm)
     return ("created" if before is None else "updated"), len(new)
 
 
