@@ -142,3 +142,20 @@ def test_139_9_mm_through_hydromet_does_not_trigger(policy, stations, django_cap
         _ingest(("L1", "2023-09-01T08:00:00+08:00", 46.7), ("L1", "2023-09-01T09:00:00+08:00", 46.6),
                 ("L1", "2023-09-01T10:00:00+08:00", 46.6))
     assert TriggerEvent.objects.count() == 0
+
+
+def test_a_rain_event_lasting_many_windows_stays_one_event(policy, stations, django_capture_on_commit_callbacks):
+    """60 mm a day for ten days, one batch a day: the 72-h total is 180 mm from the third
+    day on, so the county is in one event from day 2 to the end, however far back its
+    start lies from the latest batch."""
+    from yingji.hydromet.services import ingest
+
+    day0 = dt.datetime(2023, 7, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for d in range(10):
+        row = {"station": "W1", "quantity": "rain", "time": (day0 + dt.timedelta(days=d)).isoformat(),
+               "value": 60.0, "interval_minutes": 1440}
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest(by=None, readings=[row], source="test")
+    event = TriggerEvent.objects.get()
+    assert dt.datetime.fromisoformat(event.evidence["event_start"]) == day0 + dt.timedelta(days=2)
+    assert event.total_mm == pytest.approx(180.0)

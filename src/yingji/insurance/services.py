@@ -491,11 +491,10 @@ def _evaluate_rain_county(trigger: RainTrigger, county: str, start: dt.datetime,
         return []
     spec = rain_spec(trigger)
     window = dt.timedelta(hours=spec.window_hours)
-    # Read back two windows: enough to see where an event that is still running began.
-    lo, hi = max(p_start, start - 2 * window), min(p_end, end + window)
-    series = _fetch_series(list(spec.stations.get(county, ())), lo - window, hi)
+    hi = min(p_end, end + window)
+    results, series, lo = _county_results(spec, county, start, hi, p_start)
     events = []
-    for r in county_triggers(county, series, spec):
+    for r in results:
         if not (lo <= r.event_start < hi):
             continue
         kept = {code: Series([t for t in s.times if t > r.event_start - window],
@@ -509,6 +508,23 @@ def _evaluate_rain_county(trigger: RainTrigger, county: str, start: dt.datetime,
                                        event_key=f"{county}:{r.event_start.astimezone(dt.UTC).isoformat()}",
                                        storm=None, county_id=county, inputs=inputs, outcome=outcome))
     return [e for e in events if e is not None]
+
+
+def _county_results(spec: RainSpec, county: str, start: dt.datetime, hi: dt.datetime, p_start: dt.datetime):
+    """The county's events from a read that reaches back far enough to see where the
+    earliest of them began: totals are exact from ``lo`` on (the read starts one window
+    earlier), and an event found to start within a window of ``lo`` may have begun
+    before it, so the read goes back further (doubling) until none does or the policy
+    period's start is reached. Usually two windows suffice: one short read."""
+    window = dt.timedelta(hours=spec.window_hours)
+    back = 2
+    while True:
+        lo = max(p_start, start - back * window)
+        series = _fetch_series(list(spec.stations.get(county, ())), lo - window, hi)
+        results = county_triggers(county, series, spec)
+        if lo == p_start or all(r.event_start >= lo + window for r in results):
+            return results, series, lo
+        back *= 2
 
 
 def on_new_observations(observations: list) -> None:
