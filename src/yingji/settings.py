@@ -131,6 +131,15 @@ CELERY_TIMEZONE = TIME_ZONE
 
 MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
 
+# Outbound e-mail (one of the messaging channels); unset EMAIL_HOST = not configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yingji@localhost")
+
 # Map tiles: none by default, so an intranet without internet still draws the map
 # (region outlines and markers on a blank background).
 YINGJI_TILE_URL = os.environ.get("YINGJI_TILE_URL", "")

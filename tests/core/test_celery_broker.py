@@ -8,6 +8,8 @@ import sys
 import uuid
 
 import pytest
+from celery.backends.redis import RedisBackend
+from celery.result import AsyncResult
 from django.db import connection
 
 from yingji.celery import app
@@ -33,20 +35,29 @@ def worker():
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=BROKER, result_backend=BACKEND, task_always_eager=False)
     yield queue
-    app.conf.update(saved)
     proc.terminate()
     proc.wait(timeout=30)
+
+
+def run_on_worker(task, queue: str):
+    """Send through RabbitMQ and wait for the result in Redis, naming both explicitly:
+    the app's own broker and backend were fixed (in-process, eager) when it first ran."""
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        with app.connection_for_write(BROKER) as conn:
+            sent = task.apply_async(queue=queue, connection=conn)
+    finally:
+        app.conf.task_always_eager = eager
+    return AsyncResult(sent.id, backend=RedisBackend(app=app, url=BACKEND)).get(timeout=60)
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_task_runs_in_a_worker_process_through_rabbitmq(worker):
     recs = [audit.record(actor=None, action="test", object_type="x", object_id=i) for i in range(3)]
-    result = verify_audit_chain.apply_async(queue=worker).get(timeout=60)
+    result = run_on_worker(verify_audit_chain, worker)
     assert result == {"ok": True, "checked": AuditRecord.objects.count(), "broken_seq": None}
     AuditRecord.objects.filter(pk=recs[1].pk).update(action="tampered")
-    result = verify_audit_chain.apply_async(queue=worker).get(timeout=60)
+    result = run_on_worker(verify_audit_chain, worker)
     assert result["ok"] is False and result["broken_seq"] == recs[1].seq
