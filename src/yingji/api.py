@@ -131,8 +131,11 @@ def on_permission_denied(request, exc):
 
 
 def _mount_routers():
+    from .alerts.api import router as alerts_router
     from .core.api import router as core_router
     from .enterprises.api import router as enterprises_router
+    from .floods.api import router as floods_router
+    from .hazards.api import router as hazards_router
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
@@ -142,6 +145,9 @@ def _mount_routers():
     api.add_router("/messaging", messaging_router)
     api.add_router("", hydromet_router)
     api.add_router("", insurance_router)
+    api.add_router("", alerts_router)
+    api.add_router("", hazards_router)
+    api.add_router("", floods_router)
 
 
 _mount_routers()

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "yingji.messaging",
     "yingji.hydromet",
     "yingji.insurance",
+    "yingji.alerts",
+    "yingji.hazards",
+    "yingji.floods",
     "yingji.web",
 ]
 

@@ -1,0 +1,5 @@
+"""API of the alerts app."""
+
+from ninja import Router
+
+router = Router(tags=["alerts"])

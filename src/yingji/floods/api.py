@@ -1,0 +1,5 @@
+"""API of the floods app."""
+
+from ninja import Router
+
+router = Router(tags=["floods"])
