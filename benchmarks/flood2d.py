@@ -25,8 +25,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from yingji.kernels.flood2d import EdgeBoundary, FloodModel, TimeSeries, simulate  # noqa: E402
-from yingji.kernels.lisflood_io import bci_forcing, read_ascii_grid, read_bci, read_bdy, read_stage  # noqa: E402
+from yingji.kernels.flood2d import EdgeBoundary, FloodModel, TimeSeries, simulate
+from yingji.kernels.lisflood_io import (
+    bci_forcing,
+    read_ascii_grid,
+    read_bci,
+    read_bdy,
+    read_stage,
+)
 
 EA5 = Path(__file__).resolve().parents[2] / "shared" / "data" / "flood" / "ea-test5"
 if not EA5.is_dir():
@@ -50,7 +56,7 @@ def storm_model(scale: float, hours: float, dtype) -> FloodModel:
     the outlet (the middle tenth of the south edge; other edges closed); rain a triangle peaking at 40 mm/h after 2 h
     (120 mm in 6 h, a heavy Zhejiang plum-rain/typhoon storm).
     """
-    side = int(round(np.sqrt(5_000_000 * scale)))
+    side = round(np.sqrt(5_000_000 * scale))
     y, x = np.mgrid[0:side, 0:side].astype(float) * 10.0
     xc = 5.0 * side
     # ridges of ±2 m change the bed by at most 2/310 along the valley, less than its
@@ -71,9 +77,9 @@ def run(model, sim_time, engine, threads, stage_points=(), h0=0.0):
     wall = time.perf_counter() - t0
     last = res.mass[-1]
     vin = last.rain + last.sources + last.boundary_in
-    return dict(engine=engine, threads=threads, sim_time=sim_time, steps=res.steps, wall=wall,
-                rate=res.cell_updates / wall, mass_error=last.error, vol_in=vin, rel=last.relative_error,
-                wet=int((res.max_depth > 0.001).sum()), result=res)
+    return {"engine": engine, "threads": threads, "sim_time": sim_time, "steps": res.steps, "wall": wall,
+            "rate": res.cell_updates / wall, "mass_error": last.error, "vol_in": vin, "rel": last.relative_error,
+            "wet": int((res.max_depth > 0.001).sum()), "result": res}
 
 
 def report(name, cells, r):

@@ -11,7 +11,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yingji.kernels.flood2d import EdgeBoundary, FloodModel, PointSource, TimeSeries, simulate
+from yingji.kernels.flood2d import (
+    EdgeBoundary,
+    FloodModel,
+    PointSource,
+    TimeSeries,
+    simulate,
+)
 from yingji.kernels.flood2d.model import NumbaEngine
 
 EDGES = ["west", "east", "north", "south"]
@@ -43,8 +49,8 @@ def cases(draw):
     rain = draw(st.sampled_from([0.0, 2e-5]))
     rain_field = 1.0 if draw(st.booleans()) else rng.uniform(0.0, 2.0, (ny, nx))
     theta = draw(st.sampled_from([1.0, 0.7]))
-    return dict(z=z, dx=1.0, manning=n, rain=rain, rain_field=rain_field, sources=sources,
-                boundaries=boundaries, theta=theta, dt_max=0.5), h0
+    return {"z": z, "dx": 1.0, "manning": n, "rain": rain, "rain_field": rain_field, "sources": sources,
+            "boundaries": boundaries, "theta": theta, "dt_max": 0.5}, h0
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,13 @@ relative (the issue asks ≤ 1e-6 on closed domains; rounding is ~1e-14).
 import numpy as np
 import pytest
 
-from yingji.kernels.flood2d import EdgeBoundary, FloodModel, PointSource, TimeSeries, simulate
+from yingji.kernels.flood2d import (
+    EdgeBoundary,
+    FloodModel,
+    PointSource,
+    TimeSeries,
+    simulate,
+)
 
 
 def _terrain(ny=40, nx=60):

@@ -5,7 +5,14 @@ Bates, Freer & Souvignet (2012), doi:10.1029/2011WR011570. ``reference`` is the
 readable numpy step, ``fast`` the numba one, ``model`` the state and time loop.
 """
 
-from .model import (EdgeBoundary, FloodModel, FloodResult, MassRecord, PointSource, TimeSeries,
-                    simulate)
+from .model import (
+                    EdgeBoundary,
+                    FloodModel,
+                    FloodResult,
+                    MassRecord,
+                    PointSource,
+                    TimeSeries,
+                    simulate,
+)
 
 __all__ = ["EdgeBoundary", "FloodModel", "FloodResult", "MassRecord", "PointSource", "TimeSeries", "simulate"]

@@ -31,7 +31,7 @@ class EdgeFaces:
     owner: np.ndarray
 
     @classmethod
-    def empty(cls) -> "EdgeFaces":
+    def empty(cls) -> EdgeFaces:
         return cls(np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, np.int64))
 
 

@@ -62,7 +62,7 @@ def _rain_at(rain_rate, rain_field, i, j):
 
 
 def _update_faces(h, z, active, qx, qy, qy_old, n, theta, g, dt, dx, eps, rows, c0, c1):
-    ny, nx = h.shape
+    nx = h.shape[1]
     for k in prange(rows.shape[0]):
         i = rows[k]
         fa = max(c0[i], 1)
@@ -137,7 +137,7 @@ def _boundary_volumes(qx, qy, side, index, dt, dx):
     v_in = 0.0
     v_out = 0.0
     for k in range(side.shape[0]):
-        i, j, fi, fj, s, is_x = _edge_face(side[k], index[k], ny, nx)
+        _, _, fi, fj, s, is_x = _edge_face(side[k], index[k], ny, nx)
         q_in = s * (qx[fi, fj] if is_x else qy[fi, fj])
         if q_in > 0.0:
             v_in += q_in * dx * dt
@@ -196,7 +196,7 @@ def _reset_factor(f, rows, c0, c1):
 
 def _continuity(h, active, qx, qy, rain_rate, rain_field, dt, dx, t_end, threshold,
                 h_max, t_first, duration, lo, hi, row_hmax, rows, c0, c1):
-    ny, nx = h.shape
+    nx = h.shape[1]
     for k in prange(rows.shape[0]):
         i = rows[k]
         r_lo = nx
@@ -210,13 +210,10 @@ def _continuity(h, active, qx, qy, rain_rate, rain_field, dt, dx, t_end, thresho
             hn = h[i, j] + dh
             h[i, j] = hn
             if hn > 0.0:
-                if j < r_lo:
-                    r_lo = j
+                r_lo = min(r_lo, j)
                 r_hi = j
-                if hn > r_max:
-                    r_max = hn
-                if hn > h_max[i, j]:
-                    h_max[i, j] = hn
+                r_max = max(r_max, hn)
+                h_max[i, j] = max(h_max[i, j], hn)
                 if hn > threshold:
                     if t_first[i, j] < 0.0:
                         t_first[i, j] = t_end

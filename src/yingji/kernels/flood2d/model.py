@@ -9,8 +9,8 @@ output time. No file I/O here: see :mod:`yingji.kernels.lisflood_io`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numba
 import numpy as np
@@ -32,7 +32,7 @@ class TimeSeries:
     def __call__(self, t: float) -> float:
         return float(np.interp(t, self.times, self.values))
 
-    def scaled(self, factor: float) -> "TimeSeries":
+    def scaled(self, factor: float) -> TimeSeries:
         return TimeSeries(np.asarray(self.times, float), np.asarray(self.values, float) * factor)
 
 
@@ -137,7 +137,7 @@ def _free_slope(z, side, idx, dx):
 class NumpyEngine:
     """Steps with :func:`reference.step`; full-grid numpy arrays, easy to read."""
 
-    def __init__(self, model: "FloodModel", h0):
+    def __init__(self, model: FloodModel, h0):
         self.m = model
         dt = model.dtype
         self.h = np.where(model.active, h0, 0.0).astype(dt)
@@ -168,7 +168,7 @@ class NumbaEngine:
     #: below this many cells of work per step the serial twins run (no thread hand-off)
     parallel_min_cells = 100_000
 
-    def __init__(self, model: "FloodModel", h0):
+    def __init__(self, model: FloodModel, h0):
         self.m = model
         dt = model.dtype
         ny, nx = model.ny, model.nx
@@ -318,7 +318,7 @@ def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage
     clock = _Clock(sim_time, snapshot_times, stage_interval, mass_interval)
     cell_area = model.dx * model.dx
     v0 = float(eng.h.sum(dtype=np.float64)) * cell_area
-    tot = dict(rain=0.0, sources=0.0, boundary_in=0.0, boundary_out=0.0)
+    tot = {"rain": 0.0, "sources": 0.0, "boundary_in": 0.0, "boundary_out": 0.0}
     out = _Recorder(stage_points)
     t, steps, updates, h_top = 0.0, 0, 0, float(eng.h.max(initial=0.0))
     out.sample(t, eng, clock, tot, v0, cell_area, initial=True)

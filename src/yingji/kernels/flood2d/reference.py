@@ -45,7 +45,7 @@ def face_flux(h_a, z_a, h_b, z_b, q, q_left, q_right, n_face, *, theta, g, dt, d
 
 def interior_faces(h, qx, qy, z, active, n, *, theta, g, dt, dx, eps):
     """Update every interior face from the old state; faces next to an inactive cell are 0."""
-    kw = dict(theta=theta, g=g, dt=dt, dx=dx, eps=eps)
+    kw = {"theta": theta, "g": g, "dt": dt, "dx": dx, "eps": eps}
     both_x = active[:, :-1] & active[:, 1:]
     new_x = face_flux(h[:, :-1], z[:, :-1], h[:, 1:], z[:, 1:], qx[:, 1:-1], qx[:, :-2], qx[:, 2:],
                       0.5 * (n[:, :-1] + n[:, 1:]), **kw)
