@@ -6,3 +6,9 @@ class AlertsConfig(AppConfig):
     name = "yingji.alerts"
     label = "alerts"
     verbose_name = _("预警叫应 Warnings and call-up")
+
+    def ready(self):
+        from ..messaging.services import register_reply_listener
+        from .services import on_reply
+
+        register_reply_listener(on_reply)

@@ -1,0 +1,137 @@
+"""Reads of warnings and call-ups, always through the caller's scope.
+
+A warning concerns a caller when its area overlaps the caller's subtree: an area
+region inside it (`Scope.filter` on `scope_region`) or an area region that contains
+it (an ancestor code). Targets are scoped by their own region, so a board shows the
+caller's part of a call-up that reaches further.
+"""
+
+import math
+import statistics
+
+from django.db.models import Count, Q
+
+from ..core.errors import NotFound
+from ..core.scope import Scope
+from ..messaging.choices import MessageStatus
+from ..messaging.models import Message
+from . import plans
+from .choices import TargetKind, TargetState
+from .models import CallUp, CallUpTarget, Warning
+
+SENT_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+def warnings_in_scope(scope: Scope):
+    qs = Warning.objects.all()
+    if scope.is_nobody:
+        return qs.none()
+    if scope.region_code:
+        mine = Q(areas__region__code__startswith=scope.region_code)
+        above = Q(areas__region_id__in=plans.region_prefixes(scope.region_code))
+        qs = qs.filter(pk__in=Warning.objects.filter(mine | above).values("pk"))
+    return qs
+
+
+def warning_list(*, scope: Scope, status: str | None = None, type: str | None = None,  # noqa: A002
+                 level: str | None = None, drill: bool | None = None, region: str | None = None):
+    qs = warnings_in_scope(scope).prefetch_related("areas")
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type=type)
+    if level:
+        qs = qs.filter(level=level)
+    if drill is not None:
+        qs = qs.filter(drill=drill)
+    if region:
+        qs = qs.filter(pk__in=Warning.objects.filter(areas__region__code__startswith=region).values("pk"))
+    return qs
+
+
+def warning_get(*, scope: Scope, id: int) -> Warning:  # noqa: A002
+    return scope.get(warnings_in_scope(scope).prefetch_related("areas"), pk=id)
+
+
+def callup_of(warning: Warning) -> CallUp | None:
+    return CallUp.objects.filter(warning=warning).first()
+
+
+def targets_in_scope(*, scope: Scope, callup: CallUp):
+    return scope.filter(CallUpTarget.objects.filter(callup=callup))
+
+
+def target_get(*, scope: Scope, id: int) -> CallUpTarget:  # noqa: A002
+    return scope.get(CallUpTarget.objects.select_related("callup__warning", "person"), pk=id)
+
+
+def _with_message(targets, statuses) -> int:
+    sent_ids = Message.objects.filter(status__in=statuses).values("pk")
+    return targets.filter(actions__message_id__in=sent_ids).values("pk").distinct().count()
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least p % of values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
+
+
+def board(*, scope: Scope, warning: Warning) -> dict:
+    """The live board of a warning's call-up: counts, time to acknowledge, the
+    unreached list, and counts by level and by region. The API and the page both
+    show exactly this."""
+    callup = callup_of(warning)
+    if callup is None:
+        return _empty_board(warning)
+    targets = targets_in_scope(scope=scope, callup=callup)
+    states = dict(targets.values_list("state").annotate(n=Count("pk")))
+    acked = list(targets.filter(kind=TargetKind.DUTY, acknowledged_at__isnull=False)
+                 .values_list("created_at", "acknowledged_at"))
+    seconds = [(a - c).total_seconds() for c, a in acked]
+    return {
+        "warning_id": warning.pk, "callup_id": callup.pk, "status": callup.status, "drill": callup.drill,
+        "started_at": callup.started_at, "policy": callup.plan.get("policy_name", ""),
+        "targets": sum(states.values()),
+        "duty_targets": targets.filter(kind=TargetKind.DUTY).count(),
+        "escalation_targets": targets.filter(kind=TargetKind.ESCALATION).count(),
+        "sent": _with_message(targets, SENT_STATUSES),
+        "delivered": _with_message(targets, (MessageStatus.DELIVERED,)),
+        "acknowledged": targets.filter(acknowledged_at__isnull=False).count(),
+        "feedback": states.get(TargetState.FEEDBACK, 0),
+        "escalated": targets.filter(escalated_at__isnull=False).count(),
+        "calling": states.get(TargetState.CALLING, 0) + states.get(TargetState.PENDING, 0),
+        "cancelled": states.get(TargetState.CANCELLED, 0),
+        "ack_seconds_median": statistics.median(seconds) if seconds else None,
+        "ack_seconds_p90": percentile(seconds, 90),
+        "unreached": _unreached(targets),
+        "by_level": _by(targets, "level"),
+        "by_region": _by(targets, "region_id", "region__full_name"),
+    }
+
+
+def _empty_board(warning: Warning) -> dict:
+    return {"warning_id": warning.pk, "callup_id": None, "status": None, "drill": warning.drill,
+            "started_at": None, "policy": "", "targets": 0, "duty_targets": 0, "escalation_targets": 0,
+            "sent": 0, "delivered": 0, "acknowledged": 0, "feedback": 0, "escalated": 0, "calling": 0,
+            "cancelled": 0, "ack_seconds_median": None, "ack_seconds_p90": None, "unreached": [],
+            "by_level": [], "by_region": []}
+
+
+def _unreached(targets) -> list[dict]:
+    rows = (targets.filter(state=TargetState.UNREACHED).select_related("person", "region", "person__superior")
+            .order_by("region_id", "person__name"))
+    return [{"target_id": t.pk, "person_id": t.person_id, "name": t.person.name, "mobile": t.person.mobile,
+             "title": t.person.title, "region": t.region_id, "region_name": t.region.full_name,
+             "duty": t.duty_kind, "unreached_at": t.unreached_at,
+             "superior": t.person.superior.name if t.person.superior_id else None} for t in rows]
+
+
+def _by(targets, *keys) -> list[dict]:
+    rows = targets.values(*keys).annotate(
+        targets=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        unreached=Count("pk", filter=Q(state=TargetState.UNREACHED))).order_by(keys[0])
+    return [{("region" if k == "region_id" else "region_name" if k == "region__full_name" else k): r[k]
+             for k in keys} | {"targets": r["targets"], "acknowledged": r["acknowledged"],
+                               "unreached": r["unreached"]} for r in rows]

@@ -1,0 +1,485 @@
+"""Every write of warnings and call-ups: issue, update, cancel; start a call-up, run
+its timers, acknowledge, feedback, escalate.
+
+Timers are rows (`CallUpAction`, one open per target): `process_due_actions` claims a
+due row with a conditional UPDATE inside the transaction that does its work (send
+one message, or escalate), so a crash rolls back claim and work together, and a
+second worker finds the row taken. Messages go through the messaging outbox with an
+idempotency key per target and plan step: a step that is retried never sends twice.
+"""
+
+import datetime as dt
+import logging
+import os
+import uuid
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..core import audit
+from ..core.errors import DomainError, Forbidden
+from ..core.models import Duty, Person, Region
+from ..core.scope import Scope
+from ..messaging import services as messaging
+from . import plans
+from .choices import (
+    ANSWERED, AckChannel, ActionKind, ActionState, CallUpStatus, TargetKind, TargetState, WarningLevel,
+    WarningStatus, WarningType,
+)
+from .models import Acknowledgement, CallUp, CallUpAction, CallUpTarget, Feedback, Warning, WarningArea
+
+log = logging.getLogger(__name__)
+
+ACK_SALT = "yingji.alerts.ack"
+ACK_REPLIES = {"1", "１", "收到", "已收到"}
+MAX_ESCALATION_DEPTH = 4  # county chief is at most four links above a grid worker
+BATCH = 2000
+
+
+def public_url() -> str:
+    return os.environ.get("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def cap_sender() -> str:
+    return os.environ.get("YINGJI_CAP_SENDER", "yingji@yingji.local")
+
+
+# Warnings -------------------------------------------------------------------------
+
+def warning_issue(*, by, type: str, level: str, region_codes: list[str], headline: str,  # noqa: A002
+                  description: str = "", effective: dt.datetime | None = None,
+                  expires: dt.datetime | None = None, drill: bool = False, polygon: str = "",
+                  idempotency_key: str | None = None, cap_identifier: str | None = None,
+                  cap_sender_id: str | None = None, cap_sent: dt.datetime | None = None,
+                  issuer_name: str = "", now: dt.datetime | None = None) -> Warning:
+    """Issue a warning over the given regions and start its call-up. `by` is the
+    issuing user (None: the system, e.g. a threshold crossed in floods). Repeating a
+    call with the same `idempotency_key` returns the first warning."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    if idempotency_key:
+        existing = Warning.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    codes = _checked_area(scope, region_codes)
+    now = now or timezone.now()
+    warning = Warning(
+        type=type, level=level, headline=(headline or "").strip(), description=description or "",
+        effective=effective or now, expires=expires, drill=drill, polygon=_checked_polygon(polygon),
+        issuer=_person_of(by), issuer_name=issuer_name or _issuer_name(by),
+        cap_identifier=cap_identifier or f"yingji-{uuid.uuid4().hex}", cap_sender=cap_sender_id or cap_sender(),
+        cap_sent=cap_sent or now, idempotency_key=idempotency_key or None,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    _validate(warning)
+    if Warning.objects.filter(cap_identifier=warning.cap_identifier).exists():
+        raise DomainError("该 CAP 标识的预警已存在", "A warning with this CAP identifier exists",
+                          fields={"identifier": "重复 / duplicate"}, code="duplicate")
+    with transaction.atomic():
+        warning.save()
+        WarningArea.objects.bulk_create([WarningArea(warning=warning, region_id=c) for c in codes])
+        audit.record(actor=by, action="issue", obj=warning, region_code=plans.common_region(codes),
+                     after=audit.snapshot(warning) | {"regions": codes})
+        callup_start(warning=warning, by=by, now=now)
+    return warning
+
+
+def _checked_area(scope: Scope, region_codes) -> list[str]:
+    codes = sorted({str(c).strip() for c in (region_codes or []) if str(c).strip()})
+    if not codes:
+        raise DomainError("请至少指定一个预警区划", "Give at least one region of the warning's area",
+                          fields={"regions": "必填 / required"})
+    known = set(Region.objects.filter(pk__in=codes).values_list("pk", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise DomainError(f"区划代码不存在：{', '.join(unknown)}", f"Unknown region codes: {', '.join(unknown)}",
+                          fields={"regions": "不存在 / unknown: " + ", ".join(unknown)})
+    for code in codes:
+        scope.require_region(code)
+    return codes
+
+
+def _checked_polygon(polygon: str) -> str:
+    polygon = (polygon or "").strip()
+    if not polygon:
+        return ""
+    from shapely import wkt
+    from shapely.errors import ShapelyError
+
+    try:
+        shape = wkt.loads(polygon)
+    except (ShapelyError, ValueError) as exc:
+        raise DomainError("多边形不是有效的 WKT", f"Polygon is not valid WKT: {exc}",
+                          fields={"polygon": "格式错误 / invalid WKT"}) from exc
+    if shape.geom_type != "Polygon" or not shape.is_valid:
+        raise DomainError("多边形无效", "Polygon must be a valid simple polygon", fields={"polygon": "无效 / invalid"})
+    return shape.wkt
+
+
+def _validate(warning: Warning) -> None:
+    if warning.type not in WarningType.values:
+        raise DomainError("未知的预警类型", f"Unknown warning type {warning.type!r}", fields={"type": "未知 / unknown"})
+    if warning.level not in WarningLevel.values:
+        raise DomainError("预警级别应为 blue/yellow/orange/red", "Level must be blue, yellow, orange or red",
+                          fields={"level": "不是允许的取值 / not an allowed value"})
+    if not warning.headline:
+        raise DomainError("标题不能为空", "Headline is required", fields={"headline": "必填 / required"})
+    if warning.expires is not None and warning.expires <= warning.effective:
+        raise DomainError("失效时间应晚于生效时间", "Expiry must be after the effective time",
+                          fields={"expires": "早于生效时间 / before effective"})
+    warning.full_clean(validate_unique=False)
+
+
+def _person_of(user) -> Person | None:
+    return getattr(user, "person", None) if user is not None and user.is_authenticated else None
+
+
+def _issuer_name(user) -> str:
+    person = _person_of(user)
+    if person is not None and person.organization_id:
+        return person.organization.name
+    return person.name if person is not None else "应急预警平台"
+
+
+def _require_whole_area(scope: Scope, warning: Warning) -> None:
+    """Changing a warning needs every region of its area inside the caller's subtree."""
+    scope.require_officer()
+    for code in warning.region_codes:
+        if not scope.covers_region(code):
+            raise Forbidden("该预警的范围超出您的管辖", "The warning covers regions outside your jurisdiction",
+                            fields={"regions": "超出管辖 / outside your jurisdiction"})
+
+
+def warning_update(*, by, warning: Warning, level: str | None = None, region_codes: list[str] | None = None,
+                   headline: str | None = None, description: str | None = None,
+                   expires: dt.datetime | None = None, now: dt.datetime | None = None) -> Warning:
+    """Change a warning in force (CAP msgType Update). A changed area re-targets the
+    call-up: new responsible persons are called, those no longer covered stop."""
+    scope = Scope.for_user(by)
+    _require_whole_area(scope, warning)
+    if warning.status not in (WarningStatus.ACTIVE, WarningStatus.UPDATED):
+        raise DomainError("预警已解除，不能更新", "The warning was cancelled", code="cancelled")
+    now = now or timezone.now()
+    before = audit.snapshot(warning) | {"regions": warning.region_codes}
+    codes = _checked_area(scope, region_codes) if region_codes is not None else before["regions"]
+    for name, value in (("level", level), ("headline", headline), ("description", description),
+                        ("expires", expires)):
+        if value is not None:
+            setattr(warning, name, value)
+    warning.status, warning.version = WarningStatus.UPDATED, warning.version + 1
+    _validate(warning)
+    with transaction.atomic():
+        warning.save()
+        if codes != before["regions"]:
+            warning.areas.exclude(region_id__in=codes).delete()
+            WarningArea.objects.bulk_create([WarningArea(warning=warning, region_id=c) for c in codes],
+                                            ignore_conflicts=True)
+            _retarget(warning, codes, now=now)
+        audit.record(actor=by, action="update", obj=warning, region_code=plans.common_region(codes),
+                     before=before, after=audit.snapshot(warning) | {"regions": codes})
+    return warning
+
+
+def warning_cancel(*, by, warning: Warning, now: dt.datetime | None = None) -> Warning:
+    """End a warning (CAP msgType Cancel): its call-up stops, open timers are
+    cancelled, and everyone already called is told that it has been lifted."""
+    scope = Scope.for_user(by)
+    _require_whole_area(scope, warning)
+    if warning.status == WarningStatus.CANCELLED:
+        return warning
+    now = now or timezone.now()
+    before = audit.snapshot(warning)
+    with transaction.atomic():
+        warning.status, warning.cancelled_at, warning.version = WarningStatus.CANCELLED, now, warning.version + 1
+        warning.save(update_fields=["status", "cancelled_at", "version", "updated_at"])
+        callup = CallUp.objects.filter(warning=warning).first()
+        if callup is not None:
+            _stop(callup, now=now)
+        audit.record(actor=by, action="cancel", obj=warning, region_code=plans.common_region(warning.region_codes),
+                     before=before, after=audit.snapshot(warning))
+    return warning
+
+
+# Call-up: start, targets, stop ------------------------------------------------------
+
+def callup_start(*, warning: Warning, by=None, now: dt.datetime | None = None) -> CallUp | None:
+    """Freeze the policy in force, resolve the targets and schedule their first
+    message. None when no policy applies (nothing to call)."""
+    codes = warning.region_codes
+    policy = plans.policy_for(warning_type=warning.type, level=warning.level, region_codes=codes)
+    if policy is None:
+        return None
+    now = now or timezone.now()
+    callup = CallUp.objects.create(warning=warning, policy=policy, plan=plans.freeze(policy, scale=plans.time_scale()),
+                                   drill=warning.drill, started_at=now)
+    added = _add_duty_targets(callup, _responsible(callup.plan["duty_kinds"], codes), now=now)
+    # One audit record for the start: per-target records are written when a person
+    # answers, is escalated or reports back, not for each of 100,000 rows created here.
+    audit.record(actor=by, action="callup_start", obj=callup, region_code=plans.common_region(codes),
+                 after={"warning": warning.pk, "targets": added, "plan": callup.plan})
+    return callup
+
+
+def _responsible(duty_kinds: list[str], codes: list[str]) -> dict[int, Duty]:
+    """Each active person holding one of the duties somewhere in the area's subtrees,
+    with their highest-level such duty (a township head is called as township head)."""
+    within = Q()
+    for code in codes:
+        within |= Q(region__code__startswith=code)
+    duties = (Duty.objects.filter(within, kind_id__in=duty_kinds, person__active=True)
+              .select_related("region").order_by("person_id", "region__level", "kind_id"))
+    chosen: dict[int, Duty] = {}
+    for duty in duties.iterator(chunk_size=BATCH):
+        chosen.setdefault(duty.person_id, duty)
+    return chosen
+
+
+def _add_duty_targets(callup: CallUp, duties: dict[int, Duty], *, now: dt.datetime) -> int:
+    already = set(callup.targets.filter(kind=TargetKind.DUTY).values_list("person_id", flat=True))
+    rows = [CallUpTarget(callup=callup, person_id=pid, region_id=d.region_id, level=d.region.level,
+                         duty_kind=d.kind_id, created_at=now)
+            for pid, d in duties.items() if pid not in already]
+    for start in range(0, len(rows), BATCH):
+        batch = CallUpTarget.objects.bulk_create(rows[start:start + BATCH])
+        CallUpAction.objects.bulk_create([_action(callup.plan, t, 0) for t in batch])
+    return len(rows)
+
+
+def _action(plan: dict, target: CallUpTarget, index: int) -> CallUpAction:
+    entry = plan["timeline"][index]
+    due = target.created_at + dt.timedelta(minutes=entry["at"] * plan["time_scale"])
+    return CallUpAction(target=target, index=index, kind=entry["kind"], channel=entry.get("channel", ""), due_at=due)
+
+
+def _retarget(warning: Warning, codes: list[str], *, now: dt.datetime) -> None:
+    callup = CallUp.objects.filter(warning=warning, status=CallUpStatus.RUNNING).first()
+    if callup is None:
+        return
+    duties = _responsible(callup.plan["duty_kinds"], codes)
+    gone = (callup.targets.filter(kind=TargetKind.DUTY, state__in=[TargetState.PENDING, TargetState.CALLING])
+            .exclude(person_id__in=list(duties)))
+    _cancel_targets(gone)
+    added = _add_duty_targets(callup, duties, now=now)
+    audit.record(actor=None, action="callup_retarget", obj=callup, region_code=plans.common_region(codes),
+                 after={"regions": codes, "added": added})
+
+
+def _cancel_targets(targets) -> None:
+    ids = list(targets.values_list("pk", flat=True))
+    CallUpAction.objects.filter(target_id__in=ids, state=ActionState.PENDING).update(state=ActionState.CANCELLED)
+    CallUpTarget.objects.filter(pk__in=ids).update(state=TargetState.CANCELLED)
+
+
+def _stop(callup: CallUp, *, now: dt.datetime) -> None:
+    callup.status, callup.cancelled_at = CallUpStatus.CANCELLED, now
+    callup.save(update_fields=["status", "cancelled_at"])
+    CallUpAction.objects.filter(target__callup=callup, state=ActionState.PENDING).update(state=ActionState.CANCELLED)
+    _cancel_targets(callup.targets.filter(state__in=[TargetState.PENDING, TargetState.CALLING]))
+    warning = callup.warning
+    called = callup.targets.filter(first_sent_at__isnull=False).select_related("person")
+    for target in called.iterator(chunk_size=BATCH):
+        messaging.send(channel="sms", to="", person=target.person, region_code=target.region_id,
+                       idempotency_key=f"alerts:cancel:{target.pk}", subject=warning.headline,
+                       text=f"{_prefix(warning)}已解除：{warning.headline}",
+                       context={"alerts_callup": callup.pk, "alerts_target": target.pk, "cancel": True})
+
+
+# Timers -----------------------------------------------------------------------------
+
+def process_due_actions(now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Run up to `limit` due timers (the scheduler tick). Safe in many processes at once."""
+    now_fixed = now
+    done: dict[str, int] = {}
+    ids = list(CallUpAction.objects.filter(state=ActionState.PENDING, due_at__lte=now or timezone.now())
+               .order_by("due_at", "id").values_list("pk", flat=True)[:limit])
+    for action_id in ids:
+        outcome = process_action(action_id, now=now_fixed or timezone.now())
+        if outcome:
+            done[outcome] = done.get(outcome, 0) + 1
+    return done
+
+
+def process_action(action_id: int, *, now: dt.datetime) -> str | None:
+    """Claim one due timer and do it; the claim and the work commit together."""
+    with transaction.atomic():
+        won = CallUpAction.objects.filter(pk=action_id, state=ActionState.PENDING, due_at__lte=now).update(
+            state=ActionState.DONE, done_at=now)
+        if won != 1:
+            return None  # not due yet, or another worker has it
+        action = CallUpAction.objects.get(pk=action_id)
+        # Locking the target orders us with an acknowledgement arriving at this moment.
+        target = (CallUpTarget.objects.select_for_update().select_related("callup__warning", "person", "region")
+                  .get(pk=action.target_id))
+        if target.callup.status != CallUpStatus.RUNNING or target.state in (*ANSWERED, TargetState.CANCELLED):
+            CallUpAction.objects.filter(pk=action_id).update(state=ActionState.SKIPPED)
+            return "skipped"
+        if action.kind == ActionKind.SEND:
+            _send(action, target, now=now)
+        else:
+            _escalate(target, now=now)
+        _schedule_next(target, action.index + 1)
+        return action.kind
+
+
+def _schedule_next(target: CallUpTarget, index: int) -> None:
+    if index < len(target.callup.plan["timeline"]):
+        _action(target.callup.plan, target, index).save()
+
+
+def ack_token(target: CallUpTarget) -> str:
+    """The signed value in the acknowledgement link: good only for this target, that
+    is, this person in this call-up."""
+    return signing.dumps([target.pk, target.callup_id, target.person_id], salt=ACK_SALT, compress=False)
+
+
+def target_for_token(token: str) -> CallUpTarget:
+    try:
+        target_id, callup_id, person_id = signing.loads(token, salt=ACK_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise DomainError("确认链接无效", "Invalid acknowledgement link", code="invalid_token") from exc
+    target = CallUpTarget.objects.select_related("callup__warning", "person", "region").filter(
+        pk=target_id, callup_id=callup_id, person_id=person_id).first()
+    if target is None:
+        raise DomainError("确认链接无效", "Invalid acknowledgement link", code="invalid_token")
+    return target
+
+
+def ack_url(target: CallUpTarget) -> str:
+    return f"{public_url()}/ack/{ack_token(target)}"
+
+
+def _prefix(warning: Warning) -> str:
+    drill = "【演练】" if warning.drill else ""
+    return f"{drill}【{warning.get_type_display()}{warning.get_level_display()}预警】"
+
+
+def message_text(target: CallUpTarget, *, attempt: int = 0) -> str:
+    warning = target.callup.warning
+    parts = [_prefix(warning), warning.headline, "。"]
+    if target.kind == TargetKind.ESCALATION and target.escalated_from_id:
+        low = target.escalated_from
+        parts.append(f"您的下级{low.person.name}（{low.region.full_name}）未应答叫应，请立即联系或上门督促。")
+    if attempt:
+        parts.append(f"（第{attempt + 1}次呼叫）")
+    parts.append(f"请回复1或点击链接确认收到：{ack_url(target)}")
+    return "".join(parts)
+
+
+def _send(action: CallUpAction, target: CallUpTarget, *, now: dt.datetime) -> None:
+    entry = target.callup.plan["timeline"][action.index]
+    message = messaging.send(
+        channel=action.channel, to="", person=target.person, region_code=target.region_id,
+        idempotency_key=f"alerts:target:{target.pk}:step:{action.index}",
+        subject=target.callup.warning.headline, text=message_text(target, attempt=entry.get("attempt", 0)),
+        context={"alerts_callup": target.callup_id, "alerts_target": target.pk, "drill": target.callup.drill},
+    )
+    CallUpAction.objects.filter(pk=action.pk).update(message_id=message.pk)
+    if target.state == TargetState.PENDING:
+        target.state, target.first_sent_at = TargetState.CALLING, now
+        target.save(update_fields=["state", "first_sent_at"])
+
+
+def _escalate(target: CallUpTarget, *, now: dt.datetime) -> None:
+    """Not answered in time: onto the unreached list, and the superior is called."""
+    target.state, target.unreached_at = TargetState.UNREACHED, now
+    superior = target.person.superior
+    if superior is not None and superior.active and _depth(target) < MAX_ESCALATION_DEPTH:
+        upper, created = CallUpTarget.objects.get_or_create(
+            callup=target.callup, person=superior, escalated_from=target,
+            defaults={"region_id": superior.region_id, "level": superior.region.level,
+                      "kind": TargetKind.ESCALATION, "created_at": now})
+        if created:
+            _action(target.callup.plan, upper, 0).save()
+        target.escalated_at = now
+    target.save(update_fields=["state", "unreached_at", "escalated_at"])
+    if target.callup.plan.get("notify_duty_officer"):
+        _tell_duty_officers(target)
+    audit.record(actor=None, action="callup_unreached", obj=target, region_code=target.region_id,
+                 after={"person": target.person_id, "superior": superior.pk if superior else None,
+                        "escalated": target.escalated_at is not None})
+
+
+def _depth(target: CallUpTarget) -> int:
+    depth, current = 0, target
+    while current.escalated_from_id is not None:
+        depth, current = depth + 1, current.escalated_from
+    return depth
+
+
+def _tell_duty_officers(target: CallUpTarget) -> None:
+    """The unreached list goes back to the centre: the duty officers of the nearest
+    region above the person that has any."""
+    for code in reversed(plans.region_prefixes(target.region_id)):
+        officers = [d.person for d in Duty.objects.filter(kind_id="duty_officer", region_id=code,
+                                                         person__active=True).select_related("person")]
+        if officers:
+            break
+    else:
+        return
+    warning = target.callup.warning
+    text = (f"{_prefix(warning)}未叫应：{target.person.name}（{target.region.full_name}，"
+            f"{target.person.mobile or '无号码'}）在规定时间内未应答。")
+    for officer in officers:
+        messaging.send(channel="sms", to="", person=officer, region_code=officer.region_id, text=text,
+                       idempotency_key=f"alerts:unreached:{target.pk}:officer:{officer.pk}",
+                       context={"alerts_callup": target.callup_id, "unreached_target": target.pk})
+
+
+# Answers ----------------------------------------------------------------------------
+
+def acknowledge(*, target: CallUpTarget, channel: str, at: dt.datetime | None = None, by=None) -> CallUpTarget:
+    """Record that the person confirmed. Repeating it changes nothing: the first
+    answer's time and channel stay."""
+    if channel not in AckChannel.values:
+        raise DomainError("未知的应答方式", f"Unknown acknowledgement channel {channel!r}",
+                          fields={"channel": "未知 / unknown"})
+    with transaction.atomic():
+        target = CallUpTarget.objects.select_for_update().get(pk=target.pk)
+        if target.acknowledged_at is not None:
+            return target
+        at = at or timezone.now()
+        before = {"state": target.state}
+        target.state, target.acknowledged_at, target.ack_channel = TargetState.ACKNOWLEDGED, at, channel
+        target.save(update_fields=["state", "acknowledged_at", "ack_channel"])
+        Acknowledgement.objects.create(target=target, channel=channel, at=at)
+        CallUpAction.objects.filter(target=target, state=ActionState.PENDING).update(state=ActionState.SKIPPED)
+        audit.record(actor=by, action="acknowledge", obj=target, region_code=target.region_id, before=before,
+                     after={"state": target.state, "channel": channel, "at": at})
+    return target
+
+
+def feedback(*, target: CallUpTarget, text: str = "", people_moved: int = 0, patrols: int = 0,
+             counts: dict | None = None, by=None, channel: str = AckChannel.APP,
+             at: dt.datetime | None = None) -> Feedback:
+    """Closed-loop feedback (闭环反馈). Reporting back implies having received the
+    call, so an unacknowledged target is acknowledged first."""
+    if not (text or "").strip() and not people_moved and not patrols and not counts:
+        raise DomainError("反馈内容不能为空", "Feedback needs a text or counts", fields={"text": "必填 / required"})
+    if people_moved < 0 or patrols < 0:
+        raise DomainError("人数不能为负", "Counts cannot be negative", fields={"people_moved": "无效 / invalid"})
+    at = at or timezone.now()
+    with transaction.atomic():
+        target = acknowledge(target=target, channel=channel, at=at, by=by)
+        row = Feedback.objects.create(target=target, text=(text or "").strip(), people_moved=people_moved,
+                                      patrols=patrols, counts=counts or {}, at=at)
+        CallUpTarget.objects.filter(pk=target.pk).update(state=TargetState.FEEDBACK)
+        audit.record(actor=by, action="feedback", obj=target, region_code=target.region_id,
+                     after={"text": row.text, "people_moved": people_moved, "patrols": patrols, "counts": row.counts})
+    return row
+
+
+_CHANNEL_ACK = {"sms": AckChannel.SMS, "voice": AckChannel.VOICE, "dingtalk": AckChannel.DINGTALK,
+                "wecom": AckChannel.WECOM}
+
+
+def on_reply(message, reply: str) -> None:
+    """Messaging reply listener: "1" or "收到" to a call-up message acknowledges it
+    (an SMS reply, or a voice call's key press reported the same way)."""
+    target_id = (message.context or {}).get("alerts_target")
+    if not target_id or (message.context or {}).get("cancel") or reply.strip() not in ACK_REPLIES:
+        return
+    target = CallUpTarget.objects.filter(pk=target_id, person_id=message.person_id).first()
+    if target is not None:
+        acknowledge(target=target, channel=_CHANNEL_ACK.get(message.channel, AckChannel.SMS), at=message.replied_at)
