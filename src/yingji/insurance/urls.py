@@ -1,3 +1,24 @@
-"""Pages of the insurance app (mounted at the site root: keep paths under their own prefix)."""
+"""Pages of the insurance app (mounted at the site root: keep paths under their own
+prefix). Like the web app's pages, each needs a logged-in user and turns domain errors
+into 404/403/400 pages."""
 
-urlpatterns = []
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from ..web.errors import page
+from . import views
+
+
+def private(view):
+    return login_required(page(view))
+
+
+urlpatterns = [
+    path("policies/", private(views.policy_list), name="policy_list"),
+    path("policies/<int:id>/", private(views.policy_detail), name="policy_detail"),
+    path("policies/<int:id>/live/", private(views.policy_live), name="policy_live"),
+    path("policies/claims/<int:id>/verify/", private(views.claim_verify), name="claim_verify"),
+    path("policies/claims/<int:id>/pay/", private(views.claim_pay), name="claim_pay"),
+    path("typhoons/", private(views.storm_list), name="storm_list"),
+    path("typhoons/<int:id>/", private(views.storm_detail), name="storm_detail"),
+]
