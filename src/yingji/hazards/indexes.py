@@ -1,0 +1,193 @@
+"""Regional figures and ranking (晾晒): hazards found and closed, rectification rate,
+overdue, major hazards, supervision, inspections and coverage, for one region and
+period, and the composite index that ranks its child regions.
+
+All counting is done by the database, grouped by the first `n` characters of the
+region code (`Substr(region_id, 1, n)`): one pass over the period's hazards, one over
+its inspections, one over the enterprises, whatever the number of child regions.
+
+Definitions (as of `min(end, today)`):
+- found: hazards found in the period; closed: those of them closed by then;
+- rectification rate = closed / found; overdue: found, open then, past deadline;
+- major found / closed likewise; supervised: found and ever listed (挂牌督办);
+- inspections: inspections dated in the period; coverage = distinct enterprises
+  inspected in the period / enterprises registered in the region now.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from ..core.errors import DomainError, Forbidden, NotFound
+from ..core.models import Region
+from ..core.scope import Scope
+from ..enterprises.models import Enterprise
+from .choices import HazardLevel
+from .models import Hazard, IndexWeight, Inspection
+from .selectors import _in_region
+
+DEFAULT_BOTTOM = 10
+# Used when the weights table is empty (the data migration fills it).
+DEFAULT_WEIGHTS = {"rectification_rate": 0.4, "on_time": 0.2, "major_closure": 0.2, "coverage": 0.2}
+
+
+@dataclass
+class Figures:
+    found: int = 0
+    closed: int = 0
+    overdue: int = 0
+    major_found: int = 0
+    major_closed: int = 0
+    supervised: int = 0
+    inspections: int = 0
+    inspected_enterprises: int = 0
+    enterprises: int = 0
+
+    @property
+    def rectification_rate(self) -> float | None:
+        return self.closed / self.found if self.found else None
+
+    @property
+    def coverage(self) -> float | None:
+        return self.inspected_enterprises / self.enterprises if self.enterprises else None
+
+    def components(self) -> dict[str, float]:
+        """Each in [0, 1], higher is better. A region with nothing to count on a
+        component (no hazards found, no enterprises) scores 1 there: it has nothing
+        left undone, and coverage still separates idle regions from busy ones."""
+        def ratio(part, whole, invert=False):
+            if not whole:
+                return 1.0
+            return 1 - part / whole if invert else part / whole
+
+        return {
+            "rectification_rate": ratio(self.closed, self.found),
+            "on_time": ratio(self.overdue, self.found, invert=True),
+            "major_closure": ratio(self.major_closed, self.major_found),
+            "coverage": ratio(self.inspected_enterprises, self.enterprises),
+        }
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "rectification_rate": self.rectification_rate, "coverage": self.coverage}
+
+
+def weights() -> dict[str, float]:
+    rows = {w.component: w.weight for w in IndexWeight.objects.all()}
+    return rows or dict(DEFAULT_WEIGHTS)
+
+
+def composite_index(figures: Figures, weights_: dict[str, float]) -> float:
+    """The weighted mean of the components, 0–100."""
+    components = figures.components()
+    total = sum(w for k, w in weights_.items() if k in components)
+    if total <= 0:
+        return 0.0
+    return round(100 * sum(components[k] * w for k, w in weights_.items() if k in components) / total, 2)
+
+
+def _check_access(scope: Scope, code: str) -> Region:
+    if scope.organization_id is not None:
+        raise Forbidden("企业用户不能查看区域统计", "Enterprise users cannot read regional figures")
+    region = Region.objects.filter(pk=code).first()
+    if region is None or not scope.covers_region(code):
+        raise NotFound()
+    return region
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise DomainError("结束日期不能早于开始日期", "'to' cannot be before 'from'", fields={"to": "无效 / invalid"})
+
+
+def figures_by_prefix(code: str, length: int, start: dt.date, end: dt.date,
+                      today: dt.date | None = None) -> dict[str, Figures]:
+    """Figures of every region whose code is `length` long under `code`, keyed by code."""
+    as_of = min(end, today or timezone.localdate())
+    result: dict[str, Figures] = {}
+
+    def row(key):
+        return result.setdefault(key, Figures())
+
+    closed_by = Q(closed_on__lte=as_of)
+    hazards = (Hazard.objects.filter(_in_region("region_id", code), found_on__range=(start, end))
+               .annotate(part=Substr("region_id", 1, length)).values("part").order_by()
+               .annotate(found=Count("id"), closed=Count("id", filter=closed_by),
+                         overdue=Count("id", filter=Q(deadline__lt=as_of) & ~closed_by),
+                         major_found=Count("id", filter=Q(level=HazardLevel.MAJOR)),
+                         major_closed=Count("id", filter=Q(level=HazardLevel.MAJOR) & closed_by),
+                         supervised=Count("id", filter=Q(ever_supervised=True))))
+    for r in hazards:
+        f = row(r.pop("part"))
+        for k, v in r.items():
+            setattr(f, k, v)
+    inspections = (Inspection.objects.filter(_in_region("region_id", code), date__range=(start, end))
+                   .annotate(part=Substr("region_id", 1, length)).values("part").order_by()
+                   .annotate(n=Count("id"), e=Count("enterprise_id", distinct=True)))
+    for r in inspections:
+        f = row(r["part"])
+        f.inspections, f.inspected_enterprises = r["n"], r["e"]
+    enterprises = (Enterprise.objects.filter(_in_region("region_id", code))
+                   .annotate(part=Substr("region_id", 1, length)).values("part").order_by()
+                   .annotate(n=Count("id")))
+    for r in enterprises:
+        row(r["part"]).enterprises = r["n"]
+    return result
+
+
+def region_figures(*, scope: Scope, code: str, start: dt.date, end: dt.date,
+                   today: dt.date | None = None) -> dict:
+    region = _check_access(scope, code)
+    _check_period(start, end)
+    figures = figures_by_prefix(code, len(code), start, end, today).get(code, Figures())
+    return {"region": code, "name": region.full_name, "from": start, "to": end, **figures.as_dict()}
+
+
+def ranking(*, scope: Scope, code: str, start: dt.date, end: dt.date, bottom: int = DEFAULT_BOTTOM,
+            today: dt.date | None = None) -> dict:
+    """The child regions ranked by the composite index, best first (ties by code),
+    and the bottom `bottom` of them, worst first, for summons (约谈)."""
+    region = _check_access(scope, code)
+    _check_period(start, end)
+    children = list(Region.objects.filter(parent_id=code).order_by("code"))
+    if not children:
+        return {"region": code, "name": region.full_name, "weights": weights(), "items": [], "bottom": []}
+    length = len(children[0].code)
+    figures = figures_by_prefix(code, length, start, end, today)
+    w = weights()
+    items = []
+    for child in children:
+        f = figures.get(child.code, Figures())
+        items.append({"region": child.code, "name": child.name, "index": composite_index(f, w), **f.as_dict()})
+    items.sort(key=lambda i: (-i["index"], i["region"]))
+    for rank, item in enumerate(items, start=1):
+        item["rank"] = rank
+    worst = sorted(items, key=lambda i: (i["index"], i["region"]))[:max(bottom, 0)]
+    return {"region": code, "name": region.full_name, "weights": w, "items": items, "bottom": worst}
+
+
+RANKING_COLUMNS = [
+    ("rank", "排名"), ("region", "区划代码"), ("name", "名称"), ("index", "综合指数"), ("found", "发现隐患"),
+    ("closed", "已整改"), ("rectification_rate", "整改率"), ("overdue", "逾期"), ("major_found", "重大隐患"),
+    ("major_closed", "重大隐患销号"), ("supervised", "挂牌督办"), ("inspections", "检查次数"),
+    ("inspected_enterprises", "检查企业数"), ("enterprises", "企业总数"), ("coverage", "覆盖率"),
+]
+
+
+def ranking_xlsx(result: dict) -> bytes:
+    """The ranking as an Excel workbook with Chinese headers."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "排名"
+    sheet.append([label for _, label in RANKING_COLUMNS])
+    for item in result["items"]:
+        sheet.append([item.get(key) for key, _ in RANKING_COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

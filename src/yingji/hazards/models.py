@@ -1,0 +1,352 @@
+"""Checklists, inspections, hazards and their closed loop, campaigns, public reports.
+
+A hazard keeps a copy of the region where it was found (`region`, the enterprise's
+township at registration): regional indexes group by that column alone, without a
+join, which is what keeps them fast at millions of rows. Access still follows the
+enterprise (`scope_region`), as the enterprise register does.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (Answer, HazardCategory, HazardLevel, HazardSource, HazardState, InspectionKind,
+                      ReportState)
+
+
+@cache
+def evidence_storage() -> FileSystemStorage:
+    """Evidence files live under MEDIA_ROOT when the project sets one, otherwise under
+    ./var/media (beside the SQLite file of the embedded default)."""
+    root = getattr(settings, "MEDIA_ROOT", "") or (settings.VAR_DIR / "media")
+    return FileSystemStorage(location=root, base_url=getattr(settings, "MEDIA_URL", "") or "/media/")
+
+
+class ChecklistTemplate(models.Model):
+    """A checklist (检查表): the items an inspector answers at an enterprise, e.g. the
+    small-park ten musts / ten must-nots (十必须十不准). Data, not code."""
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    source = models.CharField(_("依据"), max_length=300, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("检查表 Checklist")
+        verbose_name_plural = _("检查表 Checklists")
+
+    def __str__(self):
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One item of a checklist (检查项), phrased so that "yes" means compliant."""
+
+    template = models.ForeignKey(ChecklistTemplate, verbose_name=_("检查表"), on_delete=models.CASCADE,
+                                 related_name="items")
+    code = models.CharField(_("编号"), max_length=20)
+    group = models.CharField(_("分组"), max_length=100, blank=True)
+    text = models.CharField(_("内容"), max_length=500)
+    clause = models.CharField(_("依据条款"), max_length=200, blank=True)
+    category = models.CharField(_("类别"), max_length=20, choices=HazardCategory.choices,
+                                default=HazardCategory.OTHER)
+    major_if_no = models.BooleanField(_("不符合即为重大隐患"), default=False)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["template_id", "order", "code"]
+        verbose_name = _("检查项 Checklist item")
+        verbose_name_plural = _("检查项 Checklist items")
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="checklist_item_unique_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+
+class Campaign(models.Model):
+    """A special campaign (专项整治), e.g. lithium-battery enterprises in Ninghai:
+    selects enterprises by region, industry and tag, over a period, with a checklist."""
+
+    scope_region = "region__code"
+
+    name = models.CharField(_("名称"), max_length=200)
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT)
+    industry = models.CharField(_("行业"), max_length=30, blank=True)
+    tag = models.ForeignKey("enterprises.Tag", verbose_name=_("标签"), null=True, blank=True,
+                            on_delete=models.PROTECT)
+    template = models.ForeignKey(ChecklistTemplate, verbose_name=_("检查表"), null=True, blank=True,
+                                 on_delete=models.PROTECT)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    description = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        verbose_name = _("专项整治 Campaign")
+        verbose_name_plural = _("专项整治 Campaigns")
+
+    def __str__(self):
+        return self.name
+
+
+class Inspection(models.Model):
+    """An inspection (检查) of one enterprise on one day against a checklist: planned,
+    ad hoc, or the enterprise's own self-inspection (自查自纠); joint inspections list
+    several inspectors."""
+
+    scope_region = "enterprise__region__code"
+    scope_organization = "enterprise__organization"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="inspections")
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT,
+                               related_name="+", editable=False)
+    kind = models.CharField(_("类型"), max_length=10, choices=InspectionKind.choices)
+    date = models.DateField(_("检查日期"))
+    template = models.ForeignKey(ChecklistTemplate, verbose_name=_("检查表"), null=True, blank=True,
+                                 on_delete=models.PROTECT)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="inspections")
+    inspectors = models.ManyToManyField("core.Person", verbose_name=_("检查人员"), blank=True, related_name="+")
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("检查 Inspection")
+        verbose_name_plural = _("检查 Inspections")
+        indexes = [models.Index(fields=["region", "date"]), models.Index(fields=["campaign", "enterprise"])]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.date}"
+
+
+class InspectionAnswer(models.Model):
+    """The answer to one checklist item in one inspection."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("结果"), max_length=3, choices=Answer.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["item__order", "item__code"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="answer_unique_item")]
+
+
+class HazardCounter(models.Model):
+    """The last serial number given to a hazard of one county in one year. Locked
+    while a number is taken, so numbers are unique and without gaps."""
+
+    county = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="hazard_counter_unique")]
+
+
+class PublicReport(models.Model):
+    """A public report (举报) of a hazard, anonymous or with a contact, triaged by an
+    officer of the region; a reward is due when a fine results (DOMAIN.md)."""
+
+    scope_region = "region__code"
+
+    region = models.ForeignKey("core.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT)
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("被举报企业"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    enterprise_name = models.CharField(_("被举报单位名称"), max_length=200, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    description = models.TextField(_("举报内容"), max_length=5000)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=ReportState.choices, default=ReportState.NEW)
+    reject_reason = models.CharField(_("不予受理理由"), max_length=500, blank=True)
+    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    triaged_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    fine = models.DecimalField(_("罚款金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    reward = models.DecimalField(_("奖励金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(_("举报时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("举报 Public report")
+        verbose_name_plural = _("举报 Public reports")
+
+    def __str__(self):
+        return f"{self.enterprise_name or self.address} {self.created_at:%Y-%m-%d}"
+
+
+class ReportWindow(models.Model):
+    """How many public reports one client address sent in one fixed time window:
+    the rate limit of the login-free report form, kept in the database so that it
+    holds across processes."""
+
+    ip = models.CharField(max_length=45)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ip", "window_start"], name="report_window_unique")]
+
+
+class Hazard(models.Model):
+    """A hazard (隐患) found at an enterprise, with its numbered record
+    (`YH-<county>-<year>-<serial>`), its level, deadline and place in the closed loop."""
+
+    scope_region = "enterprise__region__code"
+    scope_organization = "enterprise__organization"
+
+    number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="hazards")
+    region = models.ForeignKey("core.Region", verbose_name=_("发现地区划"), on_delete=models.PROTECT,
+                               related_name="+", editable=False)
+    location = models.CharField(_("部位"), max_length=200, blank=True)
+    description = models.TextField(_("隐患描述"), max_length=5000)
+    category = models.CharField(_("类别"), max_length=20, choices=HazardCategory.choices,
+                                default=HazardCategory.OTHER)
+    source = models.CharField(_("来源"), max_length=20, choices=HazardSource.choices,
+                              default=HazardSource.INSPECTION)
+    level = models.CharField(_("等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    state = models.CharField(_("状态"), max_length=12, choices=HazardState.choices,
+                             default=HazardState.REGISTERED)
+    found_on = models.DateField(_("发现日期"))
+    deadline = models.DateField(_("整改期限"))
+    responsible = models.ForeignKey("core.Person", verbose_name=_("企业责任人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    officer = models.ForeignKey("core.Person", verbose_name=_("监管责任人"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="hazards")
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("检查项"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="hazards")
+    report = models.OneToOneField(PublicReport, verbose_name=_("举报"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="hazard")
+    supervised = models.BooleanField(_("挂牌督办中"), default=False)
+    ever_supervised = models.BooleanField(_("曾挂牌督办"), default=False)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    overdue_notified_for = models.DateField(_("已发逾期提醒的期限"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_on", "-id"]
+        verbose_name = _("隐患 Hazard")
+        verbose_name_plural = _("隐患 Hazards")
+        indexes = [
+            models.Index(fields=["region", "found_on"]),
+            models.Index(fields=["state", "deadline"]),
+            models.Index(fields=["enterprise", "state"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != HazardState.CLOSED
+
+
+class TreatmentPlan(models.Model):
+    """The treatment plan (治理方案) of a major hazard: goal, measures, funds and
+    materials, people, deadline, safety measures and contingency plan."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="plan")
+    goal = models.TextField(_("治理目标和任务"))
+    measures = models.TextField(_("治理方法和措施"))
+    funds = models.DecimalField(_("经费（元）"), max_digits=14, decimal_places=2)
+    materials = models.TextField(_("物资"), blank=True)
+    people = models.TextField(_("负责机构和人员"))
+    deadline = models.DateField(_("治理时限"))
+    safety_measures = models.TextField(_("安全措施"))
+    contingency_plan = models.TextField(_("应急预案"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("治理方案 Treatment plan")
+        verbose_name_plural = _("治理方案 Treatment plans")
+
+
+class HazardEvent(models.Model):
+    """One step in a hazard's timeline (处置记录): who did what, when, from which state
+    to which, and why. The audit chain holds the same changes tamper-evident; this
+    table is what the hazard page reads."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField(_("操作人"), max_length=150)
+    action = models.CharField(_("操作"), max_length=20)
+    from_state = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("附加信息"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("隐患处置记录 Hazard event")
+        verbose_name_plural = _("隐患处置记录 Hazard events")
+
+
+class Evidence(models.Model):
+    """Evidence of rectification (整改佐证): a photo or a file, or text. Uploaded
+    evidence waits (`event` empty) until the next submission takes it along."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(HazardEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="evidence")
+    file = models.FileField(_("文件"), storage=evidence_storage, upload_to="hazards/%Y/%m/", blank=True)
+    text = models.TextField(_("说明"), blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("整改佐证 Evidence")
+        verbose_name_plural = _("整改佐证 Evidence")
+
+
+class Supervision(models.Model):
+    """Listed supervision (挂牌督办) of a major hazard by a bureau above its county,
+    removed (摘牌) after closure."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="supervisions")
+    region = models.ForeignKey("core.Region", verbose_name=_("督办机关区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    listed_at = models.DateTimeField(_("挂牌时间"))
+    reason = models.TextField(_("督办要求"), blank=True)
+    delisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    delisted_at = models.DateTimeField(_("摘牌时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-listed_at"]
+        verbose_name = _("挂牌督办 Supervision")
+        verbose_name_plural = _("挂牌督办 Supervisions")
+
+
+class IndexWeight(models.Model):
+    """The weight of one component of the regional composite index (晾晒指数).
+    Data, so that a bureau tunes its ranking without a release."""
+
+    component = models.SlugField(_("指标"), max_length=40, primary_key=True)
+    label = models.CharField(_("名称"), max_length=100)
+    weight = models.FloatField(_("权重"))
+
+    class Meta:
+        ordering = ["component"]
+        verbose_name = _("排名权重 Index weight")
+        verbose_name_plural = _("排名权重 Index weights")
+
+    def __str__(self):
+        return f"{self.label} {self.weight}"

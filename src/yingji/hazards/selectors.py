@@ -1,0 +1,143 @@
+"""Reads of hazard work, always through the caller's scope."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ..core.scope import Scope
+from ..enterprises.models import Enterprise
+from .choices import OPEN_STATES, HazardLevel
+from .lights import yellow_days
+from .models import Campaign, ChecklistTemplate, Hazard, Inspection, PublicReport
+
+
+def region_range(code: str) -> dict:
+    """Lookups for "region code in the subtree of `code`" as a range rather than
+    LIKE 'code%': digits sort the same in every collation, so PostgreSQL uses the
+    plain b-tree index on the column."""
+    return {"gte": code, "lte": code + "9" * (15 - len(code))}
+
+
+def _in_region(field: str, code: str) -> Q:
+    bounds = region_range(code)
+    return Q(**{f"{field}__gte": bounds["gte"], f"{field}__lte": bounds["lte"]})
+
+
+def hazard_list(*, scope: Scope, region: str = "", state: str = "", level: str = "", source: str = "",
+                enterprise: int | None = None, campaign: int | None = None, overdue: bool | None = None,
+                light: str = "", q: str = "", today: dt.date | None = None):
+    today = today or timezone.localdate()
+    qs = scope.filter(Hazard.objects.select_related("enterprise", "region"))
+    if region:
+        qs = qs.filter(_in_region("region_id", region))
+    for field, value in (("state", state), ("level", level), ("source", source), ("enterprise_id", enterprise),
+                         ("campaign_id", campaign)):
+        if value:
+            qs = qs.filter(**{field: value})
+    if overdue is not None:
+        late = Q(state__in=OPEN_STATES, deadline__lt=today)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    if light:
+        qs = qs.filter(_light_q(light, today))
+    if q:
+        qs = qs.filter(Q(number__contains=q) | Q(description__contains=q) | Q(enterprise__name__contains=q))
+    return qs.order_by("-found_on", "-id")
+
+
+def _light_q(light: str, today: dt.date) -> Q:
+    yellow_from = today + dt.timedelta(days=yellow_days())
+    open_ = Q(state__in=OPEN_STATES)
+    if light == "red":
+        return open_ & Q(deadline__lt=today)
+    if light == "yellow":
+        return open_ & Q(deadline__gte=today, deadline__lte=yellow_from)
+    return ~open_ | Q(deadline__gt=yellow_from)
+
+
+def hazard_get(*, scope: Scope, id: int) -> Hazard:
+    qs = Hazard.objects.select_related("enterprise", "region", "responsible", "officer", "item", "plan")
+    return scope.get(qs.prefetch_related("events__evidence", "evidence", "supervisions"), pk=id)
+
+
+def overdue_list(*, scope: Scope, region: str = "", today: dt.date | None = None):
+    return hazard_list(scope=scope, region=region, overdue=True, today=today).order_by("deadline", "id")
+
+
+def inspection_list(*, scope: Scope, region: str = "", enterprise: int | None = None, kind: str = "",
+                    campaign: int | None = None):
+    qs = scope.filter(Inspection.objects.select_related("enterprise", "template").prefetch_related("inspectors"))
+    if region:
+        qs = qs.filter(_in_region("region_id", region))
+    for field, value in (("enterprise_id", enterprise), ("kind", kind), ("campaign_id", campaign)):
+        if value:
+            qs = qs.filter(**{field: value})
+    return qs.annotate(hazard_count=Count("hazards")).order_by("-date", "-id")
+
+
+def inspection_get(*, scope: Scope, id: int) -> Inspection:
+    qs = Inspection.objects.select_related("enterprise", "template").prefetch_related(
+        "answers__item", "inspectors", "hazards")
+    return scope.get(qs, pk=id)
+
+
+def checklist_list():
+    """Checklists are reference data: the same for everyone."""
+    return ChecklistTemplate.objects.prefetch_related("items").order_by("code")
+
+
+def campaign_list(*, scope: Scope):
+    return scope.filter(Campaign.objects.select_related("region", "tag", "template")).order_by("-start", "id")
+
+
+def campaign_get(*, scope: Scope, id: int) -> Campaign:
+    return scope.get(Campaign.objects.select_related("region", "tag", "template"), pk=id)
+
+
+def campaign_enterprises(campaign: Campaign):
+    """The enterprises a campaign covers: its region's subtree, its industry and tag."""
+    qs = Enterprise.objects.filter(_in_region("region_id", campaign.region_id))
+    if campaign.industry:
+        qs = qs.filter(industry=campaign.industry)
+    if campaign.tag_id:
+        qs = qs.filter(tags=campaign.tag_id)
+    return qs
+
+
+def campaign_coverage(campaign: Campaign) -> dict:
+    """Coverage (inspected / total) counts inspections recorded under the campaign
+    within its period; hazards found and closed are the campaign's hazards."""
+    selected = campaign_enterprises(campaign)
+    total = selected.count()
+    inspected = (Inspection.objects.filter(campaign=campaign, date__range=(campaign.start, campaign.end),
+                                           enterprise__in=selected.values("pk"))
+                 .values("enterprise_id").distinct().count())
+    hazards = Hazard.objects.filter(campaign=campaign).aggregate(
+        found=Count("id"), closed=Count("id", filter=Q(state="closed")),
+        major_found=Count("id", filter=Q(level=HazardLevel.MAJOR)),
+    )
+    return {"total": total, "inspected": inspected, "coverage": inspected / total if total else None, **hazards}
+
+
+def campaign_negative_list(campaign: Campaign) -> list[dict]:
+    """The negative list (负面清单): covered enterprises with an open major hazard, or
+    the same checklist item found twice or more within the campaign's period."""
+    selected = campaign_enterprises(campaign)
+    open_major = set(Hazard.objects.filter(enterprise__in=selected.values("pk"), level=HazardLevel.MAJOR,
+                                           state__in=OPEN_STATES).values_list("enterprise_id", flat=True))
+    repeated = set(Hazard.objects.filter(enterprise__in=selected.values("pk"), item__isnull=False,
+                                         found_on__range=(campaign.start, campaign.end))
+                   .values("enterprise_id", "item_id").annotate(n=Count("id")).filter(n__gte=2)
+                   .values_list("enterprise_id", flat=True))
+    rows = Enterprise.objects.filter(pk__in=open_major | repeated).order_by("region_id", "name")
+    return [{"enterprise_id": e.pk, "name": e.name, "region": e.region_id,
+             "open_major": e.pk in open_major, "repeated": e.pk in repeated} for e in rows]
+
+
+def report_list(*, scope: Scope, state: str = ""):
+    qs = scope.filter(PublicReport.objects.select_related("region"))
+    return qs.filter(state=state) if state else qs
+
+
+def report_get(*, scope: Scope, id: int) -> PublicReport:
+    return scope.get(PublicReport.objects.select_related("region"), pk=id)
