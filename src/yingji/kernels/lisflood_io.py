@@ -164,6 +164,28 @@ def _raw_lines(path):
                 yield line.strip()
 
 
+def read_rainfall(path) -> TimeSeries:
+    """Parse a LISFLOOD-FP rainfall file into a uniform rain rate in m/s.
+
+    The format is a .bdy file holding one series without (or with) its name
+    line: a free-text first line, ``count unit`` (``seconds`` or ``hours``),
+    then ``count`` rows of ``rate time`` with the rate in mm/h.
+    """
+    lines = list(_raw_lines(path))[1:]
+    if lines and not lines[0].split()[0].lstrip("+").isdigit():
+        lines = lines[1:]  # a series name, as in a .bdy file
+    if not lines:
+        raise ValueError(f"{path}: empty rainfall file")
+    count_unit = lines[0].split()
+    count = int(count_unit[0])
+    unit = count_unit[1].lower() if len(count_unit) > 1 else "seconds"
+    if len(lines) < 1 + count:
+        raise ValueError(f"{path}: {count} rows announced, {len(lines) - 1} found")
+    rows = np.array([[float(v) for v in ln.split()[:2]] for ln in lines[1:1 + count]])
+    scale = 3600.0 if unit.startswith("hour") else 1.0
+    return TimeSeries(rows[:, 1] * scale, rows[:, 0] / 1000.0 / 3600.0)
+
+
 def read_stage(path) -> list[tuple[float, float]]:
     """Parse a .stage file: the count, then one ``x y`` per line."""
     lines = list(_data_lines(path))
