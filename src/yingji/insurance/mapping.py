@@ -27,6 +27,8 @@ FORCE_COLOURS = {12: "#f2c12e", 13: "#f28e2b", 14: "#e15759", 15: "#b5179e", 16:
 FIGSIZE_IN = (8.0, 8.0)
 DPI = 100
 """The PNG is FIGSIZE_IN × DPI pixels (800 × 800): fixed, so reports can lay it out."""
+VIEW_DEG = 4.0  # degrees around the centre shown at most: the tracks' approach, not their whole life
+MAX_LISTED = 25  # storms named in the map's list
 
 
 def force_colour(force: int | None) -> str:
@@ -79,7 +81,7 @@ def draw_backtest_map(circle_lon: float, circle_lat: float, radius_km: float, tr
                       title: str = "", outlines: Path = OUTLINES):
     """A matplotlib Figure: city outlines, the circle, and one line per track (a
     LineCollection whose segments take the force at their start; ``gid`` "track:CODE").
-    The view spans the circle and the tracks' parts within 8° of it."""
+    The view spans the circle and the tracks' parts within VIEW_DEG of it."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -94,14 +96,19 @@ def draw_backtest_map(circle_lon: float, circle_lat: float, radius_km: float, tr
     for _name, lon, lat in _outline_rings(outlines):
         ax.fill(lon, lat, facecolor="#eef2f7", edgecolor="#8a9bb3", linewidth=0.6, zorder=1)
     clon, clat = circle_outline(circle_lon, circle_lat, radius_km)
-    ax.plot(clon, clat, color="#c0392b", linewidth=2, zorder=3, gid="circle")
-    ax.plot([circle_lon], [circle_lat], marker="+", color="#c0392b", markersize=10, zorder=3)
+    ax.plot(clon, clat, color="#c0392b", linewidth=2.5, zorder=7, gid="circle")
+    ax.plot([circle_lon], [circle_lat], marker="+", color="#c0392b", markersize=10, zorder=7)
     for t in tracks:
         _draw_track(ax, t, LineCollection)
     _frame(ax, circle_lon, circle_lat, radius_km, tracks)
     handles = [Line2D([], [], color="#c0392b", linewidth=2, label=f"巨灾框 {radius_km:g} km")]
     handles += [Patch(color=c, label=label) for label, c in force_legend()]
     ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9, title="风力", title_fontsize=8)
+    if tracks:
+        names = "\n".join(f"{t.code} {t.name}".strip() for t in tracks[:MAX_LISTED])
+        more = f"\n… 另 {len(tracks) - MAX_LISTED} 个" if len(tracks) > MAX_LISTED else ""
+        ax.text(0.01, 0.99, names + more, transform=ax.transAxes, va="top", ha="left", fontsize=7,
+                zorder=8, bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#cccccc"})
     ax.set_title(title or f"触发台风路径（{len(tracks)} 个）", fontsize=11)
     ax.set_xlabel("经度 °E")
     ax.set_ylabel("纬度 °N")
@@ -120,9 +127,6 @@ def _draw_track(ax, t: MapTrack, line_collection) -> None:
                             gid=f"track:{t.code}", label=f"{t.code} {t.name}".strip())
     ax.add_collection(lines)
     ax.scatter(lon, lat, c=colours, s=8, zorder=5)
-    if len(lon):
-        ax.annotate(t.name or t.code, (lon[0], lat[0]), fontsize=7, color="#333333", zorder=6,
-                    xytext=(3, 3), textcoords="offset points")
 
 
 def _frame(ax, clon: float, clat: float, radius_km: float, tracks: list[MapTrack]) -> None:
@@ -131,7 +135,7 @@ def _frame(ax, clon: float, clat: float, radius_km: float, tracks: list[MapTrack
     lons, lats = [clon - 3 * half, clon + 3 * half], [clat - 3 * half, clat + 3 * half]
     for t in tracks:
         lon = np.where(t.track.lon > 180, t.track.lon - 360, t.track.lon)
-        near = (np.abs(lon - clon) < 8) & (np.abs(t.track.lat - clat) < 8)
+        near = (np.abs(lon - clon) < VIEW_DEG) & (np.abs(t.track.lat - clat) < VIEW_DEG)
         lons += list(lon[near])
         lats += list(t.track.lat[near])
     ax.set_xlim(min(lons) - 0.5, max(lons) + 0.5)
@@ -161,7 +165,7 @@ def save_png(fig, path: str | Path) -> Path:
     return path
 
 
-def backtest_map(spec, storms: list, *, interpolate: bool | None = None, title: str = ""):
+def backtest_map(spec, storms: list, *, interpolate: bool | None = None, name: str = ""):
     """Run the backtest of ``spec`` (a TyphoonSpec) over parsed CMA storms and draw the
     triggering ones. Returns (figure, backtest result)."""
     from .backtest import backtest, storm_codes, storm_track
@@ -169,4 +173,6 @@ def backtest_map(spec, storms: list, *, interpolate: bool | None = None, title: 
     result = backtest(storms, spec, interpolate=interpolate)
     by_code = dict(storm_codes(storms))
     tracks = [MapTrack(t.storm_id, t.name, storm_track(by_code[t.storm_id])) for t in result.triggers]
+    title = (f"{name + '：' if name else ''}{result.first_year}–{result.last_year} 年触发台风 "
+             f"{len(tracks)} 个（半径 {spec.radius_km:g} km，{spec.min_force} 级以上）")
     return draw_backtest_map(spec.lon, spec.lat, spec.radius_km, tracks, title=title), result

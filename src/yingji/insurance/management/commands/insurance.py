@@ -1,7 +1,7 @@
 """`yingji insurance SUBCOMMAND ...`: parametric catastrophe insurance from the shell.
 
-Offline (no database): ``backtest`` and ``evaluate-rain``. With the database:
-``import-tracks``, ``load-policy`` and ``replay``.
+Offline (no database): ``backtest``, ``map`` and ``evaluate-rain``. With the
+database: ``import-tracks``, ``load-policy``, ``replay`` and ``demo``.
 """
 
 import json
@@ -15,7 +15,8 @@ from ...rain import evaluate_rain, read_observations
 
 
 class Command(BaseCommand):
-    help = "Parametric catastrophe insurance (巨灾保险): backtest, evaluate-rain, import-tracks, load-policy, replay."
+    help = ("Parametric catastrophe insurance (巨灾保险): backtest, map, evaluate-rain, import-tracks, load-policy, "
+            "replay, demo.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -25,6 +26,13 @@ class Command(BaseCommand):
         p.add_argument("--interpolate", action="store_true", default=None,
                        help="interpolate positions in time (default: the policy's choice)")
         p.add_argument("--format", choices=["table", "json"], default="table")
+
+        p = sub.add_parser("map", help="draw the circle and the triggering tracks of a backtest as a PNG")
+        p.add_argument("policy", type=Path)
+        p.add_argument("--tracks", type=Path, required=True, nargs="+", help="CMA files or directories")
+        p.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+        p.add_argument("--interpolate", action="store_true", default=None,
+                       help="interpolate positions in time (default: the policy's choice)")
 
         p = sub.add_parser("evaluate-rain", help="evaluate a policy's rain trigger over a CSV of observations")
         p.add_argument("policy", type=Path)
@@ -66,6 +74,27 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(format_table(result, spec.premium_typhoon))
+
+    def do_map(self, *, policy, tracks, out, interpolate, **_):
+        from ....kernels.besttrack import parse_paths
+        from ...mapping import backtest_map, save_png
+
+        spec = load_policy_file(policy)
+        if spec.typhoon is None:
+            raise CommandError("保单没有台风触发条件 / The policy has no typhoon trigger")
+        missing = [str(p) for p in tracks if not p.exists()]
+        if missing:
+            raise CommandError(f"路径不存在 / No such path: {', '.join(missing)}")
+        parsed = parse_paths(tracks)
+        for issue in parsed.issues:
+            self.stderr.write(f"注意 / warning: {issue}")
+        fig, result = backtest_map(spec.typhoon, parsed.storms, interpolate=interpolate, name=spec.name)
+        try:
+            save_png(fig, out)
+        except OSError as exc:
+            raise CommandError(f"无法写入 / Cannot write {out}: {exc}") from exc
+        self.stdout.write(f"{out}: {len(result.triggers)} 个触发台风 / triggering storms, "
+                          f"{result.first_year}-{result.last_year}")
 
     def do_evaluate_rain(self, *, policy, observations, format, **_):
         spec = load_policy_file(policy)
