@@ -1,0 +1,67 @@
+"""Reads of the floods app, always through the caller's scope."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from ..core.scope import SYSTEM, Scope
+from .choices import WINDOWS_HOURS
+from .models import FloodAlert, Forecast, RiskPoint, RiskPointKind, Section
+
+
+def risk_point_list(scope: Scope, *, region: str = "", kind: str = "", q: str = "") -> QuerySet:
+    qs = scope.filter(RiskPoint.objects.select_related("kind", "region"))
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    if kind:
+        qs = qs.filter(kind_id=kind)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.prefetch_related("critical_rainfalls", "gauges").order_by("region_id", "name", "id")
+
+
+def risk_point_get(scope: Scope, id: int) -> RiskPoint:  # noqa: A002
+    return scope.get(RiskPoint.objects.select_related("kind", "region")
+                     .prefetch_related("critical_rainfalls", "gauges", "responsible"), pk=id)
+
+
+def risk_point_kinds() -> QuerySet:
+    return RiskPointKind.objects.all()
+
+
+def section_list(scope: Scope, *, region: str = "") -> QuerySet:
+    qs = scope.filter(Section.objects.select_related("region"))
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    return qs.prefetch_related("gauges").order_by("region_id", "name", "id")
+
+
+def section_get(scope: Scope, id: int) -> Section:  # noqa: A002
+    return scope.get(Section.objects.select_related("region").prefetch_related("gauges"), pk=id)
+
+
+def latest_forecast(section: Section) -> Forecast | None:
+    return section.forecasts.order_by("-issued_at", "-id").first()
+
+
+def alert_list(scope: Scope, *, region: str = "", level: str = "", source: str = "") -> QuerySet:
+    qs = scope.filter(FloodAlert.objects.select_related("risk_point", "section", "region"))
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    if level:
+        qs = qs.filter(level=level)
+    if source:
+        qs = qs.filter(source=source)
+    return qs.order_by("-created_at", "-id")
+
+
+def current_totals(point: RiskPoint, at: dt.datetime) -> dict[int, float]:
+    """The point's rain in the last 1/3/6/24 h before `at`: the largest of its gauges'
+    (the rule the warnings use)."""
+    from ..hydromet.selectors import rain_totals
+
+    codes = [g.code for g in point.gauges.all()]
+    if not codes:
+        return {h: 0.0 for h in WINDOWS_HOURS}
+    found = rain_totals(codes, at, WINDOWS_HOURS, scope=SYSTEM)
+    return {h: max((t[h] for t in found.values()), default=0.0) for h in WINDOWS_HOURS}

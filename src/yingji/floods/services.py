@@ -1,0 +1,430 @@
+"""Every write of the floods app: risk points and their critical rainfall, sections,
+stage forecasts, and the events and alerts raised by rain and by forecasts.
+
+Two watchers raise alerts:
+
+* Rain (临界雨量): `on_new_observations` is the hydromet listener. For every risk point
+  whose gauges reported, the 1/3/6/24-hour totals at each new observation time are
+  compared with its critical rainfall; the level reached opens or continues the
+  point's flood event, and each level warns once per event. The event ends when every
+  total is below every prepare level; a later crossing is a new event and warns again.
+* Stage (预报水位): `forecast_section` runs the catchment model on observed plus
+  forecast rain and compares the forecast stage with the section's warning and
+  critical stages; a crossing warns with its lead time (预见期).
+
+Warnings go out through `alerts.services.warning_issue` (type flash_flood; move now →
+red, prepare → orange, see `choices.WARNING_COLOUR`) when that app is present. The
+FloodAlert row is written either way: it is the once-per-event guard (a unique
+constraint) and the record of what was raised.
+"""
+
+import datetime as dt
+import logging
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..core import audit
+from ..core.errors import DomainError
+from ..core.scope import SYSTEM, Scope
+from ..core.services import apply_fields, save_audited
+from .choices import LEVEL_RANK, WARNING_COLOUR, WINDOWS_HOURS, AlertLevel, AlertSource
+from .models import CriticalRainfall, FloodAlert, FloodEvent, Forecast, RiskPoint, RiskPointKind, Section
+
+log = logging.getLogger(__name__)
+
+RISK_POINT_FIELDS = {"kind_id", "name", "region_id", "longitude", "latitude", "population", "households", "note",
+                     "active"}
+SECTION_FIELDS = {"name", "region_id", "longitude", "latitude", "geometry", "manning_n", "slope",
+                  "catchment_area_km2", "curve_number", "lag_hours", "route_k_hours", "route_x", "baseflow_m3s",
+                  "warning_stage", "critical_stage", "stage_station_id"}
+
+# Rain before a forecast that the curve-number model counts as the current event's:
+# one day, the longest window of critical rainfall (a storm's start is rarely older).
+ANTECEDENT_HOURS = 24
+FORECAST_STEP = dt.timedelta(hours=1)  # forecast rain comes as hourly totals
+
+
+# Risk points -------------------------------------------------------------------------
+
+def risk_point_create(*, by, gauges: list[str] | None = None, responsible: list[int] | None = None,
+                      **data) -> RiskPoint:
+    """Register a risk point in the caller's region, with its gauges (station codes)
+    and responsible persons (person ids), both within the caller's scope."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(data.get("region_id"))
+    if not RiskPointKind.objects.filter(pk=data.get("kind_id")).exists():
+        raise DomainError("风险点类别不存在", "Unknown risk point kind", fields={"kind": "不存在 / unknown"})
+    point = RiskPoint()
+    apply_fields(point, data, RISK_POINT_FIELDS)
+    stations, people = _gauges(scope, gauges or []), _people(scope, responsible or [])
+    with transaction.atomic():
+        save_audited(point, by=by, action="create", before=None, region_code=point.region_id)
+        if stations or people:
+            before = audit.snapshot(point)
+            point.gauges.set(stations)
+            point.responsible.set(people)
+            audit.record(actor=by, action="update", obj=point, region_code=point.region_id, before=before,
+                         after=audit.snapshot(point))
+    return point
+
+
+def critical_rainfall_set(*, by, risk_point: RiskPoint, values: list[dict]) -> list[CriticalRainfall]:
+    """Set the critical rainfall of a risk point for the given windows (each a dict of
+    window_hours, prepare_mm, move_now_mm); windows not given are kept."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(risk_point.region_id)
+    seen = set()
+    with transaction.atomic():
+        for value in values:
+            window = value.get("window_hours")
+            if window not in WINDOWS_HOURS or window in seen:
+                raise DomainError("时段应为 1、3、6、24 小时且不重复", "Windows are 1, 3, 6 or 24 hours, each once",
+                                  fields={"window_hours": "无效 / invalid"})
+            seen.add(window)
+            _set_one(by, risk_point, window, value.get("prepare_mm"), value.get("move_now_mm"))
+    return list(risk_point.critical_rainfalls.all())
+
+
+def _set_one(by, point: RiskPoint, window: int, prepare, move_now) -> None:
+    if prepare is None or move_now is None or not 0 < prepare <= move_now:
+        raise DomainError("准备转移雨量应大于 0 且不大于立即转移雨量",
+                          "Prepare-to-move rain must be > 0 and at most the move-now rain",
+                          fields={"prepare_mm": "无效 / invalid"})
+    row = CriticalRainfall.objects.filter(risk_point=point, window_hours=window).first()
+    before = audit.snapshot(row) if row else None
+    row = row or CriticalRainfall(risk_point=point, window_hours=window)
+    row.prepare_mm, row.move_now_mm = float(prepare), float(move_now)
+    save_audited(row, by=by, action="create" if before is None else "update", before=before,
+                 region_code=point.region_id)
+
+
+def _gauges(scope: Scope, codes: list[str]):
+    from ..hydromet.models import Station
+
+    stations = list(scope.filter(Station.objects.filter(code__in=codes)))
+    missing = sorted(set(codes) - {s.code for s in stations})
+    if missing:
+        raise DomainError(f"测站不存在或不在管辖范围内：{', '.join(missing)}",
+                          f"Unknown stations or outside your jurisdiction: {', '.join(missing)}",
+                          fields={"gauges": "无效 / invalid"})
+    return stations
+
+
+def _people(scope: Scope, ids: list[int]):
+    from ..core.models import Person
+
+    people = list(scope.filter(Person.objects.filter(pk__in=ids)))
+    if len(people) != len(set(ids)):
+        raise DomainError("责任人不存在或不在管辖范围内", "Unknown responsible persons or outside your jurisdiction",
+                          fields={"responsible": "无效 / invalid"})
+    return people
+
+
+# Sections ----------------------------------------------------------------------------
+
+def section_create(*, by, gauges: list[str] | None = None, **data) -> Section:
+    """Register a cross-section with its catchment parameters and rain gauges."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(data.get("region_id"))
+    section = Section()
+    apply_fields(section, data, SECTION_FIELDS)
+    stations = _gauges(scope, gauges or [])
+    with transaction.atomic():
+        save_audited(section, by=by, action="create", before=None, region_code=section.region_id)
+        if stations:
+            before = audit.snapshot(section)
+            section.gauges.set(stations)
+            audit.record(actor=by, action="update", obj=section, region_code=section.region_id, before=before,
+                         after=audit.snapshot(section))
+    return section
+
+
+# Rain at risk points -----------------------------------------------------------------
+
+def on_new_observations(observations: list) -> None:
+    """The hydromet listener: check the critical rainfall of every risk point whose
+    gauges reported rain in this batch."""
+    from ..hydromet.choices import Quality, Quantity
+
+    times_by_gauge: dict[str, list] = {}
+    for o in observations:
+        if o.quantity == Quantity.RAIN and o.quality == Quality.OK:
+            times_by_gauge.setdefault(o.station.code, []).append(o.time)
+    if not times_by_gauge:
+        return
+    points = (RiskPoint.objects.filter(active=True, gauges__code__in=list(times_by_gauge))
+              .distinct().prefetch_related("gauges", "critical_rainfalls"))
+    for point in points:
+        codes = [g.code for g in point.gauges.all()]
+        times = sorted({t for c in codes for t in times_by_gauge.get(c, ())})
+        with transaction.atomic():
+            evaluate_risk_point(point, times)
+
+
+def evaluate_risk_point(point: RiskPoint, times: list[dt.datetime]) -> list[FloodAlert]:
+    """Step the point's event through the given observation times, oldest first.
+
+    Times more than a day before the newest are skipped: a backlog arriving late
+    must not warn of a storm that is long over. The point's total for a window is
+    the largest of its gauges' (any gauge reaching the critical rain is enough)."""
+    criticals = list(point.critical_rainfalls.all())
+    codes = [g.code for g in point.gauges.all()]
+    if not criticals or not codes or not times:
+        return []
+    newest = max(times)
+    times = [t for t in times if t >= newest - dt.timedelta(hours=max(WINDOWS_HOURS))]
+    rain = _rain_arrays(codes, times[0] - dt.timedelta(hours=max(WINDOWS_HOURS)), newest)
+    raised = []
+    for t in times:
+        totals = {h: max(_window_total(s, t, h) for s in rain) for h in WINDOWS_HOURS}
+        alert = _advance(point, t, totals, level_reached(totals, criticals))
+        if alert is not None:
+            raised.append(alert)
+    return raised
+
+
+def level_reached(totals: dict[int, float], criticals) -> str | None:
+    """The highest level whose critical rainfall any window's total reaches."""
+    from ..kernels.rolling import reaches_threshold  # loads numba: only when rain is checked
+
+    level = None
+    for c in criticals:
+        total = totals.get(c.window_hours, 0.0)
+        if reaches_threshold(total, c.move_now_mm):
+            return AlertLevel.MOVE_NOW
+        if reaches_threshold(total, c.prepare_mm):
+            level = AlertLevel.PREPARE
+    return level
+
+
+def _rain_arrays(codes: list[str], start: dt.datetime, end: dt.datetime) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per gauge, (observation times, cumulative rain) over (start, end]."""
+    from ..hydromet.selectors import rain_series
+
+    found = rain_series(codes, start, end)
+    return [(s.times, np.concatenate([[0.0], np.cumsum(s.values)])) for s in found.values()]
+
+
+def _window_total(gauge: tuple[np.ndarray, np.ndarray], end: dt.datetime, hours: int) -> float:
+    """Rain in (end - hours, end] from cumulative sums: the convention of hydromet."""
+    times, cumulative = gauge
+    t = np.datetime64(end.astimezone(dt.UTC).replace(tzinfo=None), "ms")
+    upto = np.searchsorted(times, t, side="right")
+    since = np.searchsorted(times, t - np.timedelta64(hours * 3600_000, "ms"), side="right")
+    return float(cumulative[upto] - cumulative[since])
+
+
+def _advance(point: RiskPoint, at: dt.datetime, totals: dict, level: str | None) -> FloodAlert | None:
+    event = FloodEvent.objects.select_for_update().filter(risk_point=point, ended_at__isnull=True).first()
+    if level is None:
+        if event is not None and at >= event.started_at:
+            _close(event, at)
+        return None
+    event = _open_or_raise(event, level, at, source=AlertSource.RAIN, risk_point=point, region_id=point.region_id)
+    rain = "，".join(f"{h}小时 {totals[h]:.1f} 毫米" for h in WINDOWS_HOURS)
+    label = AlertLevel(level).label
+    return _raise_alert(
+        event, level, by=None, observed_at=at, risk_point=point,
+        headline=f"{point.name}山洪{label}预警",
+        description=f"{point.name}（{point.region}）累计雨量达到{label}临界雨量：{rain}。",
+        evidence={"totals_mm": {str(h): round(v, 1) for h, v in totals.items()},
+                  "critical_mm": {str(c.window_hours): [c.prepare_mm, c.move_now_mm]
+                                  for c in point.critical_rainfalls.all()}},
+    )
+
+
+# Events and alerts -------------------------------------------------------------------
+
+def _open_or_raise(event: FloodEvent | None, level: str, at: dt.datetime, **subject) -> FloodEvent:
+    if event is None:
+        return FloodEvent.objects.create(started_at=at, peak_level=level, **subject)
+    if LEVEL_RANK[level] > LEVEL_RANK[event.peak_level]:
+        event.peak_level = level
+        event.save(update_fields=["peak_level"])
+    return event
+
+
+def _close(event: FloodEvent, at: dt.datetime) -> None:
+    event.ended_at = at
+    event.save(update_fields=["ended_at"])
+
+
+def _raise_alert(event: FloodEvent, level: str, *, by, observed_at, headline: str, description: str,
+                 evidence: dict, **extra) -> FloodAlert | None:
+    """Record and issue the alert of `level` in `event`, unless this event already
+    warned at this level or a higher one (falling from move-now to prepare is no news)."""
+    issued = set(event.alerts.values_list("level", flat=True))
+    if any(LEVEL_RANK[lv] >= LEVEL_RANK[level] for lv in issued):
+        return None
+    alert = FloodAlert(event=event, level=level, source=event.source, region_id=event.region_id,
+                       observed_at=observed_at, headline=headline[:200], evidence=evidence, **extra)
+    try:
+        with transaction.atomic():  # a concurrent batch may have raised it a moment ago
+            alert.save()
+    except IntegrityError:
+        return None
+    alert.warning_id = _issue_warning(alert, by=by, description=description)
+    alert.save(update_fields=["warning_id"])
+    audit.record(actor=by, action="raise", obj=alert, region_code=alert.region_id, after=audit.snapshot(alert))
+    return alert
+
+
+def _warning_issue():
+    """`alerts.services.warning_issue` where the alerts app provides it, else None."""
+    try:
+        from ..alerts import services
+    except ImportError:
+        return None
+    return getattr(services, "warning_issue", None)
+
+
+def _issue_warning(alert: FloodAlert, *, by, description: str) -> int | None:
+    issue = _warning_issue()
+    if issue is None:
+        return None
+    try:
+        with transaction.atomic():
+            warning = issue(by=by, type="flash_flood", level=WARNING_COLOUR[alert.level],
+                            region_codes=[alert.region_id], headline=alert.headline, description=description,
+                            idempotency_key=f"floods:{alert.event_id}:{alert.level}")
+    except Exception:
+        # The alert stays recorded (and listed, without a warning id) for the duty
+        # officer: a failed call-up must not also lose the alert.
+        log.exception("issuing the warning of flood alert %s failed", alert.pk)
+        return None
+    return getattr(warning, "pk", None)
+
+
+# Stage forecasts ---------------------------------------------------------------------
+
+def forecast_section(*, section: Section, now: dt.datetime, forecast_rain: dict, by=None) -> Forecast:
+    """Forecast the stage at `section` from the observed rain of its gauges over the
+    last day and `forecast_rain` ({hours: mm} cumulative for the next 1/3/6/24 h, any
+    of them), store it, and warn of the highest level it reaches with that level's
+    first crossing time and lead time. A forecast reaching no level ends the
+    section's open event."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(section.region_id)
+    steps_ahead, ahead = forecast_steps(forecast_rain)
+    past = observed_steps(section, now)
+    result = _run_model(section, np.concatenate([past, ahead]))
+    times = [now + (k - len(past) + 1) * FORECAST_STEP for k in range(len(past) + steps_ahead)]
+    with transaction.atomic():
+        forecast = _store_forecast(section, now, forecast_rain, by, times, result, len(past))
+        _advance_section(section, forecast, by)
+    return forecast
+
+
+def forecast_steps(forecast_rain: dict) -> tuple[int, np.ndarray]:
+    """Hourly rain (mm) from cumulative totals for the next 1/3/6/24 h, spread evenly
+    within each interval (hours 2-3 share the 3-hour total less the 1-hour one)."""
+    try:
+        given = {int(h): float(v) for h, v in (forecast_rain or {}).items()}
+    except (TypeError, ValueError):
+        given = {}
+    if not given or set(given) - set(WINDOWS_HOURS) or min(given.values()) < 0:
+        raise DomainError("预报雨量应为 1/3/6/24 小时累计值（毫米，≥0）",
+                          "Forecast rain is cumulative mm (>= 0) for 1, 3, 6 or 24 hours",
+                          fields={"forecast_rain": "无效 / invalid"})
+    steps, done, total = [], 0, 0.0
+    for hours in sorted(given):
+        if given[hours] < total:
+            raise DomainError("预报累计雨量不能随时段减少", "Cumulative forecast rain cannot decrease with the window",
+                              fields={"forecast_rain": "无效 / invalid"})
+        steps += [(given[hours] - total) / (hours - done)] * (hours - done)
+        done, total = hours, given[hours]
+    return done, np.array(steps)
+
+
+def observed_steps(section: Section, now: dt.datetime) -> np.ndarray:
+    """Hourly areal rain (mm, mean of the section's gauges) over the last
+    ANTECEDENT_HOURS, in steps ending at now - 23 h ... now."""
+    from ..hydromet.selectors import rain_series
+
+    codes = [g.code for g in section.gauges.all()]
+    start = now - ANTECEDENT_HOURS * FORECAST_STEP
+    out = np.zeros(ANTECEDENT_HOURS)
+    if not codes:
+        return out
+    found = rain_series(codes, start, now, scope=SYSTEM)
+    edges = np.array([np.datetime64((start + k * FORECAST_STEP).astimezone(dt.UTC).replace(tzinfo=None), "ms")
+                      for k in range(ANTECEDENT_HOURS + 1)])
+    for s in found.values():
+        # Observation at t falls in the step (edge k, edge k+1] with edge k < t <= edge k+1.
+        index = np.searchsorted(edges, s.times, side="left") - 1
+        np.add.at(out, index[(index >= 0) & (index < ANTECEDENT_HOURS)], s.values[(index >= 0) & (index < ANTECEDENT_HOURS)])
+    return out / len(codes)
+
+
+def _run_model(section: Section, rain: np.ndarray) -> dict:
+    from ..kernels.runoff import Catchment, simulate_discharge
+    from ..kernels.section import CrossSection, stage_for_discharge, velocity
+
+    shape = CrossSection(section.geometry)
+    c = Catchment(area_km2=section.catchment_area_km2, curve_number=section.curve_number,
+                  lag_hours=section.lag_hours, manning_n=section.manning_n, slope=section.slope,
+                  route_k_hours=section.route_k_hours, route_x=section.route_x, baseflow_m3s=section.baseflow_m3s)
+    q = simulate_discharge(rain, FORECAST_STEP.total_seconds() / 3600, c)
+    stages = [stage_for_discharge(shape, float(v), c.manning_n, c.slope) for v in q]
+    speeds = [velocity(shape, h, c.manning_n, c.slope) for h in stages]
+    return {"discharge": q.tolist(), "stage": stages, "velocity": speeds}
+
+
+def _store_forecast(section, now, forecast_rain, by, times, result, n_past) -> Forecast:
+    stages = result["stage"]
+    future = range(n_past - 1, len(stages))  # from the step ending now: already above is lead 0
+    peak = max(future, key=lambda k: stages[k])
+    crossings = {}
+    for level, threshold in ((AlertLevel.PREPARE, section.warning_stage), (AlertLevel.MOVE_NOW, section.critical_stage)):
+        first = next((k for k in future if stages[k] >= threshold), None)
+        if first is not None:
+            crossings[level] = times[first]
+    top = AlertLevel.MOVE_NOW if AlertLevel.MOVE_NOW in crossings else (
+        AlertLevel.PREPARE if crossings else "")
+    horizons = {str(h): round(max(stages[n_past - 1 + k] for k in range(1, h + 1)), 3)
+                for h in WINDOWS_HOURS if n_past - 1 + h < len(stages)}
+    forecast = Forecast(
+        section=section, issued_at=now, created_by=by if by is not None and by.is_authenticated else None,
+        forecast_rain={str(k): v for k, v in forecast_rain.items()}, step_minutes=60,
+        times=[t.isoformat() for t in times], discharges=[round(v, 4) for v in result["discharge"]],
+        stages=[round(v, 4) for v in stages], horizon_stages=horizons,
+        peak_stage=stages[peak], peak_at=times[peak], crossing_level=top,
+        crossing_at=crossings.get(top), lead_minutes=_lead(crossings.get(top), now),
+    )
+    forecast.crossings = crossings  # not stored: the alerts read each level's own crossing
+    save_audited(forecast, by=by, action="forecast", before=None, region_code=section.region_id)
+    return forecast
+
+
+def _lead(at: dt.datetime | None, now: dt.datetime) -> int | None:
+    return None if at is None else max(0, round((at - now).total_seconds() / 60))
+
+
+def _advance_section(section: Section, forecast: Forecast, by) -> FloodAlert | None:
+    event = FloodEvent.objects.select_for_update().filter(section=section, ended_at__isnull=True).first()
+    level = forecast.crossing_level or None
+    if level is None:
+        if event is not None:
+            _close(event, forecast.issued_at)
+        return None
+    event = _open_or_raise(event, level, forecast.issued_at, source=AlertSource.FORECAST, section=section,
+                           region_id=section.region_id)
+    stage = section.critical_stage if level == AlertLevel.MOVE_NOW else section.warning_stage
+    kind = "危急水位" if level == AlertLevel.MOVE_NOW else "警戒水位"
+    lead = forecast.lead_minutes
+    when = timezone.localtime(forecast.crossing_at)
+    return _raise_alert(
+        event, level, by=by, observed_at=forecast.issued_at, section=section, forecast=forecast,
+        crossing_at=forecast.crossing_at, lead_minutes=lead,
+        headline=f"{section.name}预报超{kind}（{AlertLevel(level).label}）",
+        description=(f"{section.name}预报水位将于 {when:%m-%d %H:%M}（约 {lead} 分钟后）达到{kind} {stage:.2f} 米，"
+                     f"预报最高水位 {forecast.peak_stage:.2f} 米。"),
+        evidence={"forecast": forecast.pk, "threshold_m": stage, "peak_stage_m": round(forecast.peak_stage, 3),
+                  "crossings": {lv: t.isoformat() for lv, t in forecast.crossings.items()}},
+    )

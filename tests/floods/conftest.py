@@ -1,0 +1,71 @@
+"""A flash-flood village and a section in Wenling, the same in Linhai, with gauges."""
+
+import datetime as dt
+
+import pytest
+
+from yingji.floods import services
+from yingji.hydromet.choices import StationKind
+from yingji.hydromet.models import Station
+from yingji.hydromet.services import ingest
+
+from ..conftest import LINHAI_TOWN, WENLING_TOWN
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+# A rectangular channel 10 m wide with 5 m walls.
+RECTANGLE = [[0, 5], [0, 0], [10, 0], [10, 5]]
+
+
+def at(hour: int, minute: int = 0, day: int = 1) -> dt.datetime:
+    """A time on 2024-07-<day> in Beijing time."""
+    return dt.datetime(2024, 7, day, hour, minute, tzinfo=BEIJING)
+
+
+def rain(station: str, time: dt.datetime, mm: float) -> dict:
+    return {"station": station, "quantity": "rain", "time": time.isoformat(), "value": mm, "interval_minutes": 60}
+
+
+@pytest.fixture
+def feed(django_capture_on_commit_callbacks):
+    """`feed([readings])`: ingest one batch through hydromet, listeners included."""
+    def send(readings):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = ingest(by=None, readings=readings, source="test")
+        assert report.accepted == len(readings), report
+        return report
+
+    return send
+
+
+def _station(code, region, lon, lat):
+    return Station.objects.create(code=code, name=f"雨量站{code}", kind=StationKind.RAIN, longitude=lon,
+                                  latitude=lat, region_id=region)
+
+
+def make_village(region: str, gauge: str, *, criticals=((1, 30, 50), (3, 50, 80)), name="东坑村"):
+    """A flash-flood village with one gauge and critical rainfall (window, prepare, move now)."""
+    lon, lat = (121.38, 28.37) if region.startswith("331081") else (121.14, 28.86)
+    station = Station.objects.filter(code=gauge).first() or _station(gauge, region, lon, lat)
+    point = services.risk_point_create(by=None, kind_id="flash_flood_village", name=name, region_id=region,
+                                       population=420, households=130, gauges=[station.code])
+    services.critical_rainfall_set(by=None, risk_point=point, values=[
+        {"window_hours": w, "prepare_mm": p, "move_now_mm": m} for w, p, m in criticals])
+    return point
+
+
+def make_section(region: str, *, warning=1.3, critical=10.0, gauges=(), **extra):
+    return services.section_create(
+        by=None, name="东坑溪断面", region_id=region, geometry=RECTANGLE, manning_n=0.04, slope=0.01,
+        catchment_area_km2=10.0, curve_number=100.0, lag_hours=0.5, warning_stage=warning,
+        critical_stage=critical, gauges=list(gauges), **extra)
+
+
+@pytest.fixture
+def wenling_village(regions):
+    return make_village(WENLING_TOWN, "WF1")
+
+
+@pytest.fixture
+def linhai_village(regions):
+    return make_village(LINHAI_TOWN, "LF1", name="临海某村")
