@@ -12,7 +12,7 @@ import statistics
 from django.db.models import Count, Q
 
 from ..core.errors import NotFound
-from ..core.scope import Scope
+from ..core.scope import Scope, fits_database
 from ..messaging.choices import MessageStatus
 from ..messaging.models import Message
 from . import plans
@@ -50,7 +50,13 @@ def warning_list(*, scope: Scope, status: str | None = None, type: str | None = 
 
 
 def warning_get(*, scope: Scope, id: int) -> Warning:  # noqa: A002
-    return scope.get(warnings_in_scope(scope).prefetch_related("areas"), pk=id)
+    # Not `scope.get`: its prefix filter would hide warnings whose area encloses the caller.
+    if not fits_database(id):
+        raise NotFound()
+    warning = warnings_in_scope(scope).prefetch_related("areas").filter(pk=id).first()
+    if warning is None:
+        raise NotFound()
+    return warning
 
 
 def callup_of(warning: Warning) -> CallUp | None:

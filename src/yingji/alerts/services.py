@@ -483,3 +483,43 @@ def on_reply(message, reply: str) -> None:
     target = CallUpTarget.objects.filter(pk=target_id, person_id=message.person_id).first()
     if target is not None:
         acknowledge(target=target, channel=_CHANNEL_ACK.get(message.channel, AckChannel.SMS), at=message.replied_at)
+
+
+# CAP import ---------------------------------------------------------------------------
+
+def warning_from_cap(*, by, data: bytes, now: dt.datetime | None = None) -> tuple[Warning, bool]:
+    """Apply a CAP 1.2 document: an Alert issues a warning (the same identifier twice
+    returns the first), an Update or Cancel changes the warning it references.
+    Returns the warning and whether it was created."""
+    from . import cap
+
+    alert = cap.parse_cap(data)
+    if alert.msg_type == "Alert":
+        existing = Warning.objects.filter(cap_identifier=alert.identifier).first()
+        if existing is not None:
+            return existing, False
+        warning = warning_issue(
+            by=by, type=alert.type, level=alert.level, region_codes=alert.region_codes, headline=alert.headline,
+            description=alert.description, effective=alert.effective or alert.sent, expires=alert.expires,
+            drill=alert.drill, polygon=alert.polygon, cap_identifier=alert.identifier, cap_sender_id=alert.sender,
+            cap_sent=alert.sent, issuer_name=alert.sender_name, now=now)
+        return warning, True
+    warning = _referenced(alert, by)
+    if alert.msg_type == "Cancel":
+        return warning_cancel(by=by, warning=warning, now=now), False
+    return warning_update(by=by, warning=warning, level=alert.level, region_codes=alert.region_codes,
+                          headline=alert.headline, description=alert.description, expires=alert.expires,
+                          now=now), False
+
+
+def _referenced(alert, by) -> Warning:
+    """The warning an Update/Cancel refers to ("sender,identifier,sent" entries)."""
+    from .selectors import warnings_in_scope
+
+    identifiers = [ref.split(",")[1] for ref in alert.references if ref.count(",") == 2]
+    identifiers += [i.rsplit(".v", 1)[0] for i in identifiers]
+    warning = warnings_in_scope(Scope.for_user(by)).filter(cap_identifier__in=identifiers).first()
+    if warning is None:
+        raise DomainError("CAP 引用的预警不存在", "The warning referenced by this Update/Cancel is unknown",
+                          fields={"references": "未找到 / not found"}, code="invalid_cap")
+    return warning
