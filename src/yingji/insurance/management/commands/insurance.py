@@ -48,6 +48,10 @@ class Command(BaseCommand):
         p = sub.add_parser("replay", help="recompute a trigger event from its stored inputs")
         p.add_argument("event_id", type=int)
 
+        p = sub.add_parser("demo", help="the Taizhou 2023 demo policy with Lekima and a heavy rain (idempotent)")
+        p.add_argument("--archive", type=Path, default=None,
+                       help="CMA file of 2019 to import (default: the shared archive's, else the built-in Lekima record)")
+
     def handle(self, *args, subcommand: str, **options):
         handler = getattr(self, "do_" + subcommand.replace("-", "_"))
         try:
@@ -157,6 +161,20 @@ class Command(BaseCommand):
             self.stdout.write("结果不一致 / the replay DIFFERS from the stored result:")
             for key, (stored, now) in replay.differences.items():
                 self.stdout.write(f"  {key}: stored {stored!r}, replayed {now!r}")
+
+    def do_demo(self, *, archive, **_):
+        from django.core.exceptions import ValidationError
+
+        from ....core.errors import DomainError
+        from ... import demo
+
+        if archive is not None and not archive.is_file():
+            raise CommandError(f"文件不存在 / No such file: {archive}")
+        try:
+            report = demo.load_demo_policy(archive=archive or demo.ARCHIVE_2019)
+        except (DomainError, ValidationError) as exc:  # a readable line, not a trace
+            raise CommandError(_reason(exc)) from exc
+        self.stdout.write(report.summary())
 
 
 def _reason(exc: Exception) -> str:
