@@ -32,3 +32,10 @@ def general(register, wenling_enterprise):
 @pytest.fixture
 def major(register, wenling_enterprise):
     return register(wenling_enterprise, level="major", description="有限空间作业未审批")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The fixtures create several users per test; the production hasher makes each
+    # one cost a noticeable fraction of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
