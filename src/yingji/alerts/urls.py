@@ -1,3 +1,24 @@
-"""Pages of the alerts app (mounted at the site root: keep paths under their own prefix)."""
+"""Pages of the alerts app (mounted at the site root: paths under /warnings/, and
+the public acknowledgement link /ack/<token>)."""
 
-urlpatterns = []
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from ..web.errors import page
+from . import views
+
+
+def private(view):
+    return login_required(page(view))
+
+
+urlpatterns = [
+    path("warnings/", private(views.warning_list), name="warning_list"),
+    path("warnings/new/", private(views.warning_issue), name="warning_issue"),
+    path("warnings/<int:id>/", private(views.warning_detail), name="warning_detail"),
+    path("warnings/<int:id>/board/", private(views.warning_board), name="warning_board"),
+    path("warnings/<int:id>/board.xlsx", private(views.warning_board_export), name="warning_board_export"),
+    path("warnings/<int:id>/cancel/", private(views.warning_cancel), name="warning_cancel"),
+    # Public: the person called has no account; the signed token is bound to them.
+    path("ack/<str:token>", page(views.acknowledge), name="ack"),
+]

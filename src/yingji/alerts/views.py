@@ -1,0 +1,147 @@
+"""Pages of warnings and call-up: list, issue form, detail with the live board
+(htmx polls the board fragment), Excel export, and the public acknowledgement page."""
+
+import io
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ..core.errors import DomainError
+from ..core.scope import Scope
+from ..web.errors import add_form_errors
+from . import selectors, services
+from .choices import IN_FORCE, LEVEL_COLOURS, AckChannel, TargetState, WarningLevel, WarningType
+
+BOARD_POLL_SECONDS = 5
+
+
+class WarningForm(forms.Form):
+    type = forms.ChoiceField(label="预警类型", choices=WarningType.choices)
+    level = forms.ChoiceField(label="预警级别", choices=WarningLevel.choices)
+    regions = forms.CharField(label="预警区划代码", help_text="多个代码以空格或逗号分隔，如 331081")
+    headline = forms.CharField(label="标题", max_length=200)
+    description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    expires = forms.DateTimeField(label="失效时间", required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    drill = forms.BooleanField(label="演练", required=False)
+
+    def region_codes(self) -> list[str]:
+        return [c for c in self.cleaned_data["regions"].replace("，", ",").replace(",", " ").split() if c]
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(label="处置情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    people_moved = forms.IntegerField(label="转移人数", min_value=0, initial=0, required=False)
+    patrols = forms.IntegerField(label="巡查人次", min_value=0, initial=0, required=False)
+
+
+def warning_list(request):
+    scope = Scope.for_user(request.user)
+    warnings = selectors.warning_list(scope=scope).select_related("callup")[:200]
+    return render(request, "alerts/warning_list.html", {
+        "warnings": warnings, "can_issue": scope.role in ("admin", "officer"), "colours": LEVEL_COLOURS})
+
+
+def warning_issue(request):
+    form = WarningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            warning = services.warning_issue(
+                by=request.user, type=data["type"], level=data["level"], region_codes=form.region_codes(),
+                headline=data["headline"], description=data["description"], expires=data["expires"],
+                drill=data["drill"])
+        except DomainError as exc:
+            add_form_errors(form, exc)
+        else:
+            return redirect("warning_detail", id=warning.pk)
+    return render(request, "alerts/warning_form.html", {"form": form})
+
+
+def warning_detail(request, id: int):
+    scope = Scope.for_user(request.user)
+    warning = selectors.warning_get(scope=scope, id=id)
+    return render(request, "alerts/warning_detail.html", {
+        "warning": warning, "board": selectors.board(scope=scope, warning=warning), "colours": LEVEL_COLOURS,
+        "poll": BOARD_POLL_SECONDS, "in_force": warning.status in IN_FORCE,
+        "can_cancel": scope.role in ("admin", "officer") and all(scope.covers_region(c) for c in warning.region_codes),
+    })
+
+
+def warning_board(request, id: int):
+    """The board fragment that the detail page polls."""
+    scope = Scope.for_user(request.user)
+    warning = selectors.warning_get(scope=scope, id=id)
+    return render(request, "alerts/_board.html", {"warning": warning, "board": selectors.board(scope=scope, warning=warning),
+                                                  "poll": BOARD_POLL_SECONDS})
+
+
+@require_http_methods(["POST"])
+def warning_cancel(request, id: int):
+    warning = selectors.warning_get(scope=Scope.for_user(request.user), id=id)
+    services.warning_cancel(by=request.user, warning=warning)
+    return redirect("warning_detail", id=warning.pk)
+
+
+def warning_board_export(request, id: int):
+    """The board as an Excel workbook: a summary sheet, per-region counts, unreached list."""
+    from openpyxl import Workbook
+
+    scope = Scope.for_user(request.user)
+    warning = selectors.warning_get(scope=scope, id=id)
+    board = selectors.board(scope=scope, warning=warning)
+    book = Workbook()
+    summary = book.active
+    summary.title = "汇总"
+    summary.append(["预警", warning.headline])
+    for label, key in SUMMARY_ROWS:
+        summary.append([label, board[key]])
+    regions = book.create_sheet("分区统计")
+    regions.append(["区划代码", "区划", "叫应对象", "已应答", "未叫应"])
+    for r in board["by_region"]:
+        regions.append([r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"]])
+    unreached = book.create_sheet("未叫应名单")
+    unreached.append(["姓名", "手机号", "职务", "区划", "列入时间", "上级"])
+    for u in board["unreached"]:
+        when = u["unreached_at"].replace(tzinfo=None) if u["unreached_at"] else None
+        unreached.append([u["name"], u["mobile"], u["title"], u["region_name"], when, u["superior"] or ""])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="callup-{warning.pk}.xlsx"'
+    return response
+
+
+SUMMARY_ROWS = [("叫应对象", "targets"), ("已发送", "sent"), ("已送达", "delivered"), ("已应答", "acknowledged"),
+                ("已反馈", "feedback"), ("已通知上级", "escalated"), ("应答用时中位数（秒）", "ack_seconds_median"),
+                ("应答用时P90（秒）", "ack_seconds_p90")]
+
+
+@require_http_methods(["GET", "POST"])
+def acknowledge(request, token: str):
+    """The link in every call-up message: GET shows one button, POST records the
+    acknowledgement, then the feedback form. No login: the signed token is the key."""
+    try:
+        target = services.target_for_token(token)
+    except DomainError:
+        return render(request, "alerts/ack_invalid.html", status=404)
+    form = FeedbackForm(request.POST or None) if target.acknowledged_at else None
+    if request.method == "POST":
+        if target.acknowledged_at is None:
+            target = services.acknowledge(target=target, channel=AckChannel.LINK)
+            return redirect("ack", token=token)
+        if form.is_valid():
+            try:
+                services.feedback(target=target, text=form.cleaned_data["text"],
+                                  people_moved=form.cleaned_data["people_moved"] or 0,
+                                  patrols=form.cleaned_data["patrols"] or 0, channel=AckChannel.LINK)
+            except DomainError as exc:
+                add_form_errors(form, exc)
+            else:
+                return redirect("ack", token=token)
+    return render(request, "alerts/ack.html", {
+        "target": target, "warning": target.callup.warning, "form": form,
+        "has_feedback": target.state == TargetState.FEEDBACK})
