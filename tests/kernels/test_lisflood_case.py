@@ -120,6 +120,15 @@ def test_manning_grid_falls_back_to_fpfric_on_its_nodata(tmp_path):
     assert model.n[1, 1] == pytest.approx(0.05)
 
 
+def test_startelev_reads_the_start_file_as_water_levels(tmp_path):
+    """With `startelev` the start grid is η: depth = η − z, dry where η is below the bed."""
+    like = AsciiGrid(np.zeros((1, 3)), 0.0, 0.0, 1.0)
+    write_ascii_grid(tmp_path / "dem.asc", np.array([[1.0, 2.0, 3.0]]), like)
+    write_ascii_grid(tmp_path / "eta.asc", np.full((1, 3), 2.5), like)
+    par = read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 1\nstartfile eta.asc\nstartelev\n"))
+    assert np.allclose(build_case(par).h0, [[1.5, 0.5, 0.0]])
+
+
 def test_grid_of_the_wrong_shape_is_refused(tmp_path):
     write_ascii_grid(tmp_path / "dem.asc", np.zeros((3, 3)), AsciiGrid(np.zeros((3, 3)), 0, 0, 1.0))
     write_ascii_grid(tmp_path / "h.asc", np.zeros((2, 3)), AsciiGrid(np.zeros((2, 3)), 0, 0, 1.0))
