@@ -14,12 +14,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
-    AckChannel, ActionKind, ActionState, CallUpStatus, TargetKind, TargetState, WarningLevel,
-    WarningStatus, WarningType,
+    AckChannel,
+    ActionKind,
+    ActionState,
+    CallUpStatus,
+    TargetKind,
+    TargetState,
+    WarningLevel,
+    WarningStatus,
+    WarningType,
 )
 
 
-class Warning(models.Model):  # noqa: A001 - the domain's word; the builtin is never used here
+class Warning(models.Model):
     """A warning (预警): a type, a colour level, an area (regions and/or a polygon),
     a validity window and text, issued by a centre or imported from CAP 1.2."""
 

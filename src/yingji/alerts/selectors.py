@@ -33,7 +33,7 @@ def warnings_in_scope(scope: Scope):
     return qs
 
 
-def warning_list(*, scope: Scope, status: str | None = None, type: str | None = None,  # noqa: A002
+def warning_list(*, scope: Scope, status: str | None = None, type: str | None = None,
                  level: str | None = None, drill: bool | None = None, region: str | None = None):
     qs = warnings_in_scope(scope).prefetch_related("areas")
     if status:
@@ -49,7 +49,7 @@ def warning_list(*, scope: Scope, status: str | None = None, type: str | None = 
     return qs
 
 
-def warning_get(*, scope: Scope, id: int) -> Warning:  # noqa: A002
+def warning_get(*, scope: Scope, id: int) -> Warning:
     # Not `scope.get`: its prefix filter would hide warnings whose area encloses the caller.
     if not fits_database(id):
         raise NotFound()
@@ -67,7 +67,7 @@ def targets_in_scope(*, scope: Scope, callup: CallUp):
     return scope.filter(CallUpTarget.objects.filter(callup=callup))
 
 
-def target_get(*, scope: Scope, id: int) -> CallUpTarget:  # noqa: A002
+def target_get(*, scope: Scope, id: int) -> CallUpTarget:
     return scope.get(CallUpTarget.objects.select_related("callup__warning", "person"), pk=id)
 
 

@@ -25,10 +25,26 @@ from ..core.scope import Scope
 from ..messaging import services as messaging
 from . import plans
 from .choices import (
-    ANSWERED, AckChannel, ActionKind, ActionState, CallUpStatus, TargetKind, TargetState, WarningLevel,
-    WarningStatus, WarningType,
+    ANSWERED,
+    AckChannel,
+    ActionKind,
+    ActionState,
+    CallUpStatus,
+    TargetKind,
+    TargetState,
+    WarningLevel,
+    WarningStatus,
+    WarningType,
 )
-from .models import Acknowledgement, CallUp, CallUpAction, CallUpTarget, Feedback, Warning, WarningArea
+from .models import (
+    Acknowledgement,
+    CallUp,
+    CallUpAction,
+    CallUpTarget,
+    Feedback,
+    Warning,
+    WarningArea,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +64,7 @@ def cap_sender() -> str:
 
 # Warnings -------------------------------------------------------------------------
 
-def warning_issue(*, by, type: str, level: str, region_codes: list[str], headline: str,  # noqa: A002
+def warning_issue(*, by, type: str, level: str, region_codes: list[str], headline: str,
                   description: str = "", effective: dt.datetime | None = None,
                   expires: dt.datetime | None = None, drill: bool = False, polygon: str = "",
                   idempotency_key: str | None = None, cap_identifier: str | None = None,

@@ -12,7 +12,14 @@ from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..web.errors import add_form_errors
 from . import selectors, services
-from .choices import IN_FORCE, LEVEL_COLOURS, AckChannel, TargetState, WarningLevel, WarningType
+from .choices import (
+    IN_FORCE,
+    LEVEL_COLOURS,
+    AckChannel,
+    TargetState,
+    WarningLevel,
+    WarningType,
+)
 
 BOARD_POLL_SECONDS = 5
 
