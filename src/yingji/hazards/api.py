@@ -93,16 +93,19 @@ class HazardDetail(HazardOut):
     plan: PlanOut | None
     pending_evidence: list[EvidenceOut]
 
+    @staticmethod
+    def resolve_plan(obj):
+        return getattr(obj, "plan", None)
 
-def _detail(hazard, scope: Scope) -> dict:
-    data = HazardOut.from_orm(hazard).model_dump()
-    return {
-        **data, "responsible_id": hazard.responsible_id, "officer_id": hazard.officer_id,
-        "inspection_id": hazard.inspection_id, "campaign_id": hazard.campaign_id,
-        "allowed": services.allowed_actions(hazard), "actions": services.actions_for(hazard, scope),
-        "timeline": list(hazard.events.all()), "plan": getattr(hazard, "plan", None),
-        "pending_evidence": [e for e in hazard.evidence.all() if e.event_id is None],
-    }
+
+def _detail(hazard, scope: Scope):
+    """The hazard with what the detail shows beside its fields (attributes the
+    schema reads, not stored)."""
+    hazard.allowed = services.allowed_actions(hazard)
+    hazard.actions = services.actions_for(hazard, scope)
+    hazard.timeline = list(hazard.events.all())
+    hazard.pending_evidence = [e for e in hazard.evidence.all() if e.event_id is None]
+    return hazard
 
 
 class HazardFilter(Schema):
@@ -394,9 +397,9 @@ def create_campaign(request, data: CampaignIn):
 @router.get("/campaigns/{id}", response=CampaignDetail)
 def get_campaign(request, id: int):
     campaign = selectors.campaign_get(scope=Scope.for_user(request.user), id=id)
-    return {**CampaignOut.from_orm(campaign).model_dump(), "description": campaign.description,
-            "coverage": selectors.campaign_coverage(campaign),
-            "negative_list": selectors.campaign_negative_list(campaign)}
+    campaign.coverage = selectors.campaign_coverage(campaign)
+    campaign.negative_list = selectors.campaign_negative_list(campaign)
+    return campaign
 
 
 # Public reports ----------------------------------------------------------------
