@@ -218,6 +218,8 @@ def test_mass_file_balances_and_counts_the_hand_computed_inflow(tiny_run):
                                "Qerror", "Verror", "Rain-(Inf+Evap)"]
     assert np.allclose(mass["Time"], np.arange(0.0, SIM_TIME + 1, MASSINT))
     assert mass["Vol"][0] == pytest.approx(9 * START_DEPTH * DX * DX)
+    assert mass["Area"][0] == pytest.approx(9 * DX * DX)  # the nine-cell start pond
+    assert np.all(mass["Area"][1:] >= mass["Area"][0])  # rain and the source only add wet cells
     assert mass["Vin"][-1] == pytest.approx(90.0 + 2000.0 + 1e-5 * 396 * DX * DX * SIM_TIME, rel=1e-9)
     assert mass["Vout"][-1] > 0.0  # the sheet reached the free east edge
     residual = mass["Vin"] - mass["Vout"] - mass["Vol"]

@@ -88,6 +88,7 @@ class MassRecord:
     stored: float
     error: float
     relative_error: float
+    wet_area: float = math.nan  # m², cells deeper than the model's threshold
 
 
 @dataclass
@@ -388,8 +389,9 @@ class _Recorder:
             stored = float(eng.h.sum(dtype=np.float64)) * cell_area
             vin = v0 + tot["rain"] + tot["sources"] + tot["boundary_in"]
             err = vin - tot["boundary_out"] - stored
+            wet = float(np.count_nonzero(eng.h > eng.m.threshold)) * cell_area
             self.mass.append(MassRecord(t, tot["rain"], tot["sources"], tot["boundary_in"], tot["boundary_out"],
-                                        stored, err, err / vin if vin > 0 else 0.0))
+                                        stored, err, err / vin if vin > 0 else 0.0, wet))
 
     def result(self, eng, steps, updates):
         never = eng.t_first < 0
