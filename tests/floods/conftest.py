@@ -69,3 +69,4 @@ def wenling_village(regions):
 @pytest.fixture
 def linhai_village(regions):
     return make_village(LINHAI_TOWN, "LF1", name="临海某村")
+ONE_HOUR_STORM_FOR_ACCESS = {"1": 36.0}

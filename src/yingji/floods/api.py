@@ -4,7 +4,7 @@ stage forecasts, and the flash-flood alerts raised. Thin: scope, parse, one serv
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
@@ -189,7 +189,7 @@ def create_risk_point(request, data: RiskPointIn):
     fields = data.model_dump()
     fields["kind_id"], fields["region_id"] = fields.pop("kind"), fields.pop("region")
     point = services.risk_point_create(by=request.user, **fields)
-    return 201, selectors.risk_point_get(Scope.for_user(request.user), point.pk)
+    return Status(201, selectors.risk_point_get(Scope.for_user(request.user), point.pk))
 
 
 @router.get("/risk-points/{id}", response=RiskPointDetail)
@@ -197,7 +197,7 @@ def get_risk_point(request, id: int):  # noqa: A002
     return selectors.risk_point_get(Scope.for_user(request.user), id)
 
 
-@router.put("/risk-points/{id}/critical-rainfall", response=list[CriticalOut])
+@router.post("/risk-points/{id}/critical-rainfall", response=list[CriticalOut])
 def set_critical_rainfall(request, id: int, data: list[CriticalIn]):  # noqa: A002
     point = selectors.risk_point_get(Scope.for_user(request.user), id)
     return services.critical_rainfall_set(by=request.user, risk_point=point,
@@ -221,8 +221,8 @@ def forecast(request, id: int, data: ForecastIn):  # noqa: A002
     now = data.now or timezone.now()
     if timezone.is_naive(now):
         now = timezone.make_aware(now)
-    return 201, services.forecast_section(section=section, now=now, forecast_rain=data.forecast_rain,
-                                          by=request.user)
+    return Status(201, services.forecast_section(section=section, now=now, forecast_rain=data.forecast_rain,
+                                                 by=request.user))
 
 
 @router.get("/floods/alerts", response=Page[AlertOut])

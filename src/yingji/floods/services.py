@@ -86,7 +86,7 @@ def critical_rainfall_set(*, by, risk_point: RiskPoint, values: list[dict]) -> l
                                   fields={"window_hours": "无效 / invalid"})
             seen.add(window)
             _set_one(by, risk_point, window, value.get("prepare_mm"), value.get("move_now_mm"))
-    return list(risk_point.critical_rainfalls.all())
+    return list(CriticalRainfall.objects.filter(risk_point=risk_point))  # not a prefetched cache
 
 
 def _set_one(by, point: RiskPoint, window: int, prepare, move_now) -> None:

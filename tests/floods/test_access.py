@@ -1,0 +1,122 @@
+"""Who sees and does what in the floods API.
+
+A Wenling officer never reaches Linhai's risk points, sections or flood alerts: lists
+leave them out whatever the filter, details and actions answer 404 exactly as for an
+id that does not exist, and creating a risk point in Linhai is 403 and creates
+nothing. The control: Linhai's own officer sees them. Viewers read but do not write.
+Risk-point kinds are reference data for everyone logged in.
+"""
+
+import pytest
+
+from yingji.floods.models import CriticalRainfall, FloodAlert, Forecast, RiskPoint
+
+from ..conftest import LINHAI, LINHAI_TOWN, WENLING_TOWN
+from .conftest import ONE_HOUR_STORM_FOR_ACCESS, at, make_section, make_village, rain
+
+ACCESS_CHECKED = {
+    "GET /api/risk-point-kinds", "GET /api/risk-points", "POST /api/risk-points", "GET /api/risk-points/{id}",
+    "POST /api/risk-points/{id}/critical-rainfall", "GET /api/sections", "GET /api/sections/{id}",
+    "POST /api/sections/{id}/forecast", "GET /api/floods/alerts",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def linhai_things(regions, feed):
+    point = make_village(LINHAI_TOWN, "LF1", name="临海某村")
+    section = make_section(LINHAI_TOWN)
+    feed([rain("LF1", at(10), 60.0)])  # a move-now alert in Linhai
+    assert FloodAlert.objects.filter(region_id=LINHAI_TOWN).exists()
+    return {"point": point, "section": section}
+
+
+@pytest.fixture
+def wenling_things(regions):
+    return {"point": make_village(WENLING_TOWN, "WF1"), "section": make_section(WENLING_TOWN)}
+
+
+def _regions(items):
+    return {item["region"] for item in items}
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/risk-points", {}), ("/api/risk-points", {"region": LINHAI}), ("/api/risk-points", {"q": "临海"}),
+    ("/api/sections", {}), ("/api/sections", {"region": LINHAI}),
+    ("/api/floods/alerts", {}), ("/api/floods/alerts", {"region": LINHAI}),
+])
+def test_lists_never_show_another_county(path, params, api_as, wenling_officer, linhai_officer, linhai_things,
+                                         wenling_things):
+    items = api_as(wenling_officer).get(path, {**params, "page_size": 500}).json()["items"]
+    assert not any(r.startswith(LINHAI) for r in _regions(items))
+    control = api_as(linhai_officer).get(path, {**params, "page_size": 500}).json()["items"]
+    assert any(r.startswith(LINHAI) for r in _regions(control))
+
+
+def test_another_countys_records_are_not_found(api_as, wenling_officer, linhai_things):
+    client = api_as(wenling_officer)
+    point, section = linhai_things["point"], linhai_things["section"]
+    counts = (CriticalRainfall.objects.count(), Forecast.objects.count())
+    answers = [
+        client.get(f"/api/risk-points/{point.pk}"),
+        client.post(f"/api/risk-points/{point.pk}/critical-rainfall",
+                   [{"window_hours": 1, "prepare_mm": 1, "move_now_mm": 2}]),
+        client.get(f"/api/sections/{section.pk}"),
+        client.post(f"/api/sections/{section.pk}/forecast", {"forecast_rain": ONE_HOUR_STORM_FOR_ACCESS}),
+    ]
+    assert [r.status_code for r in answers] == [404] * 4
+    assert all(r.json()["error"]["code"] == "not_found" for r in answers)
+    assert (CriticalRainfall.objects.count(), Forecast.objects.count()) == counts
+    assert client.get("/api/risk-points/999999").status_code == 404  # the same as an id that does not exist
+
+
+def test_nothing_can_be_created_in_another_county(api_as, wenling_officer, regions):
+    count = RiskPoint.objects.count()
+    r = api_as(wenling_officer).post("/api/risk-points", {"kind": "flash_flood_village", "name": "某村",
+                                                          "region": LINHAI_TOWN})
+    assert r.status_code == 403, r.content
+    assert RiskPoint.objects.count() == count
+
+
+def test_an_officer_creates_a_risk_point_and_sets_its_critical_rainfall(api_as, wenling_officer, wenling_things):
+    client = api_as(wenling_officer)
+    r = client.post("/api/risk-points", {"kind": "geo_hazard", "name": "后山滑坡点", "region": WENLING_TOWN,
+                                         "population": 35, "households": 12, "gauges": ["WF1"]})
+    assert r.status_code == 201, r.content
+    assert r.json()["gauges"] == ["WF1"] and r.json()["kind_name"] == "地质灾害点"
+    r = client.post(f"/api/risk-points/{r.json()['id']}/critical-rainfall",
+                   [{"window_hours": 1, "prepare_mm": 40, "move_now_mm": 60},
+                    {"window_hours": 24, "prepare_mm": 120, "move_now_mm": 160}])
+    assert r.status_code == 200, r.content
+    assert [c["window_hours"] for c in r.json()] == [1, 24]
+
+
+def test_move_now_below_prepare_is_refused(api_as, wenling_officer, wenling_things):
+    r = api_as(wenling_officer).post(f"/api/risk-points/{wenling_things['point'].pk}/critical-rainfall",
+                                    [{"window_hours": 3, "prepare_mm": 60, "move_now_mm": 40}])
+    assert r.status_code == 400 and "prepare_mm" in r.json()["error"]["fields"]
+
+
+def test_gauges_of_another_county_cannot_be_attached(api_as, wenling_officer, linhai_things):
+    r = api_as(wenling_officer).post("/api/risk-points", {"kind": "flash_flood_village", "name": "某村",
+                                                          "region": WENLING_TOWN, "gauges": ["LF1"]})
+    assert r.status_code == 400 and "gauges" in r.json()["error"]["fields"]
+
+
+def test_viewer_reads_but_cannot_write(api_as, wenling_viewer, wenling_things):
+    client = api_as(wenling_viewer)
+    point, section = wenling_things["point"], wenling_things["section"]
+    assert client.get(f"/api/risk-points/{point.pk}").status_code == 200
+    assert client.get(f"/api/sections/{section.pk}").status_code == 200
+    assert client.post("/api/risk-points", {"kind": "mine", "name": "x", "region": WENLING_TOWN}).status_code == 403
+    assert client.post(f"/api/risk-points/{point.pk}/critical-rainfall",
+                      [{"window_hours": 1, "prepare_mm": 1, "move_now_mm": 2}]).status_code == 403
+    assert client.post(f"/api/sections/{section.pk}/forecast",
+                       {"forecast_rain": ONE_HOUR_STORM_FOR_ACCESS}).status_code == 403
+
+
+def test_kinds_are_reference_data_for_everyone_logged_in(api_as, wenling_viewer):
+    kinds = api_as(wenling_viewer).get("/api/risk-point-kinds").json()
+    assert len(kinds) == 12 and kinds[0]["code"] == "flash_flood_village"
+    assert api_as(None).get("/api/risk-point-kinds").status_code == 401
