@@ -1,0 +1,32 @@
+"""Pages of the floods app: thin, through the selectors' scope."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..core.scope import Scope
+from . import selectors
+
+SHOWN = 200  # rows per table: a county has tens of villages and a few sections
+
+
+def flood_home(request):
+    """Risk points with their rain now against critical rainfall; sections with the
+    latest forecast's peak against the warning and critical stages; latest alerts."""
+    scope = Scope.for_user(request.user)
+    now = timezone.now()
+    points = [_point_row(p, now) for p in selectors.risk_point_list(scope)[:SHOWN]]
+    sections = [{"section": s, "forecast": selectors.latest_forecast(s)} for s in selectors.section_list(scope)[:SHOWN]]
+    return render(request, "floods/home.html", {
+        "points": points, "sections": sections, "alerts": selectors.alert_list(scope)[:20], "now": now,
+    })
+
+
+def _point_row(point, now) -> dict:
+    totals = selectors.current_totals(point, now)
+    windows = []
+    for c in point.critical_rainfalls.all():
+        total = totals.get(c.window_hours, 0.0)
+        state = "move_now" if total >= c.move_now_mm else "prepare" if total >= c.prepare_mm else ""
+        windows.append({"hours": c.window_hours, "total": total, "prepare": c.prepare_mm,
+                        "move_now": c.move_now_mm, "state": state})
+    return {"point": point, "windows": windows}
