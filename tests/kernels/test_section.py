@@ -1,6 +1,7 @@
 """Cross-section hydraulics against closed forms (Chow 1959, Open-Channel Hydraulics,
 Table 2-1: geometric elements of channel sections) and Manning's equation by hand."""
 
+import itertools
 import math
 
 import numpy as np
@@ -8,7 +9,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from yingji.kernels.section import CrossSection, discharge, rating, stage_for_discharge, velocity
+from yingji.kernels.section import (
+    CrossSection,
+    discharge,
+    rating,
+    stage_for_discharge,
+    velocity,
+)
 
 B, WALL = 4.0, 3.0
 RECTANGLE = CrossSection([(0, WALL), (0, 0), (B, 0), (B, WALL)])
@@ -134,4 +141,4 @@ def test_rating_table_agrees_with_the_exact_inverse(q, n, s):
 def test_discharge_rises_with_stage():
     stages = np.linspace(0, 6, 61)
     q = [discharge(TRAPEZOID, h, 0.04, 0.01) for h in stages]
-    assert all(b2 > a2 for a2, b2 in zip(q[1:], q[2:]))
+    assert all(b2 > a2 for a2, b2 in itertools.pairwise(q))

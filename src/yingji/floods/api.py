@@ -193,12 +193,12 @@ def create_risk_point(request, data: RiskPointIn):
 
 
 @router.get("/risk-points/{id}", response=RiskPointDetail)
-def get_risk_point(request, id: int):  # noqa: A002
+def get_risk_point(request, id: int):
     return selectors.risk_point_get(Scope.for_user(request.user), id)
 
 
 @router.post("/risk-points/{id}/critical-rainfall", response=list[CriticalOut])
-def set_critical_rainfall(request, id: int, data: list[CriticalIn]):  # noqa: A002
+def set_critical_rainfall(request, id: int, data: list[CriticalIn]):
     point = selectors.risk_point_get(Scope.for_user(request.user), id)
     return services.critical_rainfall_set(by=request.user, risk_point=point,
                                           values=[{**v.model_dump(), "window_hours": int(v.window_hours)}
@@ -211,12 +211,12 @@ def list_sections(request, filters: Query[SectionFilter], paging: Query[PageQuer
 
 
 @router.get("/sections/{id}", response=SectionDetail)
-def get_section(request, id: int):  # noqa: A002
+def get_section(request, id: int):
     return selectors.section_get(Scope.for_user(request.user), id)
 
 
 @router.post("/sections/{id}/forecast", response={201: ForecastOut})
-def forecast(request, id: int, data: ForecastIn):  # noqa: A002
+def forecast(request, id: int, data: ForecastIn):
     section = selectors.section_get(Scope.for_user(request.user), id)
     now = data.now or timezone.now()
     if timezone.is_naive(now):

@@ -20,7 +20,7 @@ def risk_point_list(scope: Scope, *, region: str = "", kind: str = "", q: str = 
     return qs.prefetch_related("critical_rainfalls", "gauges").order_by("region_id", "name", "id")
 
 
-def risk_point_get(scope: Scope, id: int) -> RiskPoint:  # noqa: A002
+def risk_point_get(scope: Scope, id: int) -> RiskPoint:
     return scope.get(RiskPoint.objects.select_related("kind", "region")
                      .prefetch_related("critical_rainfalls", "gauges", "responsible"), pk=id)
 
@@ -36,7 +36,7 @@ def section_list(scope: Scope, *, region: str = "") -> QuerySet:
     return qs.prefetch_related("gauges").order_by("region_id", "name", "id")
 
 
-def section_get(scope: Scope, id: int) -> Section:  # noqa: A002
+def section_get(scope: Scope, id: int) -> Section:
     return scope.get(Section.objects.select_related("region").prefetch_related("gauges"), pk=id)
 
 

@@ -30,7 +30,15 @@ from ..core.errors import DomainError
 from ..core.scope import SYSTEM, Scope
 from ..core.services import apply_fields, save_audited
 from .choices import LEVEL_RANK, WARNING_COLOUR, WINDOWS_HOURS, AlertLevel, AlertSource
-from .models import CriticalRainfall, FloodAlert, FloodEvent, Forecast, RiskPoint, RiskPointKind, Section
+from .models import (
+    CriticalRainfall,
+    FloodAlert,
+    FloodEvent,
+    Forecast,
+    RiskPoint,
+    RiskPointKind,
+    Section,
+)
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +198,8 @@ def evaluate_risk_point(point: RiskPoint, times: list[dt.datetime]) -> list[Floo
 
 def level_reached(totals: dict[int, float], criticals) -> str | None:
     """The highest level whose critical rainfall any window's total reaches."""
-    from ..kernels.rolling import reaches_threshold  # loads numba: only when rain is checked
+    # Imported here: the rolling kernels load numba, needed only when rain is checked.
+    from ..kernels.rolling import reaches_threshold
 
     level = None
     for c in criticals:

@@ -94,7 +94,7 @@ def unit_hydrograph(dt_hours: float, lag_hours: float) -> NDArray[np.float64]:
     if dt_hours <= 0 or lag_hours < 0:
         raise ValueError("step must be > 0 and lag >= 0")
     tp = time_to_peak(dt_hours, lag_hours)
-    steps = int(math.ceil(UH_T[-1] * tp / dt_hours))
+    steps = math.ceil(UH_T[-1] * tp / dt_hours)
     edges = np.arange(steps + 1) * dt_hours / tp
     return np.diff(np.interp(edges, UH_T, UH_MASS))
 
@@ -211,7 +211,9 @@ def calibrate(observed_rain: ArrayLike, observed_stage: ArrayLike, section: Cros
     Global search (scipy's differential evolution, seeded: the same data give the
     same answer) polished by L-BFGS-B: a local fit from a guess often stops in the
     wrong valley, because lag and CN interact through the timing of the peak."""
-    from scipy.optimize import differential_evolution  # imported here: simulation needs no scipy
+    from scipy.optimize import (
+        differential_evolution,  # imported here: simulation needs no scipy
+    )
 
     rain = np.asarray(observed_rain, dtype=np.float64)
     stage = np.asarray(observed_stage, dtype=np.float64)

@@ -158,7 +158,9 @@ def stage_for_discharge(section: CrossSection, q: float, n: float, slope: float,
         high = low + 2 * (high - low)
         if high - low > 1e4:
             raise ValueError("no stage within 10 km of the bed carries this discharge")
-    from scipy.optimize import brentq  # imported here: section geometry alone needs no scipy
+    from scipy.optimize import (
+        brentq,  # imported here: section geometry alone needs no scipy
+    )
 
     return float(brentq(lambda h: discharge(section, h, n, slope) - q, low, high, xtol=tolerance))
 
