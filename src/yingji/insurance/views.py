@@ -42,7 +42,7 @@ def policy_list(request):
 
 def policy_detail(request, id: int):
     policy = selectors.policy_get(user=request.user, id=id)
-    events = list(selectors.event_list(policy=policy))
+    events = list(selectors.event_list(policy=policy).select_related("county"))
     triggers = list(policy.typhoon_triggers.all())
     live = live_states(request.user, triggers)
     return render(request, "insurance/policy_detail.html", {
@@ -109,12 +109,22 @@ class EventRow:
     notice_to_paid: str
     can_verify: bool
     can_pay: bool
+    window: tuple[dt.datetime, dt.datetime] | None = None  # a rain event's window
+
+
+def _rain_window(event) -> tuple[dt.datetime, dt.datetime] | None:
+    try:
+        return (dt.datetime.fromisoformat(event.evidence["window_start"]),
+                dt.datetime.fromisoformat(event.evidence["window_end"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _event_row(user, event) -> EventRow:
     claim = getattr(event, "claim", None)
+    window = _rain_window(event) if event.kind == TriggerKind.RAIN else None
     if claim is None:
-        return EventRow(event, None, [], "", "", False, False)
+        return EventRow(event, None, [], "", "", False, False, window)
     steps = [("触发", event.occurred_at), ("已通知", claim.notified_at),
              ("已核定", claim.verified_at), ("已赔付", claim.paid_at)]
     allowed = may_process_claim(user, claim)
@@ -124,6 +134,7 @@ def _event_row(user, event) -> EventRow:
         duration_text(claim.paid_at - claim.notified_at) if claim.paid_at else "",
         allowed and claim.status == ClaimStatus.NOTIFIED,
         allowed and claim.status == ClaimStatus.VERIFIED,
+        window,
     )
 
 
@@ -412,7 +423,7 @@ def storm_detail(request, id: int):
              TyphoonGrade(typhoon_grade(p.wind)).label if p.wind is not None else "") for p in positions]
     return render(request, "insurance/storm_detail.html", {
         "storm": storm, "rows": rows,
-        "map_data": {"circles": [], "tracks": [_track_json(storm, positions, live=storm.source == TrackSource.LIVE)],
+        "map_data": {"circles": [], "tracks": [_track_json(storm, positions, live=False)],
                      "projections": [], "colours": _colours()},
         "force_legend": force_legend(),
         "tile_url": settings.YINGJI_TILE_URL,

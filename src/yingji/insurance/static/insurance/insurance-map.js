@@ -62,7 +62,8 @@
         interactive: false
       }).addTo(map);
       cities.bringToBack();
-      map.fitBounds(bounds.isValid() ? bounds.pad(0.6) : cities.getBounds(), { animate: false });
+      var pad = data.circles.length ? 0.6 : 0.05; // around the circle: room for the approach
+      map.fitBounds(bounds.isValid() ? bounds.pad(pad) : cities.getBounds(), { animate: false });
       el.setAttribute("data-ready", "1");
     })
     .catch(function () {
