@@ -201,3 +201,22 @@ def test_the_rain_chart_draws_the_running_total_against_the_threshold(client_as,
     assert "W1</span> 最大 150.0 mm" in text and "已达阈值" in text
     assert text.count('class="threshold"') == 2  # one chart per county
     assert "3,000,000.00 元" in text
+
+
+def test_the_backtest_page_runs_the_trigger_over_the_stored_tracks(client_as, taizhou, taizhou_officer):
+    """The stored 2023 file: NEAR triggers at force 13 (RMB 20 m), FAR does not (see
+    test_backtest). One season: the annual average is 20 m, against the 16 m typhoon
+    premium a burning cost of 20/16 = 125 %."""
+    r = client_as(taizhou_officer).get(f"/policies/{taizhou['policy'].pk}/backtest/")
+    text = _text(r)
+    assert r.status_code == 200
+    assert '<strong id="trigger-count">1</strong>' in text
+    assert "NEAR" in text and ">FAR<" not in text
+    assert text.count("20,000,000 元") == 2  # total and annual average
+    assert "125%" in text
+    data = json.loads(re.search(r'id="insurance-map-data"[^>]*>(.*?)</script>', text, re.DOTALL).group(1))
+    assert [t["name"] for t in data["tracks"]] == ["NEAR"] and data["circles"][0]["radius_m"] == 85000.0
+
+
+def test_the_backtest_page_is_404_outside_the_scope(client_as, taizhou, hangzhou_officer):
+    assert client_as(hangzhou_officer).get(f"/policies/{taizhou['policy'].pk}/backtest/").status_code == 404
