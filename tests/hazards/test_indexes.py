@@ -9,7 +9,7 @@ import pytest
 from yingji.core.models import Region
 from yingji.core.scope import SYSTEM
 from yingji.hazards import indexes
-from yingji.hazards.models import Hazard, Inspection, IndexWeight
+from yingji.hazards.models import Hazard, IndexWeight, Inspection
 
 from ..factories import EnterpriseFactory
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from yingji.core import audit
 from yingji.core.errors import DomainError, Forbidden, NotFound
 from yingji.core.models import AuditRecord
-from yingji.core import audit
 from yingji.hazards import services
 from yingji.hazards.models import Evidence, Supervision
 from yingji.hazards.services import InvalidTransition

@@ -4,7 +4,6 @@ service or selector, shape the answer."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -13,8 +12,16 @@ from ..core.errors import bilingual
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import indexes, reporting, selectors, services
-from .choices import (Answer, HazardCategory, HazardLevel, HazardSource, HazardState, InspectionKind, Light,
-                      ReportState)
+from .choices import (
+    Answer,
+    HazardCategory,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    InspectionKind,
+    Light,
+    ReportState,
+)
 from .lights import light
 
 router = Router(tags=["hazards"])
@@ -135,7 +142,7 @@ class HazardIn(Schema):
 class PlanIn(Schema):
     goal: str = Field(..., min_length=1, max_length=5000)
     measures: str = Field(..., min_length=1, max_length=5000)
-    funds: Decimal = Field(..., ge=0, le=Decimal("999999999999"))
+    funds: Decimal = Field(..., ge=0, le=Decimal(999999999999))
     materials: str = Field("", max_length=5000)
     people: str = Field(..., min_length=1, max_length=2000)
     deadline: dt.date
@@ -449,7 +456,7 @@ class AcceptIn(Schema):
 
 
 class PenaltyIn(Schema):
-    fine: Decimal = Field(..., gt=0, le=Decimal("999999999"))
+    fine: Decimal = Field(..., gt=0, le=Decimal(999999999))
 
 
 class ReportFilter(Schema):

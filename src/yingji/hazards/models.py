@@ -13,8 +13,15 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import (Answer, HazardCategory, HazardLevel, HazardSource, HazardState, InspectionKind,
-                      ReportState)
+from .choices import (
+    Answer,
+    HazardCategory,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    InspectionKind,
+    ReportState,
+)
 
 
 @cache

@@ -26,8 +26,8 @@ from .services import hazard_register
 
 # DOMAIN.md: 15 % of the fine, at least RMB 3,000, at most RMB 300,000.
 REWARD_RATE = Decimal("0.15")
-REWARD_MIN = Decimal("3000")
-REWARD_MAX = Decimal("300000")
+REWARD_MIN = Decimal(3000)
+REWARD_MAX = Decimal(300000)
 
 
 class RateLimited(DomainError):

@@ -20,9 +20,27 @@ from ..core.errors import DomainError, Forbidden
 from ..core.models import Person
 from ..core.scope import Scope, fits_database
 from ..enterprises.models import Enterprise
-from .choices import Answer, HazardAction, HazardLevel, HazardSource, HazardState, InspectionKind
-from .models import (Campaign, ChecklistItem, ChecklistTemplate, Evidence, Hazard, HazardEvent, Inspection,
-                     InspectionAnswer, PublicReport, Supervision, TreatmentPlan)
+from .choices import (
+    Answer,
+    HazardAction,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    InspectionKind,
+)
+from .models import (
+    Campaign,
+    ChecklistItem,
+    ChecklistTemplate,
+    Evidence,
+    Hazard,
+    HazardEvent,
+    Inspection,
+    InspectionAnswer,
+    PublicReport,
+    Supervision,
+    TreatmentPlan,
+)
 from .numbering import next_number
 
 A, S, L = HazardAction, HazardState, HazardLevel
