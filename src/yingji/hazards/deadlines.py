@@ -43,7 +43,9 @@ def _send(hazard: Hazard) -> None:
     if hazard.enterprise.contact_phone:
         messaging.send(channel="sms", to=hazard.enterprise.contact_phone, text=text,
                        idempotency_key=f"{key}:enterprise", region_code=hazard.region_id, context=context)
+    told = set()
     for role, person in (("responsible", hazard.responsible), ("officer", hazard.officer)):
-        if person is not None and person.mobile:
+        if person is not None and person.mobile and person.pk not in told:
+            told.add(person.pk)
             messaging.send(channel="sms", to="", person=person, text=text, idempotency_key=f"{key}:{role}",
                            region_code=hazard.region_id, context=context)

@@ -426,6 +426,9 @@ def inspection_create(*, by, enterprise_id: int, kind: str, date: dt.date, templ
     enterprise = _enterprise_in_scope(scope, enterprise_id)
     template = _template(template_code)
     campaign = _campaign_in_scope(scope, campaign_id)
+    if campaign is not None and not enterprise.region_id.startswith(campaign.region_id):
+        raise DomainError("该企业不在专项整治范围内", "The enterprise is outside the campaign's region",
+                          fields={"campaign_id": "范围不符 / outside the campaign"})
     inspectors = [_person_in_scope(scope, pk, "inspector_ids") for pk in inspector_ids]
     if not inspectors and _person_of(by) is not None:
         inspectors = [_person_of(by)]
