@@ -52,6 +52,8 @@ SECTION_FIELDS = {"name", "region_id", "longitude", "latitude", "geometry", "man
 # one day, the longest window of critical rainfall (a storm's start is rarely older).
 ANTECEDENT_HOURS = 24
 FORECAST_STEP = dt.timedelta(hours=1)  # forecast rain comes as hourly totals
+FORECAST_YEARS = (1950, 2200)  # beyond these a time is a typing error (and overflows datetime arithmetic)
+MAX_FORECAST_MM = 2000.0  # more than the world's 24-hour record (1,825 mm): a typing error
 
 
 # Risk points -------------------------------------------------------------------------
@@ -320,6 +322,8 @@ def forecast_section(*, section: Section, now: dt.datetime, forecast_rain: dict,
     scope = Scope.for_user(by)
     scope.require_officer()
     scope.require_region(section.region_id)
+    if not FORECAST_YEARS[0] <= now.year <= FORECAST_YEARS[1]:
+        raise DomainError("预报时间超出范围", "Forecast time out of range", fields={"now": "无效 / invalid"})
     steps_ahead, ahead = forecast_steps(forecast_rain)
     past = observed_steps(section, now)
     result = _run_model(section, np.concatenate([past, ahead]))
@@ -337,7 +341,7 @@ def forecast_steps(forecast_rain: dict) -> tuple[int, np.ndarray]:
         given = {int(h): float(v) for h, v in (forecast_rain or {}).items()}
     except (TypeError, ValueError):
         given = {}
-    if not given or set(given) - set(WINDOWS_HOURS) or min(given.values()) < 0:
+    if not given or set(given) - set(WINDOWS_HOURS) or not all(0 <= v <= MAX_FORECAST_MM for v in given.values()):
         raise DomainError("预报雨量应为 1/3/6/24 小时累计值（毫米，≥0）",
                           "Forecast rain is cumulative mm (>= 0) for 1, 3, 6 or 24 hours",
                           fields={"forecast_rain": "无效 / invalid"})
@@ -354,21 +358,81 @@ def forecast_steps(forecast_rain: dict) -> tuple[int, np.ndarray]:
 def observed_steps(section: Section, now: dt.datetime) -> np.ndarray:
     """Hourly areal rain (mm, mean of the section's gauges) over the last
     ANTECEDENT_HOURS, in steps ending at now - 23 h ... now."""
+    codes = [g.code for g in section.gauges.all()]
+    return hourly_rain(codes, now - ANTECEDENT_HOURS * FORECAST_STEP, ANTECEDENT_HOURS)
+
+
+def hourly_rain(codes: list[str], start: dt.datetime, steps: int) -> np.ndarray:
+    """Areal rain (mm) per hour from `start`: the mean of the gauges' totals, each
+    observation counted in the step (start + k h, start + (k+1) h] holding its time.
+    The arithmetic mean is the areal rain of a small catchment with a few gauges; a
+    gauge without readings counts as dry."""
     from ..hydromet.selectors import rain_series
 
-    codes = [g.code for g in section.gauges.all()]
-    start = now - ANTECEDENT_HOURS * FORECAST_STEP
-    out = np.zeros(ANTECEDENT_HOURS)
+    out = np.zeros(steps)
     if not codes:
         return out
-    found = rain_series(codes, start, now, scope=SYSTEM)
-    edges = np.array([np.datetime64((start + k * FORECAST_STEP).astimezone(dt.UTC).replace(tzinfo=None), "ms")
-                      for k in range(ANTECEDENT_HOURS + 1)])
-    for s in found.values():
-        # Observation at t falls in the step (edge k, edge k+1] with edge k < t <= edge k+1.
+    edges = _edges(start, steps)
+    for s in rain_series(codes, start, start + steps * FORECAST_STEP, scope=SYSTEM).values():
         index = np.searchsorted(edges, s.times, side="left") - 1
-        np.add.at(out, index[(index >= 0) & (index < ANTECEDENT_HOURS)], s.values[(index >= 0) & (index < ANTECEDENT_HOURS)])
+        keep = (index >= 0) & (index < steps)
+        np.add.at(out, index[keep], s.values[keep])
     return out / len(codes)
+
+
+def hourly_stage(code: str, start: dt.datetime, steps: int) -> np.ndarray:
+    """A stage gauge's last reading (m) in each hour from `start`; NaN where none."""
+    from ..hydromet.choices import Quantity
+    from ..hydromet.selectors import series
+
+    out = np.full(steps, np.nan)
+    found = series([code], Quantity.STAGE, start, start + steps * FORECAST_STEP, scope=SYSTEM).get(code)
+    if found is not None:
+        index = np.searchsorted(_edges(start, steps), found.times, side="left") - 1
+        keep = (index >= 0) & (index < steps)
+        out[index[keep]] = found.values[keep]  # times ascend: the last reading of a step wins
+    return out
+
+
+def _edges(start: dt.datetime, steps: int) -> np.ndarray:
+    first = np.datetime64(start.astimezone(dt.UTC).replace(tzinfo=None), "ms")
+    return first + np.arange(steps + 1) * np.timedelta64(3600_000, "ms")
+
+
+MAX_CALIBRATION_HOURS = 24 * 90
+
+
+def section_calibrate(*, by, section: Section, start: dt.datetime, end: dt.datetime):
+    """Fit the section's curve number, lag and Manning's n to its gauges' rain and
+    its stage gauge's readings over [start, end] (hourly steps), store them with the
+    Nash–Sutcliffe efficiency, and return the kernel's `Calibration`. The surveyed
+    profile and the stage gauge must share one datum."""
+    from ..kernels.runoff import calibrate
+    from ..kernels.section import CrossSection
+
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(section.region_id)
+    steps = int((end - start) / FORECAST_STEP)
+    if section.stage_station_id is None:
+        raise DomainError("断面未关联水位站", "The section has no stage gauge", fields={"stage_station": "必填 / required"})
+    if not 12 <= steps <= MAX_CALIBRATION_HOURS:
+        raise DomainError("率定时段应为 12 小时至 90 天", "The period must be 12 hours to 90 days",
+                          fields={"end": "无效 / invalid"})
+    rain = hourly_rain([g.code for g in section.gauges.all()], start, steps)
+    stage = hourly_stage(section.stage_station.code, start, steps)
+    if np.count_nonzero(np.isfinite(stage)) < 12:
+        raise DomainError("水位观测不足 12 个时段", "Fewer than 12 hours with stage readings")
+    fit = calibrate(rain, stage, CrossSection(section.geometry), dt_hours=1.0, area_km2=section.catchment_area_km2,
+                    slope=section.slope, route_k_hours=section.route_k_hours, route_x=section.route_x,
+                    baseflow_m3s=section.baseflow_m3s)
+    before = audit.snapshot(section)
+    section.curve_number, section.lag_hours = round(fit.curve_number, 2), round(fit.lag_hours, 3)
+    section.manning_n, section.calibration_nse = round(fit.manning_n, 4), round(fit.nse, 4)
+    section.calibrated_at = timezone.now()
+    with transaction.atomic():
+        save_audited(section, by=by, action="calibrate", before=before, region_code=section.region_id)
+    return fit
 
 
 def _run_model(section: Section, rain: np.ndarray) -> dict:
@@ -380,7 +444,10 @@ def _run_model(section: Section, rain: np.ndarray) -> dict:
                   lag_hours=section.lag_hours, manning_n=section.manning_n, slope=section.slope,
                   route_k_hours=section.route_k_hours, route_x=section.route_x, baseflow_m3s=section.baseflow_m3s)
     q = simulate_discharge(rain, FORECAST_STEP.total_seconds() / 3600, c)
-    stages = [stage_for_discharge(shape, float(v), c.manning_n, c.slope) for v in q]
+    try:
+        stages = [stage_for_discharge(shape, float(v), c.manning_n, c.slope) for v in q]
+    except ValueError as exc:  # a flow no stage within 10 km of the bed carries: bad parameters
+        raise DomainError("断面参数无法计算水位", f"The section's parameters give no stage: {exc}") from exc
     speeds = [velocity(shape, h, c.manning_n, c.slope) for h in stages]
     return {"discharge": q.tolist(), "stage": stages, "velocity": speeds}
 
