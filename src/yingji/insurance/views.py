@@ -13,17 +13,22 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..core.errors import Forbidden
+from ..core.errors import Forbidden, NotFound
+from ..core.scope import SYSTEM
+from ..hydromet import selectors as hydromet
 from ..kernels.geodesy import distance_km
-from ..kernels.typhoon import TyphoonGrade, typhoon_grade, wind_force
+from ..kernels.typhoon import Track, TyphoonGrade, typhoon_grade, wind_force
 from . import selectors, services
+from .backtest import BacktestResult, BacktestTrigger, evaluate_storm, iso_utc
 from .choices import ClaimStatus, TrackSource, TriggerKind
 from .mapping import BELOW_COLOUR, FORCE_COLOURS, force_legend
 from .models import Claim, Policy, Storm, TrackPosition, TyphoonTrigger
@@ -83,8 +88,6 @@ def claim_pay(request, id: int):
 
 
 def _claims_anchor(claim: Claim) -> str:
-    from django.urls import reverse
-
     return reverse("policy_detail", args=[claim.event.policy_id]) + "#events"
 
 
@@ -342,11 +345,8 @@ def rain_charts(policy: Policy) -> list[RainChart]:
 
 def _latest_rain(codes: list[str]) -> dt.datetime | None:
     # The designated stations' data is part of the policy's terms: whoever may read
-    # the policy (checked by the caller) reads them, as the event evidence shows them.
-    from ..core.errors import NotFound
-    from ..core.scope import SYSTEM
-    from ..hydromet import selectors as hydromet
-
+    # the policy (checked by the caller) reads them, as the event evidence shows them;
+    # an insurer's staff elsewhere would otherwise see no rain at all.
     found = []
     for code in codes:
         try:
@@ -359,10 +359,7 @@ def _latest_rain(codes: list[str]) -> dt.datetime | None:
 
 
 def _running_totals(codes, start, end, hours) -> dict:
-    from ..core.scope import SYSTEM
-    from ..hydromet.selectors import rain_running_totals
-
-    return rain_running_totals(codes, start, end, hours, scope=SYSTEM)
+    return hydromet.rain_running_totals(codes, start, end, hours, scope=SYSTEM)  # see _latest_rain
 
 
 def _chart(county, codes: list[str], totals: dict, trigger, start: dt.datetime, end: dt.datetime) -> RainChart:
@@ -416,13 +413,9 @@ def policy_backtest(request, id: int):
     """The policy's typhoon trigger run over every stored CMA best track, as
     `yingji insurance backtest` does over the files: the same evaluation
     (:func:`.backtest.evaluate_storm`), so the page and the command agree."""
-    from .backtest import BacktestResult
-
     policy = selectors.policy_get(user=request.user, id=id)
     trigger = policy.typhoon_triggers.order_by("pk").first()
     if trigger is None:
-        from ..core.errors import NotFound
-
         raise NotFound("保单没有台风触发条件", "The policy has no typhoon trigger")
     spec = services.typhoon_spec(trigger)
     stored = selectors.storm_list(user=request.user).filter(source=TrackSource.CMA)
@@ -455,12 +448,7 @@ def _storms_near(stored, trigger: TyphoonTrigger):
             .distinct().order_by("year", "code"))
 
 
-def _backtest_storm(storm: Storm, positions: list[TrackPosition], spec):
-    import numpy as np
-
-    from ..kernels.typhoon import Track
-    from .backtest import BacktestTrigger, evaluate_storm, iso_utc
-
+def _backtest_storm(storm: Storm, positions: list[TrackPosition], spec) -> BacktestTrigger | None:
     track = Track.of([np.datetime64(p.time.astimezone(dt.UTC).replace(tzinfo=None), "m") for p in positions],
                      [p.lat for p in positions], [p.lon for p in positions],
                      [np.nan if p.wind is None else p.wind for p in positions])
