@@ -220,3 +220,20 @@ def test_the_backtest_page_runs_the_trigger_over_the_stored_tracks(client_as, ta
 
 def test_the_backtest_page_is_404_outside_the_scope(client_as, taizhou, hangzhou_officer):
     assert client_as(hangzhou_officer).get(f"/policies/{taizhou['policy'].pk}/backtest/").status_code == 404
+
+
+def test_one_fix_gives_no_projection_and_the_panel_says_so(api_as, client_as, taizhou, taizhou_officer):
+    api = api_as(taizhou_officer)
+    storm = api.post("/api/typhoons", {"code": "ONE-FIX"}).json()
+    _post_live(api, storm["id"], timezone.now() - dt.timedelta(hours=2), 80, 33)
+    text = _text(client_as(taizhou_officer).get(f"/policies/{taizhou['policy'].pk}/live/"))
+    assert re.search(r'class="live-distance">80\.0 km<', text)
+    assert "已进入巨灾框（边缘以内 5.0 km）" in text  # 85 - 80
+    assert "定位不足两个，无法外推" in text
+
+
+@pytest.mark.parametrize(("minutes", "text"), [(0, "0 小时 00 分"), (367, "6 小时 07 分"), (3 * 1440 + 125, "3 天 2 小时")])
+def test_durations_read_as_days_hours_and_minutes(minutes, text):
+    from yingji.insurance.views import duration_text
+
+    assert duration_text(dt.timedelta(minutes=minutes)) == text
