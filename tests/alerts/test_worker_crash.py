@@ -120,10 +120,10 @@ class Workers:
             "app.worker_main(['worker', '-P', 'solo', '-Q', sys.argv[1], '--prefetch-multiplier', '1', "
             "'--without-gossip', '--without-mingle', '--without-heartbeat', '-l', 'warning'])"
         )
-        log = open(self.log_dir / f"worker{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-c", launcher, self.queue], env=self.env,
-                                stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        # The child keeps its own copy of the file descriptor; ours can close.
+        with open(self.log_dir / f"worker{len(self.procs)}.log", "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-c", launcher, self.queue], env=self.env,
+                                    stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 
