@@ -16,6 +16,8 @@ so an operator configures channels without a code change:
   EMAIL_USE_SSL, DEFAULT_FROM_EMAIL       SMTP (Django's settings of the same names
                                           are the fallback for all but EMAIL_HOST)
   YINGJI_MESSAGING_TIMEOUT_SECONDS        timeout of every network call (default 10)
+  YINGJI_FAKE_GATEWAY=console             demo only: with no SMS/voice URL set, print each
+                                          SMS and voice message on stdout and accept it
 
 The gateway receives our message id on every try, also when a worker died after
 sending and another retries, so it can drop duplicates.
@@ -146,20 +148,38 @@ def _provider_id(answer: HttpAnswer) -> str:
 @dataclass(frozen=True)
 class GatewayTransport:
     """A generic HTTP gateway (an operator's SMS platform, a voice-call platform)
-    behind one URL: POST {"message_id", "to", "text"}; any 2xx means accepted."""
+    behind one URL: POST {"message_id", "to", "text"}; any 2xx means accepted.
+    Without a URL, the demo's console gateway may stand in (`console_gateway()`)."""
 
     url_variable: str
     zh: str
     en: str
+    console_label: str
 
     def send(self, message) -> SendResult:
         url = os.environ.get(self.url_variable, "")
-        if not url:
+        if not url and not console_gateway():
             raise not_configured(self.zh, self.en, self.url_variable)
         if not message.to.strip():
             raise TransportError("收件号码为空 / no recipient number", permanent=True)
+        if not url:
+            return print_to_console(self.console_label, message)
         answer = post_json(url, {"message_id": message.pk, "to": message.to, "text": message.text})
         return SendResult(_provider_id(answer), answer.status)
+
+
+def console_gateway() -> bool:
+    """The demo's fake gateway is on. Only an unset URL falls back to it, so a
+    configured real gateway always wins and production never prints instead of sending."""
+    return os.environ.get("YINGJI_FAKE_GATEWAY", "").strip().lower() == "console"
+
+
+def print_to_console(label: str, message) -> SendResult:
+    """"Send" by printing one line, `[短信] 13800000000: text`: the demo's operator
+    reads the message (and its acknowledgement link) in the terminal."""
+    text = " ".join(message.text.splitlines())
+    print(f"[{label}] {message.to}: {text}", flush=True)
+    return SendResult(f"console-{message.pk}")
 
 
 # Group robots ---------------------------------------------------------------
@@ -327,8 +347,8 @@ def webhook_payload(message) -> dict:
 # DingTalk: 130101 = more than 20 messages a minute, -1 = system busy.
 # WeCom: 45009 = frequency limit, -1 = system busy.
 TRANSPORTS = {
-    Channel.SMS: GatewayTransport("YINGJI_SMS_URL", "短信网关", "SMS gateway"),
-    Channel.VOICE: GatewayTransport("YINGJI_VOICE_URL", "语音网关", "voice gateway"),
+    Channel.SMS: GatewayTransport("YINGJI_SMS_URL", "短信网关", "SMS gateway", "短信"),
+    Channel.VOICE: GatewayTransport("YINGJI_VOICE_URL", "语音网关", "voice gateway", "语音"),
     Channel.DINGTALK: RobotTransport("YINGJI_DINGTALK_WEBHOOK", "钉钉机器人", "DingTalk robot",
                                      frozenset({130101, -1}), secret_variable="YINGJI_DINGTALK_SECRET"),
     Channel.WECOM: RobotTransport("YINGJI_WECOM_WEBHOOK", "企业微信机器人", "WeCom robot",
