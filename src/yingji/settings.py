@@ -111,6 +111,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded evidence (photos, files). Not served as public static files: the apps serve
+# them through views that check the caller's scope.
+MEDIA_ROOT = Path(os.environ.get("YINGJI_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 # Production serves hashed, compressed copies from STATIC_ROOT (run `yingji collectstatic`
 # once per release); the demo and tests serve the source files directly, no step needed.
 STORAGES = {

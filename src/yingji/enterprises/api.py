@@ -6,7 +6,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
@@ -156,7 +156,7 @@ def list_enterprises(request, filters: Query[EnterpriseFilter], paging: Query[Pa
 def create_enterprise(request, data: EnterpriseIn):
     fields = _fields(data)
     enterprise = services.enterprise_create(by=request.user, tags=fields.pop("tags", None), **fields)
-    return 201, selectors.enterprise_get(scope=Scope.for_user(request.user), id=enterprise.id)
+    return Status(201, selectors.enterprise_get(scope=Scope.for_user(request.user), id=enterprise.id))
 
 
 @router.post("/import", response=ImportReportOut)
@@ -212,7 +212,7 @@ def update_enterprise(request, id: int, data: EnterprisePatch):
 @router.post("/{id}/licences", response={201: LicenceOut})
 def add_licence(request, id: int, data: LicenceIn):
     enterprise = selectors.enterprise_get(scope=Scope.for_user(request.user), id=id)
-    return 201, services.licence_add(by=request.user, enterprise=enterprise, **data.model_dump())
+    return Status(201, services.licence_add(by=request.user, enterprise=enterprise, **data.model_dump()))
 
 
 @router.patch("/licences/{licence_id}", response=LicenceOut)
@@ -225,4 +225,4 @@ def update_licence(request, licence_id: int, data: LicencePatch):
 def remove_licence(request, licence_id: int):
     licence = selectors.licence_get(scope=Scope.for_user(request.user), id=licence_id)
     services.licence_remove(by=request.user, licence=licence)
-    return 204, None
+    return Status(204, None)

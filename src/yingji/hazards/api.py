@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from ..core.errors import bilingual
 from ..core.paging import Page, PageQuery, paginate
@@ -176,7 +176,7 @@ def _filter_args(filters: HazardFilter) -> dict:
 def create_hazard(request, data: HazardIn):
     hazard = services.hazard_register(by=request.user, **data.model_dump())
     scope = Scope.for_user(request.user)
-    return 201, _detail(selectors.hazard_get(scope=scope, id=hazard.pk), scope)
+    return Status(201, _detail(selectors.hazard_get(scope=scope, id=hazard.pk), scope))
 
 
 @router.get("/hazards/{id}", response=HazardDetail)
@@ -209,7 +209,7 @@ def add_evidence(request, id: int, file: File[UploadedFile] = None, text: Form[s
         from ..core.errors import DomainError
 
         raise DomainError("文件超过 20 MB", "The file is larger than 20 MB", fields={"file": "太大 / too large"})
-    return 201, services.evidence_add(by=request.user, hazard=hazard, file=file, text=text[:5000])
+    return Status(201, services.evidence_add(by=request.user, hazard=hazard, file=file, text=text[:5000]))
 
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -296,7 +296,7 @@ def create_inspection(request, data: InspectionIn):
         by=request.user, enterprise_id=given["enterprise_id"], kind=given["kind"], date=given["date"],
         template_code=given["template"], answers=given["answers"], inspector_ids=given["inspector_ids"],
         campaign_id=given["campaign_id"], note=given["note"])
-    return 201, selectors.inspection_get(scope=Scope.for_user(request.user), id=inspection.pk)
+    return Status(201, selectors.inspection_get(scope=Scope.for_user(request.user), id=inspection.pk))
 
 
 @router.get("/inspections/{id}", response=InspectionDetail)
@@ -395,10 +395,10 @@ def list_campaigns(request, paging: Query[PageQuery]):
 @router.post("/campaigns", response={201: CampaignOut})
 def create_campaign(request, data: CampaignIn):
     given = data.model_dump()
-    return 201, services.campaign_create(
+    return Status(201, services.campaign_create(
         by=request.user, name=given["name"], region_code=given["region"], start=given["start"], end=given["end"],
         industry=given["industry"], tag=given["tag"], template_code=given["template"],
-        description=given["description"])
+        description=given["description"]))
 
 
 @router.get("/campaigns/{id}", response=CampaignDetail)
@@ -474,7 +474,7 @@ def client_ip(request) -> str:
 def create_report(request, data: ReportIn):
     """Report a hazard: no login. Rate-limited per client address (429)."""
     given = data.model_dump()
-    return 201, reporting.report_create(ip=client_ip(request), region_code=given.pop("region"), **given)
+    return Status(201, reporting.report_create(ip=client_ip(request), region_code=given.pop("region"), **given))
 
 
 @router.get("/reports", response=Page[ReportOut])
@@ -500,7 +500,7 @@ def accept_report(request, id: int, data: AcceptIn):
     scope = Scope.for_user(request.user)
     report = selectors.report_get(scope=scope, id=id)
     hazard = reporting.report_accept(by=request.user, report=report, **data.model_dump())
-    return 201, _detail(selectors.hazard_get(scope=scope, id=hazard.pk), scope)
+    return Status(201, _detail(selectors.hazard_get(scope=scope, id=hazard.pk), scope))
 
 
 @router.post("/reports/{id}/penalty", response=ReportOut)

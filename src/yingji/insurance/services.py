@@ -644,6 +644,15 @@ def _claim_actor(by, claim: Claim) -> None:
                     "Only officers of the insured region or the policy's insurers may process claims")
 
 
+def claim_can_process(*, by, claim: Claim) -> bool:
+    """Whether `by` may verify or pay this claim (the rule of `_claim_actor`)."""
+    try:
+        _claim_actor(by, claim)
+    except Forbidden:
+        return False
+    return True
+
+
 def claim_verify(*, by, claim: Claim) -> Claim:
     _claim_actor(by, claim)
     if claim.status != ClaimStatus.NOTIFIED:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..core.errors import Forbidden, NotFound
+from ..core.errors import NotFound
 from ..core.scope import SYSTEM
 from ..hydromet import selectors as hydromet
 from ..kernels.geodesy import distance_km
@@ -155,11 +155,7 @@ def duration_text(span: dt.timedelta) -> str:
 def may_process_claim(user, claim: Claim) -> bool:
     """Whether the services would let this user verify or pay the claim: asked of the
     services' own rule, so the buttons and the POST never disagree."""
-    try:
-        services._claim_actor(user, claim)
-    except Forbidden:
-        return False
-    return True
+    return services.claim_can_process(by=user, claim=claim)
 
 
 # Live typhoon state ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ the Taizhou demo the first time (later runs reuse it), starts the in-process wor
 thread for timers and serves http://127.0.0.1:8000 with Django's development server.
 """
 
+import os
 import sys
 
 from django.conf import settings
@@ -28,6 +29,9 @@ class Command(BaseCommand):
                             help="only prepare the database, then exit")
 
     def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        # Without a real SMS/voice gateway the demo prints messages to the console.
+        if not os.environ.get("YINGJI_SMS_URL"):
+            os.environ.setdefault("YINGJI_FAKE_GATEWAY", "console")
         self.prepare()
         url = f"http://{host}:{port}/"
         self.print_logins(url)
@@ -47,6 +51,12 @@ class Command(BaseCommand):
         report = seed_demo(progress=progress_bar)
         figures = ", ".join(f"{v} {k}" for k, v in report.counts.items())
         self.stdout.write(f"  {figures} in {report.seconds:.1f} s")
+        # Another app's demo: the Taizhou catastrophe policy with a typhoon and a rain
+        # trigger (a dozen seconds: once, with the first seeding).
+        from yingji.insurance.demo import load_demo_policy
+
+        self.stdout.write("巨灾保险演示 / insurance demo:")
+        self.stdout.write("  " + load_demo_policy().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
@@ -55,6 +65,7 @@ class Command(BaseCommand):
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<16} {account.title}（{account.region_code}）")
         self.stdout.write(f"API: {url}api/docs")
+        self.stdout.write("预警叫应演示 / call-up demo: yingji demo-warning --region 331081 --level red")
         self.stdout.write("")
 
     def serve(self, host: str, port: int) -> None:
