@@ -1,7 +1,9 @@
 """Pages: list, issue form, detail with the live board, Excel export, and the public
 acknowledgement link."""
 
+import base64
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -109,7 +111,11 @@ def test_a_token_works_only_for_its_own_person_and_callup(chain):
     village = CallUpTarget.objects.get(callup=warning.callup, person=chain.village)
     grid = CallUpTarget.objects.get(callup=warning.callup, person=chain.grid)
     token = services.ack_token(village)
-    forged = token.replace(str(village.pk), str(grid.pk), 1)
+    # The grid worker's ids under the village chief's signature: a forged payload.
+    payload = base64.urlsafe_b64encode(
+        json.dumps([grid.pk, grid.callup_id, grid.person_id], separators=(",", ":")).encode()).decode().rstrip("=")
+    forged = payload + token[token.index(":"):]
+    assert forged != token
     for bad in (forged, token[:-2] + "xx", "nonsense"):
         assert Client().post(f"/ack/{bad}").status_code == 404
     second = issue()
