@@ -29,6 +29,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -183,13 +184,16 @@ def inspection_chunks(world: World, firm_ids: np.ndarray, n: int, first_day: dt.
 INSPECTION_COLUMNS = ["kind", "date", "note", "created_at", "enterprise_id", "region_id"]
 
 
-def hazard_block(world: World, size: int, first_day: dt.date, today: dt.date, rng: np.random.Generator) -> dict:
-    """Columns of `size` hazards as arrays. Closing time is gamma-distributed around
-    two thirds of the allowed time, scaled by the township's diligence, so some close
-    late and the recent ones are still open."""
+def hazard_block(world: World, lo: int, size: int, n: int, first_day: dt.date, today: dt.date,
+                 rng: np.random.Generator) -> dict:
+    """Columns of hazards `lo` .. `lo + size` of `n` as arrays. They are registered
+    as they are found, so the day found grows with the row (give or take the few days
+    a registration lags): the table's physical order follows time, as in real use.
+    Closing time is gamma-distributed around two thirds of the allowed time, scaled
+    by the township's diligence, so some close late and the recent ones are still open."""
     firm = rng.choice(len(world.firm_town), size, p=world.firm_p)
     town = world.firm_town[firm]
-    found = rng.integers(0, 365, size)
+    found = np.clip((np.arange(lo, lo + size) * 365) // n - rng.integers(0, 4, size), 0, 364)
     major = rng.random(size) < 0.02
     allowed = np.where(major, rng.choice([60, 90, 120], size), rng.choice([7, 15, 30], size))
     on_spot = ~major & (rng.random(size) < 0.08)
@@ -215,7 +219,7 @@ def hazard_chunks(world: World, firm_ids: np.ndarray, n: int, first_day: dt.date
     days = [first_day + dt.timedelta(days=d) for d in range(365 + 400)]
     flag = {True: "t", False: "f"}
     for lo in range(0, n, CHUNK):
-        b = hazard_block(world, min(CHUNK, n - lo), first_day, today, rng)
+        b = hazard_block(world, lo, min(CHUNK, n - lo), n, first_day, today, rng)
         lines = []
         for k in range(len(b["firm"])):
             town = world.towns[b["town"][k]]
@@ -443,6 +447,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep the data if it holds exactly N hazards")
     args = parser.parse_args()
+    # A plain `kill` still stops the gunicorn this script started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("this benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
