@@ -3,12 +3,14 @@ stage forecasts, and the flash-flood alerts raised. Thin: scope, parse, one serv
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from ..core.errors import DomainError, NotFound
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import selectors, services
+from . import inundation, selectors, services
 from .choices import AlertLevel, AlertSource, Window
 
 router = Router(tags=["floods"])
@@ -230,3 +232,133 @@ def list_alerts(request, filters: Query[AlertFilter], paging: Query[PageQuery]):
     qs = selectors.alert_list(Scope.for_user(request.user), region=filters.region, level=filters.level or "",
                               source=filters.source or "")
     return paginate(qs, paging)
+
+
+# Inundation runs (淹没模拟) -------------------------------------------------------------
+
+class InundationIn(Schema):
+    """Multipart form fields beside the DEM file (field `dem`)."""
+
+    watershed: str = Field(..., min_length=1, max_length=100)
+    region: str = Field(..., max_length=15)
+    start: dt.datetime = Field(..., description="simulation start; observed rain is read from here")
+    observed_hours: int = Field(0, ge=0, le=240, description="hours of gauge observations from start")
+    gauges: str = Field("", max_length=1000, description="rain gauge codes, comma-separated")
+    forecast_rain_mm: str = Field("", max_length=5000,
+                                  description="forecast rain after the observed hours, mm per hour, comma-separated")
+    duration_hours: float | None = Field(None, gt=0, le=240, description="default: the rain's hours + 2")
+    manning_n: float = Field(0.05, gt=0, le=1)
+    depth_threshold: float = Field(0.3, gt=0, le=20, description="m: deeper cells affect a risk point")
+    crs: str = Field("local", max_length=20,
+                     description='"local" (metres from the lower-left corner at origin_lon/lat) or e.g. "EPSG:32650"')
+    origin_lon: float | None = Field(None, ge=73, le=136)
+    origin_lat: float | None = Field(None, ge=3, le=54)
+
+
+class AffectedOut(Schema):
+    risk_point: int = Field(..., alias="risk_point_id")
+    name: str = Field(..., alias="risk_point.name")
+    region: str = Field(..., alias="risk_point.region_id")
+    longitude: float | None = Field(None, alias="risk_point.longitude")
+    latitude: float | None = Field(None, alias="risk_point.latitude")
+    population: int
+    households: int
+    max_depth_m: float
+    arrival_s: float
+    arrival_at: dt.datetime
+    duration_s: float
+
+
+class InundationOut(Schema):
+    id: int
+    watershed: str
+    region: str = Field(..., alias="region_id")
+    status: str
+    progress: int
+    error: str
+    start: dt.datetime
+    duration_hours: float
+    depth_threshold: float
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class InundationDetail(InundationOut):
+    nrows: int
+    ncols: int
+    cellsize: float
+    crs: str
+    manning_n: float
+    hourly_rain_mm: list[float]
+    observed_hours: int
+    forecast_hours: int
+    bounds: list[list[float]] | None
+    max_depth_m: float | None
+    flooded_area_m2: float | None
+    mass_error: float | None
+    gauges: list[str]
+    affected: list[AffectedOut]
+    layers: dict[str, str]
+
+    @staticmethod
+    def resolve_gauges(obj):
+        return [g.code for g in obj.gauges.all()]
+
+    @staticmethod
+    def resolve_affected(obj):
+        return list(inundation.affected_places(obj))
+
+    @staticmethod
+    def resolve_layers(obj):
+        if obj.status != inundation.InundationStatus.DONE:
+            return {}
+        return {name: f"/api/inundation-runs/{obj.pk}/layers/{name}.png" for name in inundation.LAYERS}
+
+
+class InundationFilter(Schema):
+    region: str = Field("", max_length=15)
+    status: inundation.InundationStatus | None = None
+
+
+def _numbers(text: str) -> list:
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+@router.post("/inundation-runs", response={201: InundationDetail})
+def create_inundation_run(request, dem: File[UploadedFile], data: Form[InundationIn]):
+    """Register an inundation run (multipart: the DEM as `dem`, ESRI ASCII .asc/.asc.gz
+    or single-band GeoTIFF, and the fields below) and queue it."""
+    if dem.size and dem.size > inundation.MAX_DEM_BYTES:  # refuse before reading it into memory
+        raise DomainError("高程文件超过 200 MB", "The DEM is larger than 200 MB",
+                           fields={"dem": "太大 / too large"})
+    fields = data.model_dump()
+    start = fields.pop("start")
+    run = inundation.inundation_create(
+        by=request.user, region_id=fields.pop("region"), dem_name=dem.name or "dem.asc", dem_data=dem.read(),
+        start=start if timezone.is_aware(start) else timezone.make_aware(start),
+        gauges=_numbers(fields.pop("gauges")), forecast_rain_mm=_numbers(fields.pop("forecast_rain_mm")), **fields)
+    return Status(201, inundation.inundation_get(Scope.for_user(request.user), run.pk))
+
+
+@router.get("/inundation-runs", response=Page[InundationOut])
+def list_inundation_runs(request, filters: Query[InundationFilter], paging: Query[PageQuery]):
+    qs = inundation.inundation_list(Scope.for_user(request.user), region=filters.region,
+                                    status=filters.status or "")
+    return paginate(qs, paging)
+
+
+@router.get("/inundation-runs/{id}", response=InundationDetail)
+def get_inundation_run(request, id: int):
+    return inundation.inundation_get(Scope.for_user(request.user), id)
+
+
+@router.get("/inundation-runs/{id}/layers/{name}.png", response={200: None})
+def get_inundation_layer(request, id: int, name: str):
+    """A result grid (max_depth, arrival or duration) as a PNG over the run's `bounds`;
+    cells below the colour scale's first class are transparent."""
+    run = inundation.inundation_get(Scope.for_user(request.user), id)
+    if name not in inundation.LAYERS:
+        raise NotFound()
+    response = HttpResponse(inundation.layer_png(run, name), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"  # a finished run's layers never change
+    return response

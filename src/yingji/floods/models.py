@@ -7,8 +7,11 @@ stages. Either opens a flood event (山洪过程) when a level is reached, and e
 raises one alert per event, which the database enforces.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -259,3 +262,128 @@ class FloodAlert(models.Model):
 
     def __str__(self):
         return self.headline
+
+
+# Inundation runs (二维淹没模拟) -------------------------------------------------------
+
+@cache
+def inundation_storage() -> FileSystemStorage:
+    """DEMs and result grids live under MEDIA_ROOT (./var/media by default)."""
+    root = getattr(settings, "MEDIA_ROOT", "") or (settings.VAR_DIR / "media")
+    return FileSystemStorage(location=root, base_url=getattr(settings, "MEDIA_URL", "") or "/media/")
+
+
+class InundationStatus(models.TextChoices):
+    """Where an inundation run stands."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class InundationRun(models.Model):
+    """An inundation run (淹没模拟) of one watershed (小流域): its DEM and where it lies,
+    Manning's n, the hourly areal rain (observed at chosen gauges, then forecast), the
+    simulated duration, and the outcome: grids of maximum depth, arrival time and
+    duration (files), and the risk points deeper than `depth_threshold` (AffectedPlace).
+
+    Georeference: `crs` "local" means the grid's own coordinates are metres on a
+    transverse-Mercator plane whose origin (x = xllcorner, y = yllcorner) lies at
+    (`origin_lon`, `origin_lat`); otherwise `crs` is an EPSG code of a projected CRS in
+    metres (e.g. "EPSG:32650", UTM zone 50N, WGS 84) and the grid's corner is read as is."""
+
+    scope_region = "region__code"
+
+    watershed = models.CharField(_("小流域"), max_length=100)
+    region = models.ForeignKey("core.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT,
+                               related_name="inundation_runs")
+    # A path under `inundation_storage()`, not a FileField: the audit snapshot holds
+    # plain values, and a DEM is written once and never replaced.
+    dem_path = models.CharField(_("数字高程模型文件"), max_length=200)
+    nrows = models.PositiveIntegerField(_("行数"))
+    ncols = models.PositiveIntegerField(_("列数"))
+    cellsize = models.FloatField(_("网格尺寸（米）"))
+    xllcorner = models.FloatField(_("左下角 X（米）"))
+    yllcorner = models.FloatField(_("左下角 Y（米）"))
+    crs = models.CharField(_("坐标系"), max_length=20, default="local",
+                           help_text=_("local（以左下角经纬度为原点的平面米制坐标）或 EPSG:326xx 等投影坐标系"))
+    origin_lon = models.FloatField(_("左下角经度"), null=True, blank=True)
+    origin_lat = models.FloatField(_("左下角纬度"), null=True, blank=True)
+    manning_n = models.FloatField(_("糙率 n"), default=0.05)
+    gauges = models.ManyToManyField("hydromet.Station", verbose_name=_("雨量站"), blank=True,
+                                    related_name="inundation_runs")
+    start = models.DateTimeField(_("模拟起始时间"))
+    observed_hours = models.PositiveIntegerField(_("实测雨量时段（小时）"), default=0)
+    hourly_rain_mm = models.JSONField(_("逐时面雨量（毫米，实测+预报）"), default=list)
+    forecast_hours = models.PositiveIntegerField(_("预报雨量时段（小时）"), default=0)
+    duration_hours = models.FloatField(_("模拟时长（小时）"))
+    depth_threshold = models.FloatField(_("受影响水深阈值（米）"), default=0.3)
+    status = models.CharField(_("状态"), max_length=10, choices=InundationStatus.choices,
+                              default=InundationStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    result_dir = models.CharField(_("结果目录"), max_length=200, blank=True)
+    bounds = models.JSONField(_("经纬度范围 [[南, 西], [北, 东]]"), null=True, blank=True)
+    max_depth_m = models.FloatField(_("最大水深（米）"), null=True, blank=True)
+    flooded_area_m2 = models.FloatField(_("超过阈值的淹没面积（平方米）"), null=True, blank=True)
+    mass_error = models.FloatField(_("水量平衡相对误差"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始计算时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("淹没模拟 Inundation run")
+        verbose_name_plural = _("淹没模拟 Inundation runs")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="inundation_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.watershed} {self.start:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        checks = {"cellsize": self.cellsize > 0, "manning_n": 0 < self.manning_n <= 1,
+                  "duration_hours": 0 < self.duration_hours <= 240,
+                  "depth_threshold": 0 < self.depth_threshold <= 20}
+        bad = {name: _("数值超出允许范围") for name, ok in checks.items() if not ok}
+        if self.crs == "local" and (self.origin_lon is None or self.origin_lat is None):
+            bad["origin_lon"] = _("本地坐标系需要左下角经纬度")
+        if bad:
+            raise ValidationError(bad)
+
+
+class AffectedPlace(models.Model):
+    """A risk point hit by an inundation run (受影响风险点): its cell was deeper than the
+    run's threshold; with the people exposed at the time of the run, the maximum depth,
+    and when the water first reached the threshold there (到达时间) and for how long."""
+
+    scope_region = "run__region__code"
+
+    run = models.ForeignKey(InundationRun, verbose_name=_("淹没模拟"), on_delete=models.CASCADE,
+                            related_name="affected")
+    risk_point = models.ForeignKey(RiskPoint, verbose_name=_("风险点"), on_delete=models.CASCADE,
+                                   related_name="inundations")
+    population = models.PositiveIntegerField(_("人口"))
+    households = models.PositiveIntegerField(_("户数"))
+    row = models.PositiveIntegerField(_("行"))
+    col = models.PositiveIntegerField(_("列"))
+    max_depth_m = models.FloatField(_("最大水深（米）"))
+    arrival_s = models.FloatField(_("到达时间（秒，自模拟起始）"))
+    arrival_at = models.DateTimeField(_("到达时刻"))
+    duration_s = models.FloatField(_("淹没历时（秒）"))
+
+    class Meta:
+        ordering = ["run_id", "arrival_s", "id"]
+        verbose_name = _("受影响风险点 Affected place")
+        verbose_name_plural = _("受影响风险点 Affected places")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "risk_point"], name="affected_place_once_per_run"),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id} {self.risk_point_id} {self.max_depth_m:.2f} m"
