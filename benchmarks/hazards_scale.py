@@ -343,7 +343,7 @@ class Client:
             raise RuntimeError(f"{method} {target}: {response.status} {data[:300]!r}")
         return json.loads(data)
 
-    def login(self, username: str) -> "Client":
+    def login(self, username: str) -> Client:
         self.token = self.request("POST", "/api/auth/token", body={"username": username,
                                                                     "password": PASSWORD})["token"]
         return self

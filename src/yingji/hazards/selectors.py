@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ..core.models import Region
 from ..core.scope import Scope
 from ..enterprises.models import Enterprise
 from .choices import OPEN_STATES, HazardLevel
@@ -24,11 +25,37 @@ def _in_region(field: str, code: str) -> Q:
     return Q(**{f"{field}__gte": bounds["gte"], f"{field}__lte": bounds["lte"]})
 
 
+# Above this many visible enterprises an id list costs more than the join it saves.
+ENTERPRISE_ID_LIST_MAX = 10_000
+
+
+def _visible_hazards(scope: Scope):
+    """The hazards the scope may see: those of the enterprises it may see (access
+    follows the enterprise, models.Hazard). Said through `scope.filter`, that is a
+    join to the enterprises checked hazard by hazard, which is most of the cost of a
+    list page at millions of hazards (benchmarks/hazards_scale.py). Two equivalent
+    forms avoid it:
+    - a scope whose subtree holds every region and that has no organization (the
+      province): the region test excludes nothing, so nothing is tested;
+    - a scope with few enterprises (a county, a township, an enterprise user): their
+      ids are read first, and the database tests each hazard against that list.
+    Otherwise the join stays."""
+    hazards = Hazard.objects.all()
+    if scope.is_nobody:
+        return scope.filter(hazards)
+    if scope.organization_id is None and not Region.objects.exclude(code__startswith=scope.region_code).exists():
+        return hazards
+    ids = list(scope.filter(Enterprise.objects.all()).values_list("pk", flat=True)[:ENTERPRISE_ID_LIST_MAX + 1])
+    if len(ids) <= ENTERPRISE_ID_LIST_MAX:
+        return hazards.filter(enterprise_id__in=ids)
+    return scope.filter(hazards)
+
+
 def hazard_list(*, scope: Scope, region: str = "", state: str = "", level: str = "", source: str = "",
                 enterprise: int | None = None, campaign: int | None = None, overdue: bool | None = None,
                 light: str = "", q: str = "", today: dt.date | None = None):
     today = today or timezone.localdate()
-    qs = scope.filter(Hazard.objects.select_related("enterprise", "region"))
+    qs = _visible_hazards(scope).select_related("enterprise", "region")
     if region:
         qs = qs.filter(_in_region("region_id", region))
     for field, value in (("state", state), ("level", level), ("source", source), ("enterprise_id", enterprise),
