@@ -17,3 +17,14 @@ urlpatterns = [
     path("hazards/<int:id>/", private(views.hazard_detail), name="hazard_detail"),
     path("report/", page(views.report_form), name="hazard_report_form"),
 ]
+
+# Campaigns and the triage of public reports (views in their own modules).
+from . import views_campaigns, views_reports
+
+urlpatterns += [
+    path("hazards/campaigns/", private(views_campaigns.campaign_list), name="hazard_campaign_list"),
+    path("hazards/campaigns/<int:id>/", private(views_campaigns.campaign_detail), name="hazard_campaign_detail"),
+    path("hazards/reports/", private(views_reports.report_triage), name="hazard_report_triage"),
+    path("hazards/reports/<int:id>/", private(views_reports.report_triage_detail),
+         name="hazard_report_triage_detail"),
+]

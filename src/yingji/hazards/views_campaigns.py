@@ -1,0 +1,58 @@
+"""Pages of special campaigns (专项整治): the list with each campaign's coverage, and a
+campaign with its figures, negative list (负面清单), hazards and the enterprises not
+yet inspected.
+
+Enterprise users see no campaign pages: a campaign lists other enterprises.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..core.errors import Forbidden
+from ..core.scope import Scope
+from . import selectors
+from .lights import light
+
+HAZARDS_SHOWN = 100
+
+
+def _scope(request) -> Scope:
+    scope = Scope.for_user(request.user)
+    if scope.organization_id is not None:
+        raise Forbidden("企业用户不能查看专项整治", "Enterprise users cannot read campaigns")
+    return scope
+
+
+def campaign_list(request):
+    scope = _scope(request)
+    page = Paginator(selectors.campaign_list(scope=scope), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for campaign in page:
+        campaign.figures = selectors.campaign_coverage(campaign)
+        campaign.running = campaign.start <= today <= campaign.end
+    return render(request, "hazards/campaign_list.html", {"page": page})
+
+
+def campaign_detail(request, id: int):
+    scope = _scope(request)
+    campaign = selectors.campaign_get(scope=scope, id=id)
+    today = timezone.localdate()
+    hazards = list(selectors.hazard_list(scope=scope, campaign=campaign.pk, today=today)[:HAZARDS_SHOWN])
+    for h in hazards:
+        h.light = light(state=h.state, deadline=h.deadline, today=today)
+    visible = set(scope.filter(selectors.campaign_enterprises(campaign)).values_list("pk", flat=True))
+    return render(request, "hazards/campaign_detail.html", {
+        "campaign": campaign, "figures": selectors.campaign_coverage(campaign),
+        "negative": [row for row in selectors.campaign_negative_list(campaign) if row["enterprise_id"] in visible],
+        "pending": not_inspected(scope, campaign), "hazards": hazards, "hazards_shown": HAZARDS_SHOWN,
+    })
+
+
+def not_inspected(scope: Scope, campaign) -> list:
+    """The campaign's enterprises without an inspection under it in its period (the
+    complement of the coverage figure's numerator)."""
+    inspected = set(selectors.inspection_list(scope=scope, campaign=campaign.pk)
+                    .filter(date__range=(campaign.start, campaign.end)).values_list("enterprise_id", flat=True))
+    selected = scope.filter(selectors.campaign_enterprises(campaign)).select_related("region")
+    return [e for e in selected.order_by("region_id", "name", "id") if e.pk not in inspected]
