@@ -29,9 +29,6 @@ class Command(BaseCommand):
                             help="only prepare the database, then exit")
 
     def handle(self, *args, host: str, port: int, no_serve: bool, **options):
-        # Without a real SMS/voice gateway the demo prints messages to the console.
-        if not os.environ.get("YINGJI_SMS_URL"):
-            os.environ.setdefault("YINGJI_FAKE_GATEWAY", "console")
         self.prepare()
         url = f"http://{host}:{port}/"
         self.print_logins(url)
@@ -65,10 +62,22 @@ class Command(BaseCommand):
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<16} {account.title}（{account.region_code}）")
         self.stdout.write(f"API: {url}api/docs")
-        self.stdout.write("预警叫应演示 / call-up demo: yingji demo-warning --region 331081 --level red")
+        self.stdout.write("预警叫应演示 / call-up demo: 预警 → 发布预警 in the UI, or "
+                          "YINGJI_FAKE_GATEWAY=console .venv/bin/yingji demo-warning --region 331081 --level red")
         self.stdout.write("")
 
     def serve(self, host: str, port: int) -> None:
+        # Without a real SMS/voice gateway the demo prints its messages to the console.
+        fake = not os.environ.get("YINGJI_SMS_URL") and "YINGJI_FAKE_GATEWAY" not in os.environ
+        if fake:
+            os.environ["YINGJI_FAKE_GATEWAY"] = "console"
+        try:
+            self._serve(host, port)
+        finally:
+            if fake:
+                del os.environ["YINGJI_FAKE_GATEWAY"]
+
+    def _serve(self, host: str, port: int) -> None:
         worker = scheduler.start_worker_thread()
         try:
             # No autoreloader: it would fork a second process with a second worker thread.
