@@ -107,7 +107,7 @@ def gateway(monkeypatch):
 @pytest.fixture
 def unconfigured(monkeypatch):
     for name in ("YINGJI_SMS_URL", "YINGJI_VOICE_URL", "YINGJI_DINGTALK_WEBHOOK", "YINGJI_WECOM_WEBHOOK",
-                 "EMAIL_HOST"):
+                 "EMAIL_HOST", "YINGJI_FAKE_GATEWAY"):
         monkeypatch.delenv(name, raising=False)
 
 
