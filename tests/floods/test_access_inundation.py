@@ -13,7 +13,14 @@ from django.test.client import MULTIPART_CONTENT
 from yingji.floods.models import InundationRun, InundationStatus, inundation_storage
 
 from ..conftest import LINHAI, LINHAI_TOWN, WENLING
-from .test_inundation import LAT0, LON0, ascii_grid, create_run, media, tilted_plane_with_pit  # noqa: F401 (media: autouse)
+from .test_inundation import (  # noqa: F401 (media: autouse)
+    LAT0,
+    LON0,
+    ascii_grid,
+    create_run,
+    media,
+    tilted_plane_with_pit,
+)
 
 ACCESS_CHECKED = {
     "POST /api/inundation-runs", "GET /api/inundation-runs", "GET /api/inundation-runs/{id}",

@@ -70,10 +70,11 @@ def create_run(by=None, region=WENLING, dem=None, name="pit.asc", **kw):
 
     from django.utils import timezone
 
-    params = dict(watershed="测试小流域", region_id=region, dem_name=name,
-                  dem_data=dem if dem is not None else ascii_grid(tilted_plane_with_pit()),
-                  start=timezone.make_aware(dt.datetime(2024, 7, 1, 8)), forecast_rain_mm=[100.0, 100.0],
-                  duration_hours=2.5, manning_n=0.05, depth_threshold=0.15, origin_lon=LON0, origin_lat=LAT0)
+    params = {"watershed": "测试小流域", "region_id": region, "dem_name": name,
+              "dem_data": dem if dem is not None else ascii_grid(tilted_plane_with_pit()),
+              "start": timezone.make_aware(dt.datetime(2024, 7, 1, 8)), "forecast_rain_mm": [100.0, 100.0],
+              "duration_hours": 2.5, "manning_n": 0.05, "depth_threshold": 0.15, "origin_lon": LON0,
+              "origin_lat": LAT0}
     params.update(kw)
     return inundation.inundation_create(by=by, **params)
 
@@ -129,19 +130,19 @@ def test_a_finished_run_is_done_at_full_progress_with_grids_and_balance(done_run
 
 
 def test_layers_are_pngs_transparent_where_dry(done_run):
-    (south, west), (north, east) = done_run.bounds
     for name in ("max_depth", "arrival", "duration"):
         img = Image.open(io.BytesIO(inundation.layer_png(done_run, name)))
         assert img.format == "PNG" and img.mode == "RGBA"
         alpha = np.array(img)[:, :, 3]
-        h, w = alpha.shape
+        assert alpha[_pixel(alpha.shape, done_run.bounds, 10, 15)] > 0, name  # the pit is coloured
+        assert alpha[_pixel(alpha.shape, done_run.bounds, 10, 2)] == 0, name  # the high ground is not
 
-        def pixel(row, col):
-            lon, lat = lonlat_of_cell(row, col)
-            return int((north - lat) / (north - south) * h), int((lon - west) / (east - west) * w)
 
-        assert alpha[pixel(10, 15)] > 0, name  # the pit is coloured
-        assert alpha[pixel(10, 2)] == 0, name  # the high ground is not
+def _pixel(shape, bounds, row, col):
+    """The image pixel over a grid cell's centre (rows of the image from the north)."""
+    (south, west), (north, east) = bounds
+    lon, lat = lonlat_of_cell(row, col)
+    return int((north - lat) / (north - south) * shape[0]), int((lon - west) / (east - west) * shape[1])
 
 
 def test_depth_colours_follow_the_fixed_scale():
@@ -247,3 +248,16 @@ def test_api_creates_runs_from_a_multipart_upload(api_as, wenling_officer, villa
     png = client.get(detail["layers"]["max_depth"])
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert client.get(f"/api/inundation-runs/{run_id}/layers/nonsense.png").status_code == 404
+
+
+def test_the_run_page_shows_the_map_and_the_affected_table(client, wenling_officer, linhai_officer, done_run):
+    client.force_login(wenling_officer.user)
+    page = client.get(f"/floods/inundation/{done_run.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/api/inundation-runs/{done_run.pk}/layers/NAME.png" in html and "inundation-map.js" in html
+    assert "坑里村" in html and "山上村" not in html
+    assert "测试小流域" in client.get("/floods/inundation/").content.decode()
+    client.force_login(linhai_officer.user)
+    assert client.get(f"/floods/inundation/{done_run.pk}/").status_code == 404
+    assert "测试小流域" not in client.get("/floods/inundation/").content.decode()

@@ -36,7 +36,14 @@ from django.db import transaction
 
 from ..core.models import Person, Region
 from . import inundation, services
-from .models import FloodAlert, Forecast, InundationRun, InundationStatus, RiskPoint, Section
+from .models import (
+    FloodAlert,
+    Forecast,
+    InundationRun,
+    InundationStatus,
+    RiskPoint,
+    Section,
+)
 
 COUNTY = "330112"  # 临安区
 TOWNS = {"太湖源镇": "330112103", "高虹镇": "330112102"}

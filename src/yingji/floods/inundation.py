@@ -42,7 +42,13 @@ from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..core.scope import Scope
 from ..core.services import save_audited
-from .models import AffectedPlace, InundationRun, InundationStatus, RiskPoint, inundation_storage
+from .models import (
+    AffectedPlace,
+    InundationRun,
+    InundationStatus,
+    RiskPoint,
+    inundation_storage,
+)
 
 log = logging.getLogger(__name__)
 

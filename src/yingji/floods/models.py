@@ -387,3 +387,7 @@ class AffectedPlace(models.Model):
 
     def __str__(self):
         return f"{self.run_id} {self.risk_point_id} {self.max_depth_m:.2f} m"
+
+    @property
+    def duration_hours(self) -> float:
+        return self.duration_s / 3600
