@@ -147,7 +147,7 @@ def _pixel(shape, bounds, row, col):
 
 def test_depth_colours_follow_the_fixed_scale():
     scale = inundation.LAYERS["max_depth"]
-    rgba = scale.rgba(np.array([np.nan, 0.01, 0.1, 0.4, 5.0]))
+    rgba = scale.rgba(np.array([np.nan, 0.05, 0.2, 0.4, 5.0]))
     assert list(rgba[:, 3]) == [0, 0, 200, 200, 200]
     assert [tuple(c) for c in rgba[2:, :3]] == [inundation._hex(c) for c in ("#c6dbef", "#9ecae1", "#08306b")]
 

@@ -471,9 +471,10 @@ def _hex(c: str) -> tuple[int, int, int]:
     return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
 
 
-# Depth: 5 cm and less is the film that rain on the grid leaves everywhere, shown as dry.
+# Depth: below 10 cm is the sheet flow that rain on the grid leaves on every hillside
+# (a few cm on the demo's slopes), shown as dry so that the flood stands out.
 LAYERS = {
-    "max_depth": ColourScale("最大水深", "m", (0.05, 0.3, 0.5, 1.0, 2.0, 3.0),
+    "max_depth": ColourScale("最大水深", "m", (0.1, 0.3, 0.5, 1.0, 2.0, 3.0),
                              ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")),
     "arrival": ColourScale("到达时间", "h", (0.0, 1.0, 2.0, 3.0, 6.0, 12.0),
                            ("#bd0026", "#f03b20", "#fd8d3c", "#feb24c", "#fed976", "#ffffb2"), scale=1 / HOUR),
