@@ -54,6 +54,12 @@ class Command(BaseCommand):
 
         self.stdout.write("巨灾保险演示 / insurance demo:")
         self.stdout.write("  " + load_demo_policy().summary())
+        # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou) with villages,
+        # gauges, a storm, warnings and an inundation run (seen by demo-province).
+        from yingji.floods.demo import load_flood_demo
+
+        self.stdout.write("山洪演示 / flood demo:")
+        self.stdout.write("  " + load_flood_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
