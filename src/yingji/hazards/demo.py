@@ -220,9 +220,10 @@ class _Year:
         self.plan_campaign()
         self.plan_reports(enterprises)
 
-    def day_in_year(self, earliest: int = 365, latest: int = 1) -> dt.date:
-        """A weekday between `earliest` and `latest` days ago."""
-        return self.weekday(self.today - dt.timedelta(days=self.rng.randint(latest, earliest)))
+    def day_in_year(self) -> dt.date:
+        """A weekday of the past year: drawn from 3 to 363 days ago, so that moving a
+        weekend back to Friday stays inside the year and before today."""
+        return self.weekday(self.today - dt.timedelta(days=self.rng.randint(3, 363)))
 
     def plan_enterprise(self, pk: int, region: str, grade: str, industry: str) -> None:
         county = region[:6]
@@ -237,13 +238,15 @@ class _Year:
         for _ in range(self_checks):
             self.plan_inspection(pk, county, grade, industry, InspectionKind.SELF)
 
-    def plan_inspection(self, pk, county, grade, industry, kind, *, day=None, answers=None, campaign=None):
-        day = day or self.day_in_year()
-        against_order_10 = (kind == InspectionKind.PLANNED and answers is None
-                            and (industry == "chemical" or grade in ("red", "orange")) and self.rng.random() < 0.3)
+    def plan_inspection(self, pk: int, county: str, grade: str, industry: str, kind: str) -> None:
+        """A day, a checklist (the major-hazard criteria for a third of the planned
+        visits to chemical and red or orange enterprises) and the answers."""
+        day = self.day_in_year()
+        against_order_10 = (kind == InspectionKind.PLANNED and (industry == "chemical" or grade in ("red", "orange"))
+                            and self.rng.random() < 0.3)
         template = ORDER_10 if against_order_10 else SMALL_PARK
-        answers = answers if answers is not None else self.draw_answers(template, grade, industry)
-        self.at(self.work_time(day), lambda: self.inspect(pk, county, kind, day, template, answers, campaign))
+        answers = self.draw_answers(template, grade, industry)
+        self.at(self.work_time(day), lambda: self.inspect(pk, county, kind, day, template, answers))
 
     def draw_answers(self, template: str, grade: str, industry: str) -> list[dict]:
         rate = (MAJOR_NO_RATE if template == ORDER_10 else NO_RATE) * SLOPPINESS.get(grade, 1.0)
@@ -309,7 +312,7 @@ class _Year:
         # On time: submitted in the second week, accepted by the deadline (15 days).
         submit_day = {"on_time": found + dt.timedelta(days=self.rng.randint(6, 12)),
                       "returned": found + dt.timedelta(days=self.rng.randint(5, 8)),
-                      "submitted": found + dt.timedelta(days=3),
+                      "submitted": found + dt.timedelta(days=4),  # after the start (day 1 to 3)
                       "late": hazard.deadline + dt.timedelta(days=self.rng.randint(3, 40))}[fate]
         self.submit_then_accept(hazard, company, self.officer(county), submit_day, returned=fate == "returned",
                                 accept=fate != "submitted")
@@ -392,7 +395,7 @@ class _Year:
         return day
 
     def plan_campaign(self) -> None:
-        """Lithium-battery enterprises of Wenling, over four months to a month ahead:
+        """Lithium-battery enterprises of Wenling, from three months ago to a month ahead:
         all but one inspected, one found twice charging e-bikes indoors (so on the
         negative list)."""
         start, end = self.today - dt.timedelta(days=90), self.today + dt.timedelta(days=30)
@@ -458,7 +461,7 @@ class _Year:
     def accept_report(self, report: PublicReport, accept: tuple, county: str, fine) -> None:
         enterprise_id, category, description = accept
         officer = self.officer(county)
-        today = self.clock.at.date()
+        today = timezone.localtime(self.clock.at).date()
         hazard = reporting.report_accept(by=officer, report=report, enterprise_id=enterprise_id,
                                          deadline=today + dt.timedelta(days=15), description=description,
                                          category=category)
