@@ -48,6 +48,11 @@ class Command(BaseCommand):
         report = seed_demo(progress=progress_bar)
         figures = ", ".join(f"{v} {k}" for k, v in report.counts.items())
         self.stdout.write(f"  {figures} in {report.seconds:.1f} s")
+        # A year of inspections and hazards in Taizhou. It plays the past on a simulated
+        # clock, so it must run before the worker thread and the server start.
+        from yingji.hazards.demo import seed_hazards_demo
+
+        self.stdout.write("隐患排查治理演示 / hazards demo: " + seed_hazards_demo().summary())
         # Another app's demo: the Taizhou catastrophe policy with a typhoon and a rain
         # trigger (a dozen seconds: once, with the first seeding).
         from yingji.insurance.demo import load_demo_policy
