@@ -195,8 +195,8 @@ def act_on_hazard(request, id: int, action: str, data: ActionIn):
         services.hazard_act(by=request.user, hazard=hazard, action=action, reason=data.reason,
                             evidence_text=data.evidence_text, plan=plan, expert=data.expert)
     except services.InvalidTransition as exc:
-        return 409, {"error": {"code": exc.code, "message": bilingual(exc.zh, exc.en), "fields": exc.fields,
-                               "allowed": exc.allowed}}
+        return Status(409, {"error": {"code": exc.code, "message": bilingual(exc.zh, exc.en),
+                                      "fields": exc.fields, "allowed": exc.allowed}})
     return _detail(selectors.hazard_get(scope=scope, id=id), scope)
 
 
