@@ -3,9 +3,9 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ....core.commandline import active_user, read_bytes
 from ....core.errors import DomainError
 from ...tabular import import_enterprises
 
@@ -20,13 +20,8 @@ class Command(BaseCommand):
                             help="the user on whose behalf (and in whose jurisdiction) rows are written")
 
     def handle(self, *args, file: Path, username: str, **options):
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"用户不存在或已停用 / No active user named {username!r}")
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 / Cannot read {file}: {exc.strerror}") from exc
+        user = active_user(username)
+        content = read_bytes(file)
         try:
             report = import_enterprises(by=user, content=content, filename=file.name)
         except DomainError as exc:

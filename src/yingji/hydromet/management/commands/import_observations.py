@@ -3,9 +3,9 @@ each bad row with its line number and reason."""
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ....core.commandline import active_user, read_bytes
 from ....core.errors import DomainError
 from ...csvio import import_observations
 
@@ -20,15 +20,8 @@ class Command(BaseCommand):
                             help="ingest with this user's rights (default: the system)")
 
     def handle(self, *args, file: Path, username: str = "", **options):
-        user = None
-        if username:
-            user = get_user_model().objects.filter(username=username, is_active=True).first()
-            if user is None:
-                raise CommandError(f"用户不存在或已停用 / No active user named {username!r}")
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 / Cannot read {file}: {exc.strerror}") from exc
+        user = active_user(username) if username else None
+        content = read_bytes(file)
         try:
             report = import_observations(by=user, content=content, source=f"csv:{file.name}")
         except DomainError as exc:

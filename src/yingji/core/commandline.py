@@ -1,0 +1,22 @@
+"""Small helpers shared by management commands that act for a user on a file."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+
+def active_user(username: str):
+    """The active user with this name, or a CommandError saying there is none."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"用户不存在或已停用 / No active user named {username!r}")
+    return user
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's content, or a CommandError naming the file and the reason."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取文件 / Cannot read {path}: {exc.strerror}") from exc
