@@ -2,9 +2,10 @@
 overdue, major hazards, supervision, inspections and coverage, for one region and
 period, and the composite index that ranks its child regions.
 
-All counting is done by the database, grouped by the first `n` characters of the
-region code (`Substr(region_id, 1, n)`): one pass over the period's hazards, one over
-its inspections, one over the enterprises, whatever the number of child regions.
+All counting is done by the database, whatever the number of child regions: sums
+of the daily counts of hazards found (DailyHazardCount), counts of the hazards still
+pending on the day the figures are taken, of the period's inspections and of the
+enterprises (figures_by_prefix).
 
 Definitions (as of `min(end, today)`):
 - found: hazards found in the period; closed: those of them closed by then;
@@ -17,7 +18,8 @@ Definitions (as of `min(end, today)`):
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -26,8 +28,9 @@ from ..core.models import Region
 from ..core.scope import Scope
 from ..enterprises.models import Enterprise
 from .choices import HazardLevel
-from .models import Hazard, IndexWeight, Inspection
-from .selectors import _in_region
+from . import daily_counts
+from .models import DailyHazardCount, Hazard, IndexWeight, Inspection, MonthlyHazardCount
+from .selectors import _in_region, region_range
 
 DEFAULT_BOTTOM = 10
 # Used when the weights table is empty (the data migration fills it).
@@ -104,37 +107,71 @@ def _check_period(start: dt.date, end: dt.date) -> None:
 
 def figures_by_prefix(code: str, length: int, start: dt.date, end: dt.date,
                       today: dt.date | None = None) -> dict[str, Figures]:
-    """Figures of every region whose code is `length` long under `code`, keyed by code."""
+    """Figures of every region whose code is `length` long under `code`, keyed by code.
+
+    Hazards found, major and supervised are summed from the monthly counts of the
+    whole months in the period and the daily counts of the days around them
+    (daily_counts.py); those closed by `as_of` are the found ones less the ones
+    still pending then, which are the only hazards read: open now, or closed after
+    `as_of` (index 0006). So a city or the province costs its open hazards, not its
+    millions of closed ones. Additive counts are grouped by the stored region code,
+    which needs no expression per row, and summed into the child regions here."""
     as_of = min(end, today or timezone.localdate())
     result: dict[str, Figures] = {}
 
-    def row(key):
-        return result.setdefault(key, Figures())
+    def row(region_id):
+        return result.setdefault(region_id[:length], Figures())
 
-    closed_by = Q(closed_on__lte=as_of)
-    hazards = (Hazard.objects.filter(_in_region("region_id", code), found_on__range=(start, end))
-               .annotate(part=Substr("region_id", 1, length)).values("part").order_by()
-               .annotate(found=Count("id"), closed=Count("id", filter=closed_by),
-                         overdue=Count("id", filter=Q(deadline__lt=as_of) & ~closed_by),
-                         major_found=Count("id", filter=Q(level=HazardLevel.MAJOR)),
-                         major_closed=Count("id", filter=Q(level=HazardLevel.MAJOR) & closed_by),
-                         supervised=Count("id", filter=Q(ever_supervised=True))))
-    for r in hazards:
-        f = row(r.pop("part"))
-        for k, v in r.items():
-            setattr(f, k, v)
-    inspections = (Inspection.objects.filter(_in_region("region_id", code), date__range=(start, end))
-                   .annotate(part=Substr("region_id", 1, length)).values("part").order_by()
-                   .annotate(n=Count("id"), e=Count("enterprise_id", distinct=True)))
-    for r in inspections:
-        f = row(r["part"])
-        f.inspections, f.inspected_enterprises = r["n"], r["e"]
-    enterprises = (Enterprise.objects.filter(_in_region("region_id", code))
-                   .annotate(part=Substr("region_id", 1, length)).values("part").order_by()
-                   .annotate(n=Count("id")))
-    for r in enterprises:
-        row(r["part"]).enterprises = r["n"]
+    def by_region(qs):
+        return qs.filter(_in_region("region_id", code), found_on__range=(start, end)).values("region_id").order_by()
+
+    days, months = daily_counts.split_period(start, end)
+    counted = [DailyHazardCount.objects.filter(found_on__range=r) for r in days]
+    if months:
+        counted.append(MonthlyHazardCount.objects.filter(month__range=months))
+    for qs in counted:
+        for r in qs.filter(_in_region("region_id", code)).values("region_id").order_by().annotate(
+                n=Sum("found"), m=Sum("major_found"), s=Sum("supervised")):
+            f = row(r["region_id"])
+            f.found += r["n"]
+            f.major_found += r["m"]
+            f.supervised += r["s"]
+    # Two ranges of closed_on rather than one OR, so that each is read from the index alone.
+    for pending_then in (Q(closed_on__isnull=True), Q(closed_on__gt=as_of)):
+        for r in by_region(Hazard.objects.filter(pending_then)).annotate(
+                n=Count("*"), m=Count("level", filter=Q(level=HazardLevel.MAJOR)),
+                late=Count("deadline", filter=Q(deadline__lt=as_of))):
+            f = row(r["region_id"])
+            f.closed -= r["n"]
+            f.major_closed -= r["m"]
+            f.overdue += r["late"]
+    for f in result.values():
+        f.closed += f.found
+        f.major_closed += f.major_found
+    for part, visits, firms in _inspections_by_prefix(code, length, start, end):
+        f = result.setdefault(part, Figures())
+        f.inspections, f.inspected_enterprises = visits, firms
+    for r in Enterprise.objects.filter(_in_region("region_id", code)).values("region_id").order_by().annotate(
+            n=Count("id")):
+        row(r["region_id"]).enterprises += r["n"]
     return result
+
+
+def _inspections_by_prefix(code: str, length: int, start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
+    """(child region, inspections, distinct enterprises inspected). The inner query
+    counts each (region, enterprise) pair's visits in index order (0007); the outer
+    one counts each enterprise once per child region, even one inspected under two
+    of its townships (an enterprise that moved)."""
+    table = connection.ops.quote_name(Inspection._meta.db_table)
+    bounds = region_range(code)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUBSTR(region_id, 1, %s), SUM(n), COUNT(DISTINCT enterprise_id) FROM ("
+            f"SELECT region_id, enterprise_id, COUNT(*) AS n FROM {table} WHERE region_id >= %s AND region_id <= %s "
+            f"AND date >= %s AND date <= %s GROUP BY region_id, enterprise_id) visits "
+            f"GROUP BY SUBSTR(region_id, 1, %s)",
+            [length, bounds["gte"], bounds["lte"], start, end, length])
+        return [(part, int(n), int(e)) for part, n, e in cursor.fetchall()]
 
 
 def region_figures(*, scope: Scope, code: str, start: dt.date, end: dt.date,

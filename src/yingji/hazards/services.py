@@ -263,13 +263,17 @@ PLAN_FIELDS = ("goal", "measures", "funds", "materials", "people", "deadline", "
 
 
 def hazard_plan(*, by, hazard: Hazard, plan: dict) -> Hazard:
-    """The treatment plan (治理方案) of a major hazard; its deadline becomes the hazard's."""
+    """The treatment plan (治理方案) of a major hazard; its deadline becomes the hazard's.
+    A hazard downgraded and escalated again is planned again: the new plan replaces
+    the old one, which stays in the timeline and the audit chain."""
     unknown = set(plan) - set(PLAN_FIELDS)
     if unknown:
         raise DomainError("治理方案含未知字段", "Unknown fields in the plan", fields={k: "未知 / unknown" for k in unknown})
     with transaction.atomic():
         hazard, before = _begin(by, hazard, A.PLAN)
-        row = TreatmentPlan(hazard=hazard, **plan)
+        row = TreatmentPlan.objects.filter(hazard=hazard).first() or TreatmentPlan(hazard=hazard)
+        for field in PLAN_FIELDS:
+            setattr(row, field, plan.get(field, TreatmentPlan._meta.get_field(field).get_default()))
         row.full_clean()
         row.save()
         hazard.state, hazard.deadline = S.PLANNED, row.deadline
