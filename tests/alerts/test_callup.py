@@ -168,16 +168,16 @@ def test_a_crash_mid_step_loses_nothing_and_sends_once(chain, monkeypatch):
     """The claim and the work commit together: a failure inside the step rolls the
     claim back, and the next round does the step, once."""
     warning = issue(regions=[WENLING_VILLAGE])
-    real_send = services._send
+    real_send = services._send_batch
 
     def crash(*a, **kw):
         real_send(*a, **kw)
         raise RuntimeError("worker killed")
-    monkeypatch.setattr(services, "_send", crash)
+    monkeypatch.setattr(services, "_send_batch", crash)
     with pytest.raises(RuntimeError):
         services.process_due_actions(now=T0)
     assert CallUpAction.objects.filter(target__callup=warning.callup, index=0, state=ActionState.PENDING).count() == 2
-    monkeypatch.setattr(services, "_send", real_send)
+    monkeypatch.setattr(services, "_send_batch", real_send)
     services.process_due_actions(now=T0)
     assert Message.objects.filter(context__alerts_callup=warning.callup.pk).count() == 2
 
@@ -248,3 +248,46 @@ def test_blue_warnings_only_inform(chain, gateway):
         tick(minutes(m))
     assert {r.path for r in gateway.received} == {"/sms"} and len(gateway.received) == 4
     assert not CallUpTarget.objects.filter(callup=warning.callup, state=TargetState.UNREACHED).exists()
+
+
+def test_a_list_of_sms_replies_acknowledges_each_target_once_in_one_audit_record(chain, gateway):
+    """Four targets called by SMS; the gateway reports "1" from the village chief and
+    the grid worker, "收到" again from the grid worker, and "什么事" from the township
+    head: two acknowledgements, their pending redials skipped, one batch record."""
+    warning = issue()
+    tick(T0)
+    sms = {m.person_id: m for m in Message.objects.filter(context__alerts_callup=warning.callup.pk)}
+    before = audit.AuditRecord.objects.count()
+    messaging.record_receipts([
+        messaging.Receipt(sms[chain.village.pk].pk, "delivered", "1"),
+        messaging.Receipt(sms[chain.grid.pk].pk, "delivered", "1"),
+        messaging.Receipt(sms[chain.grid.pk].pk, "delivered", "收到"),
+        messaging.Receipt(sms[chain.township.pk].pk, "delivered", "什么事"),
+    ])
+    acked = {t.person_id: t for t in CallUpTarget.objects.filter(callup=warning.callup, acknowledged_at__isnull=False)}
+    assert set(acked) == {chain.village.pk, chain.grid.pk}
+    replied_at = Message.objects.get(pk=sms[chain.grid.pk].pk).replied_at
+    assert {(t.state, t.ack_channel, t.acknowledged_at) for t in acked.values()} == {
+        (TargetState.ACKNOWLEDGED, "sms", replied_at)}
+    assert not CallUpAction.objects.filter(target__in=acked.values(), state=ActionState.PENDING).exists()
+    assert CallUpAction.objects.filter(target=target_of(warning, chain.township), state=ActionState.PENDING).count() == 1
+    ack_records = [r for r in audit.AuditRecord.objects.filter(seq__gt=before) if r.action == "acknowledge_batch"]
+    assert len(ack_records) == 1
+    assert audit.batch_ids(ack_records[0]) == {"acknowledged": sorted(t.pk for t in acked.values())}
+    assert audit.verify().ok
+
+
+def test_the_first_step_of_many_targets_is_one_batch_of_messages(chain, gateway):
+    """Four targets' first SMS: one claim round, four messages under their step keys,
+    one audit record for their creation."""
+    warning = issue()
+    before = audit.AuditRecord.objects.count()
+    assert services.process_due_actions(now=T0) == {"send": 4}
+    keys = set(Message.objects.values_list("idempotency_key", flat=True))
+    targets = CallUpTarget.objects.filter(callup=warning.callup)
+    assert keys == {f"alerts:target:{t.pk}:step:0" for t in targets}
+    created = [r for r in audit.AuditRecord.objects.filter(seq__gt=before) if r.action == "create_batch"]
+    assert len(created) == 1 and len(audit.batch_ids(created[0])["create"]) == 4
+    assert {t.state for t in targets} == {TargetState.CALLING}
+    assert {a.message_id for a in CallUpAction.objects.filter(target__callup=warning.callup, index=0)} == set(
+        Message.objects.values_list("pk", flat=True))

@@ -6,7 +6,10 @@ RabbitMQ and reads the test's PostgreSQL database; a local HTTP server stands in
 for the SMS gateway. The gateway holds its answer to the K-th request until the
 test has killed the worker with SIGKILL, so the kill lands, every run, exactly
 while one message is in flight: the gateway has it, the worker never learnt so.
-A second worker then finishes the call-up, driven by `messaging.deliver_due`
+The worker sends in batches of HOLD_AT messages from 4 threads, so the held request
+is the last of its first batch; the test kills it once the other messages of that
+batch are recorded (the worker records answers at least every quarter second while
+a gateway holds the rest, for just this case). A second worker then finishes the call-up, driven by `messaging.deliver_due`
 tasks that the test sends the way Celery beat or `yingji worker` would.
 
 The contract (at-least-once delivery, idempotent by message id, ARCHITECTURE.md's
@@ -47,6 +50,8 @@ from ..factories import PersonFactory
 BROKER = os.environ.get("YINGJI_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 PERSONS = 30
 HOLD_AT = 10  # the gateway holds its answer to this request until the worker is dead
+BATCH = HOLD_AT  # messages claimed at once by a worker
+SENDER_THREADS = 4
 LEASE_SECONDS = 2  # a dead worker's claim expires this fast (must exceed the send timeout)
 DEADLINE_SECONDS = 60
 VILLAGE = WENLING_TOWN + "299"
@@ -109,7 +114,8 @@ class Workers:
         self.env = {**os.environ, "BROKER_URL": BROKER, "YINGJI_SMS_URL": gateway_url,
                     "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
                     "YINGJI_MESSAGING_LEASE_SECONDS": str(LEASE_SECONDS),
-                    "YINGJI_MESSAGING_TIMEOUT_SECONDS": "1", "YINGJI_MESSAGING_RETRY_BASE_SECONDS": "0.5"}
+                    "YINGJI_MESSAGING_TIMEOUT_SECONDS": "1", "YINGJI_MESSAGING_RETRY_BASE_SECONDS": "0.5",
+                    "YINGJI_MESSAGING_BATCH": str(BATCH), "YINGJI_MESSAGING_CONCURRENCY": str(SENDER_THREADS)}
         self.env.pop("YINGJI_FAKE_GATEWAY", None)
         self.env.pop("RESULT_BACKEND", None)
 
@@ -213,6 +219,8 @@ def test_killed_worker_loses_no_message_and_resends_only_the_one_in_flight(regio
     first = workers.start()
     publish(alerts_tasks.process_due_actions, broker)
     wait_for(gateway.holding.is_set, f"the gateway's request #{HOLD_AT}", workers)
+    wait_for(lambda: Message.objects.filter(status=MessageStatus.SENT).count() == HOLD_AT - 1,
+             "the rest of the batch to be recorded", workers)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     in_flight = gateway.ids[HOLD_AT - 1]

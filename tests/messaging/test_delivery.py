@@ -211,15 +211,35 @@ def test_worker_that_lost_its_lease_does_not_overwrite_the_new_claim(gateway):
 
 
 def test_every_send_and_status_change_is_audited(gateway):
+    """Creation by `send()` is one record; the worker's tries and the gateway's
+    receipts are machine events, audited as one record per batch that lists the
+    message under what happened to it."""
     gateway.answer(Answer(503, "busy"))
     message = sms(region_code="331081")
     services.deliver_due(now=T0, policy=POLICY)
     services.deliver_due(now=at(30), policy=POLICY)
     services.record_receipt(message_id=message.pk, status="delivered", reply="收到")
-    records = AuditRecord.objects.filter(object_type="messaging.message", object_id=str(message.pk)).order_by("seq")
-    assert [r.action for r in records] == ["create", "retry", "send", "deliver", "reply"]
+    records = AuditRecord.objects.filter(object_type="messaging.message").order_by("seq")
+    single = [r.action for r in records if r.object_id == str(message.pk)]
+    batches = [(r.action, audit.batch_ids(r)) for r in records if audit.batch_ids(r)]
+    assert single == ["create"]
+    assert batches == [("deliver_batch", {"retry": [message.pk]}), ("deliver_batch", {"send": [message.pk]}),
+                       ("receipts", {"deliver": [message.pk], "reply": [message.pk]})]
     assert {r.region_code for r in records} == {"331081"}
-    assert [r.after.get("status") for r in records][1:4] == ["queued", "sent", "delivered"]
+    assert audit.verify().ok
+
+
+def test_a_batch_is_one_audit_record_listing_each_message_by_outcome(gateway):
+    gateway.answer(Answer(200, {}), Answer(400, "bad number"), Answer(200, {}))
+    messages = [sms(key=f"k{i}", region_code=f"33108100{i}") for i in range(3)]
+    before = AuditRecord.objects.count()
+    services.deliver_due(now=T0, policy=POLICY)
+    record = AuditRecord.objects.get(seq__gt=before)  # exactly one record for the three
+    # The answers are given in the order the requests arrive, which the threads decide.
+    failed = [m.pk for m in messages if Message.objects.get(pk=m.pk).status == MessageStatus.FAILED]
+    assert len(failed) == 1
+    assert audit.batch_ids(record) == {"send": sorted({m.pk for m in messages} - set(failed)), "fail": failed}
+    assert record.region_code == "331081"  # the common prefix of 331081000..331081002
     assert audit.verify().ok
 
 

@@ -8,7 +8,7 @@ class AlertsConfig(AppConfig):
     verbose_name = _("预警叫应 Warnings and call-up")
 
     def ready(self):
-        from ..messaging.services import register_reply_listener
-        from .services import on_reply
+        from ..messaging.services import register_reply_batch_listener
+        from .services import on_replies
 
-        register_reply_listener(on_reply)
+        register_reply_batch_listener(on_replies)

@@ -12,9 +12,11 @@ import datetime as dt
 import logging
 import os
 import uuid
+from collections import Counter
+from functools import partial
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -238,29 +240,52 @@ def callup_start(*, warning: Warning, by=None, now: dt.datetime | None = None) -
     return callup
 
 
-def _responsible(duty_kinds: list[str], codes: list[str]) -> dict[int, Duty]:
+def _responsible(duty_kinds: list[str], codes: list[str]) -> dict[int, tuple[str, int, str]]:
     """Each active person holding one of the duties somewhere in the area's subtrees,
-    with their highest-level such duty (a township head is called as township head)."""
+    with their highest-level such duty (a township head is called as township head):
+    person id → (region code, region level, duty kind). Plain tuples, not model
+    objects: a province-wide warning reads 150,000 of them."""
     within = Q()
     for code in codes:
         within |= Q(region__code__startswith=code)
     duties = (Duty.objects.filter(within, kind_id__in=duty_kinds, person__active=True)
-              .select_related("region").order_by("person_id", "region__level", "kind_id"))
-    chosen: dict[int, Duty] = {}
-    for duty in duties.iterator(chunk_size=BATCH):
-        chosen.setdefault(duty.person_id, duty)
+              .order_by("person_id", "region__level", "kind_id")
+              .values_list("person_id", "region_id", "region__level", "kind_id"))
+    chosen: dict[int, tuple[str, int, str]] = {}
+    for person_id, region_id, level, kind in duties.iterator(chunk_size=BATCH):
+        chosen.setdefault(person_id, (region_id, level, kind))
     return chosen
 
 
-def _add_duty_targets(callup: CallUp, duties: dict[int, Duty], *, now: dt.datetime) -> int:
+def _add_duty_targets(callup: CallUp, duties: dict[int, tuple[str, int, str]], *, now: dt.datetime) -> int:
     already = set(callup.targets.filter(kind=TargetKind.DUTY).values_list("person_id", flat=True))
-    rows = [CallUpTarget(callup=callup, person_id=pid, region_id=d.region_id, level=d.region.level,
-                         duty_kind=d.kind_id, created_at=now)
-            for pid, d in duties.items() if pid not in already]
+    rows = [CallUpTarget(callup=callup, person_id=pid, region_id=region_id, level=level, duty_kind=kind,
+                         created_at=now)
+            for pid, (region_id, level, kind) in duties.items() if pid not in already]
     for start in range(0, len(rows), BATCH):
         batch = CallUpTarget.objects.bulk_create(rows[start:start + BATCH])
         CallUpAction.objects.bulk_create([_action(callup.plan, t, 0) for t in batch])
+    if rows:
+        transaction.on_commit(partial(_run_timers_soon, len(rows)))
     return len(rows)
+
+
+def _run_timers_soon(count: int) -> None:
+    """With a broker, put the workers on the new timers at once instead of at the next
+    tick: one task per batch, at most MAX_KICKS (each drains what is due). Eager
+    (the demo), the scheduler's tick does it, not the request that issued."""
+    from django.conf import settings
+
+    from . import tasks
+
+    if not settings.BROKER_URL:
+        return
+    for _ in range(min(messaging.MAX_KICKS, -(-count // ACTION_BATCH))):
+        try:
+            tasks.process_due_actions.delay()
+        except Exception:
+            log.exception("asking for the call-up timers failed; the tick will run them")
+            return
 
 
 def _action(plan: dict, target: CallUpTarget, index: int) -> CallUpAction:
@@ -303,45 +328,96 @@ def _stop(callup: CallUp, *, now: dt.datetime) -> None:
 
 
 # Timers -----------------------------------------------------------------------------
+#
+# Timers are claimed in batches of ACTION_BATCH. PostgreSQL: the due actions with
+# `FOR UPDATE SKIP LOCKED`, then their targets likewise (a target being acknowledged
+# right now is skipped, and its action is left for the next round), so a worker
+# never waits for a row lock and an acknowledgement (target, then actions) cannot
+# deadlock with us. SQLite (the demo) has no row locks: each action is claimed by
+# its own conditional UPDATE. Either way the claim commits with the work.
+
+ACTION_BATCH = 500
+
 
 def process_due_actions(now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """Run up to `limit` due timers (the scheduler tick). Safe in many processes at once."""
-    now_fixed = now
-    done: dict[str, int] = {}
-    ids = list(CallUpAction.objects.filter(state=ActionState.PENDING, due_at__lte=now or timezone.now())
-               .order_by("due_at", "id").values_list("pk", flat=True)[:limit])
-    for action_id in ids:
-        outcome = process_action(action_id, now=now_fixed or timezone.now())
-        if outcome:
-            done[outcome] = done.get(outcome, 0) + 1
-    return done
+    """Run up to `limit` due timers, batch by batch (the scheduler tick). Safe in many
+    processes at once."""
+    done: Counter = Counter()
+    remaining = limit
+    while remaining > 0:
+        at = now or timezone.now()
+        with transaction.atomic():
+            claimed = _claim_actions(at, min(ACTION_BATCH, remaining))
+            done.update(_run_actions(claimed, now=at))
+        if not claimed:
+            break
+        remaining -= len(claimed)
+    return dict(done)
 
 
 def process_action(action_id: int, *, now: dt.datetime) -> str | None:
     """Claim one due timer and do it; the claim and the work commit together."""
     with transaction.atomic():
-        won = CallUpAction.objects.filter(pk=action_id, state=ActionState.PENDING, due_at__lte=now).update(
-            state=ActionState.DONE, done_at=now)
-        if won != 1:
-            return None  # not due yet, or another worker has it
-        action = CallUpAction.objects.get(pk=action_id)
-        # Locking the target orders us with an acknowledgement arriving at this moment.
-        target = (CallUpTarget.objects.select_for_update().select_related("callup__warning", "person", "region")
-                  .get(pk=action.target_id))
+        claimed = _claim_each([action_id], now)
+        outcomes = _run_actions(claimed, now=now)
+    return outcomes[0] if outcomes else None
+
+
+def _claim_actions(now: dt.datetime, limit: int) -> list[tuple[CallUpAction, CallUpTarget]]:
+    due = CallUpAction.objects.filter(state=ActionState.PENDING, due_at__lte=now).order_by("due_at", "id")
+    if not connection.features.has_select_for_update_skip_locked:
+        return _claim_each(list(due.values_list("pk", flat=True)[:limit]), now)
+    actions = list(due.select_for_update(skip_locked=True)[:limit])
+    targets = _targets({a.target_id for a in actions}, lock=True)
+    actions = [a for a in actions if a.target_id in targets]
+    CallUpAction.objects.filter(pk__in=[a.pk for a in actions]).update(state=ActionState.DONE, done_at=now)
+    return [(a, targets[a.target_id]) for a in actions]
+
+
+def _claim_each(ids: list[int], now: dt.datetime) -> list[tuple[CallUpAction, CallUpTarget]]:
+    won = [pk for pk in ids if CallUpAction.objects.filter(pk=pk, state=ActionState.PENDING, due_at__lte=now)
+           .update(state=ActionState.DONE, done_at=now) == 1]
+    actions = list(CallUpAction.objects.filter(pk__in=won).order_by("due_at", "id"))
+    targets = _targets({a.target_id for a in actions}, lock=False)
+    return [(a, targets[a.target_id]) for a in actions]
+
+
+def _targets(ids: set[int], *, lock: bool) -> dict[int, CallUpTarget]:
+    qs = CallUpTarget.objects.select_related("person", "region").filter(pk__in=ids)
+    if lock:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    targets = {t.pk: t for t in qs}
+    # Few call-ups per batch: read each once rather than joined onto every target.
+    callups = CallUp.objects.select_related("warning").in_bulk({t.callup_id for t in targets.values()})
+    for target in targets.values():
+        target.callup = callups[target.callup_id]
+    return targets
+
+
+def _run_actions(claimed: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datetime) -> list[str]:
+    """Do claimed timers: skip those of answered, cancelled or stopped targets, send
+    the messages in one batch, escalate one by one; then schedule each target's next."""
+    skipped, sends, escalations = [], [], []
+    for action, target in claimed:
         if target.callup.status != CallUpStatus.RUNNING or target.state in (*ANSWERED, TargetState.CANCELLED):
-            CallUpAction.objects.filter(pk=action_id).update(state=ActionState.SKIPPED)
-            return "skipped"
-        if action.kind == ActionKind.SEND:
-            _send(action, target, now=now)
+            skipped.append(action.pk)
+        elif action.kind == ActionKind.SEND:
+            sends.append((action, target))
         else:
-            _escalate(target, now=now)
-        _schedule_next(target, action.index + 1)
-        return action.kind
+            escalations.append((action, target))
+    if skipped:
+        CallUpAction.objects.filter(pk__in=skipped).update(state=ActionState.SKIPPED)
+    if sends:
+        _send_batch(sends, now=now)
+    for _, target in escalations:
+        _escalate(target, now=now)
+    _schedule_next([(target, action.index + 1) for action, target in sends + escalations])
+    return ["skipped"] * len(skipped) + [action.kind for action, _ in sends + escalations]
 
 
-def _schedule_next(target: CallUpTarget, index: int) -> None:
-    if index < len(target.callup.plan["timeline"]):
-        _action(target.callup.plan, target, index).save()
+def _schedule_next(steps: list[tuple[CallUpTarget, int]]) -> None:
+    CallUpAction.objects.bulk_create([_action(target.callup.plan, target, index) for target, index in steps
+                                      if index < len(target.callup.plan["timeline"])])
 
 
 def ack_token(target: CallUpTarget) -> str:
@@ -383,18 +459,33 @@ def message_text(target: CallUpTarget, *, attempt: int = 0) -> str:
     return "".join(parts)
 
 
-def _send(action: CallUpAction, target: CallUpTarget, *, now: dt.datetime) -> None:
-    entry = target.callup.plan["timeline"][action.index]
-    message = messaging.send(
-        channel=action.channel, to="", person=target.person, region_code=target.region_id,
-        idempotency_key=f"alerts:target:{target.pk}:step:{action.index}",
-        subject=target.callup.warning.headline, text=message_text(target, attempt=entry.get("attempt", 0)),
-        context={"alerts_callup": target.callup_id, "alerts_target": target.pk, "drill": target.callup.drill},
-    )
-    CallUpAction.objects.filter(pk=action.pk).update(message_id=message.pk)
-    if target.state == TargetState.PENDING:
-        target.state, target.first_sent_at = TargetState.CALLING, now
-        target.save(update_fields=["state", "first_sent_at"])
+def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datetime) -> None:
+    """One message per claimed step, through the outbox in one batch. The key per
+    target and step makes a repeated step return the message it already made."""
+    messages = messaging.send_many([
+        messaging.Outgoing(
+            channel=action.channel, to=target.person.mobile, person_id=target.person_id,
+            region_code=target.region_id, idempotency_key=f"alerts:target:{target.pk}:step:{action.index}",
+            subject=target.callup.warning.headline,
+            text=message_text(target, attempt=target.callup.plan["timeline"][action.index].get("attempt", 0)),
+            context={"alerts_callup": target.callup_id, "alerts_target": target.pk, "drill": target.callup.drill})
+        for action, target in sends])
+    _set_message_ids([(action.pk, message.pk) for (action, _), message in zip(sends, messages, strict=True)])
+    first = [target.pk for _, target in sends if target.state == TargetState.PENDING]
+    CallUpTarget.objects.filter(pk__in=first, state=TargetState.PENDING).update(state=TargetState.CALLING,
+                                                                               first_sent_at=now)
+
+
+def _set_message_ids(pairs: list[tuple[int, int]]) -> None:
+    """Note on each action the message it made: one statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        for action_id, message_id in pairs:
+            CallUpAction.objects.filter(pk=action_id).update(message_id=message_id)
+        return
+    table = CallUpAction._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS a SET message_id = v.mid FROM unnest(%s::bigint[], %s::bigint[]) "
+                       "AS v(id, mid) WHERE a.id = v.id", [[a for a, _ in pairs], [m for _, m in pairs]])
 
 
 def _escalate(target: CallUpTarget, *, now: dt.datetime) -> None:
@@ -491,14 +582,42 @@ _CHANNEL_ACK = {"sms": AckChannel.SMS, "voice": AckChannel.VOICE, "dingtalk": Ac
 
 
 def on_reply(message, reply: str) -> None:
+    """One reply (see `on_replies`)."""
+    on_replies([(message, reply)])
+
+
+def on_replies(replies: list) -> None:
     """Messaging reply listener: "1" or "收到" to a call-up message acknowledges it
-    (an SMS reply, or a voice call's key press reported the same way)."""
-    target_id = (message.context or {}).get("alerts_target")
-    if not target_id or (message.context or {}).get("cancel") or reply.strip() not in ACK_REPLIES:
+    (an SMS reply, or a voice call's key press reported the same way). A gateway's
+    list of receipts is acknowledged together: the targets locked in id order, one
+    statement per channel and time, and ONE audit record listing the targets (a
+    machine-ingested batch; an acknowledgement by link or app stays one record)."""
+    wanted: dict[int, tuple] = {}
+    for message, reply in replies:
+        context = message.context or {}
+        target_id = context.get("alerts_target")
+        if target_id and not context.get("cancel") and reply.strip() in ACK_REPLIES:
+            wanted.setdefault(target_id, (message.person_id, _CHANNEL_ACK.get(message.channel, AckChannel.SMS),
+                                          message.replied_at or timezone.now(), message.pk))
+    if not wanted:
         return
-    target = CallUpTarget.objects.filter(pk=target_id, person_id=message.person_id).first()
-    if target is not None:
-        acknowledge(target=target, channel=_CHANNEL_ACK.get(message.channel, AckChannel.SMS), at=message.replied_at)
+    targets = [t for t in CallUpTarget.objects.select_for_update().filter(pk__in=wanted, acknowledged_at__isnull=True)
+               .order_by("pk") if t.person_id == wanted[t.pk][0]]
+    if not targets:
+        return
+    groups: dict[tuple, list[int]] = {}
+    for target in targets:
+        groups.setdefault(wanted[target.pk][1:3], []).append(target.pk)
+    for (channel, at), ids in groups.items():
+        CallUpTarget.objects.filter(pk__in=ids).update(state=TargetState.ACKNOWLEDGED, acknowledged_at=at,
+                                                       ack_channel=channel)
+    Acknowledgement.objects.bulk_create([Acknowledgement(target_id=t.pk, channel=wanted[t.pk][1], at=wanted[t.pk][2])
+                                         for t in targets])
+    ids = [t.pk for t in targets]
+    CallUpAction.objects.filter(target_id__in=ids, state=ActionState.PENDING).update(state=ActionState.SKIPPED)
+    audit.record_batch(actor=None, action="acknowledge_batch", object_type="alerts.calluptarget",
+                       ids={"acknowledged": ids}, region_code=plans.common_region([t.region_id for t in targets]),
+                       extra={"messages": {str(t.pk): wanted[t.pk][3] for t in targets}})
 
 
 # CAP import ---------------------------------------------------------------------------

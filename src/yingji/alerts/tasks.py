@@ -7,5 +7,5 @@ from . import services
 
 
 @shared_task(name="alerts.process_due_actions")
-def process_due_actions(limit: int = 500) -> dict:
+def process_due_actions(limit: int = 20_000) -> dict:
     return services.process_due_actions(limit=limit)

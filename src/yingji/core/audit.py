@@ -4,6 +4,18 @@ Every service that changes data calls `record()` inside its transaction. Each re
 stores who, when, what, before and after, and `hash = sha256(prev_hash + body)`;
 `verify()` recomputes the chain and reports the first record that does not match, so
 a row changed directly in the database shows.
+
+What gets one record, and what one record per batch (the rule every app follows):
+- A person's act (an officer issuing, editing, cancelling; someone acknowledging
+  by link or app) gets ONE record per change, with before and after.
+- Machine events in bulk (a worker handing 200 messages to a gateway, a gateway's
+  receipts, a call-up's timers, a batch of observations in hydromet) get ONE record
+  per batch, `record_batch()`, listing the ids of the rows by what happened to them.
+  The rows themselves (messages, delivery attempts, observations) are the detailed
+  history; the batch record makes them tamper-evident as a set. A record per row
+  would put a 150,000-person call-up's 300,000 events through the single chain head
+  (every writer locks it until it commits), serialising every worker, and would make
+  `audit verify` walk them all.
 """
 
 import datetime as dt
@@ -69,6 +81,24 @@ def record(*, actor, action: str, obj: models.Model | None = None, object_type: 
         head.last_seq, head.last_hash = rec.seq, rec.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return rec
+
+
+def record_batch(*, actor, action: str, object_type: str, ids: dict[str, list], region_code: str = "",
+                 extra: dict | None = None) -> AuditRecord:
+    """One record for a batch of machine events on rows of `object_type`: `ids` maps
+    what happened (e.g. "sent", "retry") to the ids it happened to. Write it last in
+    the batch's transaction: the chain head stays locked until the commit."""
+    ids = {k: sorted(v) for k, v in ids.items() if v}
+    every = sorted(i for v in ids.values() for i in v)
+    object_id = f"{every[0]}..{every[-1]}" if every else ""
+    return record(actor=actor, action=action, object_type=object_type, object_id=object_id[:60],
+                  region_code=region_code, after={"count": len(every), "ids": ids, **(extra or {})})
+
+
+def batch_ids(rec: AuditRecord) -> dict[str, list]:
+    """The ids a batch record lists, by what happened to them ({} for a single record)."""
+    ids = (rec.after or {}).get("ids") if isinstance(rec.after, dict) else None
+    return ids if isinstance(ids, dict) else {}
 
 
 @dataclass

@@ -21,10 +21,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -94,15 +95,19 @@ def send(*, channel: str, to: str, text: str, idempotency_key: str, person=None,
         raise DomainError("未知的消息渠道", f"Unknown channel {channel!r}", fields={"channel": "未知 / unknown"})
     if not idempotency_key:
         raise DomainError("缺少幂等键", "idempotency_key is required", fields={"idempotency_key": "必填 / required"})
-    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     message = Message(
         channel=channel, to=(to or _address_of(person, channel)).strip(), person=person, subject=subject,
         text=text, idempotency_key=idempotency_key,
         region_code=region_code or (person.region_id if person is not None else ""),
         context=context or {}, due_at=due_at or timezone.now(),
     )
+    return _enqueue(message)
+
+
+def _enqueue(message: Message) -> Message:
+    existing = Message.objects.filter(idempotency_key=message.idempotency_key).first()
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
             message.full_clean(validate_unique=False)  # the unique index decides, race-free
@@ -111,9 +116,90 @@ def send(*, channel: str, to: str, text: str, idempotency_key: str, person=None,
                          after=audit.snapshot(message))
     except IntegrityError:
         # Another process enqueued the same key between our look and our insert.
-        return Message.objects.get(idempotency_key=idempotency_key)
+        return Message.objects.get(idempotency_key=message.idempotency_key)
     transaction.on_commit(partial(_deliver_soon, message.pk))
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `send_many`: the arguments of `send()`, with the person's id
+    and number already known (a call-up reads them with its targets)."""
+
+    channel: str
+    to: str
+    text: str
+    idempotency_key: str
+    person_id: int | None = None
+    subject: str = ""
+    region_code: str = ""
+    context: dict | None = None
+
+
+# Deliveries asked for at most, however large the batch: each one drains whatever
+# is due, so a few are enough to put every worker to work.
+MAX_KICKS = 8
+
+
+def send_many(items: list[Outgoing], *, due_at: dt.datetime | None = None) -> list[Message]:
+    """`send()` for many messages at once (a call-up's step for thousands of people):
+    the messages in the order given, those already in the outbox under their key
+    returned as they are. Bulk inserts and ONE audit record for the batch. The
+    caller must not enqueue the same keys concurrently (a call-up's timers are
+    claimed by one worker); if it does, the unique key still decides, row by row."""
+    for item in items:
+        if item.channel not in Channel.values:
+            raise DomainError("未知的消息渠道", f"Unknown channel {item.channel!r}",
+                              fields={"channel": "未知 / unknown"})
+        if not item.idempotency_key:
+            raise DomainError("缺少幂等键", "idempotency_key is required",
+                              fields={"idempotency_key": "必填 / required"})
+    keys = [item.idempotency_key for item in items]
+    found = {m.idempotency_key: m for m in Message.objects.filter(idempotency_key__in=keys)}
+    due_at = due_at or timezone.now()
+    new = [Message(channel=i.channel, to=(i.to or "").strip()[:300], person_id=i.person_id,
+                   subject=i.subject[:200], text=i.text, idempotency_key=i.idempotency_key,
+                   region_code=i.region_code, context=i.context or {}, due_at=due_at)
+           for i in {i.idempotency_key: i for i in items if i.idempotency_key not in found}.values()]
+    try:
+        with transaction.atomic():
+            created = Message.objects.bulk_create(new, batch_size=1000)
+            if created:
+                audit.record_batch(actor=None, action="create_batch", object_type="messaging.message",
+                                   ids={"create": [m.pk for m in created]},
+                                   region_code=_common_region(created))
+    except IntegrityError:
+        # Someone enqueued one of these keys meanwhile: one by one, the key decides.
+        return [_enqueue(Message(channel=i.channel, to=(i.to or "").strip(), person_id=i.person_id,
+                                 subject=i.subject, text=i.text, idempotency_key=i.idempotency_key,
+                                 region_code=i.region_code, context=i.context or {}, due_at=due_at))
+                for i in items]
+    found.update({m.idempotency_key: m for m in created})
+    if created:
+        transaction.on_commit(partial(_deliver_batch_soon, len(created)))
+    return [found[k] for k in keys]
+
+
+KICK_PER_MESSAGES = 1000
+
+
+def _deliver_batch_soon(count: int) -> None:
+    """Ask for deliveries now: one per KICK_PER_MESSAGES, at most MAX_KICKS (each
+    drains what is due; more would only queue empty tasks). With a broker only:
+    run in-process (eager), a large batch would be sent inside the caller's request;
+    there the tick sends it."""
+    from django.conf import settings
+
+    from . import tasks
+
+    if not settings.BROKER_URL:
+        return
+    for _ in range(min(MAX_KICKS, -(-count // KICK_PER_MESSAGES))):
+        try:
+            tasks.deliver_due.delay()
+        except Exception:
+            log.exception("asking for delivery failed; the tick will send the messages")
+            return
 
 
 def _address_of(person, channel: str) -> str:
@@ -134,26 +220,76 @@ def _deliver_soon(message_id: int) -> None:
 
 
 # Deliver -----------------------------------------------------------------------
+#
+# Batches: a worker claims up to `batch_size()` due messages in ONE statement
+# (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's rows;
+# SQLite, the demo database, has no row locks and writes one at a time: there each
+# row is claimed by its own conditional UPDATE), hands them to their gateways from
+# `concurrency()` threads over keep-alive connections (the work is waiting on the
+# network), and records what happened every `FLUSH_ROWS` answers: the attempts by one
+# bulk insert, the new states by one fenced UPDATE, and ONE audit record for the
+# lot (core/audit.py explains why). A worker that dies leaves its claimed but
+# unrecorded messages in SENDING; another retries them, with the same message ids,
+# once their lease has expired.
+
+FLUSH_ROWS = 100
+FLUSH_SECONDS = 0.25
+
+
+def batch_size() -> int:
+    return max(1, int(os.environ.get("YINGJI_MESSAGING_BATCH", "200")))
+
+
+def concurrency() -> int:
+    return max(1, int(os.environ.get("YINGJI_MESSAGING_CONCURRENCY", "16")))
+
+
+@dataclass
+class Tried:
+    """One try of one message: what the transport answered, and when."""
+
+    message: Message
+    result: SendResult | None
+    error: TransportError | None
+    started: dt.datetime
+    finished: dt.datetime
+    duration_ms: int
+
 
 def deliver_due(now: dt.datetime | None = None, limit: int = 100, worker: str = "", *,
                 policy: RetryPolicy | None = None) -> dict[str, int]:
-    """Claim and send up to `limit` due messages, one by one; returns how many ended
-    in each status. `now` fixes the clock (tests, simulations); by default each step
-    reads the real time. Safe to run in many processes at once."""
+    """Claim and send up to `limit` due messages, batch by batch; returns how many
+    ended in each status. `now` fixes the clock (tests, simulations); by default each
+    step reads the real time. Safe to run in many processes at once."""
     clock = _clock(now)
     policy = policy or RetryPolicy.from_env()
     worker = worker or default_worker_name()
     outcomes: Counter = Counter()
-    for message_id in due_message_ids(now=clock(), limit=limit, policy=policy):
+    remaining = limit
+    # Claims whose worker died: rare, and each records the lost try, so one by one.
+    for message_id in expired_lease_ids(now=clock(), limit=remaining, policy=policy):
         status = deliver_message(message_id, now=now, worker=worker, policy=policy)
+        remaining -= 1
         if status:
             outcomes[str(status)] += 1
+    while remaining > 0:
+        claimed = claim_batch(worker=worker, now=clock(), limit=min(batch_size(), remaining), policy=policy)
+        if not claimed:
+            break
+        remaining -= len(claimed)
+        outcomes.update(str(s) for s in send_batch(claimed, clock=clock, policy=policy))
     return dict(outcomes)
 
 
 def due_message_ids(*, now: dt.datetime, limit: int, policy: RetryPolicy) -> list[int]:
     # Oldest due first, so a backlog drains in order and nothing starves.
     qs = Message.objects.filter(_due(now, policy)).order_by("due_at", "id")
+    return list(qs.values_list("id", flat=True)[:limit])
+
+
+def expired_lease_ids(*, now: dt.datetime, limit: int, policy: RetryPolicy) -> list[int]:
+    expired = now - dt.timedelta(seconds=policy.lease_seconds)
+    qs = Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=expired).order_by("claimed_at", "id")
     return list(qs.values_list("id", flat=True)[:limit])
 
 
@@ -167,6 +303,24 @@ def _clock(now: dt.datetime | None) -> Callable[[], dt.datetime]:
     return (lambda: now) if now is not None else timezone.now
 
 
+def claim_batch(*, worker: str, now: dt.datetime, limit: int, policy: RetryPolicy) -> list[Message]:
+    """Take the lease on up to `limit` queued, due messages, oldest first."""
+    if not connection.features.has_select_for_update_skip_locked:
+        ids = Message.objects.filter(status=MessageStatus.QUEUED, due_at__lte=now).order_by("due_at", "id")
+        claimed = (claim(i, worker=worker, now=now, policy=policy) for i in ids.values_list("id", flat=True)[:limit])
+        return [m for m in claimed if m is not None]
+    table = Message._meta.db_table
+    with connection.cursor() as cursor:
+        # Rows another worker is claiming right now are skipped, not waited for.
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, claimed_by = %s, attempts = attempts + 1 "
+            f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND due_at <= %s "
+            f"ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id",
+            [MessageStatus.SENDING, now, worker, MessageStatus.QUEUED, now, limit])
+        ids = [row[0] for row in cursor.fetchall()]
+    return list(Message.objects.filter(pk__in=ids).order_by("due_at", "id")) if ids else []
+
+
 def deliver_message(message_id: int, *, now: dt.datetime | None = None, worker: str = "",
                     policy: RetryPolicy | None = None) -> str | None:
     """Claim one message if it is due and send it; the status it ended in, or None
@@ -176,11 +330,7 @@ def deliver_message(message_id: int, *, now: dt.datetime | None = None, worker: 
     message = claim(message_id, worker=worker or default_worker_name(), now=clock(), policy=policy)
     if message is None:
         return None
-    started, t0 = clock(), time.monotonic()
-    result, error = _attempt(message)
-    duration_ms = round((time.monotonic() - t0) * 1000)
-    return _finish(message, result=result, error=error, started=started, finished=clock(),
-                   duration_ms=duration_ms, policy=policy)
+    return send_batch([message], clock=clock, policy=policy)[0]
 
 
 def claim(message_id: int, *, worker: str, now: dt.datetime, policy: RetryPolicy) -> Message | None:
@@ -227,6 +377,50 @@ def _give_up_lost(seen: Message, *, now: dt.datetime) -> None:
             _audit_transition(seen, MessageStatus.GIVEN_UP, last_error=LEASE_EXPIRED)
 
 
+# Sending a claimed batch ----------------------------------------------------------
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's sender threads (made anew after a fork: threads do not survive
+    one). They live as long as the process, and so do their keep-alive connections."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid() or _pool[1]._max_workers != concurrency():
+            _pool = (os.getpid(), ThreadPoolExecutor(concurrency(), thread_name_prefix="yingji-send"))
+        return _pool[1]
+
+
+def send_batch(messages: list[Message], *, clock: Callable[[], dt.datetime],
+               policy: RetryPolicy) -> list[str]:
+    """Send claimed messages and record each outcome; the statuses they ended in.
+    Several messages go out in parallel threads (the transports touch no database:
+    they read the message and the network); answers are recorded every FLUSH_ROWS,
+    and at least every FLUSH_SECONDS while a slow gateway holds the rest, so that a
+    worker dying then leaves only the messages really on the wire to be sent again."""
+    if len(messages) == 1 or concurrency() == 1:
+        return [s for m in messages for s in finish_batch([_try(m, clock)], policy=policy)]
+    statuses: list[str] = []
+    done: list[Tried] = []
+    flushed = time.monotonic()
+    waiting = {_executor().submit(_try, m, clock) for m in messages}
+    while waiting:
+        finished, waiting = wait(waiting, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
+        done += [f.result() for f in finished]
+        if done and (not waiting or len(done) >= FLUSH_ROWS or time.monotonic() - flushed >= FLUSH_SECONDS):
+            statuses += finish_batch(done, policy=policy)
+            done, flushed = [], time.monotonic()
+    return statuses
+
+
+def _try(message: Message, clock) -> Tried:
+    started, t0 = clock(), time.monotonic()
+    result, error = _attempt(message)
+    return Tried(message, result, error, started, clock(), round((time.monotonic() - t0) * 1000))
+
+
 def _attempt(message: Message) -> tuple[SendResult | None, TransportError | None]:
     try:
         return transport_for(message.channel).send(message), None
@@ -239,24 +433,78 @@ def _attempt(message: Message) -> tuple[SendResult | None, TransportError | None
 
 def _finish(message: Message, *, result: SendResult | None, error: TransportError | None,
             started: dt.datetime, finished: dt.datetime, duration_ms: int, policy: RetryPolicy) -> str:
-    """Record the attempt and move the message on, fenced by our claim: if the lease
-    was lost meanwhile (or a receipt came first), the row is left as it is."""
-    number = message.attempts
-    status, fields = _next_state(message, result=result, error=error, now=finished, policy=policy)
+    """Record one try (see `finish_batch`)."""
+    return finish_batch([Tried(message, result, error, started, finished, duration_ms)], policy=policy)[0]
+
+
+def finish_batch(tried: list[Tried], *, policy: RetryPolicy) -> list[str]:
+    """Record the tries and move the messages on, each fenced by its claim: a message
+    whose lease was lost meanwhile (or for which a receipt came first) is left as it
+    is. One transaction: attempts, states and the batch's audit record."""
+    moves = [(t, *_next_state(t.message, result=t.result, error=t.error, now=t.finished, policy=policy))
+             for t in tried]
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            message_id=message.pk, number=number, worker=message.claimed_by, started_at=started,
-            finished_at=finished, duration_ms=duration_ms,
-            outcome=_outcome(error), error=str(error) if error else "",
-            http_status=(result.http_status if result else error.http_status),
-        )
-        changed = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, attempts=number).update(
-            status=status, claimed_at=None, claimed_by="", **fields)
-        if changed:
-            _audit_transition(message, status, **fields)
-        else:
-            log.warning("message %s changed while attempt %s was out; its state is kept", message.pk, number)
-    return status
+        DeliveryAttempt.objects.bulk_create([
+            DeliveryAttempt(message_id=t.message.pk, number=t.message.attempts, worker=t.message.claimed_by,
+                            started_at=t.started, finished_at=t.finished, duration_ms=t.duration_ms,
+                            outcome=_outcome(t.error), error=str(t.error) if t.error else "",
+                            http_status=(t.result.http_status if t.result else t.error.http_status))
+            for t in tried])
+        changed = _move(moves)
+        ids: dict[str, list] = {}
+        for t, status, _ in moves:
+            if t.message.pk in changed:
+                ids.setdefault(_ACTIONS[status], []).append(t.message.pk)
+        if ids:
+            audit.record_batch(actor=None, action="deliver_batch", object_type="messaging.message", ids=ids,
+                               region_code=_common_region(t.message for t, _, _ in moves),
+                               extra={"worker": tried[0].message.claimed_by})
+    for t, _, _ in moves:
+        if t.message.pk not in changed:
+            log.warning("message %s changed while attempt %s was out; its state is kept",
+                        t.message.pk, t.message.attempts)
+    return [status for _, status, _ in moves]
+
+
+def _move(moves: list[tuple[Tried, str, dict]]) -> set[int]:
+    """Write each message's new state if it is still in our claim; the ids written."""
+    if connection.vendor == "postgresql":
+        return _move_postgresql(moves)
+    changed = set()
+    for t, status, fields in moves:
+        if Message.objects.filter(pk=t.message.pk, status=MessageStatus.SENDING, attempts=t.message.attempts).update(
+                status=status, claimed_at=None, claimed_by="", **fields):
+            changed.add(t.message.pk)
+    return changed
+
+
+def _move_postgresql(moves) -> set[int]:
+    # One statement for the batch: arrays of the new values, joined by id. sent_at
+    # and the gateway's id are only written by a success.
+    table = Message._meta.db_table
+    columns = list(zip(*[(t.message.pk, t.message.attempts, status, fields.get("due_at"), fields["last_error"],
+                          fields.get("sent_at"), fields.get("provider_message_id", ""))
+                         for t, status, fields in moves]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET status = v.status, claimed_at = NULL, claimed_by = '', "
+            "due_at = v.due_at, last_error = v.last_error, sent_at = COALESCE(v.sent_at, m.sent_at), "
+            "provider_message_id = CASE WHEN v.status = %s THEN v.pid ELSE m.provider_message_id END "
+            "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::timestamptz[], %s::text[], "
+            "%s::timestamptz[], %s::text[]) AS v(id, attempts, status, due_at, last_error, sent_at, pid) "
+            "WHERE m.id = v.id AND m.status = %s AND m.attempts = v.attempts RETURNING m.id",
+            [MessageStatus.SENT, *[list(c) for c in columns], MessageStatus.SENDING])
+        return {row[0] for row in cursor.fetchall()}
+
+
+# Region codes are 2, 4, 6, 9 and 12 digits (province ... village).
+REGION_CODE_LENGTHS = (12, 9, 6, 4, 2)
+
+
+def _common_region(messages) -> str:
+    """The smallest region containing every message's region ("" when none does)."""
+    common = os.path.commonprefix([m.region_code for m in messages])
+    return next((common[:n] for n in REGION_CODE_LENGTHS if n <= len(common)), "")
 
 
 def _next_state(message, *, result, error, now, policy) -> tuple[str, dict]:
@@ -291,52 +539,124 @@ def _audit_transition(message: Message, status: str, **fields) -> None:
 
 
 # Receipts ------------------------------------------------------------------------
+#
+# A gateway reports on messages one by one or in lists (the same endpoint takes
+# both). A list is one transaction: the messages locked in id order (two lists never
+# deadlock), each receipt applied, the changed rows written, the replies handed to
+# the listeners, and ONE audit record listing what happened to which message.
+
+@dataclass(frozen=True)
+class Receipt:
+    """A gateway's report (回执) on one message."""
+
+    message_id: int
+    status: str
+    reply: str | None = None
+    error: str = ""
+
+
+ReplyBatchListener = Callable[[list[tuple[Message, str]]], object]
+# Listeners that take a whole list of (message, reply) at once, for receipts in bulk.
+reply_batch_listeners: list[ReplyBatchListener] = []
+
+
+def register_reply_batch_listener(listener: ReplyBatchListener) -> None:
+    if listener not in reply_batch_listeners:
+        reply_batch_listeners.append(listener)
+
 
 def record_receipt(*, message_id: int, status: str, reply: str | None = None, error: str = "") -> Message:
     """A gateway's report on a message: delivered or failed, perhaps with the text the
     person sent back. A reply is stored and handed to every reply listener. A
     repeated receipt changes nothing; a late "failed" does not undo "delivered"."""
-    if status not in RECEIPT_STATUSES:
-        raise DomainError("回执状态只能是 delivered 或 failed", "Receipt status must be delivered or failed",
-                          fields={"status": "不是允许的取值 / not an allowed value"})
-    with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
-        if message is None:
-            raise NotFound("消息不存在", "No such message")
-        _apply_receipt_status(message, status, error)
-        reply = (reply or "").strip()
-        if reply and reply != message.reply:
-            _store_reply(message, reply)
+    message = record_receipts([Receipt(message_id, status, reply, error)])[0]
+    if message is None:
+        raise NotFound("消息不存在", "No such message")
     return message
 
 
-def _apply_receipt_status(message: Message, status: str, error: str) -> None:
-    if message.status in (status, MessageStatus.DELIVERED):
-        return  # a repeat, or a late failure report after the delivery one
+def record_receipts(receipts: list[Receipt]) -> list[Message | None]:
+    """Apply a list of receipts; for each, its message as it now stands, or None when
+    there is no such message (the others are recorded all the same)."""
+    for index, receipt in enumerate(receipts):
+        if receipt.status not in RECEIPT_STATUSES:
+            where = f"[{index}].status" if len(receipts) > 1 else "status"
+            raise DomainError("回执状态只能是 delivered 或 failed", "Receipt status must be delivered or failed",
+                              fields={where: "不是允许的取值 / not an allowed value"})
     now = timezone.now()
-    before_status = message.status
+    with transaction.atomic():
+        ids = sorted({r.message_id for r in receipts})
+        messages = {m.pk: m for m in Message.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        changed: dict[int, set[str]] = {}
+        happened: dict[str, list[int]] = {}
+        replies: list[tuple[Message, str]] = []
+        for receipt in receipts:
+            message = messages.get(receipt.message_id)
+            if message is None:
+                continue
+            fields = _apply_receipt_status(message, receipt.status, receipt.error, now)
+            if fields:
+                changed.setdefault(message.pk, set()).update(fields)
+                happened.setdefault(_ACTIONS[receipt.status], []).append(message.pk)
+            reply = (receipt.reply or "").strip()[:2000]
+            if reply and reply != message.reply:
+                message.reply, message.replied_at = reply, now
+                changed.setdefault(message.pk, set()).update({"reply", "replied_at"})
+                happened.setdefault("reply", []).append(message.pk)
+                replies.append((message, reply))
+        _save_changed(messages, changed)
+        if happened:
+            audit.record_batch(actor=None, action="receipts", object_type="messaging.message",
+                               ids={k: sorted(set(v)) for k, v in happened.items()},
+                               region_code=_common_region(messages[i] for i in changed),
+                               extra={"replies": {str(m.pk): r for m, r in replies[:500]}})
+        _tell_listeners(replies)
+    return [messages.get(r.message_id) for r in receipts]
+
+
+def _apply_receipt_status(message: Message, status: str, error: str, now: dt.datetime) -> set[str]:
+    """Change the message in memory; the fields changed (none for a repeat, or a late
+    failure report after the delivery one)."""
+    if message.status in (status, MessageStatus.DELIVERED):
+        return set()
     if status == MessageStatus.DELIVERED:
         message.delivered_at = now
         message.sent_at = message.sent_at or now  # the receipt overtook the worker's report
-        fields = {"delivered_at": now, "sent_at": message.sent_at}
+        fields = {"delivered_at", "sent_at"}
     else:
         message.last_error = f"网关回执：发送失败 / gateway reported failure{': ' + error[:300] if error else ''}"
-        fields = {"last_error": message.last_error}
+        fields = {"last_error"}
     message.status, message.due_at, message.claimed_at, message.claimed_by = status, None, None, ""
-    message.save(update_fields=["status", "due_at", "claimed_at", "claimed_by", *fields])
-    message.status = before_status  # for the audit's "before"
-    _audit_transition(message, status, **fields)
-    message.status = status
+    return fields | {"status", "due_at", "claimed_at", "claimed_by"}
 
 
-def _store_reply(message: Message, reply: str) -> None:
-    message.reply, message.replied_at = reply, timezone.now()
-    message.save(update_fields=["reply", "replied_at"])
-    audit.record(actor=None, action="reply", object_type="messaging.message", object_id=message.pk,
-                 region_code=message.region_code, after={"reply": reply})
-    for listener in reply_listeners:
+def _save_changed(messages: dict[int, Message], changed: dict[int, set[str]]) -> None:
+    # Rows that changed the same fields share one statement (a list of replies "1"
+    # changes the same five fields on every row).
+    groups: dict[frozenset, list[Message]] = {}
+    for pk, fields in changed.items():
+        groups.setdefault(frozenset(fields), []).append(messages[pk])
+    for fields, rows in groups.items():
+        if len(rows) == 1:
+            rows[0].save(update_fields=sorted(fields))
+        else:
+            Message.objects.bulk_update(rows, sorted(fields), batch_size=200)
+
+
+def _tell_listeners(replies: list[tuple[Message, str]]) -> None:
+    """Hand the replies on; a failing listener rolls back only its own writes."""
+    if not replies:
+        return
+    for listener in reply_batch_listeners:
         try:
-            with transaction.atomic():  # a failing listener rolls back only its own writes
-                listener(message, reply)
+            with transaction.atomic():
+                listener(replies)
         except Exception:
-            log.exception("reply listener %r failed on message %s", listener, message.pk)
+            log.exception("reply batch listener %r failed", listener)
+    for listener in reply_listeners:
+        for message, reply in replies:
+            try:
+                with transaction.atomic():
+                    listener(message, reply)
+            except Exception:
+                log.exception("reply listener %r failed on message %s", listener, message.pk)

@@ -5,9 +5,13 @@ from celery import shared_task
 
 from . import services
 
+# A task drains up to this many due messages, batch by batch, then returns: a large
+# call-up is spread over the kicks `send_many` asks for and the periodic ticks.
+DRAIN = 20_000
+
 
 @shared_task(name="messaging.deliver_due")
-def deliver_due(limit: int = 100) -> dict:
+def deliver_due(limit: int = DRAIN) -> dict:
     """Send whatever is due: messages whose retry time has come and expired claims."""
     return services.deliver_due(limit=limit)
 

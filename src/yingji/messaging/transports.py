@@ -31,10 +31,9 @@ import json
 import os
 import re
 import smtplib
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,15 +74,14 @@ def not_configured(zh: str, en: str, variable: str) -> TransportError:
 
 
 # HTTP ----------------------------------------------------------------------
+#
+# Keep-alive connections, one set per thread: a call-up hands tens of thousands of
+# messages to the same gateway, and a new TCP (and TLS) connection per message would
+# cost more than the request. Redirects are never followed (a gateway that redirects
+# a POST is misconfigured: following would turn it into a GET without the message);
+# a 3xx is a permanent error like a 4xx.
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A gateway that redirects a POST is misconfigured; following it would turn the
-    # POST into a GET without the message.
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -98,33 +96,74 @@ class HttpAnswer:
             return None
 
 
+def _connection(scheme: str, host: str, port: int | None, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
+    """This thread's open connection to the server, or a new one; and whether it was reused."""
+    pool = _local.__dict__.setdefault("connections", {})
+    key = (scheme, host, port, timeout)
+    conn = pool.get(key)
+    if conn is not None:
+        return conn, True
+    cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+    conn = pool[key] = cls(host, port, timeout=timeout)
+    return conn, False
+
+
+def _discard(conn: http.client.HTTPConnection) -> None:
+    conn.close()
+    pool = _local.__dict__.get("connections", {})
+    for key, value in list(pool.items()):
+        if value is conn:
+            del pool[key]
+
+
+# What a keep-alive connection the server had already closed looks like on reuse.
+_STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
 def post_json(url: str, payload: dict) -> HttpAnswer:
     """POST `payload` as JSON; a 2xx comes back, anything else raises TransportError."""
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TransportError(f"地址无效 / not an http(s) URL: {url[:200]}", permanent=True)
-    request = urllib.request.Request(
-        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "yingji-messaging"},
-    )
     try:
-        with _opener.open(request, timeout=timeout_seconds()) as response:
-            return HttpAnswer(response.status, response.read(MAX_RESPONSE_BYTES))
-    except urllib.error.HTTPError as exc:
-        raise _http_error(exc.code, exc.read(2000)) from exc
-    except urllib.error.URLError as exc:
-        raise TransportError(f"无法连接网关 / cannot reach the gateway: {_reason(exc.reason)}") from exc
-    except TimeoutError as exc:
-        raise TransportError("网关超时 / gateway timed out") from exc
-    except (http.client.HTTPException, ConnectionError) as exc:
-        raise TransportError(f"网关连接中断 / connection broken: {type(exc).__name__}: {exc}") from exc
-    except ValueError as exc:  # e.g. a URL urllib cannot parse
+        port = parts.port
+    except ValueError as exc:
         raise TransportError(f"地址无效 / invalid URL: {exc}", permanent=True) from exc
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "yingji-messaging",
+               "Content-Length": str(len(body))}
+    for _ in range(2):
+        conn, reused = _connection(parts.scheme, parts.hostname, port, timeout_seconds())
+        try:
+            return _exchange(conn, path, body, headers)
+        except _STALE as exc:
+            _discard(conn)
+            # A reused connection the server had closed while idle: it never read this
+            # request, so one more try on a fresh connection. (Should it have read it,
+            # the gateway sees the same message_id twice and can drop the second.)
+            if not reused:
+                raise TransportError(f"网关连接中断 / connection broken: {type(exc).__name__}: {exc}") from exc
+        except TimeoutError as exc:
+            _discard(conn)
+            raise TransportError("网关超时 / gateway timed out") from exc
+        except (http.client.HTTPException, OSError) as exc:
+            _discard(conn)
+            raise TransportError(f"无法连接网关 / cannot reach the gateway: {type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable")
 
 
-def _reason(reason) -> str:
-    if isinstance(reason, TimeoutError):  # socket.timeout is TimeoutError since 3.10
-        return "timed out"
-    return str(reason)
+def _exchange(conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict) -> HttpAnswer:
+    conn.request("POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read(MAX_RESPONSE_BYTES)
+    if not response.isclosed():
+        # An answer longer than we read leaves bytes on the wire: this connection
+        # cannot carry another request.
+        _discard(conn)
+    if 200 <= response.status < 300:
+        return HttpAnswer(response.status, data)
+    raise _http_error(response.status, data[:2000])
 
 
 def _http_error(status: int, body: bytes) -> TransportError:
