@@ -15,16 +15,26 @@ class PageQuery(Schema):
 
 class Page(Schema, Generic[T]):
     items: list[T]
-    count: int
+    count: int = Field(description="rows matching the filters; a lower bound when count_exact is false")
     page: int
     page_size: int
+    count_exact: bool = Field(True, description="false when counting stopped at the endpoint's count limit")
 
 
-def paginate(queryset, paging: PageQuery) -> dict:
+def paginate(queryset, paging: PageQuery, *, count_limit: int | None = None) -> dict:
+    """One page of `queryset` and the number of rows. With `count_limit`, counting
+    stops after that many rows (`count_exact` false): a wide list of millions costs
+    a count of a few thousand index entries, not of all of them, and no one pages to
+    the end of it anyway. A page beyond the limit is still served."""
     start = (paging.page - 1) * paging.page_size
-    return {
-        "items": list(queryset[start:start + paging.page_size]),
-        "count": queryset.count(),
-        "page": paging.page,
-        "page_size": paging.page_size,
-    }
+    items = list(queryset[start:start + paging.page_size])
+    if count_limit is None:
+        count, exact = queryset.count(), True
+    else:
+        # Which rows make up the first count_limit + 1 does not change how many there
+        # are, so no order and no joins for display.
+        count = queryset.order_by().select_related(None)[:count_limit + 1].count()
+        exact = count <= count_limit
+        count = count if exact else max(count_limit, start + len(items))
+    return {"items": items, "count": count, "page": paging.page, "page_size": paging.page_size,
+            "count_exact": exact}

@@ -161,10 +161,14 @@ class TransitionError(Schema):
     error: dict
 
 
+# A province-wide list holds millions of hazards: its count stops here (core.paging).
+HAZARD_COUNT_LIMIT = 10_000
+
+
 @router.get("/hazards", response=Page[HazardOut])
 def list_hazards(request, filters: Query[HazardFilter], paging: Query[PageQuery]):
     qs = selectors.hazard_list(scope=Scope.for_user(request.user), **_filter_args(filters))
-    return paginate(qs, paging)
+    return paginate(qs, paging, count_limit=HAZARD_COUNT_LIMIT)
 
 
 def _filter_args(filters: HazardFilter) -> dict:

@@ -19,16 +19,16 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Region
 from ..core.scope import Scope
 from ..enterprises.models import Enterprise
-from .choices import HazardLevel
 from . import daily_counts
+from .choices import HazardLevel
 from .models import DailyHazardCount, Hazard, IndexWeight, Inspection, MonthlyHazardCount
 from .selectors import _in_region, region_range
 
@@ -172,6 +172,48 @@ def _inspections_by_prefix(code: str, length: int, start: dt.date, end: dt.date)
             f"GROUP BY SUBSTR(region_id, 1, %s)",
             [length, bounds["gte"], bounds["lte"], start, end, length])
         return [(part, int(n), int(e)) for part, n, e in cursor.fetchall()]
+
+
+def found_and_closed_by_month(code: str, start: dt.date, end: dt.date,
+                              today: dt.date | None = None) -> list[dict]:
+    """For each calendar month touching [start, end]: hazards of the region found in
+    it (inside the period) and how many of them were closed by `as_of`, the same
+    day the figures are taken, so that the months add up to the figures' found and
+    closed. Read like the figures: found from the counts, closed as found less pending."""
+    as_of = min(end, today or timezone.localdate())
+    months: dict[dt.date, dict] = {}
+    month = start.replace(day=1)
+    while month <= end:
+        months[month] = {"month": month.strftime("%Y-%m"), "found": 0, "closed": 0}
+        month = daily_counts._next_month(month)
+    days, whole = daily_counts.split_period(start, end)
+    counted = [DailyHazardCount.objects.filter(found_on__range=r).annotate(m=TruncMonth("found_on")) for r in days]
+    if whole:
+        counted.append(MonthlyHazardCount.objects.filter(month__range=whole).annotate(m=F("month")))
+    for qs in counted:
+        for r in qs.filter(_in_region("region_id", code)).values("m").order_by().annotate(n=Sum("found")):
+            months[_as_date(r["m"])]["found"] += r["n"]
+    for pending_then in (Q(closed_on__isnull=True), Q(closed_on__gt=as_of)):
+        for r in (Hazard.objects.filter(pending_then, _in_region("region_id", code), found_on__range=(start, end))
+                  .annotate(m=TruncMonth("found_on")).values("m").order_by().annotate(n=Count("*"))):
+            months[_as_date(r["m"])]["closed"] -= r["n"]
+    for m in months.values():
+        m["closed"] += m["found"]
+    return list(months.values())
+
+
+def _as_date(value) -> dt.date:
+    # TruncMonth gives a date on PostgreSQL and may give a datetime or text elsewhere.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def chart_data(result: dict, start: dt.date, end: dt.date, today: dt.date | None = None) -> dict:
+    """What the ranking page's charts draw (ECharts, json_script): found and closed
+    by month for the region, and the children's composite index, best first."""
+    return {"months": found_and_closed_by_month(result["region"], start, end, today),
+            "ranking": [{"region": i["region"], "name": i["name"], "index": i["index"]} for i in result["items"]]}
 
 
 def region_figures(*, scope: Scope, code: str, start: dt.date, end: dt.date,

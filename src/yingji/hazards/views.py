@@ -3,17 +3,42 @@ timeline and the actions this person may take, the public report form, the ranki
 
 import datetime as dt
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import override
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from ..core.errors import DomainError
 from ..core.scope import Scope
 from . import indexes, reporting, selectors, services
-from .api import client_ip
+from .api import HAZARD_COUNT_LIMIT, client_ip
 from .choices import HazardLevel, HazardState, Light
 from .lights import light
+from .models import TreatmentPlan
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `api.HAZARD_COUNT_LIMIT` rows, as the list API does
+    (core.paging): the province's list would otherwise count millions of hazards for
+    every page shown."""
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by().select_related(None)[:HAZARD_COUNT_LIMIT + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, HAZARD_COUNT_LIMIT)
+
+    @property
+    def count_exact(self) -> bool:
+        return self._counted <= HAZARD_COUNT_LIMIT
 
 
 def hazard_list(request):
@@ -22,7 +47,7 @@ def hazard_list(request):
     qs = selectors.hazard_list(scope=scope, region=g.get("region", "")[:15], state=_choice(g, "state", HazardState),
                                level=_choice(g, "level", HazardLevel), light=_choice(g, "light", Light),
                                q=g.get("q", "")[:100])
-    page = Paginator(qs, 50).get_page(g.get("page"))
+    page = CappedPaginator(qs, 50).get_page(g.get("page"))
     today = timezone.localdate()
     for h in page:
         h.light = light(state=h.state, deadline=h.deadline, today=today)
@@ -36,23 +61,68 @@ def _choice(params, name, choices) -> str:
     return value if value in choices.values else ""
 
 
+class PlanForm(forms.ModelForm):
+    """The treatment plan (治理方案) of a major hazard, as the hazard page asks for it;
+    labels are the model's Chinese ones, and the service does the saving."""
+
+    class Meta:
+        model = TreatmentPlan
+        fields = list(services.PLAN_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in
+                   ("goal", "measures", "materials", "people", "safety_measures", "contingency_plan")}
+        widgets["deadline"] = forms.DateInput(attrs={"type": "date"})
+
+
+def _bilingual_errors(errors_by_field: dict) -> dict[str, str]:
+    """Each field's errors (ValidationErrors by field, as `form.errors.as_data()`) in
+    Chinese and English, as every refusal in Yingji."""
+    result = {}
+    for name, errors in errors_by_field.items():
+        with override("zh-hans"):
+            zh = "；".join(m for e in errors for m in e.messages)
+        with override("en"):
+            en = "; ".join(m for e in errors for m in e.messages)
+        result[name] = zh if zh == en else f"{zh} / {en}"
+    return result
+
+
 @require_http_methods(["GET", "POST"])
 def hazard_detail(request, id: int):
     scope = Scope.for_user(request.user)
     hazard = selectors.hazard_get(scope=scope, id=id)
-    error = ""
+    error, plan_form, plan_errors, action = "", PlanForm(), {}, ""
     if request.method == "POST":
+        action = request.POST.get("action", "")
         try:
-            services.hazard_act(by=request.user, hazard=hazard, action=request.POST.get("action", ""),
+            plan = None
+            if action == "plan":
+                plan_form = PlanForm(request.POST)
+                if not plan_form.is_valid():
+                    plan_errors = _bilingual_errors(plan_form.errors.as_data())
+                    raise DomainError("治理方案填写有误，请按提示修改", "The plan has errors; see the fields")
+                plan = plan_form.cleaned_data
+            services.hazard_act(by=request.user, hazard=hazard, action=action,
                                 reason=request.POST.get("reason", "")[:2000],
-                                evidence_text=request.POST.get("evidence_text", "")[:5000])
+                                evidence_text=request.POST.get("evidence_text", "")[:5000], plan=plan)
+            if request.headers.get("HX-Request"):
+                # htmx swaps fragments; after a step the whole page (timeline, buttons) changes.
+                return HttpResponse(status=204, headers={"HX-Redirect": reverse("hazard_detail", args=[id])})
             return redirect("hazard_detail", id=id)
         except DomainError as exc:
             error = f"{exc.zh} / {exc.en}"
+            plan_errors = plan_errors or {k: v for k, v in exc.fields.items() if k in services.PLAN_FIELDS}
+        except ValidationError as exc:  # the model's own checks, run again by the service
+            error = "治理方案填写有误，请按提示修改 / The plan has errors; see the fields"
+            plan_errors = _bilingual_errors({k: [ValidationError(v) for v in vs] for k, vs in exc.message_dict.items()}
+                                            if hasattr(exc, "error_dict") else {"__all__": [exc]})
         hazard = selectors.hazard_get(scope=scope, id=id)
+    actions = services.actions_for(hazard, scope)
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
-        "actions": services.actions_for(hazard, scope), "events": hazard.events.all(), "error": error})
+        "actions": actions, "events": hazard.events.all(), "error": error,
+        "plan_fields": [(plan_form[name], plan_errors.get(name, "")) for name in services.PLAN_FIELDS],
+        # A refused plan is told in the plan's own section (the part htmx swaps) while there is one.
+        "plan_errors": plan_errors, "plan_error": error if action == "plan" and "plan" in actions else ""})
 
 
 def ranking(request):
@@ -62,7 +132,8 @@ def ranking(request):
     start = _date(request.GET.get("from"), today.replace(month=1, day=1))
     end = _date(request.GET.get("to"), today)
     result = indexes.ranking(scope=scope, code=code[:15], start=start, end=end)
-    return render(request, "hazards/ranking.html", {"result": result, "start": start, "end": end})
+    return render(request, "hazards/ranking.html", {"result": result, "start": start, "end": end,
+                                                    "charts": indexes.chart_data(result, start, end)})
 
 
 def _date(text, default: dt.date) -> dt.date:
