@@ -25,10 +25,6 @@ def _in_region(field: str, code: str) -> Q:
     return Q(**{f"{field}__gte": bounds["gte"], f"{field}__lte": bounds["lte"]})
 
 
-# Above this many visible enterprises an id list costs more than the join it saves.
-ENTERPRISE_ID_LIST_MAX = 10_000
-
-
 def _visible_hazards(scope: Scope):
     """The hazards the scope may see: those of the enterprises it may see (access
     follows the enterprise, models.Hazard). Said through `scope.filter`, that is a
@@ -37,18 +33,17 @@ def _visible_hazards(scope: Scope):
     forms avoid it:
     - a scope whose subtree holds every region and that has no organization (the
       province): the region test excludes nothing, so nothing is tested;
-    - a scope with few enterprises (a county, a township, an enterprise user): their
-      ids are read first, and the database tests each hazard against that list.
-    Otherwise the join stays."""
+    - otherwise `enterprise_id IN (the scope's enterprises)` as a subquery, which
+      PostgreSQL runs once into a hash the hazards are probed against. Measured at
+      6 M hazards it was as fast or faster than a list of ids read first (which
+      needs building and parsing thousands of parameters per query), for a
+      township, a county and a city alike."""
     hazards = Hazard.objects.all()
     if scope.is_nobody:
         return scope.filter(hazards)
     if scope.organization_id is None and not Region.objects.exclude(code__startswith=scope.region_code).exists():
         return hazards
-    ids = list(scope.filter(Enterprise.objects.all()).values_list("pk", flat=True)[:ENTERPRISE_ID_LIST_MAX + 1])
-    if len(ids) <= ENTERPRISE_ID_LIST_MAX:
-        return hazards.filter(enterprise_id__in=ids)
-    return scope.filter(hazards)
+    return hazards.filter(enterprise_id__in=scope.filter(Enterprise.objects.all()).values("pk"))
 
 
 def hazard_list(*, scope: Scope, region: str = "", state: str = "", level: str = "", source: str = "",
