@@ -4,13 +4,15 @@ millions of hazards in PostgreSQL.
 Creates (or reuses) its own database, migrates it, loads the official Zhejiang
 regions, then bulk-loads with COPY: enterprises spread unevenly over every township,
 a year of inspections, and N hazards found over the last 365 days with realistic
-levels, sources, deadlines, states and closing dates. It then starts the app with
+levels, sources, deadlines, states and closing dates; then rebuilds the daily and
+monthly hazard counts the figures read (COPY bypasses the model that keeps them). It then starts the app with
 gunicorn (2 workers) on a free local port, takes tokens from `POST /api/auth/token`
 for a province admin and a county officer, and times:
   the hazard list with filters (`--requests` requests per case),
   county figures, township ranking of a county, county ranking of a city and city
   ranking of the province (`--repeat` requests each),
-reporting p50/p95 of the wall time seen by the client.
+reporting p50/p95 of the wall time seen by the client, and finally checks the
+province's figures through the API against a plain count over the whole table.
 
     .venv/bin/python benchmarks/hazards_scale.py                     # 6,000,000 hazards
     .venv/bin/python benchmarks/hazards_scale.py --hazards 200000
@@ -273,6 +275,8 @@ def load(n_hazards: int, n_firms: int, n_inspections: int, today: dt.date, seed:
             progress("indexes", i, len(dropped), index_started)
         count_hazards()
     analyze(tables)
+    if not counts_match():
+        sys.exit("the daily counts do not hold every hazard once after the load")
     print(f"  loaded in {time.perf_counter() - started:.0f} s")
 
 
@@ -464,7 +468,31 @@ def print_table(rows: list[tuple], n_hazards: int, requests: int, repeat: int) -
     for kind, label, size, p50, p95, target in rows:
         name = f"{kind}: {label}"
         print(f"| {name:42s} | {size:>9,.0f} | {p50:8.1f} | {p95:8.1f} | {target:>7d} | {'yes' if p95 < target else 'NO ':3s} |")
-    print("(rows: median `count` of the list pages; hazards found for figures; regions ranked for rankings)")
+    print("(rows: median `count` of the list pages, which stops at 10,000; hazards found for figures; regions ranked "
+          "for rankings)")
+
+
+def check_figures(client: Client, today: dt.date) -> None:
+    """The province's figures through the API (daily counts + pending hazards) against
+    one plain count over the whole hazards table, as a check that the fast path is
+    exact at this size too (the tests check it on random data)."""
+    from django.db import connection
+
+    start = today - dt.timedelta(days=365)
+    api = client.request("GET", "/api/stats/hazards", {"region": "33", "from": str(start), "to": str(today)})
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT COUNT(*), COUNT(*) FILTER (WHERE closed_on <= %(d)s),
+                                 COUNT(*) FILTER (WHERE deadline < %(d)s AND (closed_on IS NULL OR closed_on > %(d)s)),
+                                 COUNT(*) FILTER (WHERE level = 'major'),
+                                 COUNT(*) FILTER (WHERE level = 'major' AND closed_on <= %(d)s),
+                                 COUNT(*) FILTER (WHERE ever_supervised)
+                          FROM hazards_hazard WHERE found_on BETWEEN %(s)s AND %(d)s""", {"s": start, "d": today})
+        direct = dict(zip(["found", "closed", "overdue", "major_found", "major_closed", "supervised"], cursor.fetchone()))
+    same = all(api[k] == v for k, v in direct.items())
+    print(f"check: province figures through the API {'equal' if same else 'DIFFER FROM'} a plain count over the table: "
+          + ", ".join(f"{k} {api[k]:,}" + ("" if api[k] == v else f" (table {v:,})") for k, v in direct.items()))
+    if not same:
+        sys.exit(1)
 
 
 def main() -> None:
@@ -504,6 +532,7 @@ def main() -> None:
         clients = {key: Client(port).login(username) for key, (username, _, _) in USERS.items()}
         print(f"gunicorn on 127.0.0.1:{port}, timing:")
         rows = measure(clients, today, args.requests, args.repeat, args.seed)
+        check_figures(clients["province"], today)
     finally:
         server.terminate()
         server.wait(timeout=30)

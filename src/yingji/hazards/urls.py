@@ -19,11 +19,14 @@ urlpatterns = [
 ]
 
 # Campaigns and the triage of public reports (views in their own modules).
-from . import views_campaigns, views_reports
+from . import views_campaigns, views_inspections, views_reports
 
 urlpatterns += [
     path("hazards/campaigns/", private(views_campaigns.campaign_list), name="hazard_campaign_list"),
     path("hazards/campaigns/<int:id>/", private(views_campaigns.campaign_detail), name="hazard_campaign_detail"),
+    path("hazards/inspections/new/", private(views_inspections.inspection_new), name="hazard_inspection_new"),
+    path("hazards/inspections/<int:id>/", private(views_inspections.inspection_detail),
+         name="hazard_inspection_detail"),
     path("hazards/reports/", private(views_reports.report_triage), name="hazard_report_triage"),
     path("hazards/reports/<int:id>/", private(views_reports.report_triage_detail),
          name="hazard_report_triage_detail"),
