@@ -167,3 +167,30 @@ def test_api_list_count_stops_at_the_limit_and_says_so(register, wenling_enterpr
     # A page past the limit is still served, and the count is at least what it shows.
     body = client.get("/api/hazards", {"page_size": 1, "page": 3}).json()
     assert (body["count"], body["count_exact"], len(body["items"])) == (3, False, 1)
+
+
+def test_photo_uploaded_on_the_page_goes_with_the_next_submission(general, enterprise_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingji.hazards.models import Evidence, evidence_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    evidence_storage.cache_clear()
+    client = _login(enterprise_user)
+    services.hazard_start(by=enterprise_user.user, hazard=general)
+    photo = SimpleUploadedFile("after.jpg", b"\xff\xd8\xff jpeg bytes", content_type="image/jpeg")
+    r = client.post(f"/hazards/{general.pk}/", {"action": "upload", "file": photo, "text": "整改后照片"})
+    assert r.status_code == 302
+    row = Evidence.objects.get()
+    assert row.event is None and row.file.read() == b"\xff\xd8\xff jpeg bytes"
+    assert "待随下次提交的佐证" in client.get(f"/hazards/{general.pk}/").content.decode()
+    r = client.post(f"/hazards/{general.pk}/", {"action": "submit"})  # no text: the photo is the evidence
+    assert r.status_code == 302
+    row.refresh_from_db()
+    assert row.event.action == "submit" and Hazard.objects.get(pk=general.pk).state == "submitted"
+    evidence_storage.cache_clear()
+
+
+def test_empty_upload_is_refused_in_both_languages(general, enterprise_user):
+    r = _login(enterprise_user).post(f"/hazards/{general.pk}/", {"action": "upload"})
+    assert r.status_code == 200 and "请上传文件或填写说明 / Give a file or a text" in r.content.decode()

@@ -86,6 +86,16 @@ def _bilingual_errors(errors_by_field: dict) -> dict[str, str]:
     return result
 
 
+def _upload_evidence(request, hazard) -> None:
+    """A photo or file (or a note) for the next submission, as the API's evidence upload."""
+    from .api import MAX_EVIDENCE_BYTES
+
+    file = request.FILES.get("file")
+    if file is not None and file.size > MAX_EVIDENCE_BYTES:
+        raise DomainError("文件超过 20 MB", "The file is larger than 20 MB", fields={"file": "太大 / too large"})
+    services.evidence_add(by=request.user, hazard=hazard, file=file, text=request.POST.get("text", "")[:5000])
+
+
 @require_http_methods(["GET", "POST"])
 def hazard_detail(request, id: int):
     scope = Scope.for_user(request.user)
@@ -94,6 +104,9 @@ def hazard_detail(request, id: int):
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
+            if action == "upload":
+                _upload_evidence(request, hazard)
+                return redirect("hazard_detail", id=id)
             plan = None
             if action == "plan":
                 plan_form = PlanForm(request.POST)
@@ -120,6 +133,8 @@ def hazard_detail(request, id: int):
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
         "actions": actions, "events": hazard.events.all(), "error": error,
+        "pending_evidence": [e for e in hazard.evidence.all() if e.event_id is None],
+        "can_upload": hazard.is_open and scope.can_write,
         "plan_fields": [(plan_form[name], plan_errors.get(name, "")) for name in services.PLAN_FIELDS],
         # A refused plan is told in the plan's own section (the part htmx swaps) while there is one.
         "plan_errors": plan_errors, "plan_error": error if action == "plan" and "plan" in actions else ""})
