@@ -3,7 +3,7 @@
 Builds a throw-away SQLite database (in a temporary directory, or DATABASE_URL if set:
 then it must be an empty database of its own), loads the official Zhejiang regions,
 one enterprise per 20 hazards and N hazards spread over every township with
-inspections, and times:
+inspections (then the daily and monthly hazard counts are rebuilt), and times:
   county figures (one county), township ranking of a county, county ranking of a
   city, city ranking of the province — each the median of `--repeat` runs.
 
@@ -71,6 +71,11 @@ def load(hazards: int, seed: int) -> None:
                          date=start + dt.timedelta(days=rng.randrange(365)))
               for f, r in (firm_rows[rng.randrange(len(firm_rows))] for _ in range(hazards // 2))]
     Inspection.objects.bulk_create(visits, batch_size=20000)
+    # bulk_create bypasses Hazard.save(), which keeps the daily and monthly counts the
+    # figures read in step; count them once, as an import would.
+    from yingji.hazards import daily_counts
+
+    daily_counts.rebuild()
     print(f"\r  {hazards:,} hazards, {len(visits):,} inspections, {n_firms:,} enterprises, "
           f"{len(towns):,} townships loaded in {time.perf_counter() - t0:.0f} s")
 
