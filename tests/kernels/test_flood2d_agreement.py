@@ -58,16 +58,17 @@ def cases(draw):
 def test_numba_kernel_matches_numpy_reference(case, parallel):
     """Depths, maxima, arrival times and mass balance agree within 1e-10 after 5 s (dozens of steps).
 
-    ``parallel`` forces the row-parallel kernels even on these small grids
-    (otherwise their serial twins run).
+    ``parallel`` forces all threads even on these small grids (otherwise
+    they run on one).
     """
     params, h0 = case
-    default = NumbaEngine.parallel_min_cells
-    NumbaEngine.parallel_min_cells = 0 if parallel else default
+    default = NumbaEngine.parallel_min_cells, NumbaEngine.adaptive_threads
+    if parallel:
+        NumbaEngine.parallel_min_cells, NumbaEngine.adaptive_threads = 0, False
     try:
         fast = simulate(FloodModel(**params), h0, 5.0, snapshot_times=[5.0], mass_interval=5.0, engine="numba")
     finally:
-        NumbaEngine.parallel_min_cells = default
+        NumbaEngine.parallel_min_cells, NumbaEngine.adaptive_threads = default
     ref = simulate(FloodModel(**params), h0, 5.0, snapshot_times=[5.0], mass_interval=5.0, engine="numpy")
     assert fast.steps == ref.steps
     np.testing.assert_allclose(fast.snapshots[5.0], ref.snapshots[5.0], rtol=0, atol=1e-10)

@@ -9,6 +9,7 @@ output time. No file I/O here: see :mod:`yingji.kernels.lisflood_io`.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +39,34 @@ class TimeSeries:
 
 def _value_at(v, t: float) -> float:
     return v(t) if callable(v) else float(v)
+
+
+class _SeriesTable:
+    """Many forcings (floats and :class:`TimeSeries`) evaluated at one time by one numba call.
+
+    EA Test 5 has 20 point-source series: one ``np.interp`` each per step cost
+    more than the kernel on its wet area. Other callables are called one by one.
+    """
+
+    def __init__(self, items):
+        self.items = list(items)
+        self.plain = all(isinstance(v, TimeSeries) or not callable(v) for v in self.items)
+        series = [v if isinstance(v, TimeSeries) else TimeSeries(np.zeros(1), np.full(1, float(v)))
+                  for v in self.items] if self.plain else []
+        width = max((len(s.times) for s in series), default=1)
+        self.times = np.zeros((len(series), width))
+        self.values = np.zeros((len(series), width))
+        self.lengths = np.array([len(s.times) for s in series], np.int64)
+        for k, s in enumerate(series):
+            self.times[k, :len(s.times)] = s.times
+            self.values[k, :len(s.times)] = s.values
+
+    def __call__(self, t: float) -> np.ndarray:
+        if not self.plain:
+            return np.array([_value_at(v, t) for v in self.items], float)
+        out = np.empty(len(self.items))
+        fast._interp_rows(self.times, self.values, self.lengths, float(t), out)
+        return out
 
 
 _SIDES = {"west": WEST, "east": EAST, "north": NORTH, "south": SOUTH}
@@ -163,11 +192,63 @@ class NumpyEngine:
         return v_in, v_out, float(self.h.max(initial=0.0)), self.h.size
 
 
+class ThreadChoice:
+    """Runs each step on one thread or on all, whichever lately cost less per cell.
+
+    A parallel region ends when every thread has reached its end. On a 2-core
+    machine whose other core is busy with another process, the second thread
+    waits for a scheduler slice (milliseconds) three times a step: 2 threads
+    then ran EA Test 5 up to 6x slower than 1, though 1.8x faster on an idle
+    machine. So both are timed as the run goes (each tried again every
+    ``explore_every`` steps) and the cheaper one runs. Results do not depend on
+    the choice: every row is computed the same way on any thread.
+    """
+
+    explore_every = 50
+    explore_max = 3200
+
+    def __init__(self, min_cells: int, adaptive: bool):
+        self.min_cells = min_cells
+        self.adaptive = adaptive
+        self.cost = {False: 0.0, True: 0.0}  # s per cell, exponential mean; 0 = not measured yet
+        self.steps = 0
+        self.interval = self.explore_every
+        self.next_try = self.interval
+        self.trying = False
+
+    def parallel(self, cells: int, threads: int) -> bool:
+        if threads == 1 or cells < self.min_cells:
+            return False
+        if not self.adaptive:
+            return True
+        self.steps += 1
+        for mode in (True, False):
+            if not self.cost[mode]:
+                return mode  # each is measured once first
+        best = self.cost[True] <= self.cost[False]
+        self.trying = self.steps >= self.next_try
+        return (not best) if self.trying else best
+
+    def record(self, parallel: bool, seconds: float, cells: int):
+        c = seconds / max(cells, 1)
+        old = self.cost[parallel]
+        self.cost[parallel] = c if not old else 0.8 * old + 0.2 * c
+        if self.trying:
+            # a try that lost costs up to a scheduler slice: try less often while it keeps losing
+            lost = c > self.cost[not parallel]
+            self.interval = min(2 * self.interval, self.explore_max) if lost else self.explore_every
+            self.next_try = self.steps + self.interval
+            self.trying = False
+
+
 class NumbaEngine:
     """Steps with the row-parallel passes of :mod:`fast`, skipping dry and NODATA rows."""
 
-    #: below this many cells of work per step the serial twins run (no thread hand-off)
-    parallel_min_cells = 100_000
+    #: below this many cells of work per step the passes run on one thread: the
+    #: hand-off to a second thread (a few µs on an idle core) costs more than it saves
+    parallel_min_cells = 4_000
+    #: choose 1 or all threads by measured cost (:class:`ThreadChoice`); False: always all
+    adaptive_threads = True
 
     def __init__(self, model: FloodModel, h0):
         self.m = model
@@ -176,6 +257,8 @@ class NumbaEngine:
         self.h = np.where(model.active, h0, 0.0).astype(dt)
         self.qx = np.zeros((ny, nx + 1), dt)
         self.qy = np.zeros((ny + 1, nx), dt)
+        # θ < 1 reads old neighbour discharges while faces are rewritten in place
+        self.qx_old = np.zeros_like(self.qx) if model.theta != 1.0 else self.qx
         self.qy_old = np.zeros_like(self.qy) if model.theta != 1.0 else self.qy
         self.f = np.ones((ny, nx), dt)
         self.flagged = np.zeros(ny, np.bool_)
@@ -194,6 +277,8 @@ class NumbaEngine:
         self.rain_field = np.asarray(model.rain_field, dt).reshape(
             (1, 1) if np.ndim(model.rain_field) == 0 else model.z.shape)
         self.n = np.asarray(model.n, dt).reshape((1, 1) if np.ndim(model.n) == 0 else model.z.shape)
+        self.rain_anywhere = bool(np.any(self.rain_field > 0))
+        self.threads = ThreadChoice(self.parallel_min_cells, self.adaptive_threads)
 
     def _feeding_cells(self, src_rates, face_values):
         """Cells that sources or edges can wet this step: they join the work ranges even if dry."""
@@ -205,28 +290,41 @@ class NumbaEngine:
         m = self.m
         fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
         fast._mark_cells(self.lo, self.hi, self._feeding_cells(src_rates, face_values))
-        full = rain_rate > 0.0 and bool(np.any(self.rain_field > 0))
+        full = rain_rate > 0.0 and self.rain_anywhere
         rows, cells = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
-        k = 0 if cells >= self.parallel_min_cells and numba.get_num_threads() > 1 else 1
+        threads = numba.get_num_threads()
+        parallel = self.threads.parallel(cells, threads)
+        if not parallel:
+            numba.set_num_threads(1)
+        t0 = time.perf_counter()
+        try:
+            self._flow(dt, t_end, rain_rate, face_values, rows)
+        finally:
+            if not parallel:
+                numba.set_num_threads(threads)
+        self.threads.record(parallel, time.perf_counter() - t0, cells)
+        v_in, v_out = fast._boundary_volumes(self.qx, self.qy, m.faces.side, m.faces.index, dt, m.dx)
+        return v_in, v_out, float(self.row_hmax.max()), m.ny * m.nx
+
+    def _flow(self, dt, t_end, rain_rate, face_values, rows):
+        m = self.m
         if self.qy_old is not self.qy:
             fast._copy_theta_neighbours(self.qy, self.qy_old, rows, self.c0, self.c1)
-        fast.update_faces[k](self.h, m.z, m.active, self.qx, self.qy, self.qy_old, self.n, m.theta, m.g, dt,
-                             m.dx, m.eps, rows, self.c0, self.c1)
+        fast.update_faces(self.h, m.z, m.active, self.qx, self.qy, self.qx_old, self.qy_old, self.n, m.theta, m.g,
+                          dt, m.dx, m.eps, rows, self.c0, self.c1)
         fast._boundary_faces(self.h, m.z, self.n, self.qx, self.qy, m.faces.side, m.faces.index, m.faces.kind,
                              face_values, m.g, dt, m.dx, m.eps)
         self.flagged[:] = False
-        fast.outflow_factor[k](self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, self.f,
-                               self.flagged, rows, self.c0, self.c1)
+        fast.outflow_factor(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, self.f,
+                            self.flagged, rows, self.c0, self.c1)
         limited = fast._limited_rows(self.flagged, rows)
         if limited.size:
             fast.scale_faces(self.qx, self.qy, self.f, limited, self.c0, self.c1)
             fast.reset_factor(self.f, limited, self.c0, self.c1)
-        v_in, v_out = fast._boundary_volumes(self.qx, self.qy, m.faces.side, m.faces.index, dt, m.dx)
         self.row_hmax[:] = 0.0
-        fast.continuity[k](self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, t_end,
-                           m.threshold, self.h_max, self.t_first, self.duration, self.lo, self.hi, self.row_hmax,
-                           rows, self.c0, self.c1)
-        return v_in, v_out, float(self.row_hmax.max()), m.ny * m.nx
+        fast.continuity(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, t_end,
+                        m.threshold, self.h_max, self.t_first, self.duration, self.lo, self.hi, self.row_hmax,
+                        rows, self.c0, self.c1)
 
 
 @dataclass
@@ -285,21 +383,28 @@ class FloodModel:
         self._rain_field_sum = float(np.sum(np.broadcast_to(self.rain_field, z.shape)[self.active]))
         self._free_slopes = np.array([_free_slope(self.z, s, i, self.dx)
                                       for s, i in zip(self.faces.side, self.faces.index)])
+        self._bc_values = _SeriesTable([bc.value for bc in self.boundaries])
+        self._src_values = _SeriesTable([s.discharge for s in self.sources])
+        stage = self.faces.kind == STAGE
+        self._stage_faces = stage
+        self._stage_z = np.array([self.z[edge_cell(s, i, self.z.shape)]
+                                  for s, i in zip(self.faces.side[stage], self.faces.index[stage])], float)
 
     def face_values(self, t: float) -> np.ndarray:
         """Each open edge face's boundary value at time t (slope, stage m or inflow m²/s)."""
-        per_bc = np.array([_value_at(bc.value, t) for bc in self.boundaries], float)
-        values = per_bc[self.faces.owner] if self.faces.owner.size else np.zeros(0)
+        values = self._bc_values(t)[self.faces.owner] if self.faces.owner.size else np.zeros(0)
         free = (self.faces.kind == FREE) & (values <= 0.0)
         return np.where(free, self._free_slopes, values)
 
     def stage_depth(self, values: np.ndarray) -> float:
         """Largest depth a stage boundary imposes (enters the CFL time step), m."""
-        stage = self.faces.kind == STAGE
-        if not stage.any():
+        if not self._stage_z.size:
             return 0.0
-        cells = [edge_cell(s, i, self.z.shape) for s, i in zip(self.faces.side[stage], self.faces.index[stage])]
-        return float(max(v - self.z[c] for v, c in zip(values[stage], cells)))
+        return float(np.max(values[self._stage_faces] - self._stage_z))
+
+    def source_rates(self, t: float) -> np.ndarray:
+        """Each point source's discharge at time t, m³/s."""
+        return self._src_values(t)
 
 
 def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage_points=(),
@@ -331,7 +436,7 @@ def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage
         tm = t + 0.5 * dt
         values = model.face_values(tm)
         rain_rate = _value_at(model.rain, tm)
-        src = np.array([_value_at(s.discharge, tm) for s in model.sources], float)
+        src = model.source_rates(tm)
         v_in, v_out, h_top, n_cells = eng.step(dt, t + dt, rain_rate, src, values)
         tot["rain"] += rain_rate * dt * model._rain_field_sum * cell_area
         tot["sources"] += float(src.sum()) * dt
