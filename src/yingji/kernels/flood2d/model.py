@@ -232,7 +232,8 @@ class ThreadChoice:
     def record(self, parallel: bool, seconds: float, cells: int):
         c = seconds / max(cells, 1)
         old = self.cost[parallel]
-        self.cost[parallel] = c if not old else 0.8 * old + 0.2 * c
+        # a try replaces the stale mean (the machine may have changed since); runs average
+        self.cost[parallel] = c if not old or self.trying else 0.8 * old + 0.2 * c
         if self.trying:
             # a try that lost costs up to a scheduler slice: try less often while it keeps losing
             lost = c > self.cost[not parallel]
@@ -249,6 +250,8 @@ class NumbaEngine:
     parallel_min_cells = 4_000
     #: choose 1 or all threads by measured cost (:class:`ThreadChoice`); False: always all
     adaptive_threads = True
+    #: work on every cell every step (tests compare it with the skipping of dry cells)
+    full_sweep = False
 
     def __init__(self, model: FloodModel, h0):
         self.m = model
@@ -290,7 +293,7 @@ class NumbaEngine:
         m = self.m
         fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
         fast._mark_cells(self.lo, self.hi, self._feeding_cells(src_rates, face_values))
-        full = rain_rate > 0.0 and self.rain_anywhere
+        full = self.full_sweep or (rain_rate > 0.0 and self.rain_anywhere)
         rows, cells = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
         threads = numba.get_num_threads()
         parallel = self.threads.parallel(cells, threads)
