@@ -369,9 +369,8 @@ def _claim_actions(now: dt.datetime, limit: int) -> list[tuple[CallUpAction, Cal
         return _claim_each(list(due.values_list("pk", flat=True)[:limit]), now)
     actions = list(due.select_for_update(skip_locked=True)[:limit])
     targets = _targets({a.target_id for a in actions}, lock=True)
-    actions = [a for a in actions if a.target_id in targets]
-    CallUpAction.objects.filter(pk__in=[a.pk for a in actions]).update(state=ActionState.DONE, done_at=now)
-    return [(a, targets[a.target_id]) for a in actions]
+    # Locked, not yet marked: `_close_actions` writes each one's outcome once.
+    return [(a, targets[a.target_id]) for a in actions if a.target_id in targets]
 
 
 def _claim_each(ids: list[int], now: dt.datetime) -> list[tuple[CallUpAction, CallUpTarget]]:
@@ -383,7 +382,7 @@ def _claim_each(ids: list[int], now: dt.datetime) -> list[tuple[CallUpAction, Ca
 
 
 def _targets(ids: set[int], *, lock: bool) -> dict[int, CallUpTarget]:
-    qs = CallUpTarget.objects.select_related("person", "region").filter(pk__in=ids)
+    qs = CallUpTarget.objects.select_related("person").filter(pk__in=ids)
     if lock:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     targets = {t.pk: t for t in qs}
@@ -405,14 +404,32 @@ def _run_actions(claimed: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.da
             sends.append((action, target))
         else:
             escalations.append((action, target))
-    if skipped:
-        CallUpAction.objects.filter(pk__in=skipped).update(state=ActionState.SKIPPED)
-    if sends:
-        _send_batch(sends, now=now)
+    message_ids = _send_batch(sends, now=now) if sends else []
     for _, target in escalations:
         _escalate(target, now=now)
     _schedule_next([(target, action.index + 1) for action, target in sends + escalations])
+    _close_actions([(pk, ActionState.SKIPPED, None) for pk in skipped]
+                   + [(a.pk, ActionState.DONE, m) for (a, _), m in zip(sends, message_ids, strict=True)]
+                   + [(a.pk, ActionState.DONE, None) for a, _ in escalations], now=now)
     return ["skipped"] * len(skipped) + [action.kind for action, _ in sends + escalations]
+
+
+def _close_actions(rows: list[tuple[int, str, int | None]], *, now: dt.datetime) -> None:
+    """Write each action's outcome and the message it made: one statement on
+    PostgreSQL (where the claim only locked the rows)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        for pk, state, message_id in rows:
+            fields = {"message_id": message_id} if message_id is not None else {}
+            CallUpAction.objects.filter(pk=pk).update(state=state, done_at=now, **fields)
+        return
+    table = CallUpAction._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS a SET state = v.state, done_at = %s, "
+                       "message_id = COALESCE(v.mid, a.message_id) "
+                       "FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS v(id, state, mid) WHERE a.id = v.id",
+                       [now, *[list(c) for c in zip(*rows, strict=True)]])
 
 
 def _schedule_next(steps: list[tuple[CallUpTarget, int]]) -> None:
@@ -443,8 +460,13 @@ def ack_url(target: CallUpTarget) -> str:
 
 
 def _prefix(warning: Warning) -> str:
-    drill = "【演练】" if warning.drill else ""
-    return f"{drill}【{warning.get_type_display()}{warning.get_level_display()}预警】"
+    # get_FOO_display() builds a dict of every choice on each call (half a
+    # millisecond): a batch of 500 messages shares one warning object, and its prefix.
+    prefix = getattr(warning, "_message_prefix", None)
+    if prefix is None:
+        drill = "【演练】" if warning.drill else ""
+        prefix = warning._message_prefix = f"{drill}【{warning.get_type_display()}{warning.get_level_display()}预警】"
+    return prefix
 
 
 def message_text(target: CallUpTarget, *, attempt: int = 0) -> str:
@@ -459,9 +481,9 @@ def message_text(target: CallUpTarget, *, attempt: int = 0) -> str:
     return "".join(parts)
 
 
-def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datetime) -> None:
-    """One message per claimed step, through the outbox in one batch. The key per
-    target and step makes a repeated step return the message it already made."""
+def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datetime) -> list[int]:
+    """One message per claimed step, through the outbox in one batch; their ids. The
+    key per target and step makes a repeated step return the message it already made."""
     messages = messaging.send_many([
         messaging.Outgoing(
             channel=action.channel, to=target.person.mobile, person_id=target.person_id,
@@ -470,22 +492,10 @@ def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datet
             text=message_text(target, attempt=target.callup.plan["timeline"][action.index].get("attempt", 0)),
             context={"alerts_callup": target.callup_id, "alerts_target": target.pk, "drill": target.callup.drill})
         for action, target in sends])
-    _set_message_ids([(action.pk, message.pk) for (action, _), message in zip(sends, messages, strict=True)])
     first = [target.pk for _, target in sends if target.state == TargetState.PENDING]
     CallUpTarget.objects.filter(pk__in=first, state=TargetState.PENDING).update(state=TargetState.CALLING,
                                                                                first_sent_at=now)
-
-
-def _set_message_ids(pairs: list[tuple[int, int]]) -> None:
-    """Note on each action the message it made: one statement on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        for action_id, message_id in pairs:
-            CallUpAction.objects.filter(pk=action_id).update(message_id=message_id)
-        return
-    table = CallUpAction._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} AS a SET message_id = v.mid FROM unnest(%s::bigint[], %s::bigint[]) "
-                       "AS v(id, mid) WHERE a.id = v.id", [[a for a, _ in pairs], [m for _, m in pairs]])
+    return [message.pk for message in messages]
 
 
 def _escalate(target: CallUpTarget, *, now: dt.datetime) -> None:

@@ -241,7 +241,7 @@ def batch_size() -> int:
 
 
 def concurrency() -> int:
-    return max(1, int(os.environ.get("YINGJI_MESSAGING_CONCURRENCY", "16")))
+    return max(1, int(os.environ.get("YINGJI_MESSAGING_CONCURRENCY", "8")))
 
 
 @dataclass
