@@ -138,3 +138,20 @@ def test_rebuild_counts_what_the_services_counted(regions, register, wenling_ent
     daily_counts.rebuild()
     assert daily_counts.stored() == before == daily_counts.from_scratch()
     assert before[1] == {(wenling_enterprise.region_id, dt.date(2026, 2, 1)): (3, 1, 0)}
+
+
+def test_command_finds_counts_written_around_the_model_and_rebuilds_them(regions, register, wenling_enterprise):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    register(wenling_enterprise, found_on=dt.date(2026, 2, 1))
+    out = StringIO()
+    call_command("hazard_counts", stdout=out)
+    assert "一致" in out.getvalue()
+    assert daily_counts.counted_by_database() == daily_counts.from_scratch()
+    Hazard.objects.filter(pk=Hazard.objects.get().pk).update(level="major")  # around Hazard.save()
+    with pytest.raises(CommandError, match="1 daily and 1 monthly"):
+        call_command("hazard_counts")
+    call_command("hazard_counts", "--rebuild", stdout=StringIO())
+    assert daily_counts.stored()[1] == {(wenling_enterprise.region_id, dt.date(2026, 2, 1)): (1, 1, 0)}

@@ -12,7 +12,8 @@ Exactness: every change of a hazard's key (region, day found, level, ever listed
 goes through `Hazard.save()` or a delete, both of which call `move()` in the same
 transaction as the write, with the stored row locked. `QuerySet.update()` and
 `bulk_create()` of those fields would bypass it and are not used on hazards; a bulk
-import (benchmarks/hazards_scale.py) calls `rebuild()` afterwards. The tests compare
+import (benchmarks/hazards_scale.py) calls `rebuild()` afterwards, and `yingji
+hazard-counts` checks the tables against the hazards (14 s at 6 M). The tests compare
 the tables with `from_scratch()` after random work through the services.
 """
 
@@ -117,6 +118,26 @@ def from_scratch() -> tuple[dict, dict]:
         for table, day in ((daily, key.found_on), (monthly, key.found_on.replace(day=1))):
             before = table.get((key.region_id, day), (0, 0, 0))
             table[(key.region_id, day)] = tuple(a + b for a, b in zip(before, key.deltas(+1)))
+    return daily, monthly
+
+
+def counted_by_database() -> tuple[dict, dict]:
+    """The same as `from_scratch()`, grouped by the database (fast enough for millions
+    of hazards: `yingji hazard-counts`)."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncMonth
+
+    from .models import Hazard
+
+    counts = {"n": Count("id"), "m": Count("id", filter=Q(level=HazardLevel.MAJOR)),
+              "s": Count("id", filter=Q(ever_supervised=True))}
+    daily = {(r["region_id"], r["found_on"]): (r["n"], r["m"], r["s"])
+             for r in Hazard.objects.values("region_id", "found_on").order_by().annotate(**counts)}
+    monthly = {}
+    for r in Hazard.objects.annotate(month=TruncMonth("found_on")).values("region_id", "month").order_by().annotate(
+            **counts):
+        month = r["month"].date() if isinstance(r["month"], dt.datetime) else r["month"]
+        monthly[(r["region_id"], month)] = (r["n"], r["m"], r["s"])
     return daily, monthly
 
 
