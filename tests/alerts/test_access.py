@@ -2,6 +2,8 @@
 changes a Linhai-only warning (404), cannot issue one for Linhai (403), and sees
 only Wenling's part of a province-wide call-up."""
 
+import datetime as dt
+
 import pytest
 
 from yingji.alerts import services
@@ -15,6 +17,7 @@ ACCESS_CHECKED = {
     "POST /api/warnings", "GET /api/warnings", "GET /api/warnings/{id}", "PATCH /api/warnings/{id}",
     "POST /api/warnings/{id}/cancel", "GET /api/warnings/{id}/cap", "GET /api/warnings/{id}/callup",
     "POST /api/callups/targets/{id}/acknowledge", "POST /api/callups/targets/{id}/feedback",
+    "GET /api/callups/report", "GET /api/callups/report.xlsx",
 }
 
 
@@ -100,3 +103,21 @@ def test_called_person_acknowledges_own_target_but_not_anothers(api_as, chain):
     client = api_as(chain.village)
     assert client.post(f"/api/callups/targets/{own.pk}/acknowledge", {}).status_code == 200
     assert client.post(f"/api/callups/targets/{below.pk}/acknowledge", {}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/callups/report", "/api/callups/report.xlsx"])
+@pytest.mark.parametrize("region", [LINHAI, "33", "999999"])
+def test_a_report_outside_ones_county_is_not_found(api_as, wenling_officer, chain, path, region):
+    issue([LINHAI])
+    r = api_as(wenling_officer).get(path, {"region": region, "month": "2026-07"})
+    assert r.status_code == 404
+
+
+def test_a_report_of_ones_county_counts_only_its_people(api_as, wenling_officer, chain):
+    """A province-wide call-up: the Wenling report lists the four Wenling duty holders
+    and not the Linhai village chief."""
+    issue(["33"], now=dt.datetime(2026, 7, 2, tzinfo=dt.UTC))
+    r = api_as(wenling_officer).get("/api/callups/report", {"region": WENLING, "month": "2026-07"})
+    assert r.status_code == 200
+    ids = {p["person_id"] for p in r.json()["persons"]}
+    assert chain.linhai.pk not in ids and ids == {chain.county.pk, chain.township.pk, chain.village.pk, chain.grid.pk}

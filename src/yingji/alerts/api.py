@@ -12,7 +12,7 @@ from ninja.errors import ValidationError
 
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import cap, selectors, services
+from . import cap, reports, selectors, services
 from .choices import AckChannel, WarningLevel, WarningStatus, WarningType
 
 router = Router(tags=["alerts"])
@@ -225,6 +225,70 @@ def warning_cap(request, id: int):
     """The warning as a CAP 1.2 alert (Alert, Update or Cancel by its state)."""
     warning = selectors.warning_get(scope=Scope.for_user(request.user), id=id)
     return HttpResponse(cap.to_cap(warning), content_type="application/cap+xml; charset=utf-8")
+
+
+class ReportQuery(Schema):
+    region: str = Field(..., min_length=2, max_length=12, pattern=r"^\d+$", description="region code")
+    month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, in China Standard Time")
+    drill: bool = Field(False, description="drills (演练) instead of real call-ups")
+
+
+class PersonFigures(Schema):
+    person_id: int
+    name: str
+    mobile: str
+    region: str
+    region_name: str
+    duty: str
+    called: int
+    acknowledged: int
+    ack_rate: float | None
+    ack_seconds_median: float | None
+
+
+class StaleContact(Schema):
+    person_id: int
+    name: str
+    address: str
+    current_mobile: str
+    region: str
+    failures: int
+    last_failed_at: dt.datetime
+
+
+class ReportOut(Schema):
+    region: str
+    month: str
+    drill: bool
+    callups: int
+    called: int
+    acknowledged: int
+    ack_rate: float | None
+    ack_seconds_median: float | None
+    persons: list[PersonFigures]
+    stale_contacts: list[StaleContact]
+
+
+def _report(request, query: ReportQuery) -> dict:
+    return selectors.monthly_report(scope=Scope.for_user(request.user), region=query.region,
+                                    month=reports.parse_month(query.month), drill=query.drill)
+
+
+@router.get("/callups/report", response=ReportOut)
+def callup_report(request, query: Query[ReportQuery]):
+    """Monthly report of a region: acknowledgement rate and median time to answer per
+    responsible person, and stale contact data (numbers that failed permanently).
+    Drills and real call-ups are counted apart (`drill`)."""
+    return _report(request, query)
+
+
+@router.get("/callups/report.xlsx", response={200: None})
+def callup_report_xlsx(request, query: Query[ReportQuery]):
+    """The monthly report as an Excel workbook."""
+    report = _report(request, query)
+    response = HttpResponse(reports.workbook(report), content_type=reports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{reports.filename(report)}"'
+    return response
 
 
 @router.get("/warnings/{id}/callup", response=BoardOut)

@@ -6,12 +6,15 @@ it (an ancestor code). Targets are scoped by their own region, so a board shows 
 caller's part of a call-up that reaches further.
 """
 
+import datetime as dt
 import math
 import statistics
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from ..core.errors import NotFound
+from ..core.models import Region
 from ..core.scope import Scope, fits_database
 from ..messaging.choices import MessageStatus
 from ..messaging.models import Message
@@ -141,3 +144,67 @@ def _by(targets, *keys) -> list[dict]:
     return [{("region" if k == "region_id" else "region_name" if k == "region__full_name" else k): r[k]
              for k in keys} | {"targets": r["targets"], "acknowledged": r["acknowledged"],
                                "unreached": r["unreached"]} for r in rows]
+
+
+# Monthly report per region ------------------------------------------------------------
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first instant of the month and of the next, in the site's time zone (a
+    bureau's "July" is July in China Standard Time)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(month.year, month.month, 1, tzinfo=tz)
+    following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=tz)
+    return start, following
+
+
+def monthly_report(*, scope: Scope, region: str, month: dt.date, drill: bool = False) -> dict:
+    """Call-ups of one month in a region's subtree, drills and real call-ups apart
+    (演练单独统计): per responsible person called for their duty, how often they were
+    called, how often they answered and their median time to answer; and the stale
+    contact data, numbers to which a message failed permanently that month (drills
+    included: a dead number is dead either way)."""
+    if not scope.covers_region(region) or not Region.objects.filter(pk=region).exists():
+        raise NotFound("区划不存在或不在您的管辖范围内", "No such region in your jurisdiction")
+    start, end = month_bounds(month)
+    targets = (scope.filter(CallUpTarget.objects.filter(
+        kind=TargetKind.DUTY, region__code__startswith=region, callup__drill=drill,
+        callup__started_at__gte=start, callup__started_at__lt=end))
+        .exclude(state=TargetState.CANCELLED))
+    rows = list(targets.values_list("person_id", "person__name", "person__mobile", "region_id",
+                                    "region__full_name", "duty_kind", "created_at", "acknowledged_at"))
+    return {"region": region, "month": f"{month:%Y-%m}", "drill": drill,
+            "callups": targets.values("callup_id").distinct().count(),
+            **_answer_figures(rows), "persons": _per_person(rows),
+            "stale_contacts": _stale_contacts(scope, region, start, end)}
+
+
+def _answer_figures(rows: list[tuple]) -> dict:
+    seconds = [(acked - created).total_seconds() for *_, created, acked in rows if acked is not None]
+    return {"called": len(rows), "acknowledged": len(seconds),
+            "ack_rate": round(len(seconds) / len(rows), 4) if rows else None,
+            "ack_seconds_median": statistics.median(seconds) if seconds else None}
+
+
+def _per_person(rows: list[tuple]) -> list[dict]:
+    by_person: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_person.setdefault(row[0], []).append(row)
+    people = []
+    for person_id, calls in by_person.items():
+        _, name, mobile, region_id, region_name, duty, *_ = calls[0]
+        people.append({"person_id": person_id, "name": name, "mobile": mobile, "region": region_id,
+                       "region_name": region_name, "duty": duty, **_answer_figures(calls)})
+    # Lowest answer rate first: the report is read to find who does not answer.
+    return sorted(people, key=lambda p: (p["ack_rate"], p["region"], p["name"], p["person_id"]))
+
+
+def _stale_contacts(scope: Scope, region: str, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    failed = (scope.filter(Message.objects.filter(status=MessageStatus.FAILED, person__isnull=False,
+                                                  region_code__startswith=region,
+                                                  created_at__gte=start, created_at__lt=end))
+              .values("person_id", "person__name", "to", "person__mobile", "region_code")
+              .annotate(failures=Count("pk"), last_failed=Max("created_at"))
+              .order_by("region_code", "person__name", "to"))
+    return [{"person_id": r["person_id"], "name": r["person__name"], "address": r["to"],
+             "current_mobile": r["person__mobile"], "region": r["region_code"], "failures": r["failures"],
+             "last_failed_at": r["last_failed"]} for r in failed]

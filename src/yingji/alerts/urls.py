@@ -15,6 +15,8 @@ def private(view):
 urlpatterns = [
     path("warnings/", private(views.warning_list), name="warning_list"),
     path("warnings/new/", private(views.warning_issue), name="warning_issue"),
+    path("warnings/report/", private(views.callup_report), name="callup_report"),
+    path("warnings/report.xlsx", private(views.callup_report_export), name="callup_report_export"),
     path("warnings/<int:id>/", private(views.warning_detail), name="warning_detail"),
     path("warnings/<int:id>/board/", private(views.warning_board), name="warning_board"),
     path("warnings/<int:id>/board.xlsx", private(views.warning_board_export), name="warning_board_export"),

@@ -6,12 +6,13 @@ import io
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..web.errors import add_form_errors
-from . import selectors, services
+from . import reports, selectors, services
 from .choices import (
     IN_FORCE,
     LEVEL_COLOURS,
@@ -120,6 +121,44 @@ def warning_board_export(request, id: int):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="callup-{warning.pk}.xlsx"'
     return response
+
+
+class ReportForm(forms.Form):
+    region = forms.RegexField(label="区划代码", regex=r"^\d{2,12}$", max_length=12)
+    month = forms.RegexField(label="月份", regex=r"^\d{4}-\d{2}$", help_text="YYYY-MM",
+                             widget=forms.TextInput(attrs={"placeholder": "2026-07"}))
+    drill = forms.BooleanField(label="演练", required=False)
+
+
+def callup_report(request):
+    """The monthly report page: pick a region (your own by default) and a month."""
+    scope = Scope.for_user(request.user)
+    initial = {"region": scope.region_code or "33", "month": f"{timezone.localdate():%Y-%m}"}
+    form = ReportForm(request.GET or None, initial=initial)
+    report = None
+    if request.GET and form.is_valid():
+        try:
+            report = _monthly(scope, form.cleaned_data)
+        except DomainError as exc:
+            add_form_errors(form, exc)
+    return render(request, "alerts/report.html", {"form": form, "report": report,
+                                                  "query": request.GET.urlencode()})
+
+
+def callup_report_export(request):
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        raise DomainError("报表参数有误", "Invalid report parameters",
+                          fields={k: "; ".join(v) for k, v in form.errors.items()})
+    report = _monthly(Scope.for_user(request.user), form.cleaned_data)
+    response = HttpResponse(reports.workbook(report), content_type=reports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{reports.filename(report)}"'
+    return response
+
+
+def _monthly(scope: Scope, data: dict) -> dict:
+    return selectors.monthly_report(scope=scope, region=data["region"], month=reports.parse_month(data["month"]),
+                                    drill=data["drill"])
 
 
 SUMMARY_ROWS = [("叫应对象", "targets"), ("已发送", "sent"), ("已送达", "delivered"), ("已应答", "acknowledged"),
