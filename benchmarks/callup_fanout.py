@@ -273,11 +273,27 @@ class Beat:
 
 # Where the CPU goes ----------------------------------------------------------------
 
+def _postgres_role(pid: str, database: str) -> str:
+    """"postgres (benchmark DB)" for a backend serving our database, "postgres
+    (server)" for the server's own processes, "postgres (other DBs)" otherwise."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            title = f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "postgres (other DBs)"
+    if f" {database} " in title:
+        return "postgres (benchmark DB)"
+    if any(w in title for w in ("checkpointer", "writer", "walwriter", "autovacuum", "logical", "stats", "/postgres")):
+        return "postgres (server)"
+    return "postgres (other DBs)"
+
+
 def cpu_seconds(workers: list[subprocess.Popen]) -> Counter:
     """CPU seconds used so far, by who: PostgreSQL's processes, RabbitMQ, the Celery
     workers, this process (issuing, the gateway thread, polling), everything else;
     "all" is the machine's busy time from /proc/stat."""
     tick = os.sysconf("SC_CLK_TCK")
+    database = urllib.parse.urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
     worker_pids = {p.pid for p in workers}
     used = Counter()
     for entry in os.listdir("/proc"):
@@ -289,11 +305,13 @@ def cpu_seconds(workers: list[subprocess.Popen]) -> Counter:
         except OSError:
             continue
         comm = raw[raw.index("(") + 1:raw.rindex(")")]
+        if comm.startswith("postgres"):
+            comm = _postgres_role(entry, database)
         fields = raw[raw.rindex(")") + 2:].split()
         seconds = (int(fields[11]) + int(fields[12])) / tick
         pid = int(entry)
         who = ("workers" if pid in worker_pids else "benchmark+gateway" if pid == os.getpid()
-               else "postgres" if comm.startswith("postgres") else "rabbitmq" if comm.startswith("beam")
+               else comm if comm.startswith("postgres") else "rabbitmq" if comm.startswith("beam")
                else f"other:{comm}")
         used[who] += seconds
     with open("/proc/stat") as f:
@@ -304,9 +322,13 @@ def cpu_seconds(workers: list[subprocess.Popen]) -> Counter:
 
 def print_cpu(label: str, before: Counter, after: Counter, elapsed: float, messages: int) -> None:
     used = {k: after[k] - before[k] for k in after}
+    # A process that ended meanwhile (another program's test run, a closed database
+    # connection) is missing from both snapshots' sums: "unaccounted" is the rest of
+    # the machine's busy time.
     others = sum(v for k, v in used.items() if k.startswith("other:"))
     top = sorted(((k[6:], v) for k, v in used.items() if k.startswith("other:") and v >= 0.5), key=lambda kv: -kv[1])
     used = {k: v for k, v in used.items() if not k.startswith("other:")} | {"other processes": others}
+    used["unaccounted"] = used["all"] - sum(v for k, v in used.items() if k != "all")
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if k != "all")
     parts += " (" + ", ".join(f"{k} {v:.1f} s" for k, v in top[:4]) + ")" if top else ""
     print(f"  [{label}] CPU over {elapsed:.1f} s: machine busy {used['all']:.1f} s of {2 * elapsed:.1f} "
@@ -385,7 +407,8 @@ def ingest_acks(singles: list[int], lists: list[int], env: dict, log_dir: Path, 
     with open(log_dir / "gunicorn.log", "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "yingji.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
-             "--keep-alive", "30", "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)
+             "-k", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
+            env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_listening(port)
         for label, ids, threads, size in (("one per request", singles, clients, 1),
@@ -400,7 +423,7 @@ def ingest_acks(singles: list[int], lists: list[int], env: dict, log_dir: Path, 
             elapsed = time.monotonic() - t0
             acked = CallUpTarget.objects.filter(messages_acked(ids), state=TargetState.ACKNOWLEDGED).count()
             print(f"  acks, {label}: {len(ids):,} receipts with reply \"1\" in {elapsed:.1f} s = "
-                  f"{len(ids) / elapsed:,.0f} acks/s ({threads} clients, gunicorn 2 workers); "
+                  f"{len(ids) / elapsed:,.0f} acks/s ({threads} clients, gunicorn 2 workers × 4 threads); "
                   f"HTTP {dict(statuses)}; targets acknowledged: {acked:,} of {len(ids):,}")
     finally:
         stop([server])

@@ -270,7 +270,8 @@ def test_a_list_of_sms_replies_acknowledges_each_target_once_in_one_audit_record
     assert {(t.state, t.ack_channel, t.acknowledged_at) for t in acked.values()} == {
         (TargetState.ACKNOWLEDGED, "sms", replied_at)}
     assert not CallUpAction.objects.filter(target__in=acked.values(), state=ActionState.PENDING).exists()
-    assert CallUpAction.objects.filter(target=target_of(warning, chain.township), state=ActionState.PENDING).count() == 1
+    township = target_of(warning, chain.township)
+    assert CallUpAction.objects.filter(target=township, state=ActionState.PENDING).count() == 1
     ack_records = [r for r in audit.AuditRecord.objects.filter(seq__gt=before) if r.action == "acknowledge_batch"]
     assert len(ack_records) == 1
     assert audit.batch_ids(ack_records[0]) == {"acknowledged": sorted(t.pk for t in acked.values())}

@@ -9,8 +9,9 @@ while one message is in flight: the gateway has it, the worker never learnt so.
 The worker sends in batches of HOLD_AT messages from 4 threads, so the held request
 is the last of its first batch; the test kills it once the other messages of that
 batch are recorded (the worker records answers at least every quarter second while
-a gateway holds the rest, for just this case). A second worker then finishes the call-up, driven by `messaging.deliver_due`
-tasks that the test sends the way Celery beat or `yingji worker` would.
+a gateway holds the rest, for just this case). A second worker then finishes the
+call-up, driven by `messaging.deliver_due` tasks that the test sends the way Celery
+beat or `yingji worker` would.
 
 The contract (at-least-once delivery, idempotent by message id, ARCHITECTURE.md's
 outbox): every target's first message ends SENT, the gateway has seen the id of

@@ -64,7 +64,9 @@ def record(*, actor, action: str, obj: models.Model | None = None, object_type: 
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    with transaction.atomic():
+    # Inside the caller's transaction (the rule) no savepoint of our own: if the
+    # append fails, the caller's change must fail with it anyway.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         rec = AuditRecord(
             seq=head.last_seq + 1,
