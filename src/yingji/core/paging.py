@@ -21,13 +21,17 @@ class Page(Schema, Generic[T]):
     count_exact: bool = Field(True, description="false when counting stopped at the endpoint's count limit")
 
 
-def paginate(queryset, paging: PageQuery, *, count_limit: int | None = None) -> dict:
+def paginate(queryset, paging: PageQuery, *, count_limit: int | None = None, ids_first: bool = False) -> dict:
     """One page of `queryset` and the number of rows. With `count_limit`, counting
     stops after that many rows (`count_exact` false): a wide list of millions costs
     a count of a few thousand index entries, not of all of them, and no one pages to
-    the end of it anyway. A page beyond the limit is still served."""
+    the end of it anyway. A page beyond the limit is still served.
+
+    With `ids_first`, the page's primary keys are read first (in order, without the
+    joined rows) and then only those rows: the database can then page from an index
+    alone, where with the whole rows it may walk the table's order and filter."""
     start = (paging.page - 1) * paging.page_size
-    items = list(queryset[start:start + paging.page_size])
+    items = page_rows(queryset, start, start + paging.page_size, ids_first=ids_first)
     if count_limit is None:
         count, exact = queryset.count(), True
     else:
@@ -38,3 +42,12 @@ def paginate(queryset, paging: PageQuery, *, count_limit: int | None = None) -> 
         count = count if exact else max(count_limit, start + len(items))
     return {"items": items, "count": count, "page": paging.page, "page_size": paging.page_size,
             "count_exact": exact}
+
+
+def page_rows(queryset, start: int, stop: int, *, ids_first: bool = False) -> list:
+    """Rows `start` .. `stop` of `queryset`, optionally ids first (see `paginate`)."""
+    if not ids_first:
+        return list(queryset[start:stop])
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]

@@ -168,7 +168,7 @@ HAZARD_COUNT_LIMIT = 10_000
 @router.get("/hazards", response=Page[HazardOut])
 def list_hazards(request, filters: Query[HazardFilter], paging: Query[PageQuery]):
     qs = selectors.hazard_list(scope=Scope.for_user(request.user), **_filter_args(filters))
-    return paginate(qs, paging, count_limit=HAZARD_COUNT_LIMIT)
+    return paginate(qs, paging, count_limit=HAZARD_COUNT_LIMIT, ids_first=True)
 
 
 def _filter_args(filters: HazardFilter) -> dict:

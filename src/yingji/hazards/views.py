@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import override
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
 from ..core.errors import DomainError
+from ..core.paging import page_rows
 from ..core.scope import Scope
 from . import indexes, reporting, selectors, services
 from .api import HAZARD_COUNT_LIMIT, client_ip
@@ -39,6 +40,18 @@ class CappedPaginator(Paginator):
     @property
     def count_exact(self) -> bool:
         return self._counted <= HAZARD_COUNT_LIMIT
+
+    def _get_page(self, object_list, number, paginator):
+        # The page's ids first, then its rows, as the list API (core.paging.page_rows).
+        return super()._get_page(LoadedPage(self.object_list, object_list), number, paginator)
+
+
+class LoadedPage(list):
+    """The rows of a slice `object_list[bottom:top]` of a query, read ids first."""
+
+    def __init__(self, queryset, sliced):
+        low, high = sliced.query.low_mark, sliced.query.high_mark
+        super().__init__(page_rows(queryset, low, high, ids_first=True))
 
 
 def hazard_list(request):
