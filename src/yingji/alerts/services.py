@@ -1,11 +1,19 @@
 """Every write of warnings and call-ups: issue, update, cancel; start a call-up, run
 its timers, acknowledge, feedback, escalate.
 
-Timers are rows (`CallUpAction`, one open per target): `process_due_actions` claims a
-due row with a conditional UPDATE inside the transaction that does its work (send
-one message, or escalate), so a crash rolls back claim and work together, and a
-second worker finds the row taken. Messages go through the messaging outbox with an
-idempotency key per target and plan step: a step that is retried never sends twice.
+Timers are rows (`CallUpAction`, one open per target): `process_due_actions` claims
+a batch of due rows inside the transaction that does their work (one bulk of
+messages, escalations one by one), so a crash rolls back claims and work together,
+and a second worker finds the rows taken (see "Timers" below for how). Messages go
+through the messaging outbox with an idempotency key per target and plan step: a
+step that is retried never sends twice.
+
+Hot path of a province-wide warning (150,000 targets): issuing writes the targets
+and their first timers in bulk (by the database itself on PostgreSQL) and asks the
+workers to start; each worker then turns 500 timers at a time into 500 messages
+(`messaging.send_many`: one insert, one audit record), and the outbox's workers
+send them in batches. Machine events are audited per batch (core/audit.py);
+officers' acts (issue, update, cancel, acknowledging by link) one record each.
 """
 
 import datetime as dt

@@ -5,12 +5,16 @@ after the caller's transaction commits, asks for an immediate delivery; the
 scheduler tick `deliver_due()` picks up whatever is due anyway, so a lost task, a
 broker restart or a crashed worker delays a message but never loses it.
 
-A worker claims a row with one conditional UPDATE that names the state it read
-(status, due time or expired lease, and the attempt count as a fence) and goes on
-only if it changed exactly one row: two workers never send the same attempt. A
-claim is a lease: a worker that dies after claiming leaves a row in SENDING that
-another worker retries once the lease has expired, with the same message id, so
-the gateway can recognise the duplicate if the first try did get out.
+A worker claims rows with conditional UPDATEs that name the state they read
+(status, due time or expired lease, and the attempt count as a fence): two workers
+never send the same attempt. Due messages are claimed in batches (see "Deliver"
+below), sent from a few threads over keep-alive connections, and their outcomes
+recorded in bulk. A claim is a lease: a worker that dies after claiming leaves its
+unrecorded rows in SENDING, which another worker retries once the lease has
+expired, with the same message ids, so the gateway can recognise a duplicate of a
+try that did get out. The message id is the idempotency key towards the gateway;
+`idempotency_key` is the one towards our callers (the same key never makes a
+second message).
 """
 
 import datetime as dt
