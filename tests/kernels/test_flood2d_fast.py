@@ -5,12 +5,11 @@ The scheme itself is checked against the numpy reference in
 """
 
 import numpy as np
-from numba import njit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numba import njit
 
-from yingji.kernels.flood2d import EdgeBoundary, FloodModel, PointSource, TimeSeries, simulate
-from yingji.kernels.flood2d import fast
+from yingji.kernels.flood2d import EdgeBoundary, FloodModel, PointSource, TimeSeries, fast, simulate
 from yingji.kernels.flood2d.model import NumbaEngine, ThreadChoice, _SeriesTable
 
 
@@ -84,7 +83,10 @@ def _fill_inv_cbrt(x, out):
 
 
 def test_series_table_is_numpy_interp_of_each_series():
-    """One call gives what np.interp gives per series, constants included, held before the first and after the last time."""
+    """One call gives what np.interp gives per series, constants included.
+
+    Held constant before the first and after the last time, as np.interp does.
+    """
     a = TimeSeries(np.array([0.0, 10.0, 30.0]), np.array([1.0, 3.0, -2.0]))
     b = TimeSeries(np.array([5, 6]), np.array([7, 9]))  # integer arrays as a file reader may give
     table = _SeriesTable([a, 2.5, b])

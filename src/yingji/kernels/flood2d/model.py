@@ -133,6 +133,7 @@ class FloodResult:
     mass: list[MassRecord]
     steps: int
     cell_updates: int
+    parallel_steps: int = 0  # steps the numba engine ran on all threads (the rest on one)
 
 
 def edge_faces(boundaries: Sequence[EdgeBoundary], active: np.ndarray) -> EdgeFaces:
@@ -198,7 +199,7 @@ class ThreadChoice:
     A parallel region ends when every thread has reached its end. On a 2-core
     machine whose other core is busy with another process, the second thread
     waits for a scheduler slice (milliseconds) three times a step: 2 threads
-    then ran EA Test 5 up to 6x slower than 1, though 1.8x faster on an idle
+    then ran EA Test 5 up to 3x slower than 1, though 1.8x faster on a quiet
     machine. So both are timed as the run goes (each tried again every
     ``explore_every`` steps) and the cheaper one runs. Results do not depend on
     the choice: every row is computed the same way on any thread.
@@ -212,9 +213,11 @@ class ThreadChoice:
         self.adaptive = adaptive
         self.cost = {False: 0.0, True: 0.0}  # s per cell, exponential mean; 0 = not measured yet
         self.steps = 0
+        self.parallel_steps = 0
         self.interval = self.explore_every
         self.next_try = self.interval
         self.trying = False
+        self.measuring = False
 
     def parallel(self, cells: int, threads: int) -> bool:
         if threads == 1 or cells < self.min_cells:
@@ -222,6 +225,7 @@ class ThreadChoice:
         if not self.adaptive:
             return True
         self.steps += 1
+        self.measuring = True  # costs of steps too small to choose would not compare
         for mode in (True, False):
             if not self.cost[mode]:
                 return mode  # each is measured once first
@@ -230,6 +234,10 @@ class ThreadChoice:
         return (not best) if self.trying else best
 
     def record(self, parallel: bool, seconds: float, cells: int):
+        self.parallel_steps += parallel
+        if not self.measuring:
+            return
+        self.measuring = False
         c = seconds / max(cells, 1)
         old = self.cost[parallel]
         # a try replaces the stale mean (the machine may have changed since); runs average
@@ -507,4 +515,5 @@ class _Recorder:
             snapshots=self.snapshots, max_depth=eng.h_max.copy(),
             first_inundation=np.where(never, np.nan, eng.t_first), duration=eng.duration.copy(),
             stage_times=np.array(self.stage_t), stage=np.array(self.stage, float).reshape(len(self.stage_t), len(self.points)),
-            mass=self.mass, steps=steps, cell_updates=updates)
+            mass=self.mass, steps=steps, cell_updates=updates,
+            parallel_steps=eng.threads.parallel_steps if isinstance(eng, NumbaEngine) else 0)
