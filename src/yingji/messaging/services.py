@@ -609,12 +609,14 @@ def record_receipts(receipts: list[Receipt]) -> list[Message | None]:
                 happened.setdefault("reply", []).append(message.pk)
                 replies.append((message, reply))
         _save_changed(messages, changed)
+        _tell_listeners(replies)
+        # Last: the chain head stays locked from here to the commit, and concurrent
+        # receipts queue on it.
         if happened:
             audit.record_batch(actor=None, action="receipts", object_type="messaging.message",
                                ids={k: sorted(set(v)) for k, v in happened.items()},
                                region_code=_common_region(messages[i] for i in changed),
                                extra={"replies": {str(m.pk): r for m, r in replies[:500]}})
-        _tell_listeners(replies)
     return [messages.get(r.message_id) for r in receipts]
 
 
