@@ -200,24 +200,29 @@ class ThreadChoice:
     machine whose other core is busy with another process, the second thread
     waits for a scheduler slice (milliseconds) three times a step: 2 threads
     then ran EA Test 5 up to 3x slower than 1, though 1.8x faster on a quiet
-    machine. So both are timed as the run goes (each tried again every
-    ``explore_every`` steps) and the cheaper one runs. Results do not depend on
+    machine. So both are timed as the run goes (the other one tried for a
+    few steps every ``explore_every`` steps or more) and the cheaper one runs. Results do not depend on
     the choice: every row is computed the same way on any thread.
     """
 
     explore_every = 50
     explore_max = 3200
+    #: steps in a try; its first is not counted, since sleeping threads wake then
+    try_steps = 4
 
     def __init__(self, min_cells: int, adaptive: bool):
         self.min_cells = min_cells
         self.adaptive = adaptive
-        self.cost = {False: 0.0, True: 0.0}  # s per cell, exponential mean; 0 = not measured yet
+        self.cost = {False: 0.0, True: 0.0}  # s per cell; 0 = not measured yet
         self.steps = 0
         self.parallel_steps = 0
         self.interval = self.explore_every
         self.next_try = self.interval
-        self.trying = False
+        self.trial = None  # [mode, steps left, seconds, cells] while one mode is being tried
         self.measuring = False
+
+    def best(self) -> bool:
+        return self.cost[True] <= self.cost[False]
 
     def parallel(self, cells: int, threads: int) -> bool:
         if threads == 1 or cells < self.min_cells:
@@ -226,28 +231,33 @@ class ThreadChoice:
             return True
         self.steps += 1
         self.measuring = True  # costs of steps too small to choose would not compare
-        for mode in (True, False):
-            if not self.cost[mode]:
-                return mode  # each is measured once first
-        best = self.cost[True] <= self.cost[False]
-        self.trying = self.steps >= self.next_try
-        return (not best) if self.trying else best
+        if self.trial is None:
+            unmeasured = [mode for mode in (True, False) if not self.cost[mode]]
+            if unmeasured or self.steps >= self.next_try:
+                self.trial = [unmeasured[0] if unmeasured else not self.best(), self.try_steps, 0.0, 0]
+        return self.trial[0] if self.trial is not None else self.best()
 
     def record(self, parallel: bool, seconds: float, cells: int):
         self.parallel_steps += parallel
         if not self.measuring:
             return
         self.measuring = False
-        c = seconds / max(cells, 1)
-        old = self.cost[parallel]
-        # a try replaces the stale mean (the machine may have changed since); runs average
-        self.cost[parallel] = c if not old or self.trying else 0.8 * old + 0.2 * c
-        if self.trying:
-            # a try that lost costs up to a scheduler slice: try less often while it keeps losing
-            lost = c > self.cost[not parallel]
-            self.interval = min(2 * self.interval, self.explore_max) if lost else self.explore_every
+        if self.trial is None:
+            self.cost[parallel] = 0.8 * self.cost[parallel] + 0.2 * seconds / max(cells, 1)
+            return
+        mode, left, sec, n = self.trial
+        if left < self.try_steps:
+            sec, n = sec + seconds, n + cells
+        self.trial = [mode, left - 1, sec, n] if left > 1 else None
+        if self.trial is None:
+            # a try replaces the stale cost (the machine may have changed since); one
+            # that lost costs a few slow steps: try less often while it keeps losing
+            other = self.cost[not mode]
+            self.cost[mode] = sec / max(n, 1)
+            if other:
+                lost = self.cost[mode] > other
+                self.interval = min(2 * self.interval, self.explore_max) if lost else self.explore_every
             self.next_try = self.steps + self.interval
-            self.trying = False
 
 
 class NumbaEngine:
