@@ -383,7 +383,7 @@ def _give_up_lost(seen: Message, *, now: dt.datetime) -> None:
 
 # Sending a claimed batch ----------------------------------------------------------
 
-_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (pid, threads, executor)
 _pool_lock = threading.Lock()
 
 
@@ -392,9 +392,9 @@ def _executor() -> ThreadPoolExecutor:
     one). They live as long as the process, and so do their keep-alive connections."""
     global _pool
     with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid() or _pool[1]._max_workers != concurrency():
-            _pool = (os.getpid(), ThreadPoolExecutor(concurrency(), thread_name_prefix="yingji-send"))
-        return _pool[1]
+        if _pool is None or _pool[:2] != (os.getpid(), concurrency()):
+            _pool = (os.getpid(), concurrency(), ThreadPoolExecutor(concurrency(), thread_name_prefix="yingji-send"))
+        return _pool[2]
 
 
 def send_batch(messages: list[Message], *, clock: Callable[[], dt.datetime],
