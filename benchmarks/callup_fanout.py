@@ -17,12 +17,19 @@ after" (so the figures are the first messages alone). Then, for each scenario:
      the gateway's acceptance of the last of them, and messages per second;
   4. check the gateway's log: every message id accepted exactly once, none lost.
 
-Scenario "ok": the gateway accepts everything. Then acknowledgements: a sample of
-SMS replies "1" posted to `POST /api/messaging/receipts` (gunicorn, 2 workers, with
-YINGJI_GATEWAY_TOKEN) from 8 client threads; acks ingested per second, and the
+Scenario "ok": the gateway accepts everything. Then acknowledgements through
+`POST /api/messaging/receipts` (gunicorn, 2 gthread workers × 4 threads, with
+YINGJI_GATEWAY_TOKEN): replies "1" one per request from 8 client threads, then in
+lists of 500 (the endpoint's extension) from 2; acks ingested per second, and the
 targets acknowledged are counted in the database. Scenario "flaky": the gateway
 answers 503 to 30% of requests (seeded); retries back off from 1 s (4 s cap, 20
 attempts) and every message is still accepted exactly once.
+
+Each scenario also prints where the CPU went (from /proc): the Celery workers,
+this process (issuing, the gateway thread), PostgreSQL's backends of the benchmark
+database, other programs; "unaccounted" is busy time of processes that ended
+within the window (closed database connections, other people's jobs).
+`--profile` writes cProfile statistics of the workers to the log folder.
 
     .venv/bin/python benchmarks/callup_fanout.py                    # 150,000 persons
     .venv/bin/python benchmarks/callup_fanout.py --persons 2000     # a quick run
