@@ -11,11 +11,16 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CODE_LENGTH, OrganizationKind, RegionLevel, Role
+
+# China's bounding box in WGS84 degrees (lon, lat), for region locations.
+LON_RANGE = (73.0, 136.0)
+LAT_RANGE = (3.0, 54.0)
 
 
 class Region(models.Model):
@@ -33,6 +38,15 @@ class Region(models.Model):
         on_delete=models.PROTECT, related_name="children",
     )
     full_name = models.CharField(_("全称"), max_length=300, editable=False)
+    # Where the region is drawn on maps (a village's committee, say), WGS84 degrees.
+    # Optional: official codes come without a location. The ranges are China's
+    # bounding box, so swapped lon/lat or a lost minus sign is refused, not mapped.
+    lon = models.FloatField(_("经度"), null=True, blank=True, validators=[
+        MinValueValidator(LON_RANGE[0], _("经度应在 73 至 136 之间 / longitude must be between 73 and 136")),
+        MaxValueValidator(LON_RANGE[1], _("经度应在 73 至 136 之间 / longitude must be between 73 and 136"))])
+    lat = models.FloatField(_("纬度"), null=True, blank=True, validators=[
+        MinValueValidator(LAT_RANGE[0], _("纬度应在 3 至 54 之间 / latitude must be between 3 and 54")),
+        MaxValueValidator(LAT_RANGE[1], _("纬度应在 3 至 54 之间 / latitude must be between 3 and 54"))])
 
     class Meta:
         ordering = ["code"]
@@ -56,6 +70,9 @@ class Region(models.Model):
                 raise ValidationError({"code": _("下级区划代码必须以上级代码开头")})
             if self.level != self.parent.level + 1:
                 raise ValidationError({"level": _("层级必须比上级低一级")})
+        if (self.lon is None) != (self.lat is None):
+            raise ValidationError({"lat" if self.lat is None else "lon":
+                                   _("经度和纬度须同时填写 / longitude and latitude go together")})
 
     def save(self, *args, **kwargs):
         self.full_name = (self.parent.full_name if self.parent_id else "") + self.name
