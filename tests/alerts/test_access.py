@@ -17,7 +17,7 @@ ACCESS_CHECKED = {
     "POST /api/warnings", "GET /api/warnings", "GET /api/warnings/{id}", "PATCH /api/warnings/{id}",
     "POST /api/warnings/{id}/cancel", "GET /api/warnings/{id}/cap", "GET /api/warnings/{id}/callup",
     "POST /api/callups/targets/{id}/acknowledge", "POST /api/callups/targets/{id}/feedback",
-    "GET /api/callups/report", "GET /api/callups/report.xlsx",
+    "GET /api/callups/report", "GET /api/callups/report.xlsx", "GET /api/warnings/{id}/callup/villages",
 }
 
 
@@ -36,6 +36,7 @@ def linhai_warning(chain):
     ("post", "/api/warnings/{id}/cancel", {}),
     ("get", "/api/warnings/{id}/cap", None),
     ("get", "/api/warnings/{id}/callup", None),
+    ("get", "/api/warnings/{id}/callup/villages", None),
 ])
 def test_another_countys_warning_is_not_found(api_as, wenling_officer, linhai_warning, method, path, body):
     client = api_as(wenling_officer)

@@ -299,6 +299,34 @@ def warning_callup(request, id: int):
     return selectors.board(scope=scope, warning=selectors.warning_get(scope=scope, id=id))
 
 
+class VillageOut(Schema):
+    code: str
+    name: str
+    full_name: str
+    lon: float | None
+    lat: float | None
+    targets: int
+    acknowledged: int
+    unreached: int
+    pending: int
+    status: Literal["acknowledged", "unreached", "pending"]
+
+
+class VillageMapOut(Schema):
+    warning_id: int
+    callup_id: int | None
+    villages: list[VillageOut]
+
+
+@router.get("/warnings/{id}/callup/villages", response=VillageMapOut)
+def warning_callup_villages(request, id: int):
+    """The board's map: per village of the call-up (targets in the caller's region),
+    acknowledged / unreached / pending counts and the location (WGS84; null when the
+    village has none). A grid's targets count for its village."""
+    scope = Scope.for_user(request.user)
+    return selectors.village_map(scope=scope, warning=selectors.warning_get(scope=scope, id=id))
+
+
 def _own_or_officer(request, target) -> None:
     """The called person answers for themselves; an officer may record it for them
     (e.g. reached by a landline call)."""

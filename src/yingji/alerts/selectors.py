@@ -11,9 +11,11 @@ import math
 import statistics
 
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ..core.errors import NotFound
+from ..core.choices import CODE_LENGTH, RegionLevel
 from ..core.models import Region
 from ..core.scope import Scope, fits_database
 from ..messaging.choices import MessageStatus
@@ -144,6 +146,41 @@ def _by(targets, *keys) -> list[dict]:
     return [{("region" if k == "region_id" else "region_name" if k == "region__full_name" else k): r[k]
              for k in keys} | {"targets": r["targets"], "acknowledged": r["acknowledged"],
                                "unreached": r["unreached"]} for r in rows]
+
+
+def village_map(*, scope: Scope, warning: Warning) -> dict:
+    """The board's map (叫应村分布): per village holding targets of the call-up in the
+    caller's scope, how many acknowledged, are unreached or still pending, and where
+    the village lies. A grid's targets count for its village; county and township
+    targets are not on the map (they are on the board). Cancelled targets are left
+    out: nobody waits for them. Villages without a location are kept (lon/lat None)
+    so the page can list them rather than silently drop them."""
+    callup = callup_of(warning)
+    villages: list[dict] = []
+    if callup is not None:
+        village_len = CODE_LENGTH[RegionLevel.VILLAGE]
+        open_unacked = Q(acknowledged_at__isnull=True)
+        rows = (targets_in_scope(scope=scope, callup=callup)
+                .filter(region__level__gte=RegionLevel.VILLAGE).exclude(state=TargetState.CANCELLED)
+                .annotate(village=Substr("region_id", 1, village_len)).values("village")
+                .annotate(targets=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+                          unreached=Count("pk", filter=open_unacked & Q(state=TargetState.UNREACHED)))
+                .order_by("village"))
+        places = Region.objects.in_bulk([r["village"] for r in rows])
+        for r in rows:
+            place = places.get(r["village"])
+            villages.append(_village(r, place))
+    return {"warning_id": warning.pk, "callup_id": callup.pk if callup else None, "villages": villages}
+
+
+def _village(row: dict, place: Region | None) -> dict:
+    pending = row["targets"] - row["acknowledged"] - row["unreached"]
+    # The marker's colour: one unreached person makes the village red, then pending grey.
+    status = "unreached" if row["unreached"] else "pending" if pending else "acknowledged"
+    return {"code": row["village"], "name": place.name if place else "", "full_name": place.full_name if place else "",
+            "lon": place.lon if place else None, "lat": place.lat if place else None,
+            "targets": row["targets"], "acknowledged": row["acknowledged"], "unreached": row["unreached"],
+            "pending": pending, "status": status}
 
 
 # Monthly report per region ------------------------------------------------------------

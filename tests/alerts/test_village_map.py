@@ -1,0 +1,96 @@
+"""The live board's map: per village, acknowledged / unreached / pending and the
+location, scoped like the board. Expectations are counted by hand from the setup."""
+
+import pytest
+
+from yingji.alerts import selectors, services
+from yingji.alerts.choices import TargetKind, TargetState
+from yingji.alerts.models import CallUpTarget
+from yingji.core.models import Region
+from yingji.core.scope import Scope
+from yingji.messaging import services as messaging
+
+from ..conftest import WENLING, WENLING_TOWN
+from .conftest import LINHAI_VILLAGE, T0, WENLING_GRID, WENLING_VILLAGE, _holder, _region
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE_2 = WENLING_TOWN + "202"
+GRID_2 = VILLAGE_2 + "001"
+VILLAGE_3 = WENLING_TOWN + "203"
+
+
+@pytest.fixture
+def three_villages(chain):
+    """Village 1 (located): its chief and a grid worker in its grid, both answer.
+    Village 2 (located): its chief is unreached, its grid worker answers.
+    Village 3 (no location): its chief has not answered yet."""
+    _region(VILLAGE_2, "二村", 5, WENLING_TOWN)
+    _region(GRID_2, "二村第1网格", 6, VILLAGE_2)
+    _region(VILLAGE_3, "三村", 5, WENLING_TOWN)
+    Region.objects.filter(pk=WENLING_VILLAGE).update(lon=121.30, lat=28.40)
+    Region.objects.filter(pk=VILLAGE_2).update(lon=121.35, lat=28.45)
+    chief_2 = _holder("二村主任", VILLAGE_2, "village_flood_chief", superior=chain.township)
+    grid_2 = _holder("二村网格员", GRID_2, "grid_worker", superior=chief_2)
+    chief_3 = _holder("三村主任", VILLAGE_3, "village_flood_chief", superior=chain.township)
+    warning = services.warning_issue(by=None, type="rainstorm", level="red", region_codes=["33"],
+                                     headline="暴雨", now=T0)
+    services.process_due_actions(now=T0)
+    messaging.deliver_due()
+
+    def target(person):
+        return CallUpTarget.objects.get(callup=warning.callup, person=person, kind=TargetKind.DUTY)
+
+    for person in (chain.village, chain.grid, grid_2):
+        services.acknowledge(target=target(person), channel="link", at=T0)
+    # Arranged directly: how a target becomes unreached is tested in test_callup.py.
+    CallUpTarget.objects.filter(pk=target(chief_2).pk).update(state=TargetState.UNREACHED)
+    assert target(chief_3).acknowledged_at is None
+    return warning
+
+
+def test_counts_per_village_and_locations(three_villages, wenling_officer):
+    got = selectors.village_map(scope=Scope.for_user(wenling_officer.user), warning=three_villages)
+    rows = [(v["code"], v["targets"], v["acknowledged"], v["unreached"], v["pending"], v["status"], v["lon"], v["lat"])
+            for v in got["villages"]]
+    # County and township chiefs are not in a village; Linhai's village is outside Wenling's scope.
+    assert rows == [
+        (WENLING_VILLAGE, 2, 2, 0, 0, "acknowledged", 121.30, 28.40),
+        (VILLAGE_2, 2, 1, 1, 0, "unreached", 121.35, 28.45),
+        (VILLAGE_3, 1, 0, 0, 1, "pending", None, None),
+    ]
+    assert got["villages"][2]["name"] == "三村"
+
+
+def test_each_officer_sees_the_villages_of_their_region(three_villages, taizhou_officer, linhai_officer):
+    city = selectors.village_map(scope=Scope.for_user(taizhou_officer.user), warning=three_villages)
+    assert [v["code"] for v in city["villages"]] == [WENLING_VILLAGE, VILLAGE_2, VILLAGE_3, LINHAI_VILLAGE]
+    linhai = selectors.village_map(scope=Scope.for_user(linhai_officer.user), warning=three_villages)
+    assert [(v["code"], v["targets"], v["pending"], v["status"]) for v in linhai["villages"]] == [
+        (LINHAI_VILLAGE, 1, 1, "pending")]
+
+
+def test_api_returns_the_selector(three_villages, api_as, wenling_officer):
+    r = api_as(wenling_officer).get(f"/api/warnings/{three_villages.pk}/callup/villages")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["warning_id"] == three_villages.pk
+    assert [(v["code"], v["status"]) for v in body["villages"]] == [
+        (WENLING_VILLAGE, "acknowledged"), (VILLAGE_2, "unreached"), (VILLAGE_3, "pending")]
+    assert LINHAI_VILLAGE not in {v["code"] for v in body["villages"]}
+
+
+def test_api_unknown_warning_is_404(api_as, wenling_officer, regions):
+    assert api_as(wenling_officer).get("/api/warnings/999999/callup/villages").status_code == 404
+    assert api_as(wenling_officer).get("/api/warnings/99999999999999999999/callup/villages").status_code in (404, 422)
+
+
+def test_a_village_in_a_township_target_only_is_not_on_the_map(chain, wenling_officer):
+    warning = services.warning_issue(by=None, type="rainstorm", level="red", region_codes=[WENLING],
+                                     headline="暴雨", now=T0)
+    codes = [v["code"] for v in selectors.village_map(scope=Scope.for_user(wenling_officer.user),
+                                                      warning=warning)["villages"]]
+    # The chain has a village chief in WENLING_VILLAGE and a grid worker in its grid:
+    # one village, the county and township chiefs not drawn.
+    assert codes == [WENLING_VILLAGE]
+    assert WENLING_GRID.startswith(WENLING_VILLAGE)
