@@ -94,3 +94,20 @@ def test_a_village_in_a_township_target_only_is_not_on_the_map(chain, wenling_of
     # one village, the county and township chiefs not drawn.
     assert codes == [WENLING_VILLAGE]
     assert WENLING_GRID.startswith(WENLING_VILLAGE)
+
+
+def test_detail_page_has_the_map_and_lists_villages_without_location(three_villages, wenling_officer):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(wenling_officer.user)
+    html = browser.get(f"/warnings/{three_villages.pk}/").content.decode()
+    assert 'id="callup-map"' in html and f'data-url="/api/warnings/{three_villages.pk}/callup/villages"' in html
+    assert "leaflet.js" in html and "alerts/callup-map.js" in html
+    # Village 3 has no location: listed under the map with its counts; the others are not listed.
+    unlocated = html[html.index('id="callup-map-unlocated"'):]
+    assert f"（{VILLAGE_3}）：应答 0，未叫应 0，待应答 1" in unlocated
+    assert f"（{VILLAGE_2}）" not in unlocated
+    # The map's script reads the endpoint with the page's session.
+    r = browser.get(f"/api/warnings/{three_villages.pk}/callup/villages")
+    assert r.status_code == 200 and len(r.json()["villages"]) == 3

@@ -5,6 +5,7 @@ import io
 
 from django import forms
 from django.http import HttpResponse
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -74,6 +75,9 @@ def warning_detail(request, id: int):
     return render(request, "alerts/warning_detail.html", {
         "warning": warning, "board": selectors.board(scope=scope, warning=warning), "colours": LEVEL_COLOURS,
         "poll": BOARD_POLL_SECONDS, "in_force": warning.status in IN_FORCE,
+        "villages": (villages := selectors.village_map(scope=scope, warning=warning)["villages"]),
+        "unlocated": [v for v in villages if v["lon"] is None or v["lat"] is None],
+        "tile_url": settings.YINGJI_TILE_URL,
         "can_cancel": scope.role in ("admin", "officer") and all(scope.covers_region(c) for c in warning.region_codes),
     })
 
