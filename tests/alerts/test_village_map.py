@@ -111,3 +111,36 @@ def test_detail_page_has_the_map_and_lists_villages_without_location(three_villa
     # The map's script reads the endpoint with the page's session.
     r = browser.get(f"/api/warnings/{three_villages.pk}/callup/villages")
     assert r.status_code == 200 and len(r.json()["villages"]) == 3
+
+
+def test_demo_villages_sit_round_their_township_inside_taizhou():
+    import math
+
+    from yingji.demo import data
+
+    for township, villages in data.TOWNSHIP_CHAINS.items():
+        centre = data.TOWNSHIP_CENTRES[township]
+        county_lon, county_lat = data.COUNTIES[township[:6]][1:3]
+        places = [data.village_location(township, i, len(villages)) for i in range(1, len(villages) + 1)]
+        assert len(set(places)) == len(villages)  # no two villages on one spot
+        for lon, lat in places:
+            # On the ring: 0.018° from the centre (to the 5-decimal rounding).
+            assert math.hypot(lon - centre[0], lat - centre[1]) == pytest.approx(0.018, abs=2e-5)
+            # Inside Taizhou's extent (120.2–121.95 E, 28.0–29.35 N) and within ~0.3° of the county seat.
+            assert 120.2 < lon < 121.95 and 28.0 < lat < 29.35
+            assert abs(lon - county_lon) < 0.3 and abs(lat - county_lat) < 0.3
+    # The first village of a township is due north of its centre.
+    assert data.village_location("331081101", 1, 3) == (121.27, 28.468)
+
+
+def test_seeded_demo_villages_have_their_locations(regions, settings):
+    from yingji.demo import data
+    from yingji.demo.seed import seed_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_demo()
+    villages = Region.objects.filter(level=5, parent_id__in=list(data.TOWNSHIP_CHAINS)).order_by("code")
+    expected = {f"{t}{200 + i:03d}": data.village_location(t, i, len(names))
+                for t, names in data.TOWNSHIP_CHAINS.items() for i in range(1, len(names) + 1)}
+    assert {v.code: (v.lon, v.lat) for v in villages} == expected
+    assert len(expected) == 12

@@ -9,6 +9,8 @@ chemicals in Linhai and Jiaojiang, rubber belts in Sanmen and Tiantai, crafts an
 pharmaceuticals in Xianju.
 """
 
+import math
+
 from ..enterprises.choices import Industry
 
 CITY_CODE = "3310"
@@ -130,6 +132,27 @@ TOWNSHIP_CHAINS = {
     "331082106": ["溪头村", "上岙村"],             # 临海市白水洋镇
 }
 GRIDS_PER_VILLAGE = 2
+# Approximate centres (lon, lat, WGS84) of those townships, read off a public map to
+# about 2 km: enough to draw the call-up map of the demo in the right place. The
+# villages are set on a ring around them (`village_location`), not surveyed.
+TOWNSHIP_CENTRES = {
+    "331081101": (121.27, 28.45),   # 大溪镇
+    "331081100": (121.37, 28.51),   # 泽国镇
+    "331081102": (121.56, 28.33),   # 松门镇
+    "331082112": (121.41, 28.76),   # 杜桥镇
+    "331082106": (121.01, 28.91),   # 白水洋镇
+}
+VILLAGE_RING_DEGREES = 0.018  # about 1.8 km north-south, 1.6 km east-west at 28.5° N
+
+
+def village_location(township: str, index: int, count: int) -> tuple[float, float]:
+    """Where the demo draws village `index` (1-based) of `count` in a township: evenly
+    round a ring about the township centre, starting north. Deterministic, so every
+    seed puts each village in the same place."""
+    lon, lat = TOWNSHIP_CENTRES[township]
+    angle = 2 * math.pi * (index - 1) / count
+    return (round(lon + VILLAGE_RING_DEGREES * math.sin(angle), 5),
+            round(lat + VILLAGE_RING_DEGREES * math.cos(angle), 5))
 
 # The enterprise the demo-enterprise account belongs to (the example of the brief).
 SHOWCASE = {

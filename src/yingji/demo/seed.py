@@ -16,9 +16,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from ..core.audit import snapshot
 from ..core.choices import OrganizationKind, Role
 from ..core.models import Duty, Organization, Person, Region
-from ..core.services import duty_assign, organization_create, person_create, region_create
+from ..core.services import duty_assign, organization_create, person_create, region_create, save_audited
 from ..enterprises.models import Enterprise, Licence
 from ..enterprises.services import enterprise_create, enterprise_organization, licence_add
 from . import data
@@ -129,6 +130,7 @@ class _Seeder:
             duty_assign(by=None, person=chief, kind_code=kind, region_code=code, organization=government)
         for i, village_name in enumerate(villages, 1):
             village = region_create(by=None, code=f"{code}{200 + i:03d}", name=village_name, parent_code=code)
+            locate(village, *data.village_location(code, i, len(villages)))
             self.village_chain(village, chief)
 
     def village_chain(self, village: Region, township_chief: Person) -> None:
@@ -191,3 +193,10 @@ class _Seeder:
             person_create(by=None, username=account.username, password=PASSWORD, name=account.name,
                           title=account.title, region_id=account.region_code, role=account.role,
                           organization_id=self.bureaus[account.region_code].id)
+
+
+def locate(region: Region, lon: float, lat: float) -> None:
+    """Give a demo village its place on the call-up map, audited like every write."""
+    before = snapshot(region)
+    region.lon, region.lat = lon, lat
+    save_audited(region, by=None, action="update", before=before, region_code=region.code)
