@@ -95,6 +95,15 @@ def _reason(exc: Exception) -> str:
     return "；".join(f"{k}: {'；'.join(v)}" for k, v in exc.message_dict.items())
 
 
+def place_region(code: str, lon: float, lat: float) -> bool:
+    """Set a region's location, audited; False when it was already there."""
+    region = Region.objects.get(pk=code)
+    before = audit.snapshot(region)
+    region.lon, region.lat = lon, lat
+    save_audited(region, by=None, action="update", before=before, region_code=code)
+    return audit.snapshot(region) != before
+
+
 def region_rename(*, by, region: Region, name: str) -> Region:
     scope = Scope.for_user(by)
     scope.require_officer()

@@ -5,9 +5,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from ...audit import snapshot
 from ...models import LAT_RANGE, LON_RANGE, Region
-from ...services import import_local_regions, import_official_regions, save_audited
+from ...services import import_local_regions, import_official_regions, place_region
 
 
 def progress_bar(done: int, total: int, width: int = 40) -> None:
@@ -85,12 +84,3 @@ def parse_location(lon: str | None, lat: str | None) -> tuple[float, float] | No
                              f"{text}")
         values.append(value)
     return values[0], values[1]
-
-
-def place_region(code: str, lon: float, lat: float) -> bool:
-    """Set a region's location, audited; False when it was already there."""
-    region = Region.objects.get(pk=code)
-    before = snapshot(region)
-    region.lon, region.lat = lon, lat
-    save_audited(region, by=None, action="update", before=before, region_code=code)
-    return snapshot(region) != before
