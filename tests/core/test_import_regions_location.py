@@ -64,3 +64,10 @@ def test_region_accepts_the_edges_of_the_range(regions):
     region = Region.objects.get(pk="331081")
     region.lon, region.lat = 73.0, 54.0
     region.full_clean()
+
+
+def test_the_regions_api_shows_a_village_location(regions, tmp_path, api_as, wenling_officer):
+    run(tmp_path, "code,name,lon,lat\n331081001001,东门村,121.38,28.37\n331081001002,西门村,,\n")
+    r = api_as(wenling_officer).get("/api/regions", {"parent": "331081001", "page_size": 100})
+    located = {x["code"]: (x["lon"], x["lat"]) for x in r.json()["items"]}
+    assert located == {"331081001001": (121.38, 28.37), "331081001002": (None, None)}

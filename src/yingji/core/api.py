@@ -55,6 +55,8 @@ class RegionOut(Schema):
     level: int
     parent: str | None = Field(None, alias="parent_id")
     full_name: str
+    lon: float | None = Field(None, description="WGS84 degrees; villages, for maps")
+    lat: float | None = None
 
 
 class RegionIn(Schema):
