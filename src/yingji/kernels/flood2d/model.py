@@ -206,7 +206,7 @@ class ThreadChoice:
     """
 
     explore_every = 50
-    explore_max = 3200
+    explore_max = 400  # so a freed core is noticed within a few hundred steps
     #: steps in a try; its first is not counted, since sleeping threads wake then
     try_steps = 4
 
