@@ -263,3 +263,22 @@ def test_due_at_can_delay_a_message(gateway):
                             due_at=timezone.now() + dt.timedelta(hours=1))
     assert services.deliver_message(message.pk) is None
     assert gateway.received == []
+
+
+def test_a_claimed_batch_is_the_rows_as_claimed_oldest_first():
+    """PostgreSQL builds the claimed messages from the claim's RETURNING; they must be
+    what a fresh read gives (JSON context as a dict, aware times), oldest due first."""
+    late = services.send(channel="sms", to="13800000002", text="b", idempotency_key="late", due_at=at(-10),
+                         context={"alerts_target": 7, "名": "村"}, region_code="331081001001")
+    early = services.send(channel="sms", to="13800000001", text="a", idempotency_key="early", due_at=at(-20))
+    not_due = services.send(channel="sms", to="13800000003", text="c", idempotency_key="later", due_at=at(5))
+    claimed = services.claim_batch(worker="worker-a", now=T0, limit=10, policy=POLICY)
+    assert [m.pk for m in claimed] == [early.pk, late.pk]
+    fresh = {m.pk: m for m in Message.objects.filter(pk__in=[early.pk, late.pk])}
+    fields = [f.attname for f in Message._meta.concrete_fields]
+    for message in claimed:
+        assert {f: getattr(message, f) for f in fields} == {f: getattr(fresh[message.pk], f) for f in fields}
+    assert (claimed[1].status, claimed[1].claimed_by, claimed[1].attempts) == (MessageStatus.SENDING, "worker-a", 1)
+    assert claimed[1].context == {"alerts_target": 7, "名": "村"}
+    assert claimed[1].claimed_at == T0
+    assert Message.objects.get(pk=not_due.pk).status == MessageStatus.QUEUED

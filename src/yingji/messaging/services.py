@@ -303,6 +303,27 @@ def _due(now: dt.datetime, policy: RetryPolicy) -> Q:
             | Q(status=MessageStatus.SENDING, claimed_at__lt=expired))
 
 
+def relaxed_commit() -> None:
+    """Let the current transaction commit without waiting for its WAL to reach the
+    disk (PostgreSQL only; call inside `transaction.atomic()`). For the worker's own
+    bookkeeping of a delivery, claim and outcome, and nothing else. Why that is safe:
+    a crashed worker loses nothing (the commit is already in PostgreSQL's WAL
+    buffer); only a crash of PostgreSQL itself can lose the last fraction of a
+    second of such commits, and then the message is back in QUEUED or SENDING and
+    is sent again with the SAME message id, the gateway's idempotency key. WAL is
+    written in order, so any later ordinary commit (a receipt, an officer's act)
+    makes these durable first: nothing durable can rest on a lost one.
+    Never for: creating messages (ids come from a sequence, which such a crash can
+    rewind: a recreated message could reach the gateway under an id it has already
+    seen, for another person, and be dropped as a duplicate; creation therefore
+    commits durably before any worker can claim it), receipts (the gateway is told
+    "recorded" and will not send them again) and officers' own acts."""
+    # Only in a transaction of our own: inside a caller's, it would relax the caller's writes too.
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _clock(now: dt.datetime | None) -> Callable[[], dt.datetime]:
     return (lambda: now) if now is not None else timezone.now
 
@@ -314,15 +335,31 @@ def claim_batch(*, worker: str, now: dt.datetime, limit: int, policy: RetryPolic
         claimed = (claim(i, worker=worker, now=now, policy=policy) for i in ids.values_list("id", flat=True)[:limit])
         return [m for m in claimed if m is not None]
     table = Message._meta.db_table
-    with connection.cursor() as cursor:
+    # The claimed rows come back whole from RETURNING (no second read).
+    fields = [f for f in Message._meta.concrete_fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        relaxed_commit()
         # Rows another worker is claiming right now are skipped, not waited for.
         cursor.execute(
             f"UPDATE {table} SET status = %s, claimed_at = %s, claimed_by = %s, attempts = attempts + 1 "
             f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND due_at <= %s "
-            f"ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id",
+            f"ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING {columns}",
             [MessageStatus.SENDING, now, worker, MessageStatus.QUEUED, now, limit])
-        ids = [row[0] for row in cursor.fetchall()]
-    return list(Message.objects.filter(pk__in=ids).order_by("due_at", "id")) if ids else []
+        rows = cursor.fetchall()
+    converters = [(i, c) for i, f in enumerate(fields) for c in f.get_db_converters(connection)]
+    if converters:  # as a query would give them (JSON context, aware datetimes)
+        rows = [_converted(row, converters) for row in rows]
+    names = [f.attname for f in fields]
+    claimed = [Message.from_db(connection.alias, names, row) for row in rows]
+    return sorted(claimed, key=lambda m: (m.due_at, m.pk))
+
+
+def _converted(row, converters) -> list:
+    row = list(row)
+    for i, converter in converters:
+        row[i] = converter(row[i], None, connection)
+    return row
 
 
 def deliver_message(message_id: int, *, now: dt.datetime | None = None, worker: str = "",
@@ -448,6 +485,7 @@ def finish_batch(tried: list[Tried], *, policy: RetryPolicy) -> list[str]:
     moves = [(t, *_next_state(t.message, result=t.result, error=t.error, now=t.finished, policy=policy))
              for t in tried]
     with transaction.atomic():
+        relaxed_commit()
         DeliveryAttempt.objects.bulk_create([
             DeliveryAttempt(message_id=t.message.pk, number=t.message.attempts, worker=t.message.claimed_by,
                             started_at=t.started, finished_at=t.finished, duration_ms=t.duration_ms,
