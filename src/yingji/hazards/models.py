@@ -285,16 +285,25 @@ def _uncount_deleted_hazard(sender, instance, **kwargs):
     daily_counts.move(daily_counts.key_of(instance), None)
 
 
-class DailyHazardCount(models.Model):
+class HazardCount(models.Model):
+    """What the count tables hold for a region and a span of days: hazards found, of
+    them major, of them ever listed for supervision (daily_counts.COLUMNS)."""
+
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    found = models.IntegerField(default=0)
+    major_found = models.IntegerField(default=0)
+    supervised = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyHazardCount(HazardCount):
     """Hazards found in one region on one day (隐患日统计): how many, how many of them
     major, how many ever listed for supervision. A summary of the hazards table kept
     in step with it (daily_counts.py), read by the regional figures and ranking."""
 
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     found_on = models.DateField()
-    found = models.IntegerField(default=0)
-    major_found = models.IntegerField(default=0)
-    supervised = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("隐患日统计 Daily hazard count")
@@ -302,15 +311,11 @@ class DailyHazardCount(models.Model):
         constraints = [models.UniqueConstraint(fields=["found_on", "region"], name="daily_hazard_count_unique")]
 
 
-class MonthlyHazardCount(models.Model):
+class MonthlyHazardCount(HazardCount):
     """The same counts by calendar month (隐患月统计), `month` being its first day: a
     year's figures for the province sum some 17,000 of these instead of 500,000 days."""
 
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     month = models.DateField()
-    found = models.IntegerField(default=0)
-    major_found = models.IntegerField(default=0)
-    supervised = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("隐患月统计 Monthly hazard count")
