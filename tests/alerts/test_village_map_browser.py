@@ -4,7 +4,7 @@ without a location listed under the map."""
 
 import pytest
 
-from ..web.test_browser import page, sync_api  # noqa: F401  (the shared Chromium fixture)
+from ..browser import page, sync_api  # noqa: F401  (the shared Chromium fixture)
 from .test_village_map import VILLAGE_3, three_villages  # noqa: F401
 
 

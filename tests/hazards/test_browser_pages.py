@@ -3,45 +3,14 @@ ranking page draws its ECharts charts from the local copy, and the treatment pla
 goes in through the htmx form."""
 
 import datetime as dt
-import os
 
 import pytest
 
 from yingji.hazards import services
 from yingji.hazards.models import Hazard, TreatmentPlan
 
+from ..browser import log_in, page, sync_api  # noqa: F401  (the shared Chromium fixture)
 from ..factories import EnterpriseFactory
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # fixtures' ORM calls beside Playwright's loop
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's Chromium is not installed (make browser)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        errors, outside = [], []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://localhost",
-                                                                                    "data:")) else None)
-        yield page
-        browser.close()
-        assert errors == [] and outside == []  # no script error, nothing fetched from outside
-
-
-def _log_in(page, live_server, person):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", person.user.username)
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit].primary")
-    sync_api.expect(page).to_have_url(f"{live_server.url}/")
 
 
 @pytest.mark.browser
@@ -50,7 +19,7 @@ def test_ranking_page_draws_both_charts(live_server, page, regions, wenling_offi
     firm = EnterpriseFactory(region_id="331081001")
     Hazard.objects.create(number="B-1", enterprise=firm, region_id=firm.region_id, description="t",
                           found_on=dt.date(2026, 2, 3), deadline=dt.date(2026, 2, 13))
-    _log_in(page, live_server, wenling_officer)
+    log_in(page, live_server, wenling_officer)
     page.goto(f"{live_server.url}/hazards/ranking/?from=2026-01-01&to=2026-03-31")
     expect = sync_api.expect
     expect(page.locator("#chart-months canvas")).to_have_count(1)
@@ -68,7 +37,7 @@ def test_plan_goes_in_through_the_htmx_form(live_server, page, regions, wenling_
     hazard = services.hazard_register(by=wenling_officer.user, enterprise_id=wenling_enterprise.pk,
                                       description="有限空间作业未审批", level="major", deadline=dt.date(2027, 1, 1))
     services.hazard_report(by=wenling_officer.user, hazard=hazard)
-    _log_in(page, live_server, wenling_officer)
+    log_in(page, live_server, wenling_officer)
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
     form = page.locator("#plan-form")
     form.locator("#id_goal").fill("消除风险")

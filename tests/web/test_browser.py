@@ -1,44 +1,15 @@
 """One real browser (Debian's Chromium through Playwright) against a live server: log
 in, filter the enterprise list with htmx, and see the Leaflet map of an enterprise."""
 
-import os
-
 import pytest
 
 from yingji.enterprises.choices import RiskGrade
 
+from ..browser import log_in, page, sync_api  # noqa: F401  (the shared Chromium fixture)
 from ..conftest import WENLING_TOWN
 from ..factories import EnterpriseFactory
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here
-# (fixtures) are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOT = "/tmp/yingji-detail.png"
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's Chromium is not installed (make browser)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # An officer's browser in a Chinese office asks for Chinese.
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page.on("console", lambda m: print("console:", m.type, m.text))
-        page.on("pageerror", lambda e: print("pageerror:", e))
-        # Anything that tries to leave the live server fails the test, not just slows it.
-        outside = []
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://localhost",
-                                                                                    "data:")) else None)
-        yield page
-        browser.close()
-        assert outside == []
 
 
 @pytest.mark.browser
@@ -50,11 +21,7 @@ def test_officer_filters_the_list_and_sees_the_enterprise_on_its_city_map(live_s
     EnterpriseFactory(region_id=WENLING_TOWN, risk_grade=RiskGrade.BLUE, name="蓝色测试机械有限公司")
     expect = sync_api.expect
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", wenling_officer.user.username)
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit].primary")
-    expect(page).to_have_url(f"{live_server.url}/")
+    log_in(page, live_server, wenling_officer)
 
     page.goto(f"{live_server.url}/enterprises/")
     expect(page.locator("#results tbody tr")).to_have_count(2)

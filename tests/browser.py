@@ -1,0 +1,44 @@
+"""The one real browser of the tests: Debian's Chromium through Playwright, and the
+login every browser test starts with. Test modules import `page` (a fixture),
+`sync_api` and `log_in` from here."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here
+# (fixtures) are still plain synchronous code.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's Chromium is not installed (make browser)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # An officer's browser in a Chinese office asks for Chinese.
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        errors, outside = [], []
+        page.on("console", lambda m: print("console:", m.type, m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        # Anything that tries to leave the live server fails the test, not just slows it.
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://localhost",
+                                                                                    "data:")) else None)
+        yield page
+        browser.close()
+        assert errors == [] and outside == []  # no script error, nothing fetched from outside
+
+
+def log_in(page, live_server, person) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", person.user.username)
+    page.fill("#id_password", "pw")
+    page.click("button[type=submit].primary")
+    sync_api.expect(page).to_have_url(f"{live_server.url}/")
