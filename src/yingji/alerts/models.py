@@ -211,7 +211,9 @@ class CallUpAction(models.Model):
         verbose_name = _("叫应动作 Call-up action")
         verbose_name_plural = _("叫应动作 Call-up actions")
         constraints = [models.UniqueConstraint(fields=["target", "index"], name="alerts_action_once")]
-        indexes = [models.Index(fields=["state", "due_at"], name="alerts_action_due_idx")]
+        # The timers' queue in the order the tick reads it (core/queues.py): open ones only.
+        indexes = [models.Index(fields=["due_at", "id"], condition=models.Q(state=ActionState.PENDING),
+                                name="alerts_action_queue_idx")]
 
 
 class Acknowledgement(models.Model):

@@ -31,6 +31,7 @@ from django.utils import timezone
 from ..core import audit
 from ..core.errors import DomainError, Forbidden
 from ..core.models import Duty, Person, Region
+from ..core.queues import head_in_index_order
 from ..core.scope import Scope
 from ..messaging import services as messaging
 from . import plans
@@ -401,7 +402,8 @@ def _claim_actions(now: dt.datetime, limit: int) -> list[tuple[CallUpAction, Cal
     due = CallUpAction.objects.filter(state=ActionState.PENDING, due_at__lte=now).order_by("due_at", "id")
     if not connection.features.has_select_for_update_skip_locked:
         return _claim_each(list(due.values_list("pk", flat=True)[:limit]), now)
-    actions = list(due.select_for_update(skip_locked=True)[:limit])
+    with head_in_index_order():
+        actions = list(due.select_for_update(skip_locked=True)[:limit])
     targets = _targets({a.target_id for a in actions}, lock=True)
     # Locked, not yet marked: `_close_actions` writes each one's outcome once.
     return [(a, targets[a.target_id]) for a in actions if a.target_id in targets]

@@ -49,8 +49,12 @@ class Message(models.Model):
         verbose_name = _("出站消息 Message")
         verbose_name_plural = _("出站消息 Messages")
         indexes = [
-            # What a worker asks every few seconds: open rows by status and due time.
-            models.Index(fields=["status", "due_at"], name="messaging_due_idx"),
+            # The queues a worker reads, each in the order it reads them (core/queues.py):
+            # messages waiting for their due time, and claims whose lease may have run out.
+            models.Index(fields=["due_at", "id"], condition=models.Q(status=MessageStatus.QUEUED),
+                         name="messaging_queue_idx"),
+            models.Index(fields=["claimed_at", "id"], condition=models.Q(status=MessageStatus.SENDING),
+                         name="messaging_lease_idx"),
         ]
 
     def __str__(self):
