@@ -34,10 +34,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..core import audit
+from ..core.queues import head_in_index_order
 from ..core.errors import DomainError, NotFound
 from .choices import AttemptOutcome, Channel, MessageStatus
 from .models import DeliveryAttempt, Message
-from .transports import SendResult, TransportError, transport_for
+from .httpclient import Outcome, Post, exchanges
+from .transports import HttpTransport, SendResult, TransportError, transport_for
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +230,8 @@ def _deliver_soon(message_id: int) -> None:
 # Batches: a worker claims up to `batch_size()` due messages in ONE statement
 # (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's rows;
 # SQLite, the demo database, has no row locks and writes one at a time: there each
-# row is claimed by its own conditional UPDATE), hands them to their gateways from
-# `concurrency()` threads over keep-alive connections (the work is waiting on the
+# row is claimed by its own conditional UPDATE), hands them to their gateways,
+# `concurrency()` at a time over keep-alive connections (the work is waiting on the
 # network), and records what happened every `FLUSH_ROWS` answers: the attempts by one
 # bulk insert, the new states by one fenced UPDATE, and ONE audit record for the
 # lot (core/audit.py explains why). A worker that dies leaves its claimed but
@@ -297,7 +299,8 @@ def due_message_ids(*, now: dt.datetime, limit: int, policy: RetryPolicy) -> lis
 def expired_lease_ids(*, now: dt.datetime, limit: int, policy: RetryPolicy) -> list[int]:
     expired = now - dt.timedelta(seconds=policy.lease_seconds)
     qs = Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=expired).order_by("claimed_at", "id")
-    return list(qs.values_list("id", flat=True)[:limit])
+    with head_in_index_order():
+        return list(qs.values_list("id", flat=True)[:limit])
 
 
 def _due(now: dt.datetime, policy: RetryPolicy) -> Q:
@@ -320,7 +323,7 @@ def claim_batch(*, worker: str, now: dt.datetime, limit: int, policy: RetryPolic
     # The claimed rows come back whole from RETURNING (no second read).
     fields = [f for f in Message._meta.concrete_fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    with head_in_index_order(), connection.cursor() as cursor:
         # Rows another worker is claiming right now are skipped, not waited for.
         cursor.execute(
             f"UPDATE {table} SET status = %s, claimed_at = %s, claimed_by = %s, attempts = attempts + 1 "
@@ -406,8 +409,8 @@ _pool_lock = threading.Lock()
 
 
 def _executor() -> ThreadPoolExecutor:
-    """The process's sender threads (made anew after a fork: threads do not survive
-    one). They live as long as the process, and so do their keep-alive connections."""
+    """The process's sender threads for channels that are not one HTTP POST (e-mail),
+    made anew after a fork: threads do not survive one."""
     global _pool
     with _pool_lock:
         if _pool is None or _pool[:2] != (os.getpid(), concurrency()):
@@ -418,23 +421,76 @@ def _executor() -> ThreadPoolExecutor:
 def send_batch(messages: list[Message], *, clock: Callable[[], dt.datetime],
                policy: RetryPolicy) -> list[str]:
     """Send claimed messages and record each outcome; the statuses they ended in.
-    Several messages go out in parallel threads (the transports touch no database:
-    they read the message and the network); answers are recorded every FLUSH_ROWS,
-    and at least every FLUSH_SECONDS while a slow gateway holds the rest, so that a
-    worker dying then leaves only the messages really on the wire to be sent again."""
-    if len(messages) == 1 or concurrency() == 1:
-        return [s for m in messages for s in finish_batch([_try(m, clock)], policy=policy)]
-    statuses: list[str] = []
-    done: list[Tried] = []
-    flushed = time.monotonic()
-    waiting = {_executor().submit(_try, m, clock) for m in messages}
+    HTTP channels go out side by side from this thread (httpclient.py), others
+    (e-mail) from `concurrency()` sender threads; none of it touches the database.
+    Answers are recorded every FLUSH_ROWS, and at least every FLUSH_SECONDS while a
+    slow gateway holds the rest, so that a worker dying then leaves only the
+    messages really on the wire to be sent again."""
+    recorder = _Recorder(policy)
+    posts, others = [], []
+    for message in messages:
+        transport = transport_for(message.channel)
+        if not isinstance(transport, HttpTransport):
+            others.append(message)
+            continue
+        started = clock()
+        post, error = _post_of(transport, message)
+        if isinstance(post, Post):
+            posts.append(Post(post.url, post.payload, tag=(message, started)))
+        else:  # refused before sending, or nothing to send (the console gateway)
+            recorder.add([Tried(message, post, error, started, clock(), 0)])
+    waiting = {_executor().submit(_try, m, clock) for m in others}
+    for outcomes in exchanges(concurrency()).run(posts, wait_seconds=FLUSH_SECONDS):
+        finished, waiting = wait(waiting, timeout=0) if waiting else ((), waiting)
+        recorder.add([_answered(o, clock) for o in outcomes] + [f.result() for f in finished])
     while waiting:
         finished, waiting = wait(waiting, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
-        done += [f.result() for f in finished]
-        if done and (not waiting or len(done) >= FLUSH_ROWS or time.monotonic() - flushed >= FLUSH_SECONDS):
-            statuses += finish_batch(done, policy=policy)
-            done, flushed = [], time.monotonic()
-    return statuses
+        recorder.add([f.result() for f in finished])
+    return recorder.close()
+
+
+class _Recorder:
+    """Collects tries and records them every FLUSH_ROWS or FLUSH_SECONDS."""
+
+    def __init__(self, policy: RetryPolicy):
+        self.policy, self.done, self.statuses, self.flushed = policy, [], [], time.monotonic()
+
+    def add(self, tried: list[Tried]) -> None:
+        self.done += tried
+        if len(self.done) >= FLUSH_ROWS or (self.done and time.monotonic() - self.flushed >= FLUSH_SECONDS):
+            self._flush()
+
+    def close(self) -> list[str]:
+        if self.done:
+            self._flush()
+        return self.statuses
+
+    def _flush(self) -> None:
+        self.statuses += finish_batch(self.done, policy=self.policy)
+        self.done, self.flushed = [], time.monotonic()
+
+
+def _post_of(transport: HttpTransport, message: Message) -> tuple[Post | SendResult | None, TransportError | None]:
+    try:
+        return transport.post(message), None
+    except TransportError as exc:
+        return None, exc
+    except Exception as exc:  # a transport bug must not leave the row claimed until its lease ends
+        return None, _internal_error(message, exc)
+
+
+def _answered(outcome: Outcome, clock) -> Tried:
+    """A finished POST as a try: the transport reads the answer (a robot's errcode)."""
+    message, started = outcome.post.tag
+    result, error = None, outcome.error
+    if error is None:
+        try:
+            result = transport_for(message.channel).accepted(message, outcome.answer)
+        except TransportError as exc:
+            error = exc
+        except Exception as exc:
+            error = _internal_error(message, exc)
+    return Tried(message, result, error, started, clock(), round(outcome.seconds * 1000))
 
 
 def _try(message: Message, clock) -> Tried:
@@ -449,8 +505,12 @@ def _attempt(message: Message) -> tuple[SendResult | None, TransportError | None
     except TransportError as exc:
         return None, exc
     except Exception as exc:  # a transport bug must not leave the row claimed until its lease ends
-        log.exception("transport for %s failed unexpectedly on message %s", message.channel, message.pk)
-        return None, TransportError(f"内部错误 / internal error: {type(exc).__name__}: {exc}")
+        return None, _internal_error(message, exc)
+
+
+def _internal_error(message: Message, exc: Exception) -> TransportError:
+    log.exception("transport for %s failed unexpectedly on message %s", message.channel, message.pk)
+    return TransportError(f"内部错误 / internal error: {type(exc).__name__}: {exc}")
 
 
 def _finish(message: Message, *, result: SendResult | None, error: TransportError | None,

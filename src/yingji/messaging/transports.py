@@ -26,12 +26,9 @@ sending and another retries, so it can drop duplicates.
 import base64
 import hashlib
 import hmac
-import http.client
-import json
 import os
 import re
 import smtplib
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -42,21 +39,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 
 from .choices import Channel
+from .httpclient import HttpAnswer, Post, TransportError, post_json, timeout_seconds
+
+__all__ = ["HttpAnswer", "Post", "SendResult", "TransportError", "timeout_seconds", "transport_for"]
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-MAX_RESPONSE_BYTES = 64 * 1024
-# The answers that mean "not now" rather than "never".
-TEMPORARY_HTTP = {408, 425, 429}
 MOBILE = re.compile(r"^\+?\d{5,20}$")
-
-
-class TransportError(Exception):
-    """A message could not be handed over. `permanent`: retrying cannot help."""
-
-    def __init__(self, message: str, *, permanent: bool = False, http_status: int | None = None):
-        super().__init__(message)
-        self.permanent = permanent
-        self.http_status = http_status
 
 
 @dataclass(frozen=True)
@@ -65,112 +53,32 @@ class SendResult:
     http_status: int | None = None
 
 
-def timeout_seconds() -> float:
-    return float(os.environ.get("YINGJI_MESSAGING_TIMEOUT_SECONDS", "10"))
-
-
 def not_configured(zh: str, en: str, variable: str) -> TransportError:
     return TransportError(f"{zh}未配置 / {en} not configured (set {variable})", permanent=True)
 
 
 # HTTP ----------------------------------------------------------------------
 #
-# Keep-alive connections, one set per thread: a call-up hands tens of thousands of
-# messages to the same gateway, and a new TCP (and TLS) connection per message would
-# cost more than the request. Redirects are never followed (a gateway that redirects
-# a POST is misconfigured: following would turn it into a GET without the message);
-# a 3xx is a permanent error like a 4xx.
+# Most channels are one JSON POST (httpclient.py sends them, many at once).
 
-_local = threading.local()
+class HttpTransport:
+    """A transport whose sending is one JSON POST. `post(message)` says what to send
+    (or returns the result at once when nothing needs sending: the console
+    gateway); `accepted(message, answer)` reads a 2xx answer, and may still refuse
+    it (a robot's errcode). The outbox sends a batch's posts side by side; `send`
+    is the same for one message."""
 
+    def send(self, message) -> SendResult:
+        post = self.post(message)
+        if isinstance(post, SendResult):
+            return post
+        return self.accepted(message, post_json(post.url, post.payload))
 
-@dataclass(frozen=True)
-class HttpAnswer:
-    status: int
-    body: bytes
+    def post(self, message) -> Post | SendResult:
+        raise NotImplementedError
 
-    def json(self):
-        try:
-            return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return None
-
-
-def _connection(scheme: str, host: str, port: int | None, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
-    """This thread's open connection to the server, or a new one; and whether it was reused."""
-    pool = _local.__dict__.setdefault("connections", {})
-    key = (scheme, host, port, timeout)
-    conn = pool.get(key)
-    if conn is not None:
-        return conn, True
-    cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-    conn = pool[key] = cls(host, port, timeout=timeout)
-    return conn, False
-
-
-def _discard(conn: http.client.HTTPConnection) -> None:
-    conn.close()
-    pool = _local.__dict__.get("connections", {})
-    for key, value in list(pool.items()):
-        if value is conn:
-            del pool[key]
-
-
-# What a keep-alive connection the server had already closed looks like on reuse.
-_STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
-
-
-def post_json(url: str, payload: dict) -> HttpAnswer:
-    """POST `payload` as JSON; a 2xx comes back, anything else raises TransportError."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TransportError(f"地址无效 / not an http(s) URL: {url[:200]}", permanent=True)
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise TransportError(f"地址无效 / invalid URL: {exc}", permanent=True) from exc
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "yingji-messaging",
-               "Content-Length": str(len(body))}
-    for _ in range(2):
-        conn, reused = _connection(parts.scheme, parts.hostname, port, timeout_seconds())
-        try:
-            return _exchange(conn, path, body, headers)
-        except _STALE as exc:
-            _discard(conn)
-            # A reused connection the server had closed while idle: it never read this
-            # request, so one more try on a fresh connection. (Should it have read it,
-            # the gateway sees the same message_id twice and can drop the second.)
-            if not reused:
-                raise TransportError(f"网关连接中断 / connection broken: {type(exc).__name__}: {exc}") from exc
-        except TimeoutError as exc:
-            _discard(conn)
-            raise TransportError("网关超时 / gateway timed out") from exc
-        except (http.client.HTTPException, OSError) as exc:
-            _discard(conn)
-            raise TransportError(f"无法连接网关 / cannot reach the gateway: {type(exc).__name__}: {exc}") from exc
-    raise AssertionError("unreachable")
-
-
-def _exchange(conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict) -> HttpAnswer:
-    conn.request("POST", path, body=body, headers=headers)
-    response = conn.getresponse()
-    data = response.read(MAX_RESPONSE_BYTES)
-    if not response.isclosed():
-        # An answer longer than we read leaves bytes on the wire: this connection
-        # cannot carry another request.
-        _discard(conn)
-    if 200 <= response.status < 300:
-        return HttpAnswer(response.status, data)
-    raise _http_error(response.status, data[:2000])
-
-
-def _http_error(status: int, body: bytes) -> TransportError:
-    detail = body.decode("utf-8", "replace").strip()[:300]
-    permanent = 300 <= status < 500 and status not in TEMPORARY_HTTP
-    return TransportError(f"HTTP {status}: {detail}" if detail else f"HTTP {status}",
-                          permanent=permanent, http_status=status)
+    def accepted(self, message, answer: HttpAnswer) -> SendResult:
+        return SendResult(_provider_id(answer), answer.status)
 
 
 def _provider_id(answer: HttpAnswer) -> str:
@@ -185,7 +93,7 @@ def _provider_id(answer: HttpAnswer) -> str:
 # Generic SMS and voice gateways ---------------------------------------------
 
 @dataclass(frozen=True)
-class GatewayTransport:
+class GatewayTransport(HttpTransport):
     """A generic HTTP gateway (an operator's SMS platform, a voice-call platform)
     behind one URL: POST {"message_id", "to", "text"}; any 2xx means accepted.
     Without a URL, the demo's console gateway may stand in (`console_gateway()`)."""
@@ -195,7 +103,7 @@ class GatewayTransport:
     en: str
     console_label: str
 
-    def send(self, message) -> SendResult:
+    def post(self, message) -> Post | SendResult:
         url = os.environ.get(self.url_variable, "")
         if not url and not console_gateway():
             raise not_configured(self.zh, self.en, self.url_variable)
@@ -203,8 +111,7 @@ class GatewayTransport:
             raise TransportError("收件号码为空 / no recipient number", permanent=True)
         if not url:
             return print_to_console(self.console_label, message)
-        answer = post_json(url, {"message_id": message.pk, "to": message.to, "text": message.text})
-        return SendResult(_provider_id(answer), answer.status)
+        return Post(url, {"message_id": message.pk, "to": message.to, "text": message.text})
 
 
 def console_gateway() -> bool:
@@ -239,7 +146,7 @@ def dingtalk_signed_url(webhook: str, secret: str, timestamp_ms: int) -> str:
 
 
 @dataclass(frozen=True)
-class RobotTransport:
+class RobotTransport(HttpTransport):
     """A DingTalk or WeCom group robot (群机器人) webhook. The recipient `to` is either
     the mobile number of the person to @-mention in the configured group, or the
     webhook URL of another group. Both platforms answer HTTP 200 with a JSON
@@ -251,9 +158,11 @@ class RobotTransport:
     temporary_errcodes: frozenset
     secret_variable: str = ""
 
-    def send(self, message) -> SendResult:
+    def post(self, message) -> Post:
         url, mention = self._target(message.to.strip())
-        answer = post_json(url, self.payload(message, mention))
+        return Post(url, self.payload(message, mention))
+
+    def accepted(self, message, answer: HttpAnswer) -> SendResult:
         data = answer.json()
         if not isinstance(data, dict) or "errcode" not in data:
             raise TransportError(f"{self.en} answered without errcode: {answer.body[:200]!r}",
@@ -366,12 +275,11 @@ def _domain() -> str:
 
 # Generic webhook ------------------------------------------------------------
 
-class WebhookTransport:
+class WebhookTransport(HttpTransport):
     """POST the whole message as JSON to the recipient URL (an integration's inbox)."""
 
-    def send(self, message) -> SendResult:
-        answer = post_json(message.to.strip(), webhook_payload(message))
-        return SendResult(_provider_id(answer), answer.status)
+    def post(self, message) -> Post:
+        return Post(message.to.strip(), webhook_payload(message))
 
 
 def webhook_payload(message) -> dict:
