@@ -26,9 +26,10 @@ answers 503 to 30% of requests (seeded); retries back off from 1 s (4 s cap, 20
 attempts) and every message is still accepted exactly once.
 
 Each scenario also prints where the CPU went (from /proc): the Celery workers,
-this process (issuing, the gateway thread), PostgreSQL's backends of the benchmark
-database, other programs; "unaccounted" is busy time of processes that ended
-within the window (closed database connections, other people's jobs).
+this process (issuing, the gateway thread), PostgreSQL (every backend, those that
+ended included, through the postmaster's children's time), RabbitMQ, other
+programs; "unaccounted" is busy time of other processes that ended within the
+window (other people's jobs) and the kernel's own threads.
 `--profile` writes cProfile statistics of the workers to the log folder.
 
     .venv/bin/python benchmarks/callup_fanout.py                    # 150,000 persons
@@ -280,19 +281,12 @@ class Beat:
 
 # Where the CPU goes ----------------------------------------------------------------
 
-def _postgres_role(pid: str, database: str) -> str:
-    """"postgres (benchmark DB)" for a backend serving our database, "postgres
-    (server)" for the server's own processes, "postgres (other DBs)" otherwise."""
+def _is_postgres(pid: str) -> bool:
     try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            title = f.read().replace(b"\0", b" ").decode(errors="replace")
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().startswith("postgres")
     except OSError:
-        return "postgres (other DBs)"
-    if f" {database} " in title:
-        return "postgres (benchmark DB)"
-    if any(w in title for w in ("checkpointer", "writer", "walwriter", "autovacuum", "logical", "stats", "/postgres")):
-        return "postgres (server)"
-    return "postgres (other DBs)"
+        return False
 
 
 def cpu_seconds(workers: list[subprocess.Popen]) -> Counter:
@@ -300,7 +294,6 @@ def cpu_seconds(workers: list[subprocess.Popen]) -> Counter:
     workers, this process (issuing, the gateway thread, polling), everything else;
     "all" is the machine's busy time from /proc/stat."""
     tick = os.sysconf("SC_CLK_TCK")
-    database = urllib.parse.urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
     worker_pids = {p.pid for p in workers}
     used = Counter()
     for entry in os.listdir("/proc"):
@@ -312,13 +305,15 @@ def cpu_seconds(workers: list[subprocess.Popen]) -> Counter:
         except OSError:
             continue
         comm = raw[raw.index("(") + 1:raw.rindex(")")]
-        if comm.startswith("postgres"):
-            comm = _postgres_role(entry, database)
         fields = raw[raw.rindex(")") + 2:].split()
         seconds = (int(fields[11]) + int(fields[12])) / tick
+        if comm.startswith("postgres") and not _is_postgres(fields[1]):
+            # The postmaster: its children's time includes every backend that has
+            # ended (closed connections), which a sum over live processes misses.
+            seconds += (int(fields[13]) + int(fields[14])) / tick
         pid = int(entry)
         who = ("workers" if pid in worker_pids else "benchmark+gateway" if pid == os.getpid()
-               else comm if comm.startswith("postgres") else "rabbitmq" if comm.startswith("beam")
+               else "postgres" if comm.startswith("postgres") else "rabbitmq" if comm.startswith("beam")
                else f"other:{comm}")
         used[who] += seconds
     with open("/proc/stat") as f:
