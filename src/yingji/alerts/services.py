@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..core import audit
+from ..core.bulk import insert_rows, json_rows
 from ..core.errors import DomainError, Forbidden
 from ..core.models import Duty, Person, Region
 from ..core.queues import head_in_index_order
@@ -284,19 +285,16 @@ def _add_duty_targets(callup: CallUp, duties: dict[int, tuple[str, int, str]], *
 
 def _insert_targets_postgresql(callup: CallUp, new: list[tuple], *, now: dt.datetime) -> None:
     """The same rows as the ORM path, written by the database: the targets from
-    arrays of their values, then each one's first timer by INSERT ... SELECT. The
+    JSON rows (core/bulk.py), then each one's first timer by INSERT ... SELECT. The
     issuing request of a province-wide warning (150,000 targets) must not spend
     tens of seconds building model objects while the workers wait for its commit."""
     targets, actions = CallUpTarget._meta.db_table, CallUpAction._meta.db_table
     first = _action(callup.plan, CallUpTarget(created_at=now), 0)
+    for start in range(0, len(new), 20 * BATCH):
+        insert_rows(CallUpTarget, ["person_id", "region_id", "level", "duty_kind"], new[start:start + 20 * BATCH],
+                    same={"callup_id": callup.pk, "kind": TargetKind.DUTY, "state": TargetState.PENDING,
+                          "created_at": now, "ack_channel": ""})
     with connection.cursor() as cursor:
-        for start in range(0, len(new), 20 * BATCH):
-            person, region, level, kind = (list(c) for c in zip(*new[start:start + 20 * BATCH], strict=True))
-            cursor.execute(
-                f"INSERT INTO {targets} (callup_id, person_id, region_id, level, duty_kind, kind, state, created_at, "
-                "ack_channel) SELECT %s, v.p, v.r, v.l, v.k, %s, %s, %s, '' "
-                "FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::text[]) AS v(p, r, l, k)",
-                [callup.pk, TargetKind.DUTY, TargetState.PENDING, now, person, region, level, kind])
         # The targets just written: this call-up's, stamped now, without a timer yet.
         cursor.execute(
             f'INSERT INTO {actions} (target_id, "index", kind, channel, due_at, state) '
@@ -464,8 +462,9 @@ def _close_actions(rows: list[tuple[int, str, int | None]], *, now: dt.datetime)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} AS a SET state = v.state, done_at = %s, "
                        "message_id = COALESCE(v.mid, a.message_id) "
-                       "FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS v(id, state, mid) WHERE a.id = v.id",
-                       [now, *[list(c) for c in zip(*rows, strict=True)]])
+                       "FROM (SELECT (r->>0)::bigint AS id, r->>1 AS state, (r->>2)::bigint AS mid "
+                       "FROM json_array_elements(%s::json) AS e(r)) AS v WHERE a.id = v.id",
+                       [now, json_rows(rows)])
 
 
 def _schedule_next(steps: list[tuple[CallUpTarget, int]]) -> None:
