@@ -4,7 +4,10 @@ The scopes mirror the demo: province admin, Taizhou city, Wenling and Linhai cou
 officers, and an enterprise user in Wenling.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from yingji.core.choices import OrganizationKind, Role
@@ -15,6 +18,26 @@ from .factories import EnterpriseFactory, OrganizationFactory, PersonFactory, Us
 
 WENLING, LINHAI, TAIZHOU = "331081", "331082", "3310"
 WENLING_TOWN, LINHAI_TOWN = "331081001", "331082001"
+
+
+# The data migrations that are safe to run twice (update_or_create, or a guard),
+# in dependency order: duty kinds before the call-up policies that name them.
+SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
+         ("yingji.floods.migrations.0002_risk_point_kinds", "add_kinds"),
+         ("yingji.alerts.migrations.0002_default_policies", "add_policies")]
+
+
+@pytest.fixture(autouse=True)
+def migration_data(request):
+    """A transactional test ends by emptying every table, the rows the data
+    migrations wrote included, and a later one would then miss the duty kinds and
+    the default call-up policies. Each transactional test starts by writing them
+    again (so the order the tests run in does not matter)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        for module, function in SEEDS:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(scope="session")
