@@ -1,6 +1,8 @@
 """The outbox's HTTP client against a real local server: many POSTs side by side,
 each outcome matched to its post, the error classes the retry policy relies on."""
 
+import ssl
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -105,3 +107,28 @@ def test_requests_are_in_flight_side_by_side():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a certificate made for the test."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Huge)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}/", cert
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_answers_are_checked_against_the_certificate_authorities(tls_server, monkeypatch):
+    url, cert = tls_server
+    (refused,) = post_many([Post(url, {"message_id": 1})], connections=1)  # the system's CAs do not know it
+    assert refused.error is not None and not refused.error.permanent
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    assert post_json(url, {"message_id": 1}).status == 200

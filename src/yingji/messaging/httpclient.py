@@ -16,6 +16,7 @@ error like a 4xx. Answers are read up to MAX_RESPONSE_BYTES.
 
 import json
 import os
+import ssl
 import threading
 import time
 import urllib.parse
@@ -148,6 +149,8 @@ class Exchanges:
             transfer.size += len(chunk)
 
         easy.setopt(pycurl.URL, transfer.post.url)
+        if (authorities := certificate_authorities()) is not None:
+            easy.setopt(pycurl.CAINFO, authorities)
         easy.setopt(pycurl.POSTFIELDS, json.dumps(transfer.post.payload, ensure_ascii=False).encode("utf-8"))
         easy.setopt(pycurl.WRITEFUNCTION, write)
         easy.setopt(pycurl.TIMEOUT_MS, timeout_ms)
@@ -184,6 +187,14 @@ class Exchanges:
         if 200 <= status < 300:
             return Outcome(transfer.post, HttpAnswer(status, body), None, seconds)
         return Outcome(transfer.post, None, http_error(status, body[:2000]), seconds)
+
+
+def certificate_authorities() -> str | None:
+    """The CA file HTTPS answers are checked against: the one Python's ssl module
+    uses (SSL_CERT_FILE, else the system's), not the path compiled into the wheel's
+    libcurl, which may not exist on this system."""
+    path = os.environ.get("SSL_CERT_FILE") or ssl.get_default_verify_paths().cafile
+    return path if path and os.path.exists(path) else None
 
 
 def url_problem(url: str) -> TransportError | None:
