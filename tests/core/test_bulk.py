@@ -27,10 +27,11 @@ def test_rows_round_trip_in_order():
              {"n": i, "text": AWKWARD[i % len(AWKWARD)], "nested": [True, None]}, when + dt.timedelta(seconds=i))
             for i in range(50)]
     rows.reverse()  # ids must follow the input, not the keys' order
-    ids = insert_rows(Message, ["channel", "text", "sent_at", "idempotency_key", "context", "due_at"], rows,
-                      same={"status": "queued", "attempts": 0, "person_id": None, "to": "139", "claimed_by": "", "subject": "",
-                            "provider_message_id": "", "last_error": "", "reply": "", "region_code": "33",
-                            "created_at": when})
+    fields = ["channel", "text", "sent_at", "idempotency_key", "context", "due_at"]
+    ids = insert_rows(Message, fields, rows,
+                      same={"status": "queued", "attempts": 0, "person_id": None, "to": "139", "claimed_by": "",
+                            "subject": "", "provider_message_id": "", "last_error": "", "reply": "",
+                            "region_code": "33", "created_at": when})
     assert len(ids) == 50
     got = {m.pk: m for m in Message.objects.filter(pk__in=ids)}
     for pk, (channel, text, sent_at, key, context, due_at) in zip(ids, rows, strict=True):

@@ -9,8 +9,8 @@ A worker claims rows with conditional UPDATEs that name the state they read
 (status, due time or expired lease, and the attempt count as a fence): two workers
 never send the same attempt. Due messages are claimed in batches (see "Deliver"
 below), sent side by side over keep-alive connections (httpclient.py), and their
-outcomes recorded in bulk. A claim is a lease: a worker that dies after claiming leaves its
-unrecorded rows in SENDING, which another worker retries once the lease has
+outcomes recorded in bulk. A claim is a lease: a worker that dies after claiming
+leaves its unrecorded rows in SENDING, which another worker retries once the lease has
 expired, with the same message ids, so the gateway can recognise a duplicate of a
 try that did get out. The message id is the idempotency key towards the gateway;
 `idempotency_key` is the one towards our callers (the same key never makes a
@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from ..core import audit
 from ..core.bulk import insert_rows, json_rows
-from ..core.queues import head_in_index_order
 from ..core.errors import DomainError, NotFound
+from ..core.queues import head_in_index_order
 from .choices import AttemptOutcome, Channel, MessageStatus
 from .models import DeliveryAttempt, Message
 from .httpclient import Outcome, Post, exchanges
@@ -188,12 +188,13 @@ def send_many(items: list[Outgoing], *, due_at: dt.datetime | None = None) -> li
 
 
 def _insert_messages(messages: list[Message]) -> list[Message]:
-    """bulk_create; on PostgreSQL from arrays (core/bulk.py), the hot path of a call-up."""
+    """bulk_create; on PostgreSQL from one JSON text (core/bulk.py): a call-up's hot path."""
     if connection.vendor != "postgresql" or not messages:
         return Message.objects.bulk_create(messages, batch_size=1000)
     now = timezone.now()
+    fields = ["channel", "to", "person_id", "subject", "text", "idempotency_key", "region_code", "context", "due_at"]
     ids = insert_rows(
-        Message, ["channel", "to", "person_id", "subject", "text", "idempotency_key", "region_code", "context", "due_at"],
+        Message, fields,
         [(m.channel, m.to, m.person_id, m.subject, m.text, m.idempotency_key, m.region_code, m.context, m.due_at)
          for m in messages],
         same={"status": MessageStatus.QUEUED, "attempts": 0, "claimed_by": "", "provider_message_id": "",
