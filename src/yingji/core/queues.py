@@ -25,7 +25,8 @@ def head_in_index_order():
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint inside a caller's transaction: an error there rolls it all back anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_sort = off")
         try:
             yield

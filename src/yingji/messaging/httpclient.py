@@ -104,15 +104,17 @@ class Exchanges:
     """One thread's libcurl multi handle and its reusable easy handles (each keeps
     its connection open for the next request to the same host)."""
 
-    def __init__(self, connections: int):
+    def __init__(self, connections: int, authorities: str | None = None):
+        self.authorities = authorities
         self.multi = pycurl.CurlMulti()
         self.multi.setopt(pycurl.M_MAX_HOST_CONNECTIONS, connections)
         self.free = [self._easy() for _ in range(connections)]
         self.connections = connections
 
-    @staticmethod
-    def _easy() -> pycurl.Curl:
+    def _easy(self) -> pycurl.Curl:
         easy = pycurl.Curl()
+        if self.authorities is not None:
+            easy.setopt(pycurl.CAINFO, self.authorities)
         easy.setopt(pycurl.HTTPHEADER, HEADERS)
         easy.setopt(pycurl.NOSIGNAL, 1)  # timeouts without SIGALRM: safe in threads
         easy.setopt(pycurl.FOLLOWLOCATION, 0)
@@ -149,8 +151,6 @@ class Exchanges:
             transfer.size += len(chunk)
 
         easy.setopt(pycurl.URL, transfer.post.url)
-        if (authorities := certificate_authorities()) is not None:
-            easy.setopt(pycurl.CAINFO, authorities)
         easy.setopt(pycurl.POSTFIELDS, json.dumps(transfer.post.payload, ensure_ascii=False).encode("utf-8"))
         easy.setopt(pycurl.WRITEFUNCTION, write)
         easy.setopt(pycurl.TIMEOUT_MS, timeout_ms)
@@ -228,12 +228,14 @@ _local = threading.local()
 
 
 def exchanges(connections: int) -> Exchanges:
-    """This thread's multi handle for that many connections (made anew after a fork:
-    handles do not survive one)."""
+    """This thread's multi handle for that many connections, made anew after a fork
+    (handles do not survive one) and when the CA file changed (libcurl keeps the
+    certificates it parsed with the handle)."""
     mine = _local.__dict__
     if mine.get("pid") != os.getpid():
         mine.clear()
         mine["pid"] = os.getpid()
-    if connections not in mine:
-        mine[connections] = Exchanges(connections)
-    return mine[connections]
+    key = (connections, certificate_authorities())
+    if key not in mine:
+        mine[key] = Exchanges(*key)
+    return mine[key]
