@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..core import audit
-from ..core.bulk import insert_rows, json_rows
+from ..core.bulk import insert_rows, json_rows, rows_table
 from ..core.errors import DomainError, Forbidden
 from ..core.models import Duty, Person, Region
 from ..core.queues import head_in_index_order
@@ -462,9 +462,8 @@ def _close_actions(rows: list[tuple[int, str, int | None]], *, now: dt.datetime)
     table = CallUpAction._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} AS a SET state = v.state, done_at = %s, "
-                       "message_id = COALESCE(v.mid, a.message_id) "
-                       "FROM (SELECT (r->>0)::bigint AS id, r->>1 AS state, (r->>2)::bigint AS mid "
-                       "FROM json_array_elements(%s::json) AS e(r)) AS v WHERE a.id = v.id",
+                       "message_id = COALESCE(v.message_id, a.message_id) "
+                       f"FROM {rows_table(CallUpAction, ['id', 'state', 'message_id'])} AS v WHERE a.id = v.id",
                        [now, json_rows(rows)])
 
 

@@ -39,6 +39,15 @@ def row_values(model, fields: list[str], alias: str = "r") -> list[str]:
     return values
 
 
+def rows_table(model, fields: list[str]) -> str:
+    """A subquery of the JSON rows given as its one parameter, with a column per
+    field named by the field's column (for `UPDATE ... FROM <this> AS v WHERE ...`)."""
+    quote = connection.ops.quote_name
+    named = [f"{value} AS {quote(model._meta.get_field(name).column)}"
+             for name, value in zip(fields, row_values(model, fields), strict=True)]
+    return f"(SELECT {', '.join(named)} FROM json_array_elements(%s::json) AS e(r))"
+
+
 def insert_rows(model, fields: list[str], rows: list[tuple], *, same: dict | None = None) -> list[int]:
     """Insert `rows` (values in the order of `fields`) with the columns in `same`
     set to one value for all; the new ids, in the order of `rows`. PostgreSQL only."""

@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..core import audit
-from ..core.bulk import insert_rows, json_rows
+from ..core.bulk import insert_rows, json_rows, rows_table
 from ..core.errors import DomainError, NotFound
 from ..core.queues import head_in_index_order
 from .choices import AttemptOutcome, Channel, MessageStatus
@@ -586,6 +586,9 @@ def _move(moves: list[tuple[Tried, str, dict]]) -> set[int]:
     return changed
 
 
+MOVED = ["id", "attempts", "status", "due_at", "last_error", "sent_at", "provider_message_id"]
+
+
 def _move_postgresql(moves) -> set[int]:
     # One statement for the batch: the new values as JSON rows (core/bulk.py), joined
     # by id. sent_at and the gateway's id are only written by a success.
@@ -596,10 +599,9 @@ def _move_postgresql(moves) -> set[int]:
         cursor.execute(
             f"UPDATE {table} AS m SET status = v.status, claimed_at = NULL, claimed_by = '', "
             "due_at = v.due_at, last_error = v.last_error, sent_at = COALESCE(v.sent_at, m.sent_at), "
-            "provider_message_id = CASE WHEN v.status = %s THEN v.pid ELSE m.provider_message_id END "
-            "FROM (SELECT (r->>0)::bigint AS id, (r->>1)::int AS attempts, r->>2 AS status, "
-            "(r->>3)::timestamptz AS due_at, r->>4 AS last_error, (r->>5)::timestamptz AS sent_at, r->>6 AS pid "
-            "FROM json_array_elements(%s::json) AS e(r)) AS v "
+            "provider_message_id = CASE WHEN v.status = %s THEN v.provider_message_id "
+            "ELSE m.provider_message_id END "
+            f"FROM {rows_table(Message, MOVED)} AS v "
             "WHERE m.id = v.id AND m.status = %s AND m.attempts = v.attempts RETURNING m.id",
             [MessageStatus.SENT, json_rows(rows), MessageStatus.SENDING])
         return {row[0] for row in cursor.fetchall()}
