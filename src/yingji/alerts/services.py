@@ -343,8 +343,19 @@ def _retarget(warning: Warning, codes: list[str], *, now: dt.datetime) -> None:
 
 def _cancel_targets(targets) -> None:
     ids = list(targets.values_list("pk", flat=True))
-    CallUpAction.objects.filter(target_id__in=ids, state=ActionState.PENDING).update(state=ActionState.CANCELLED)
+    _end_open_actions(ids, ActionState.CANCELLED)
     CallUpTarget.objects.filter(pk__in=ids).update(state=TargetState.CANCELLED)
+
+
+def _end_open_actions(target_ids: list[int], state: str) -> None:
+    """Close the targets' pending timers with `state`. Found by target, locked, and
+    filtered here rather than by `state = 'pending'` in SQL: that predicate lets the
+    planner pick the timer-queue index, which after a fan-out holds a dead entry for
+    every timer until vacuum runs, and reading them took 3-6 ms per acknowledgement."""
+    found = CallUpAction.objects.select_for_update().filter(target_id__in=target_ids).values_list("pk", "state")
+    pending = [pk for pk, state_now in found if state_now == ActionState.PENDING]
+    if pending:
+        CallUpAction.objects.filter(pk__in=pending).update(state=state)
 
 
 def _stop(callup: CallUp, *, now: dt.datetime) -> None:
@@ -609,7 +620,7 @@ def acknowledge(*, target: CallUpTarget, channel: str, at: dt.datetime | None = 
         target.state, target.acknowledged_at, target.ack_channel = TargetState.ACKNOWLEDGED, at, channel
         target.save(update_fields=["state", "acknowledged_at", "ack_channel"])
         Acknowledgement.objects.create(target=target, channel=channel, at=at)
-        CallUpAction.objects.filter(target=target, state=ActionState.PENDING).update(state=ActionState.SKIPPED)
+        _end_open_actions([target.pk], ActionState.SKIPPED)
         audit.record(actor=by, action="acknowledge", obj=target, region_code=target.region_id, before=before,
                      after={"state": target.state, "channel": channel, "at": at})
     return target
@@ -672,7 +683,7 @@ def on_replies(replies: list) -> None:
     Acknowledgement.objects.bulk_create([Acknowledgement(target_id=t.pk, channel=wanted[t.pk][1], at=wanted[t.pk][2])
                                          for t in targets])
     ids = [t.pk for t in targets]
-    CallUpAction.objects.filter(target_id__in=ids, state=ActionState.PENDING).update(state=ActionState.SKIPPED)
+    _end_open_actions(ids, ActionState.SKIPPED)
     audit.record_batch(actor=None, action="acknowledge_batch", object_type="alerts.calluptarget",
                        ids={"acknowledged": ids}, region_code=plans.common_region([t.region_id for t in targets]),
                        extra={"messages": {str(t.pk): wanted[t.pk][3] for t in targets}})
