@@ -282,3 +282,33 @@ def test_a_claimed_batch_is_the_rows_as_claimed_oldest_first():
     assert claimed[1].context == {"alerts_target": 7, "名": "村"}
     assert claimed[1].claimed_at == T0
     assert Message.objects.get(pk=not_due.pk).status == MessageStatus.QUEUED
+
+
+def outgoing(key, **kw):
+    fields = {"channel": "sms", "to": " 13800000001 ", "text": "红色暴雨预警", "idempotency_key": key,
+              "region_code": "331081001", "subject": "暴雨", "context": {"alerts_target": 7}} | kw
+    return services.Outgoing(**fields)
+
+
+def test_send_many_gives_ids_in_order_and_keeps_what_a_key_already_has(gateway):
+    earlier = sms(key="b")
+    before = AuditRecord.objects.count()
+    ids = services.send_many([outgoing("a"), outgoing("b"), outgoing("c", region_code="331081002"), outgoing("a")],
+                             due_at=T0)
+    assert ids[1] == earlier.pk and ids[0] == ids[3] and len(set(ids)) == 3
+    a, c = Message.objects.get(pk=ids[0]), Message.objects.get(pk=ids[2])
+    assert (a.idempotency_key, a.to, a.status, a.due_at, a.context) == ("a", "13800000001", MessageStatus.QUEUED,
+                                                                          T0, {"alerts_target": 7})
+    assert (c.idempotency_key, c.region_code, c.subject) == ("c", "331081002", "暴雨")
+    record = AuditRecord.objects.get(seq__gt=before)  # one record for the two new messages
+    assert audit.batch_ids(record) == {"create": sorted([a.pk, c.pk])} and record.region_code == "331081"
+    services.deliver_due(now=T0, policy=POLICY)
+    assert sorted(b["message_id"] for b in gateway.bodies()) == sorted(set(ids))
+
+
+def test_send_many_refuses_an_unknown_channel_before_writing_anything():
+    from yingji.core.errors import DomainError
+
+    with pytest.raises(DomainError):
+        services.send_many([outgoing("a"), outgoing("b", channel="pigeon")])
+    assert not Message.objects.exists()

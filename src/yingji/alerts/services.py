@@ -514,8 +514,8 @@ def target_for_token(token: str) -> CallUpTarget:
     return target
 
 
-def ack_url(target: CallUpTarget) -> str:
-    return f"{public_url()}/ack/{ack_token(target)}"
+def ack_url(target: CallUpTarget, *, base_url: str | None = None) -> str:
+    return f"{base_url or public_url()}/ack/{ack_token(target)}"
 
 
 def _prefix(warning: Warning) -> str:
@@ -528,7 +528,7 @@ def _prefix(warning: Warning) -> str:
     return prefix
 
 
-def message_text(target: CallUpTarget, *, attempt: int = 0) -> str:
+def message_text(target: CallUpTarget, *, attempt: int = 0, base_url: str | None = None) -> str:
     warning = target.callup.warning
     parts = [_prefix(warning), warning.headline, "。"]
     if target.kind == TargetKind.ESCALATION and target.escalated_from_id:
@@ -536,25 +536,27 @@ def message_text(target: CallUpTarget, *, attempt: int = 0) -> str:
         parts.append(f"您的下级{low.person.name}（{low.region.full_name}）未应答叫应，请立即联系或上门督促。")
     if attempt:
         parts.append(f"（第{attempt + 1}次呼叫）")
-    parts.append(f"请回复1或点击链接确认收到：{ack_url(target)}")
+    parts.append(f"请回复1或点击链接确认收到：{ack_url(target, base_url=base_url)}")
     return "".join(parts)
 
 
 def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datetime) -> list[int]:
     """One message per claimed step, through the outbox in one batch; their ids. The
     key per target and step makes a repeated step return the message it already made."""
-    messages = messaging.send_many([
+    base_url = public_url()  # read once: os.environ.get per message showed in profiles
+    message_ids = messaging.send_many([
         messaging.Outgoing(
             channel=action.channel, to=target.person.mobile, person_id=target.person_id,
             region_code=target.region_id, idempotency_key=f"alerts:target:{target.pk}:step:{action.index}",
             subject=target.callup.warning.headline,
-            text=message_text(target, attempt=target.callup.plan["timeline"][action.index].get("attempt", 0)),
+            text=message_text(target, attempt=target.callup.plan["timeline"][action.index].get("attempt", 0),
+                              base_url=base_url),
             context={"alerts_callup": target.callup_id, "alerts_target": target.pk, "drill": target.callup.drill})
         for action, target in sends])
     first = [target.pk for _, target in sends if target.state == TargetState.PENDING]
     CallUpTarget.objects.filter(pk__in=first, state=TargetState.PENDING).update(state=TargetState.CALLING,
                                                                                first_sent_at=now)
-    return [message.pk for message in messages]
+    return message_ids
 
 
 def _escalate(target: CallUpTarget, *, now: dt.datetime) -> None:

@@ -148,61 +148,58 @@ class Outgoing:
 MAX_KICKS = 8
 
 
-def send_many(items: list[Outgoing], *, due_at: dt.datetime | None = None) -> list[Message]:
+def send_many(items: list[Outgoing], *, due_at: dt.datetime | None = None) -> list[int]:
     """`send()` for many messages at once (a call-up's step for thousands of people):
-    the messages in the order given, those already in the outbox under their key
-    returned as they are. Bulk inserts and ONE audit record for the batch. The
-    caller must not enqueue the same keys concurrently (a call-up's timers are
+    the ids of the messages in the order given, those already in the outbox under
+    their key included as they are. Bulk inserts and ONE audit record for the batch.
+    The caller must not enqueue the same keys concurrently (a call-up's timers are
     claimed by one worker); if it does, the unique key still decides, row by row."""
+    channels = set(Channel.values)
     for item in items:
-        if item.channel not in Channel.values:
+        if item.channel not in channels:
             raise DomainError("未知的消息渠道", f"Unknown channel {item.channel!r}",
                               fields={"channel": "未知 / unknown"})
         if not item.idempotency_key:
             raise DomainError("缺少幂等键", "idempotency_key is required",
                               fields={"idempotency_key": "必填 / required"})
     keys = [item.idempotency_key for item in items]
-    found = {m.idempotency_key: m for m in Message.objects.filter(idempotency_key__in=keys)}
+    found = dict(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "pk"))
     due_at = due_at or timezone.now()
-    new = [Message(channel=i.channel, to=(i.to or "").strip()[:300], person_id=i.person_id,
-                   subject=i.subject[:200], text=i.text, idempotency_key=i.idempotency_key,
-                   region_code=i.region_code, context=i.context or {}, due_at=due_at)
-           for i in {i.idempotency_key: i for i in items if i.idempotency_key not in found}.values()]
+    new = list({i.idempotency_key: i for i in items if i.idempotency_key not in found}.values())
     try:
         with transaction.atomic():
-            created = _insert_messages(new)
+            created = _insert_messages(new, due_at=due_at)
             if created:
                 audit.record_batch(actor=None, action="create_batch", object_type="messaging.message",
-                                   ids={"create": [m.pk for m in created]},
-                                   region_code=_common_region(created))
+                                   ids={"create": created}, region_code=_common_region(new))
     except IntegrityError:
         # Someone enqueued one of these keys meanwhile: one by one, the key decides.
-        return [_enqueue(Message(channel=i.channel, to=(i.to or "").strip(), person_id=i.person_id,
-                                 subject=i.subject, text=i.text, idempotency_key=i.idempotency_key,
-                                 region_code=i.region_code, context=i.context or {}, due_at=due_at))
-                for i in items]
-    found.update({m.idempotency_key: m for m in created})
+        return [_enqueue(_message_of(i, due_at)).pk for i in items]
+    found.update(zip((i.idempotency_key for i in new), created, strict=True))
     if created:
         transaction.on_commit(partial(_deliver_batch_soon, len(created)))
     return [found[k] for k in keys]
 
 
-def _insert_messages(messages: list[Message]) -> list[Message]:
-    """bulk_create; on PostgreSQL from one JSON text (core/bulk.py): a call-up's hot path."""
-    if connection.vendor != "postgresql" or not messages:
-        return Message.objects.bulk_create(messages, batch_size=1000)
-    now = timezone.now()
+def _message_of(item: Outgoing, due_at: dt.datetime) -> Message:
+    return Message(channel=item.channel, to=(item.to or "").strip()[:300], person_id=item.person_id,
+                   subject=item.subject[:200], text=item.text, idempotency_key=item.idempotency_key,
+                   region_code=item.region_code, context=item.context or {}, due_at=due_at)
+
+
+def _insert_messages(items: list[Outgoing], *, due_at: dt.datetime) -> list[int]:
+    """The new messages' ids. On PostgreSQL from one JSON text (core/bulk.py), with
+    no model instances: a call-up's hot path."""
+    if connection.vendor != "postgresql" or not items:
+        return [m.pk for m in Message.objects.bulk_create([_message_of(i, due_at) for i in items],
+                                                         batch_size=1000)]
     fields = ["channel", "to", "person_id", "subject", "text", "idempotency_key", "region_code", "context", "due_at"]
-    ids = insert_rows(
+    return insert_rows(
         Message, fields,
-        [(m.channel, m.to, m.person_id, m.subject, m.text, m.idempotency_key, m.region_code, m.context, m.due_at)
-         for m in messages],
+        [(i.channel, (i.to or "").strip()[:300], i.person_id, i.subject[:200], i.text, i.idempotency_key,
+          i.region_code, i.context or {}, due_at) for i in items],
         same={"status": MessageStatus.QUEUED, "attempts": 0, "claimed_by": "", "provider_message_id": "",
-              "last_error": "", "reply": "", "created_at": now})
-    for message, pk in zip(messages, ids, strict=True):
-        message.pk, message.created_at = pk, now
-        message._state.adding, message._state.db = False, connection.alias
-    return messages
+              "last_error": "", "reply": "", "created_at": timezone.now()})
 
 
 KICK_PER_MESSAGES = 1000
