@@ -82,10 +82,16 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yingji.sqlite3'}")
+# PostgreSQL: keep a connection per thread between requests and tasks. A new one
+# costs the server a process start, which made a gateway's single receipt ~1.5x
+# dearer (benchmarks/callup_fanout.py). Checked before reuse, so a restarted server
+# costs one reconnect, not an error.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yingji.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0" if DATABASE_URL.startswith("sqlite") else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,6 +137,8 @@ BROKER_URL = os.environ.get("BROKER_URL", "")
 CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
+# Several installations (or a benchmark) can share one broker, each on its own queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("YINGJI_TASK_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
