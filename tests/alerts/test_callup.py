@@ -284,6 +284,20 @@ def test_a_list_of_sms_replies_acknowledges_each_target_once_in_one_audit_record
     assert audit.verify().ok
 
 
+def test_replies_applied_together_acknowledge_each_at_the_time_it_arrived(chain, gateway):
+    """The receipts inbox applies replies in batches, later than they came: each
+    target is acknowledged at its own reply's arrival."""
+    warning = issue()
+    tick(T0)
+    sms = {m.person_id: m.pk for m in Message.objects.filter(context__alerts_callup=warning.callup.pk)}
+    messaging.record_receipts([messaging.Receipt(sms[chain.village.pk], "delivered", "1", at=minutes(0.5)),
+                               messaging.Receipt(sms[chain.grid.pk], "delivered", "收到", at=minutes(2))])
+    assert (target_of(warning, chain.village).acknowledged_at, target_of(warning, chain.grid).acknowledged_at) == (
+        minutes(0.5), minutes(2))
+    board = selectors.board(scope=SYSTEM, warning=warning)
+    assert (board["acknowledged"], board["ack_seconds_median"]) == (2, (30 + 120) / 2)
+
+
 def test_the_first_step_of_many_targets_is_one_batch_of_messages(chain, gateway):
     """Four targets' first SMS: one claim round, four messages under their step keys,
     one audit record for their creation."""

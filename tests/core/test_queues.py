@@ -74,3 +74,22 @@ def test_sorting_is_back_on_after_the_block():
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_sort")
         assert cursor.fetchone() == ("on",)
+
+
+def test_the_receipts_inbox_is_read_from_its_queue_index():
+    """After a call-up the inbox holds many applied receipts and a few waiting: the
+    claim must not walk the primary key past every applied one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no planner statistics to go stale")
+    from yingji.messaging.inbox import _claim
+    from yingji.messaging.models import InboundReceipt
+
+    now = timezone.now()
+    message = Message.objects.create(channel="sms", to="139", text="t", idempotency_key="k", due_at=now)
+    InboundReceipt.objects.bulk_create([InboundReceipt(message=message, status="delivered", received_at=now,
+                                                       applied_at=now if i < FLOOD else None)
+                                        for i in range(FLOOD + 3)], batch_size=5000)
+    waiting = InboundReceipt.objects.filter(applied_at__isnull=True).order_by("id")
+    text = plan(waiting.select_for_update(skip_locked=True).values_list("pk")[:1000])
+    assert "messaging_inbox_idx" in text and "Sort" not in text
+    assert [row[0] for row in _claim(1000)] == list(waiting.values_list("pk", flat=True))

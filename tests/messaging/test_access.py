@@ -99,4 +99,6 @@ def test_receipt_with_the_token_is_recorded(api_as, messages, monkeypatch):
     r = api_as(None).post("/api/messaging/receipts", {"message_id": messages["wenling"].pk, "status": "delivered"},
                           headers={"X-Yingji-Gateway-Token": TOKEN})
     assert r.status_code == 200, r.content
-    assert r.json() == {"message_id": messages["wenling"].pk, "status": "delivered", "reply": ""}
+    assert r.json() == {"message_id": messages["wenling"].pk, "status": "delivered", "reply": "", "queued": False}
+    messages["wenling"].refresh_from_db()
+    assert messages["wenling"].status == "delivered"

@@ -660,9 +660,9 @@ def on_reply(message, reply: str) -> None:
 def on_replies(replies: list) -> None:
     """Messaging reply listener: "1" or "收到" to a call-up message acknowledges it
     (an SMS reply, or a voice call's key press reported the same way). A gateway's
-    list of receipts is acknowledged together: the targets locked in id order, one
-    statement per channel and time, and ONE audit record listing the targets (a
-    machine-ingested batch; an acknowledgement by link or app stays one record)."""
+    list of receipts is acknowledged together: the targets locked in id order, written
+    by one statement, and ONE audit record listing the targets (a machine-ingested
+    batch; an acknowledgement by link or app stays one record)."""
     wanted: dict[int, tuple] = {}
     for message, reply in replies:
         context = message.context or {}
@@ -676,12 +676,7 @@ def on_replies(replies: list) -> None:
                .order_by("pk") if t.person_id == wanted[t.pk][0]]
     if not targets:
         return
-    groups: dict[tuple, list[int]] = {}
-    for target in targets:
-        groups.setdefault(wanted[target.pk][1:3], []).append(target.pk)
-    for (channel, at), ids in groups.items():
-        CallUpTarget.objects.filter(pk__in=ids).update(state=TargetState.ACKNOWLEDGED, acknowledged_at=at,
-                                                       ack_channel=channel)
+    _mark_acknowledged([(t.pk, *wanted[t.pk][1:3]) for t in targets])
     Acknowledgement.objects.bulk_create([Acknowledgement(target_id=t.pk, channel=wanted[t.pk][1], at=wanted[t.pk][2])
                                          for t in targets])
     ids = [t.pk for t in targets]
@@ -689,6 +684,21 @@ def on_replies(replies: list) -> None:
     audit.record_batch(actor=None, action="acknowledge_batch", object_type="alerts.calluptarget",
                        ids={"acknowledged": ids}, region_code=plans.common_region([t.region_id for t in targets]),
                        extra={"messages": {str(t.pk): wanted[t.pk][3] for t in targets}})
+
+
+def _mark_acknowledged(rows: list[tuple[int, str, dt.datetime]]) -> None:
+    """(target id, channel, time) each: one statement on PostgreSQL, where every
+    reply from the receipts inbox has a time of its own."""
+    if connection.vendor != "postgresql":
+        for pk, channel, at in rows:
+            CallUpTarget.objects.filter(pk=pk).update(state=TargetState.ACKNOWLEDGED, acknowledged_at=at,
+                                                      ack_channel=channel)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {CallUpTarget._meta.db_table} AS t SET state = %s, "
+                       "acknowledged_at = v.acknowledged_at, ack_channel = v.ack_channel "
+                       f"FROM {rows_table(CallUpTarget, ['id', 'ack_channel', 'acknowledged_at'])} AS v "
+                       "WHERE t.id = v.id", [TargetState.ACKNOWLEDGED, json_rows(rows)])
 
 
 # CAP import ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@ Changes go through the services (and the audit log), never through the admin."""
 
 from django.contrib import admin
 
-from .models import DeliveryAttempt, Message
+from .models import DeliveryAttempt, InboundReceipt, Message
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,15 +17,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class DeliveryAttemptInline(admin.TabularInline):
-    model = DeliveryAttempt
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
-    fields = ["number", "started_at", "duration_ms", "outcome", "http_status", "error", "worker"]
-    readonly_fields = fields
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class DeliveryAttemptInline(ReadOnlyInline):
+    model = DeliveryAttempt
+    fields = ["number", "started_at", "duration_ms", "outcome", "http_status", "error", "worker"]
+
+
+class InboundReceiptInline(ReadOnlyInline):
+    model = InboundReceipt
+    fields = ["received_at", "status", "reply", "error", "applied_at"]
 
 
 @admin.register(Message)
@@ -36,11 +46,18 @@ class MessageAdmin(ReadOnlyAdmin):
     search_fields = ["to", "idempotency_key", "provider_message_id", "person__name", "region_code"]
     raw_id_fields = ["person"]
     date_hierarchy = "created_at"
-    inlines = [DeliveryAttemptInline]
+    inlines = [DeliveryAttemptInline, InboundReceiptInline]
 
 
 @admin.register(DeliveryAttempt)
 class DeliveryAttemptAdmin(ReadOnlyAdmin):
     list_display = ["message", "number", "started_at", "outcome", "http_status", "duration_ms", "worker"]
     list_filter = ["outcome"]
+    raw_id_fields = ["message"]
+
+
+@admin.register(InboundReceipt)
+class InboundReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["id", "message", "status", "reply", "received_at", "applied_at"]
+    list_filter = ["status"]
     raw_id_fields = ["message"]

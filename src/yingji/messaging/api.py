@@ -7,15 +7,16 @@ import json
 import os
 from typing import Annotated, Literal
 
+from django.conf import settings
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from ..core.errors import DomainError, Forbidden
+from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import selectors, services
+from . import inbox, selectors, services
 from .choices import AttemptOutcome, Channel, MessageStatus
 
 router = Router(tags=["messaging"])
@@ -83,15 +84,17 @@ class ReceiptIn(Schema):
 
 class ReceiptOut(Schema):
     message_id: int
-    status: MessageStatus
+    status: MessageStatus = Field(..., description="as reported")
     reply: str
+    queued: bool = Field(..., description="true: stored, applied by the workers shortly; false: applied")
 
 
 class ReceiptResult(Schema):
     message_id: int
     status: MessageStatus | None = None
     reply: str | None = None
-    error: dict | None = Field(None, description="why this receipt was not recorded (the others were)")
+    queued: bool | None = None
+    error: dict | None = Field(None, description="why this receipt was not stored (the others were)")
 
 
 MAX_RECEIPTS = 1000
@@ -127,17 +130,23 @@ def post_receipt(request):
     """For gateways: report a message delivered or failed, with the person's reply.
     Send the shared secret `YINGJI_GATEWAY_TOKEN` in the header X-Yingji-Gateway-Token.
 
-    Extension: a JSON list of up to 1,000 receipts is recorded in one go (far cheaper
-    per receipt); the answer is a list in the same order, where a receipt for an
-    unknown message carries an `error` and the others are recorded all the same."""
+    The receipt is stored before the answer and applied to its message by the
+    workers within a second or so (`queued: true`); without workers it is applied
+    first (`queued: false`). The answer echoes the receipt as stored.
+
+    Extension: a JSON list of up to 1,000 receipts in one request (far cheaper per
+    receipt); the answer is a list in the same order, where a receipt for an
+    unknown message carries an `error` and the others are stored all the same."""
     require_gateway_token(request.headers.get(TOKEN_HEADER))
     data = _receipts_body(request.body)
+    receipts = [_receipt(r) for r in (data if isinstance(data, list) else [data])]
+    stored = inbox.receive(receipts)
+    queued = bool(settings.BROKER_URL)
     if isinstance(data, list):
-        messages = services.record_receipts([_receipt(r) for r in data])
-        return [_result(r, m) for r, m in zip(data, messages, strict=True)]
-    message = services.record_receipt(message_id=data.message_id, status=data.status, reply=data.reply,
-                                      error=data.error)
-    return {"message_id": message.pk, "status": message.status, "reply": message.reply}
+        return [_result(r, ok, queued) for r, ok in zip(data, stored, strict=True)]
+    if not stored[0]:
+        raise NotFound("消息不存在", "No such message")
+    return _result(data, True, queued)
 
 
 def _receipts_body(raw: bytes) -> ReceiptIn | list[ReceiptIn]:
@@ -157,11 +166,11 @@ def _receipt(data: ReceiptIn) -> services.Receipt:
     return services.Receipt(data.message_id, data.status, data.reply, data.error)
 
 
-def _result(data: ReceiptIn, message) -> dict:
-    if message is None:
+def _result(data: ReceiptIn, stored: bool, queued: bool) -> dict:
+    if not stored:
         return {"message_id": data.message_id,
                 "error": {"code": "not_found", "message": "消息不存在 / No such message"}}
-    return {"message_id": message.pk, "status": message.status, "reply": message.reply}
+    return {"message_id": data.message_id, "status": data.status, "reply": data.reply or "", "queued": queued}
 
 
 def require_gateway_token(sent: str | None) -> None:

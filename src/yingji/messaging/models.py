@@ -90,3 +90,34 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"#{self.message_id}/{self.number} {self.get_outcome_display()}"
+
+
+class InboundReceipt(models.Model):
+    """A gateway's report (回执) as it arrived: the receipts inbox. Written by the
+    receipts endpoint in one insert; applied to its message by the workers, in
+    batches, in arrival order (messaging/inbox.py). Kept once applied: what each
+    gateway said, and when, stays on record."""
+
+    scope_region = "message__region_code"
+    scope_organization = "message__person__organization"
+
+    message = models.ForeignKey("messaging.Message", verbose_name=_("消息"), on_delete=models.CASCADE,
+                                related_name="receipts")
+    status = models.CharField(_("回执状态"), max_length=10, choices=[(MessageStatus.DELIVERED, _("已送达")),
+                                                                 (MessageStatus.FAILED, _("失败"))])
+    reply = models.TextField(_("回复内容"), null=True, blank=True)
+    error = models.CharField(_("网关说明"), max_length=500, blank=True)
+    received_at = models.DateTimeField(_("收到时间"))
+    applied_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("入站回执 Inbound receipt")
+        verbose_name_plural = _("入站回执 Inbound receipts")
+        indexes = [
+            # The inbox's queue, in the order it is read (core/queues.py).
+            models.Index(fields=["id"], condition=models.Q(applied_at__isnull=True), name="messaging_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.message_id} {self.status}"

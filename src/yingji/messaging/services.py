@@ -660,6 +660,7 @@ class Receipt:
     status: str
     reply: str | None = None
     error: str = ""
+    at: dt.datetime | None = None  # when it arrived; None: now
 
 
 ReplyBatchListener = Callable[[list[tuple[Message, str]]], object]
@@ -682,14 +683,18 @@ def record_receipt(*, message_id: int, status: str, reply: str | None = None, er
     return message
 
 
-def record_receipts(receipts: list[Receipt]) -> list[Message | None]:
-    """Apply a list of receipts; for each, its message as it now stands, or None when
-    there is no such message (the others are recorded all the same)."""
+def check_receipt_statuses(receipts: list[Receipt]) -> None:
     for index, receipt in enumerate(receipts):
         if receipt.status not in RECEIPT_STATUSES:
             where = f"[{index}].status" if len(receipts) > 1 else "status"
             raise DomainError("回执状态只能是 delivered 或 failed", "Receipt status must be delivered or failed",
                               fields={where: "不是允许的取值 / not an allowed value"})
+
+
+def record_receipts(receipts: list[Receipt]) -> list[Message | None]:
+    """Apply a list of receipts; for each, its message as it now stands, or None when
+    there is no such message (the others are recorded all the same)."""
+    check_receipt_statuses(receipts)
     now = timezone.now()
     with transaction.atomic():
         ids = sorted({r.message_id for r in receipts})
@@ -701,13 +706,14 @@ def record_receipts(receipts: list[Receipt]) -> list[Message | None]:
             message = messages.get(receipt.message_id)
             if message is None:
                 continue
-            fields = _apply_receipt_status(message, receipt.status, receipt.error, now)
+            at = receipt.at or now
+            fields = _apply_receipt_status(message, receipt.status, receipt.error, at)
             if fields:
                 changed.setdefault(message.pk, set()).update(fields)
                 happened.setdefault(_ACTIONS[receipt.status], []).append(message.pk)
             reply = (receipt.reply or "").strip()[:2000]
             if reply and reply != message.reply:
-                message.reply, message.replied_at = reply, now
+                message.reply, message.replied_at = reply, at
                 changed.setdefault(message.pk, set()).update({"reply", "replied_at"})
                 happened.setdefault("reply", []).append(message.pk)
                 replies.append((message, reply))

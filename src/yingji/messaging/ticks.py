@@ -5,7 +5,10 @@ from functools import partial
 
 from yingji.core.scheduler import register_tick
 
+from .inbox import apply_waiting
 from .services import deliver_due
 
 # Drain a backlog in batches rather than 100 messages per 5 s.
 register_tick("messaging.deliver_due", partial(deliver_due, limit=5000), every_seconds=5)
+# Receipts a busy web process did not ask the workers for (messaging/inbox.py).
+register_tick("messaging.apply_receipts", apply_waiting, every_seconds=1)
