@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from yingji.core.bulk import insert_rows
+from yingji.core.bulk import insert_rows, update_rows
 from yingji.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +43,17 @@ def test_rows_round_trip_in_order():
 
 def test_no_rows_insert_nothing():
     assert insert_rows(Message, ["channel"], []) == []
+
+
+def test_rows_update_each_object_with_its_own_values():
+    when = dt.datetime(2026, 7, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    ids = [Message.objects.create(channel="sms", to="139", text="t", idempotency_key=f"k{i}", due_at=when).pk
+           for i in range(4)]
+    rows = [(pk, AWKWARD[i], None if i % 2 else when + dt.timedelta(minutes=i), "delivered")
+            for i, pk in enumerate(ids[:3])]
+    assert update_rows(Message, ["reply", "due_at", "status"], rows) == 3
+    got = {m.pk: m for m in Message.objects.filter(pk__in=ids)}
+    for pk, reply, due_at, status in rows:
+        assert (got[pk].reply, got[pk].due_at, got[pk].status) == (reply, due_at, status)
+    untouched = got[ids[3]]
+    assert (untouched.reply, untouched.due_at, untouched.status) == ("", when, "queued")

@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..core import audit
-from ..core.bulk import insert_rows, json_rows, rows_table
+from ..core.bulk import insert_rows, json_rows, rows_table, update_rows
 from ..core.errors import DomainError, Forbidden
 from ..core.models import Duty, Person, Region
 from ..core.queues import head_in_index_order
@@ -689,16 +689,13 @@ def on_replies(replies: list) -> None:
 def _mark_acknowledged(rows: list[tuple[int, str, dt.datetime]]) -> None:
     """(target id, channel, time) each: one statement on PostgreSQL, where every
     reply from the receipts inbox has a time of its own."""
-    if connection.vendor != "postgresql":
-        for pk, channel, at in rows:
-            CallUpTarget.objects.filter(pk=pk).update(state=TargetState.ACKNOWLEDGED, acknowledged_at=at,
-                                                      ack_channel=channel)
+    if connection.vendor == "postgresql":
+        update_rows(CallUpTarget, ["state", "ack_channel", "acknowledged_at"],
+                    [(pk, TargetState.ACKNOWLEDGED, channel, at) for pk, channel, at in rows])
         return
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {CallUpTarget._meta.db_table} AS t SET state = %s, "
-                       "acknowledged_at = v.acknowledged_at, ack_channel = v.ack_channel "
-                       f"FROM {rows_table(CallUpTarget, ['id', 'ack_channel', 'acknowledged_at'])} AS v "
-                       "WHERE t.id = v.id", [TargetState.ACKNOWLEDGED, json_rows(rows)])
+    for pk, channel, at in rows:
+        CallUpTarget.objects.filter(pk=pk).update(state=TargetState.ACKNOWLEDGED, acknowledged_at=at,
+                                                  ack_channel=channel)
 
 
 # CAP import ---------------------------------------------------------------------------

@@ -65,3 +65,19 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, same: dict | Non
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, json_rows(rows)])
         return [row[0] for row in cursor.fetchall()]
+
+
+def update_rows(model, fields: list[str], rows: list[tuple]) -> int:
+    """Set `fields` of each row's object to the row's values, the object named by the
+    row's first value (its primary key) and the values following in the order of
+    `fields`: one statement (Django's bulk_update builds a CASE per field and row,
+    ~2.7 ms a row for a gateway's receipts here). How many rows it changed.
+    PostgreSQL only."""
+    meta, quote = model._meta, connection.ops.quote_name
+    pk = quote(meta.pk.column)
+    columns = [quote(meta.get_field(name).column) for name in fields]
+    sql = (f"UPDATE {quote(meta.db_table)} AS t SET {', '.join(f'{c} = v.{c}' for c in columns)} "
+           f"FROM {rows_table(model, [meta.pk.name, *fields])} AS v WHERE t.{pk} = v.{pk}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json_rows(rows)])
+        return cursor.rowcount

@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..core import audit
-from ..core.bulk import insert_rows, json_rows, rows_table
+from ..core.bulk import insert_rows, json_rows, rows_table, update_rows
 from ..core.errors import DomainError, NotFound
 from ..core.queues import head_in_index_order
 from .choices import AttemptOutcome, Channel, MessageStatus
@@ -752,10 +752,13 @@ def _save_changed(messages: dict[int, Message], changed: dict[int, set[str]]) ->
     for pk, fields in changed.items():
         groups.setdefault(frozenset(fields), []).append(messages[pk])
     for fields, rows in groups.items():
+        names = sorted(fields)
         if len(rows) == 1:
-            rows[0].save(update_fields=sorted(fields))
+            rows[0].save(update_fields=names)
+        elif connection.vendor == "postgresql":
+            update_rows(Message, names, [(m.pk, *(getattr(m, name) for name in names)) for m in rows])
         else:
-            Message.objects.bulk_update(rows, sorted(fields), batch_size=200)
+            Message.objects.bulk_update(rows, names, batch_size=200)
 
 
 def _tell_listeners(replies: list[tuple[Message, str]]) -> None:
