@@ -70,13 +70,18 @@ def test_a_receipt_waiting_in_the_inbox_keeps_its_arrival_time(workers):
 
 
 def test_receipts_are_applied_in_arrival_order(workers):
-    message = _messages(1)[0]
+    message, other = _messages(2)
     for reply in ("在路上", "1"):
         inbox.receive([services.Receipt(message.pk, "delivered", reply)])
     inbox.receive([services.Receipt(message.pk, "failed", None, "空号")])  # late: delivery stands
+    # Within a list, in the list's order.
+    inbox.receive([services.Receipt(other.pk, "delivered", reply) for reply in ("1", "在路上", "好", "收到")])
     inbox.apply_waiting()
     message.refresh_from_db()
-    assert (message.status, message.reply) == (MessageStatus.DELIVERED, "1")
+    other.refresh_from_db()
+    assert (message.status, message.reply, other.reply) == (MessageStatus.DELIVERED, "1", "收到")
+    assert list(InboundReceipt.objects.filter(message=other).values_list("reply", flat=True)) == [
+        "1", "在路上", "好", "收到"]
 
 
 def test_a_batch_is_applied_with_one_audit_record(workers):

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..core.bulk import insert_rows
+from ..core.bulk import json_rows, row_values
 from ..core.queues import head_in_index_order
 from . import services
 from .models import InboundReceipt, Message
@@ -48,25 +48,34 @@ def receive(receipts: list[services.Receipt]) -> list[bool]:
     """Write the receipts whose message exists, stamped now; for each receipt,
     whether it was written (False: there is no such message)."""
     services.check_receipt_statuses(receipts)
-    now = timezone.now()
+    rows = [(r.message_id, r.status, r.reply, r.error[:500]) for r in receipts]
     with transaction.atomic():
-        known = set(Message.objects.filter(pk__in={r.message_id for r in receipts}).values_list("pk", flat=True))
-        rows = [(r.message_id, r.status, r.reply, r.error[:500]) for r in receipts if r.message_id in known]
-        if rows:
-            _insert(rows, now)
-            if settings.BROKER_URL:
-                transaction.on_commit(_ask_workers)
-    if rows and not settings.BROKER_URL:
+        stored = _store(rows, timezone.now())
+        if stored and settings.BROKER_URL:
+            transaction.on_commit(_ask_workers)
+    if stored and not settings.BROKER_URL:
         apply_waiting()
-    return [r.message_id in known for r in receipts]
+    return [r.message_id in stored for r in receipts]
 
 
-def _insert(rows: list[tuple], now: dt.datetime) -> None:
-    if connection.vendor == "postgresql":
-        insert_rows(InboundReceipt, ["message_id", "status", "reply", "error"], rows, same={"received_at": now})
-    else:
+def _store(rows: list[tuple], now: dt.datetime) -> set[int]:
+    """Insert the rows (message id, status, reply, error) whose message exists; the
+    ids of those messages. On PostgreSQL one statement, the request's only one."""
+    if connection.vendor != "postgresql":
+        known = set(Message.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", flat=True))
         InboundReceipt.objects.bulk_create([InboundReceipt(message_id=m, status=s, reply=r, error=e, received_at=now)
-                                            for m, s, r, e in rows])
+                                            for m, s, r, e in rows if m in known])
+        return known
+    message_id, *others = row_values(InboundReceipt, ["message_id", "status", "reply", "error"])
+    with connection.cursor() as cursor:
+        # In the order given (a list may hold a message's "在路上" and then its "1").
+        cursor.execute(
+            f"INSERT INTO {InboundReceipt._meta.db_table} (message_id, status, reply, error, received_at) "
+            f"SELECT {message_id}, {', '.join(others)}, %s "
+            "FROM json_array_elements(%s::json) WITH ORDINALITY AS e(r, n) "
+            f"WHERE EXISTS (SELECT 1 FROM {Message._meta.db_table} AS m WHERE m.id = {message_id}) "
+            "ORDER BY e.n RETURNING message_id", [now, json_rows(rows)])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def apply_waiting(limit: int = 20_000) -> int:
