@@ -38,10 +38,13 @@ from .models import InboundReceipt, Message
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-# With a broker, each web process asks the workers to apply at most this often
-# (a task per receipt would apply them one by one again); the scheduler's tick
-# applies whatever a skipped request left.
-KICK_EVERY_SECONDS = 0.2
+# With a broker, each web process asks the workers to apply at most once a second
+# (a task per receipt would apply them one by one again), and the scheduler's tick
+# applies, every second, what a skipped request left. Measured with 8 gateway
+# clients sending one receipt per request: asking every 0.2 s made batches so
+# small that 300 receipts a second were applied; every 1 s, 450 (as fast as they
+# came).
+KICK_EVERY_SECONDS = 1.0
 
 
 def receive(receipts: list[services.Receipt]) -> list[bool]:
