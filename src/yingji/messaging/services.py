@@ -14,7 +14,8 @@ leaves its unrecorded rows in SENDING, which another worker retries once the lea
 expired, with the same message ids, so the gateway can recognise a duplicate of a
 try that did get out. The message id is the idempotency key towards the gateway;
 `idempotency_key` is the one towards our callers (the same key never makes a
-second message).
+second message). Gateways' receipts arrive through the inbox (inbox.py) and are
+applied here, in batches (`record_receipts`).
 """
 
 import datetime as dt
@@ -647,10 +648,11 @@ def _audit_transition(message: Message, status: str, **fields) -> None:
 
 # Receipts ------------------------------------------------------------------------
 #
-# A gateway reports on messages one by one or in lists (the same endpoint takes
-# both). A list is one transaction: the messages locked in id order (two lists never
-# deadlock), each receipt applied, the changed rows written, the replies handed to
-# the listeners, and ONE audit record listing what happened to which message.
+# The receipts endpoint stores what gateways report in the inbox (inbox.py); the
+# workers apply it here in batches. A batch is one transaction: the messages locked
+# in id order (two batches never deadlock), each receipt applied at its arrival
+# time, the changed rows written, the replies handed to the listeners, and ONE
+# audit record listing what happened to which message.
 
 @dataclass(frozen=True)
 class Receipt:
