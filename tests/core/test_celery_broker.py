@@ -38,6 +38,8 @@ def worker():
     yield queue
     proc.terminate()
     proc.wait(timeout=30)
+    with app.connection_for_write(BROKER) as conn:
+        conn.default_channel.queue_delete(queue)  # a queue per run would pile up on the broker
 
 
 def run_on_worker(task, queue: str):
