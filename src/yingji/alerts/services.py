@@ -652,11 +652,6 @@ _CHANNEL_ACK = {"sms": AckChannel.SMS, "voice": AckChannel.VOICE, "dingtalk": Ac
                 "wecom": AckChannel.WECOM}
 
 
-def on_reply(message, reply: str) -> None:
-    """One reply (see `on_replies`)."""
-    on_replies([(message, reply)])
-
-
 def on_replies(replies: list) -> None:
     """Messaging reply listener: "1" or "收到" to a call-up message acknowledges it
     (an SMS reply, or a voice call's key press reported the same way). A gateway's
