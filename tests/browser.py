@@ -1,6 +1,9 @@
 """The one real browser of the tests: Debian's Chromium through Playwright, and the
 login every browser test starts with. Test modules import `page` (a fixture),
-`sync_api` and `log_in` from here."""
+`sync_api` and `log_in` from here.
+
+Every page a test opens must work under the site's Content-Security-Policy: the fixture
+fails the test on any violation the browser reports (`csp_violations(page)` reads them)."""
 
 import os
 
@@ -25,15 +28,40 @@ def page():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # An officer's browser in a Chinese office asks for Chinese.
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        errors, outside = [], []
-        page.on("console", lambda m: print("console:", m.type, m.text))
+        errors, outside, refused = [], [], []
+        page.add_init_script(RECORD_VIOLATIONS)
+
+        def console(m):
+            print("console:", m.type, m.text)
+            if m.text.startswith("Refused to"):  # how Chromium logs what the CSP blocked
+                refused.append(m.text)
+        page.on("console", console)
         page.on("pageerror", lambda e: errors.append(str(e)))
         # Anything that tries to leave the live server fails the test, not just slows it.
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://localhost",
                                                                                     "data:")) else None)
         yield page
+        violations = refused + csp_violations(page)
         browser.close()
         assert errors == [] and outside == []  # no script error, nothing fetched from outside
+        assert violations == []  # everything ran under the Content-Security-Policy
+
+
+# Runs in every document before its own scripts (Playwright injects it past the CSP).
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || ""));
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """What the CSP blocked in the current document (securitypolicyviolation events)."""
+    try:
+        return page.evaluate("window.__cspViolations || []")
+    except sync_api.Error:  # the page is gone (closed or navigating): nothing to read
+        return []
 
 
 def log_in(page, live_server, person) -> None:

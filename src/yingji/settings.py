@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its templates and static files: /api/docs served locally, not from a CDN
     "yingji.core",
     "yingji.enterprises",
     "yingji.messaging",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yingji.core.csp.ContentSecurityPolicyMiddleware",
     # Static files from the app server itself: a county office has no nginx to configure.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yingji.core.middleware.RejectNulMiddleware",

@@ -3,11 +3,13 @@
  * are pending. Data comes from the board's JSON endpoint (data-url) and is re-read
  * every data-poll seconds while the call-up runs, like the htmx board beside it.
  * Villages without a location are listed under the map instead of being dropped.
- * No tiles unless the server names a tile URL (intranets have no internet). */
+ * No tiles unless the server names a tile URL (intranets have no internet). Village
+ * names can be changed by any county officer: they reach the page only as text
+ * (yingji.text, textContent), never as HTML. */
 (function () {
   "use strict";
   var el = document.getElementById("callup-map");
-  if (!el || !window.L) { return; }
+  if (!el || !window.L || !window.yingji) { return; }
   var d = el.dataset;
   var COLOURS = { acknowledged: "#2e9d4a", unreached: "#d2332d", pending: "#8c8c8c" };
   var STATUS = { acknowledged: "全部已应答", unreached: "有人未叫应", pending: "待应答" };
@@ -17,18 +19,19 @@
   var layer = L.layerGroup().addTo(map);
   var fitted = false;
 
-  function text(s) { var span = document.createElement("span"); span.textContent = s; return span.innerHTML; }
+  var text = window.yingji.text;
 
   function popup(v) {
-    return "<strong>" + text(v.full_name || v.code) + "</strong><br>" + STATUS[v.status] +
-      "<br>应答 " + v.acknowledged + " 人 · 未叫应 " + v.unreached + " 人 · 待应答 " + v.pending + " 人";
+    return window.yingji.lines([text(v.full_name || v.code, "strong"), STATUS[v.status],
+      "应答 " + v.acknowledged + " 人 · 未叫应 " + v.unreached + " 人 · 待应答 " + v.pending + " 人"]);
   }
 
   function unlocated(villages) {
     var box = document.getElementById("callup-map-unlocated");
     if (!box) { return; }
     var missing = villages.filter(function (v) { return v.lon === null || v.lat === null; });
-    box.innerHTML = missing.length ? "<h3>未标注位置的村</h3>" : "";
+    box.replaceChildren();
+    if (missing.length) { box.appendChild(text("未标注位置的村", "h3")); }
     var ul = document.createElement("ul");
     ul.className = "unlocated";
     missing.forEach(function (v) {
@@ -49,7 +52,7 @@
       var ll = L.latLng(v.lat, v.lon);
       points.push(ll);
       L.circleMarker(ll, { radius: 8, weight: 1, color: "#333", fillColor: COLOURS[v.status], fillOpacity: 0.9 })
-        .bindPopup(popup(v)).bindTooltip(v.name || v.code).addTo(layer);
+        .bindPopup(popup(v)).bindTooltip(text(v.name || v.code)).addTo(layer);
     });
     if (points.length && !fitted) { // fit once: later refreshes keep the user's view
       map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 13, animate: false });

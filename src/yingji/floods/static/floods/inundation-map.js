@@ -1,11 +1,12 @@
 /* An inundation run's map: one result layer (max depth, arrival time or duration)
  * as an L.imageOverlay over the run's lon/lat bounds, and the affected places as
  * markers. Blank background unless tiles are configured: intranets have no internet.
- * Everything comes from data- attributes; no inline script. */
+ * Everything comes from data- attributes; no inline script. Risk-point names are typed
+ * by officers: the tooltips hold them as text (yingji.text), never as HTML. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
-  if (!el || !window.L) { return; }
+  if (!el || !window.L || !window.yingji) { return; }
   var b = el.dataset.bounds.split(",").map(parseFloat);
   var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
@@ -26,7 +27,7 @@
     var d = li.dataset;
     var icon = L.divIcon({ className: "affected-marker", iconSize: [14, 14] });
     L.marker([parseFloat(d.lat), parseFloat(d.lng)], { icon: icon, title: d.name, alt: d.name })
-      .bindTooltip(d.name + "：" + d.depth + " 米，" + d.arrival + " 到达")
+      .bindTooltip(window.yingji.text(d.name + "：" + d.depth + " 米，" + d.arrival + " 到达"))
       .addTo(map);
   });
   el.setAttribute("data-ready", "1");

@@ -2,12 +2,14 @@
  * triggering storms coloured by force, the live storm and its naive projection, on a
  * blank background with the Zhejiang city outlines (no tiles unless the server names a
  * tile URL: intranets have no internet). Data comes from the JSON script
- * #insurance-map-data; no inline script. */
+ * #insurance-map-data; no inline script. Storm names are typed by officers: every label
+ * is an element holding text (yingji.text), never an HTML string. */
 (function () {
   "use strict";
   var el = document.getElementById("insurance-map");
   var dataEl = document.getElementById("insurance-map-data");
-  if (!el || !dataEl || !window.L) { return; }
+  if (!el || !dataEl || !window.L || !window.yingji) { return; }
+  var text = window.yingji.text;
   var data = JSON.parse(dataEl.textContent);
   var colours = data.colours || {};
   function colour(force) {
@@ -21,7 +23,7 @@
 
   data.circles.forEach(function (c) {
     var circle = L.circle([c.lat, c.lon], { radius: c.radius_m, color: "#c0392b", weight: 2, fillOpacity: 0.05 })
-      .bindTooltip(c.label).addTo(map);
+      .bindTooltip(text(c.label)).addTo(map);
     bounds.extend(circle.getBounds());
   });
 
@@ -33,13 +35,13 @@
     }
     pts.forEach(function (p) {
       L.circleMarker([p[0], p[1]], { radius: 3, color: colour(p[2]), fillOpacity: 1, weight: 1 })
-        .bindTooltip((t.name || t.code) + " " + p[3] + (p[2] !== null ? "，" + p[2] + " 级" : "")).addTo(map);
+        .bindTooltip(text((t.name || t.code) + " " + p[3] + (p[2] !== null ? "，" + p[2] + " 级" : ""))).addTo(map);
     });
     if (pts.length) {
       var last = pts[pts.length - 1];
       L.marker([last[0], last[1]], {
         icon: L.divIcon({ className: "track-label", html: "", iconSize: [0, 0] }), interactive: false
-      }).addTo(map).bindTooltip((t.live ? "实时 " : "") + (t.name || t.code), { permanent: t.live, direction: "right" });
+      }).addTo(map).bindTooltip(text((t.live ? "实时 " : "") + (t.name || t.code)), { permanent: t.live, direction: "right" });
       if (!data.circles.length) { pts.forEach(function (p) { bounds.extend([p[0], p[1]]); }); }
     }
   });
@@ -47,10 +49,10 @@
   data.projections.forEach(function (p) {
     var line = [p.from].concat(p.points.map(function (q) { return [q[0], q[1]]; }));
     L.polyline(line, { color: "#555", weight: 2, dashArray: "6 6" })
-      .bindTooltip("简单线性外推（非预报）").addTo(map);
+      .bindTooltip(text("简单线性外推（非预报）")).addTo(map);
     p.points.forEach(function (q) {
       L.circleMarker([q[0], q[1]], { radius: 3, color: "#555", fillOpacity: 0.3, weight: 1 })
-        .bindTooltip("+" + q[2] + " 小时（线性外推）").addTo(map);
+        .bindTooltip(text("+" + q[2] + " 小时（线性外推）")).addTo(map);
     });
   });
 
