@@ -15,7 +15,7 @@ from ..factories import UserFactory
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_cancelling_a_warning_asks_first(live_server, page, wenling_officer):
+def test_cancelling_a_warning_asks_first(live_server, page, wenling_officer):  # noqa: F811
     warning = alerts.warning_issue(by=wenling_officer.user, type="rainstorm", level="red", region_codes=[WENLING],
                                    headline="暴雨红色预警")
     log_in(page, live_server, wenling_officer)
@@ -39,7 +39,7 @@ def test_cancelling_a_warning_asks_first(live_server, page, wenling_officer):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_api_docs_work_offline_under_the_policy(live_server, page, wenling_officer):
+def test_the_api_docs_work_offline_under_the_policy(live_server, page, wenling_officer):  # noqa: F811
     log_in(page, live_server, wenling_officer)
     page.goto(f"{live_server.url}/api/docs")
     sync_api.expect(page.locator(".swagger-ui .info .title")).to_be_visible()
@@ -49,7 +49,7 @@ def test_the_api_docs_work_offline_under_the_policy(live_server, page, wenling_o
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_admin_works_under_the_policy(live_server, page, regions):
+def test_the_admin_works_under_the_policy(live_server, page, regions):  # noqa: F811
     admin = UserFactory(username="t-admin", is_staff=True, is_superuser=True)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", admin.username)

@@ -51,15 +51,15 @@ OPEN_EVERY_LABEL = """() => {
 }"""
 
 
-def open_every_label(page) -> list[str]:
-    labels = page.evaluate(OPEN_EVERY_LABEL)
-    page.wait_for_load_state("networkidle")  # an <img src=x> would have failed to load by now
+def open_every_label(tab) -> list[str]:
+    labels = tab.evaluate(OPEN_EVERY_LABEL)
+    tab.wait_for_load_state("networkidle")  # an <img src=x> would have failed to load by now
     return labels
 
 
-def assert_no_script_ran(page) -> None:
-    assert page.evaluate("window.__xss") is None
-    assert csp_violations(page) == []
+def assert_no_script_ran(tab) -> None:
+    assert tab.evaluate("window.__xss") is None
+    assert csp_violations(tab) == []
 
 
 def shown_literally(labels: list[str], name: str) -> bool:
@@ -141,7 +141,7 @@ def media(settings, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_risk_point_names_on_the_inundation_map_are_text(live_server, page, media, regions, taizhou_officer):
+def test_risk_point_names_on_the_inundation_map_are_text(live_server, page, media, regions, taizhou_officer):  # noqa: F811
     """The village in the pit of the hand-made DEM (tests/floods/test_inundation.py) is
     flooded, so it is drawn as a marker with its name in the tooltip."""
     pit = place("坑里村", 10, 15)
@@ -162,7 +162,7 @@ def test_risk_point_names_on_the_inundation_map_are_text(live_server, page, medi
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_township_names_in_the_ranking_chart_are_text(live_server, page, regions, taizhou_officer):
+def test_township_names_in_the_ranking_chart_are_text(live_server, page, regions, taizhou_officer):  # noqa: F811
     """Two Wenling townships renamed; a Taizhou officer opens Wenling's ranking and moves
     the mouse over every row of the chart (its tooltip names the township)."""
     firm = EnterpriseFactory(region_id=WENLING_TOWN)
@@ -187,7 +187,7 @@ def test_township_names_in_the_ranking_chart_are_text(live_server, page, regions
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_enterprise_name_on_its_map_is_text(live_server, page, regions, taizhou_officer):
+def test_an_enterprise_name_on_its_map_is_text(live_server, page, regions, taizhou_officer):  # noqa: F811
     firm = EnterpriseFactory(region_id=WENLING_TOWN, risk_grade=RiskGrade.RED, longitude=121.386, latitude=28.375)
     type(firm).objects.filter(pk=firm.pk).update(name=SCRIPT)
     expect = sync_api.expect
