@@ -155,9 +155,11 @@ def test_risk_point_names_on_the_inundation_map_are_text(live_server, page, medi
     page.goto(f"{live_server.url}/floods/inundation/{run.pk}/")
     expect(page.locator("#map[data-ready='1']")).to_have_count(1)
     expect(page.locator("#map .affected-marker")).to_have_count(1)
+    expect(page.locator("ul.legend:visible")).to_have_count(1)  # the legend of the layer shown only
     assert any(label.startswith(IMG + "：") for label in open_every_label(page))
     expect(page.locator("#affected-table")).to_contain_text(IMG)
     assert_no_script_ran(page)
+    page.screenshot(path="/tmp/yingji-xss-inundation-map.png", full_page=True)
 
 
 @pytest.mark.browser
