@@ -162,6 +162,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yingji@localhost")
 YINGJI_TILE_URL = os.environ.get("YINGJI_TILE_URL", "")
 YINGJI_API_PAGE_SIZE = 50
 
+# Limits of every spreadsheet/CSV import (core/tabular/reading.py): an upload is
+# judged by what it unpacks to, not only by its compressed size.
+YINGJI_IMPORT_MAX_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_BYTES", 10 * 2**20))
+YINGJI_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_UNZIPPED_BYTES", 50 * 2**20))
+YINGJI_IMPORT_MAX_ZIP_RATIO = int(os.environ.get("YINGJI_IMPORT_MAX_ZIP_RATIO", 100))
+YINGJI_IMPORT_MAX_CELL_CHARS = int(os.environ.get("YINGJI_IMPORT_MAX_CELL_CHARS", 32_767))  # Excel's own limit
+YINGJI_IMPORT_MAX_LINE_CHARS = int(os.environ.get("YINGJI_IMPORT_MAX_LINE_CHARS", 100_000))
+YINGJI_IMPORT_MAX_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_ROWS", 20_000))
+YINGJI_IMPORT_MAX_COLUMNS = int(os.environ.get("YINGJI_IMPORT_MAX_COLUMNS", 100))
+YINGJI_IMPORT_MAX_BLANK_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_BLANK_ROWS", 1_000))
+# Observation files are long and narrow: a year of hourly rain at 70 stations is 613,200 rows.
+YINGJI_IMPORT_MAX_OBSERVATION_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_ROWS", 1_000_000))
+YINGJI_IMPORT_MAX_OBSERVATION_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_BYTES", 100 * 2**20))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

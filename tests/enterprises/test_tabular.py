@@ -17,6 +17,7 @@ from yingji.core.errors import Forbidden
 from yingji.core.models import AuditRecord
 from yingji.core.scope import Scope
 from yingji.enterprises import selectors, services, tabular
+from yingji.enterprises.tabular import cells
 from yingji.enterprises.choices import Industry, LicenceKind, RiskGrade, Scale
 from yingji.enterprises.models import Enterprise, Licence, Tag
 
@@ -302,12 +303,12 @@ def test_title_rows_above_the_header_keep_excel_row_numbers(wenling_officer):
 
 @pytest.mark.parametrize("text", ["红", "红色", "红（重大风险）", "重大风险", "red", "RED"])
 def test_every_usual_way_of_writing_a_risk_grade(text):
-    assert tabular._parse_choice("risk_grade", text) == RiskGrade.RED
+    assert cells._parse_choice("risk_grade", text) == RiskGrade.RED
 
 
 def test_unknown_choice_names_the_allowed_labels():
     with pytest.raises(ValueError, match="可选：大型、中型、小型、微型"):
-        tabular._parse_choice("scale", "巨型")
+        cells._parse_choice("scale", "巨型")
 
 
 @pytest.mark.django_db
@@ -370,8 +371,8 @@ def test_unreadable_files_give_one_clear_error(wenling_officer, content, filenam
 
 
 @pytest.mark.django_db
-def test_too_many_rows_is_refused_before_importing_any(wenling_officer, monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_ROWS", 3)
+def test_too_many_rows_is_refused_before_importing_any(wenling_officer, settings):
+    settings.YINGJI_IMPORT_MAX_ROWS = 3
     with pytest.raises(tabular.FileRejected, match="超过 3 行"):
         run(wenling_officer, [row() for _ in range(4)])
     assert not Enterprise.objects.exists()
@@ -379,8 +380,8 @@ def test_too_many_rows_is_refused_before_importing_any(wenling_officer, monkeypa
 
 
 @pytest.mark.django_db
-def test_too_large_a_file_is_refused(wenling_officer, monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_BYTES", 100)
+def test_too_large_a_file_is_refused(wenling_officer, settings):
+    settings.YINGJI_IMPORT_MAX_BYTES = 100
     with pytest.raises(tabular.FileRejected, match="MB"):
         run(wenling_officer, [row()], fmt="csv")
 

@@ -13,6 +13,7 @@ from .choices import RegionLevel, Role
 from .errors import DomainError, Forbidden
 from .models import Duty, DutyKind, Organization, Person, Region
 from .scope import Scope, fits_database
+from .text import check_text_fields
 
 REGION_DATA = Path(__file__).resolve().parent / "data" / "regions"
 
@@ -20,6 +21,7 @@ REGION_DATA = Path(__file__).resolve().parent / "data" / "regions"
 def save_audited(obj, *, by, action: str, before: dict | None, region_code: str = ""):
     """Validate, save and audit one row; the shared tail of every create/update."""
     obj.full_clean()
+    check_text_fields(obj)
     if before is not None and audit.snapshot(obj) == before:
         # Nothing changed: no write (auto_now stamps stay) and no audit record, so
         # re-importing the same file leaves the register and the chain untouched.

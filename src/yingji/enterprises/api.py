@@ -10,6 +10,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
+from ..core.tabular import Limits, check_size
 from . import selectors, services, tabular
 from .choices import Industry, LicenceKind, RiskGrade, Scale
 
@@ -120,6 +121,9 @@ class ImportReportOut(Schema):
     rejected: int
     errors: list[ImportRowError]
     warnings: list[str]
+    complete: bool  # False: the database failed midway; `not_imported` lists the rows after
+    interrupted: str
+    not_imported: list[int]
 
 
 class LicenceIn(Schema):
@@ -159,15 +163,15 @@ def create_enterprise(request, data: EnterpriseIn):
     return Status(201, selectors.enterprise_get(scope=Scope.for_user(request.user), id=enterprise.id))
 
 
-@router.post("/import", response=ImportReportOut)
+@router.post("/import", response={200: ImportReportOut, 503: ImportReportOut})
 def import_enterprises(request, file: File[UploadedFile]):
     """Upsert enterprises by USCC from an .xlsx or .csv file (field `file`). Rejected
-    rows are listed in the report; the status is 200 whenever the file could be read."""
-    if file.size and file.size > tabular.MAX_BYTES:  # refuse before reading it into memory
-        raise tabular.FileRejected(f"文件超过 {tabular.MAX_BYTES // (1024 * 1024)} MB，请分批导入",
-                                   f"The file is larger than {tabular.MAX_BYTES // (1024 * 1024)} MB")
+    rows are listed in the report; the status is 200 whenever the file could be read,
+    400 for a file that cannot or may not be read (limits: see the README), and 503
+    with the report when the database failed midway (the rows before were kept)."""
+    check_size(file.size, Limits.from_settings())  # refuse before reading it into memory
     report = tabular.import_enterprises(by=request.user, content=file.read(), filename=file.name or "")
-    return report.as_dict()
+    return Status(200 if report.complete else 503, report.as_dict())
 
 
 @router.get("/export", response={200: None})

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,6 @@ from ..core.choices import CODE_LENGTH, RegionLevel
 from ..enterprises.choices import Industry, RiskGrade
 from ..enterprises.models import Enterprise
 from ..enterprises.services import SELF_SERVICE_FIELDS
-from ..enterprises.tabular import MAX_BYTES as IMPORT_MAX_BYTES
 
 IMPORT_SUFFIXES = {".xlsx", ".csv"}
 
@@ -110,7 +110,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
             raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
-        if upload.size > IMPORT_MAX_BYTES:
+        if upload.size > settings.YINGJI_IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than %(mb)d MB: import it in parts.")
-                                        % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)})
+                                        % {"mb": settings.YINGJI_IMPORT_MAX_BYTES // (1024 * 1024)})
         return upload
