@@ -2,8 +2,8 @@
 per responsible person, and the stale contact data. The page and the API share it."""
 
 import datetime as dt
-import io
 
+from ..core import tabular
 from ..core.errors import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,28 +22,17 @@ def parse_month(value: str) -> dt.date:
 
 
 def workbook(report: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "汇总"
-    for row in (["区划", report["region"]], ["月份", report["month"]], ["类别", "演练" if report["drill"] else "实战"],
-                ["叫应次数", report["callups"]], ["叫应人次", report["called"]], ["应答人次", report["acknowledged"]],
-                ["应答率", report["ack_rate"]], ["应答用时中位数（秒）", report["ack_seconds_median"]]):
-        summary.append(row)
-    persons = book.create_sheet("责任人")
-    persons.append(["姓名", "手机号", "区划代码", "区划", "职责", "叫应次数", "应答次数", "应答率", "应答用时中位数（秒）"])
-    for p in report["persons"]:
-        persons.append([p["name"], p["mobile"], p["region"], p["region_name"], p["duty"], p["called"],
-                        p["acknowledged"], p["ack_rate"], p["ack_seconds_median"]])
-    stale = book.create_sheet("失效号码")
-    stale.append(["姓名", "失败号码", "当前登记号码", "区划代码", "永久失败次数", "最后失败时间"])
-    for s in report["stale_contacts"]:
-        stale.append([s["name"], s["address"], s["current_mobile"], s["region"], s["failures"],
-                      s["last_failed_at"].replace(tzinfo=None)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    summary = [["区划", report["region"]], ["月份", report["month"]], ["类别", "演练" if report["drill"] else "实战"],
+               ["叫应次数", report["callups"]], ["叫应人次", report["called"]], ["应答人次", report["acknowledged"]],
+               ["应答率", report["ack_rate"]], ["应答用时中位数（秒）", report["ack_seconds_median"]]]
+    persons = [["姓名", "手机号", "区划代码", "区划", "职责", "叫应次数", "应答次数", "应答率", "应答用时中位数（秒）"]]
+    persons += [[p["name"], p["mobile"], p["region"], p["region_name"], p["duty"], p["called"], p["acknowledged"],
+                 p["ack_rate"], p["ack_seconds_median"]] for p in report["persons"]]
+    stale = [["姓名", "失败号码", "当前登记号码", "区划代码", "永久失败次数", "最后失败时间"]]
+    stale += [[s["name"], s["address"], s["current_mobile"], s["region"], s["failures"],
+               s["last_failed_at"].replace(tzinfo=None)] for s in report["stale_contacts"]]
+    return tabular.xlsx([tabular.Sheet("汇总", summary), tabular.Sheet("责任人", persons),
+                         tabular.Sheet("失效号码", stale)])
 
 
 def filename(report: dict) -> str:

@@ -1,7 +1,6 @@
 """Pages of warnings and call-up: list, issue form, detail with the live board
 (htmx polls the board fragment), Excel export, and the public acknowledgement page."""
 
-import io
 
 from django import forms
 from django.http import HttpResponse
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ..core import tabular
 from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..web.errors import add_form_errors
@@ -99,30 +99,20 @@ def warning_cancel(request, id: int):
 
 def warning_board_export(request, id: int):
     """The board as an Excel workbook: a summary sheet, per-region counts, unreached list."""
-    from openpyxl import Workbook
-
     scope = Scope.for_user(request.user)
     warning = selectors.warning_get(scope=scope, id=id)
     board = selectors.board(scope=scope, warning=warning)
-    book = Workbook()
-    summary = book.active
-    summary.title = "汇总"
-    summary.append(["预警", warning.headline])
-    for label, key in SUMMARY_ROWS:
-        summary.append([label, board[key]])
-    regions = book.create_sheet("分区统计")
-    regions.append(["区划代码", "区划", "叫应对象", "已应答", "未叫应"])
-    for r in board["by_region"]:
-        regions.append([r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"]])
-    unreached = book.create_sheet("未叫应名单")
-    unreached.append(["姓名", "手机号", "职务", "区划", "列入时间", "上级"])
-    for u in board["unreached"]:
-        when = u["unreached_at"].replace(tzinfo=None) if u["unreached_at"] else None
-        unreached.append([u["name"], u["mobile"], u["title"], u["region_name"], when, u["superior"] or ""])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    summary = [["预警", warning.headline], *([label, board[key]] for label, key in SUMMARY_ROWS)]
+    regions = [["区划代码", "区划", "叫应对象", "已应答", "未叫应"]]
+    regions += [[r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"]]
+                for r in board["by_region"]]
+    unreached = [["姓名", "手机号", "职务", "区划", "列入时间", "上级"]]
+    unreached += [[u["name"], u["mobile"], u["title"], u["region_name"],
+                   u["unreached_at"].replace(tzinfo=None) if u["unreached_at"] else None, u["superior"] or ""]
+                  for u in board["unreached"]]
+    content = tabular.xlsx([tabular.Sheet("汇总", summary), tabular.Sheet("分区统计", regions),
+                            tabular.Sheet("未叫应名单", unreached)])
+    response = HttpResponse(content, content_type=tabular.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="callup-{warning.pk}.xlsx"'
     return response
 

@@ -256,17 +256,9 @@ RANKING_COLUMNS = [
 
 
 def ranking_xlsx(result: dict) -> bytes:
-    """The ranking as an Excel workbook with Chinese headers."""
-    import io
+    """The ranking as an Excel workbook with Chinese headers (names written as text)."""
+    from ..core import tabular
 
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "排名"
-    sheet.append([label for _, label in RANKING_COLUMNS])
-    for item in result["items"]:
-        sheet.append([item.get(key) for key, _ in RANKING_COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = [[label for _, label in RANKING_COLUMNS],
+            *([item.get(key) for key, _ in RANKING_COLUMNS] for item in result["items"])]
+    return tabular.xlsx([tabular.Sheet("排名", rows)])

@@ -8,10 +8,11 @@ Time is ISO 8601 with a UTC offset. Every bad row is reported with its line numb
 a text editor shows it (the header is line 1).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
+from ..core import tabular
 from ..core.errors import DomainError
 from .services import IngestReport, Problem, ingest
 
@@ -41,13 +42,12 @@ class FileReport:
 
 
 def read_observations(content: bytes) -> tuple[list[dict], list[int]]:
-    """The readings of a CSV file and the line number of each."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("文件不是 UTF-8 编码", "The file is not UTF-8 encoded") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = {(h or "").strip().lower() for h in reader.fieldnames or []}
+    """The readings of a CSV file and the line number of each, read within the
+    shared import limits (YINGJI_IMPORT_MAX_OBSERVATION_ROWS/_BYTES for length)."""
+    limits = tabular.Limits.from_settings(max_rows=settings.YINGJI_IMPORT_MAX_OBSERVATION_ROWS + 1,
+                                          max_bytes=settings.YINGJI_IMPORT_MAX_OBSERVATION_BYTES)
+    table = tabular.read_csv(content, limits=limits, encodings=tabular.UTF8_ONLY)
+    header = {str(h).strip().lower() for h in (table.rows[0][1] if table.rows else ())}
     if {"station", "time", "rain_mm"} <= header:
         to_reading = _rain_row
     elif {"station", "time", "quantity", "value"} <= header:
@@ -56,10 +56,9 @@ def read_observations(content: bytes) -> tuple[list[dict], list[int]]:
         raise DomainError("表头应为 station,time,rain_mm 或 station,time,quantity,value",
                           "Header must be station,time,rain_mm or station,time,quantity,value")
     readings, lines = [], []
-    for row in reader:
-        row = {(k or "").strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+    for line, row in table.records():
         readings.append(to_reading(row))
-        lines.append(reader.line_num)
+        lines.append(line)
     return readings, lines
 
 

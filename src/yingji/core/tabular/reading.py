@@ -109,9 +109,19 @@ def read_table(content: bytes, filename: str = "", *, limits: Limits | None = No
 
 # CSV ---------------------------------------------------------------------------
 
-def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 — the superset of the
-    GBK that Excel on Chinese Windows writes."""
+UTF8_ONLY = ("utf-8-sig",)
+
+
+def decode(content: bytes, encodings: tuple[str, ...] | None = None) -> str:
+    """By default UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 — the
+    superset of the GBK that Excel on Chinese Windows writes; files that machines
+    write may be held to UTF8_ONLY."""
+    if encodings == UTF8_ONLY:
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileRejected(f"文件不是 UTF-8 编码（第 {exc.start} 字节）",
+                               f"The file is not UTF-8 encoded (byte {exc.start})") from None
     encodings = ["utf-16"] if content.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-8-sig", "gb18030"]
     for encoding in encodings:
         try:
@@ -122,10 +132,11 @@ def decode(content: bytes) -> str:
                        "Unknown text encoding (UTF-8 and GBK/GB18030 are supported), or not a CSV/Excel file")
 
 
-def read_csv(content: bytes, *, limits: Limits | None = None) -> Table:
+def read_csv(content: bytes, *, limits: Limits | None = None, encodings: tuple[str, ...] | None = None) -> Table:
+    """The records of a CSV (comma- or tab-separated), numbered by the line each starts on."""
     limits = limits or Limits.from_settings()
     check_size(len(content), limits)
-    text = decode(content)
+    text = decode(content, encodings)
     if "\x00" in text:
         raise FileRejected("不是 CSV 或 Excel 文件", "Not a CSV or Excel file")
     first_line = text.split("\n", 1)[0]

@@ -1,11 +1,12 @@
 """`yingji import-regions`: load the shipped Zhejiang region tree (idempotent)."""
 
-import csv
 import sys
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ...models import LAT_RANGE, LON_RANGE, Region
+from ...tabular import FileRejected, read_csv
 from ...services import import_local_regions, import_official_regions, place_region
 
 
@@ -38,11 +39,16 @@ class Command(BaseCommand):
 
     def _import_villages(self, path: str) -> None:
         report = {"created": 0, "unchanged": 0, "located": 0, "errors": []}
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            # Row by row, so a bad location rejects its own row only and the row
-            # numbers stay those of the file (row 1 is the header).
-            for number, row in enumerate(csv.DictReader(f), start=2):
-                self._import_row(number, row, report)
+        try:
+            table = read_csv(Path(path).read_bytes())
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 / Cannot read {path}: {exc}") from exc
+        except FileRejected as exc:
+            raise CommandError(f"{exc.zh} / {exc.en}") from exc
+        # Row by row, so a bad location rejects its own row only and the row
+        # numbers stay those of the file (row 1 is the header).
+        for number, row in table.records():
+            self._import_row(number, row, report)
         self.stdout.write(f"villages/grids: {report['created']} created, {report['unchanged']} unchanged, "
                           f"{len(report['errors'])} rejected, {report['located']} located")
         for err in report["errors"]:

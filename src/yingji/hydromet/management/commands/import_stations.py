@@ -1,11 +1,11 @@
 """`yingji import-stations [FILE]`: load stations (default: the shipped list of the 70
 national weather stations of Zhejiang). Safe to run again."""
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ....core import tabular
 from ...choices import StationKind
 from ...services import import_stations
 
@@ -28,11 +28,13 @@ class Command(BaseCommand):
         kind = kind or (StationKind.WEATHER if file is None else StationKind.RAIN)
         source = source or ("中国气象局 CMA" if file is None else "")
         try:
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                report = import_stations(by=None, rows=csv.DictReader(f), default_kind=kind,
-                                         default_source=source)
-        except (OSError, UnicodeDecodeError) as exc:
+            table = tabular.read_csv(path.read_bytes())
+        except OSError as exc:
             raise CommandError(f"无法读取文件 / Cannot read {path}: {exc}") from exc
+        except tabular.FileRejected as exc:
+            raise CommandError(f"{exc.zh} / {exc.en}") from exc
+        report = import_stations(by=None, rows=[row for _, row in table.records()], default_kind=kind,
+                                 default_source=source)
         for err in report.errors:
             self.stdout.write(f"  第 {err['row']} 行 / line {err['row']} ({err['code']}): {err['message']}")
         self.stdout.write(report.summary())

@@ -7,8 +7,10 @@ database: ``import-tracks``, ``load-policy``, ``replay`` and ``demo``.
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ....core import tabular
 from ...backtest import backtest, format_table
 from ...policy_yaml import PolicyFileError, load_policy_file
 from ...rain import evaluate_rain, read_observations
@@ -105,9 +107,14 @@ class Command(BaseCommand):
         if spec.rain is None:
             raise CommandError("保单没有降雨触发条件 / The policy has no rain trigger")
         try:
-            text = observations.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            content = observations.read_bytes()
+            tabular.check_size(len(content), tabular.Limits.from_settings(
+                max_bytes=settings.YINGJI_IMPORT_MAX_OBSERVATION_BYTES))
+            text = tabular.decode(content, tabular.UTF8_ONLY)
+        except OSError as exc:
             raise CommandError(f"无法读取观测文件 / Cannot read {observations}: {exc}") from exc
+        except tabular.FileRejected as exc:
+            raise CommandError(f"{exc.zh} / {exc.en}") from exc
         series, rejected = read_observations(text)
         triggers = evaluate_rain(series, spec.rain)
         if format == "json":
