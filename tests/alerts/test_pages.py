@@ -125,3 +125,21 @@ def test_a_token_works_only_for_its_own_person_and_callup(chain):
     again.refresh_from_db()
     grid.refresh_from_db()
     assert again.acknowledged_at is None and grid.acknowledged_at is None
+
+
+def test_excel_board_writes_a_formula_like_headline_as_text(browser, chain):
+    headline = '=HYPERLINK("http://evil.example/","点此查看")'
+    warning = services.warning_issue(by=None, type="rainstorm", level="red", region_codes=[WENLING],
+                                     headline=headline, now=minutes(0))
+    r = browser.get(f"/warnings/{warning.pk}/board.xlsx")
+    sheet = load_workbook(io.BytesIO(r.content))["汇总"]
+    assert (sheet["B1"].value, sheet["B1"].data_type) == (headline, "s")
+
+
+def test_a_headline_with_a_control_character_is_refused_naming_the_field(chain):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.warning_issue(by=None, type="rainstorm", level="red", region_codes=[WENLING],
+                               headline="暴雨\uffff预警", now=minutes(0))
+    assert "U+FFFF" in caught.value.message_dict["headline"][0]

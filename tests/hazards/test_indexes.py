@@ -135,3 +135,21 @@ def test_figures_agree_with_a_slow_reference_on_random_data(regions):
         got = indexes.region_figures(scope=SYSTEM, code=code, start=start, end=end, today=today)
         expected = _reference(hazards, visits, firms, code, start, end, today)
         assert {k: got[k] for k in expected} == expected, code
+
+
+def test_ranking_export_writes_a_formula_like_township_name_as_text(two_townships, api_as, wenling_officer):
+    """A township named like a formula (renamed by any officer of its county) must
+    reach the export as literal text, not as a live =HYPERLINK."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    name = '=HYPERLINK("http://evil.example/","点此")'
+    Region.objects.filter(pk="331081001").update(name=name)
+    r = api_as(wenling_officer).get("/api/stats/ranking/export",
+                                    {"region": "331081", "from": START.isoformat(), "to": END.isoformat()})
+    assert r.status_code == 200
+    sheet = load_workbook(BytesIO(r.content)).active
+    names = {row[2].value: row[2].data_type for row in sheet.iter_rows(min_row=2)}
+    assert names[name] == "s"
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

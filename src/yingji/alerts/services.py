@@ -35,6 +35,7 @@ from ..core.errors import DomainError, Forbidden
 from ..core.models import Duty, Person, Region
 from ..core.queues import head_in_index_order
 from ..core.scope import Scope
+from ..core.text import check_text_fields
 from ..messaging import services as messaging
 from . import plans
 from .choices import (
@@ -159,6 +160,7 @@ def _validate(warning: Warning) -> None:
         raise DomainError("失效时间应晚于生效时间", "Expiry must be after the effective time",
                           fields={"expires": "早于生效时间 / before effective"})
     warning.full_clean(validate_unique=False)
+    check_text_fields(warning)
 
 
 def _person_of(user) -> Person | None:
