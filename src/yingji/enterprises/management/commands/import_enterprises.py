@@ -31,3 +31,5 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stdout.write(str(error))
         self.stdout.write(report.summary())
+        if report.interrupted:  # a non-zero exit: the rows after were not imported
+            raise CommandError(report.interrupted)
