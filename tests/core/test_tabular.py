@@ -154,3 +154,25 @@ def test_csv_quotes_formula_starts_and_unquote_undoes_it():
     assert rows[0][6:] == ["0576-86000000", "开头", "控制字符"]
     assert rows[1] == ["-3", "1.5"]  # numbers stay numbers
     assert [tabular.unquote(t) for t in rows[0][:6]] == HOSTILE[:6]
+
+
+def test_a_row_of_millions_of_empty_cells_is_refused_before_the_parser_builds_it():
+    """openpyxl turns a row into a list of cells before anyone sees it: 3 million
+    `<c/>` (12 MB of XML, kilobytes zipped) would cost gigabytes there."""
+    content = workbook('<row r="1">', ("<c/>" * 100_000, 30), "</row>")
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileRejected, match="超过 1000 个单元格"):
+            tabular.read_table(content, "wide.xlsx", limits=limits(max_ratio=10**9))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * MB
+
+
+def test_formatted_cells_across_many_rows_are_not_a_wide_row():
+    """20,000 styled empty cells, 50 a row: many cells, but no wide row."""
+    styled = "".join(f'<row r="{i}">' + f'<c r="A{i}" s="1"/>' * 50 + "</row>" for i in range(1, 400))
+    table = tabular.read_table(workbook(styled, f'<row r="400">{cell("A400", "x")}</row>'), "styled.xlsx",
+                               limits=limits())
+    assert table.rows == [(400, ("x",))] and table.rows_read == 400

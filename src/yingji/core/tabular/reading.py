@@ -14,7 +14,9 @@ to Excel's last row are common in real 台账.
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -221,6 +223,40 @@ def check_zip(content: bytes, limits: Limits) -> None:
             raise FileRejected(f"Excel 文件压缩比超过 {limits.max_ratio}:1（{e.filename}），疑为恶意文件",
                                f"The workbook's compression ratio exceeds {limits.max_ratio}:1 ({e.filename}); "
                                f"refused as a possible zip bomb")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for e in entries:
+            if e.filename.startswith("xl/worksheets/") and e.filename.endswith(".xml"):
+                _check_row_widths(archive, e, limits)
+
+
+# A cell or row start tag, with the namespace prefix some producers write (<x:c>).
+_CELL_OR_ROW = re.compile(rb"<(?:\w{1,16}:)?(c|row)[\s/>]")
+_TAG_MAX = 24  # bytes a start tag above can span: kept for the next chunk
+
+
+def _check_row_widths(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits) -> None:
+    """openpyxl builds a whole row in memory before we see it: scan the sheet's XML,
+    streamed, for a row with more cells than any honest register has (formatted
+    blanks included), before the parser does."""
+    most, cells, tail = limits.max_columns * 10, 0, b""
+    try:
+        with archive.open(entry) as source:
+            while True:
+                chunk = source.read(1 << 20)
+                data = tail + chunk
+                cut = len(data) - _TAG_MAX if chunk else len(data)
+                for match in _CELL_OR_ROW.finditer(data):
+                    if match.start() >= cut:
+                        break
+                    cells = 0 if match.group(1) == b"row" else cells + 1
+                    if cells > most:
+                        raise FileRejected(f"工作表中有一行超过 {most} 个单元格",
+                                           f"A row of the worksheet holds more than {most} cells")
+                if not chunk:
+                    return
+                tail = data[max(cut, 0):]
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise FileRejected("Excel 文件已损坏，无法读取", "The Excel file is damaged and cannot be read") from exc
 
 
 def _sheet_rows(ws, limits: Limits) -> Iterator[tuple[int, tuple]]:
