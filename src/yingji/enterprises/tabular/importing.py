@@ -157,13 +157,14 @@ def import_enterprises(*, by, content: bytes, filename: str) -> ImportReport:
         report.warnings.append("文件中没有数据行 / The file has no data rows")
     rows = [(number, {key: cells[i] if i < len(cells) else None for key, i in mapping.items()})
             for number, cells in data]
-    regions, known = _Regions(scope), _known_from(rows)
-    for position, (number, values) in enumerate(rows):
-        try:
+    regions = _Regions(scope)
+    position = 0
+    try:
+        known = _known_from(rows)
+        for position, (number, values) in enumerate(rows):
             _import_row(report, number, values, by=by, scope=scope, regions=regions, known=known)
-        except DatabaseError as exc:  # not the row's fault: stop, and say what was kept
-            _interrupt(report, exc, [n for n, _ in rows[position:]])
-            break
+    except DatabaseError as exc:  # not the row's fault: stop, and say what was kept
+        _interrupt(report, exc, [n for n, _ in rows[position:]])
     return report
 
 
