@@ -49,6 +49,8 @@ if PRODUCTION and len(YINGJI_AUDIT_KEY) < 32:
 # directory where the database's administrators cannot write.
 YINGJI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("YINGJI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit"))
 YINGJI_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("YINGJI_AUDIT_CHECKPOINT_SECONDS", "600"))
+# Each checkpoint also goes by message to "channel:address" (e.g. email:audit@bureau.example).
+YINGJI_AUDIT_CHECKPOINT_TO = os.environ.get("YINGJI_AUDIT_CHECKPOINT_TO", "")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*" if not PRODUCTION else "localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -37,6 +37,11 @@ class Checkpoint:
     def signed_text(self) -> str:
         return f"{self.seq}:{self.hash}:{self.at}"
 
+    def line(self) -> str:
+        """The checkpoint as one signed JSON line (without the newline)."""
+        return json.dumps({"seq": self.seq, "hash": self.hash, "at": self.at,
+                           "mac": audit.sign(self.signed_text())}, separators=(",", ":"))
+
 
 def path() -> Path:
     return Path(settings.YINGJI_AUDIT_CHECKPOINT_DIR) / FILE_NAME
@@ -52,8 +57,7 @@ def write_checkpoint() -> Checkpoint | None:
     if last is not None and last.seq == head.last_seq:
         return None
     point = Checkpoint(head.last_seq, head.last_hash, timezone.now().isoformat())
-    line = json.dumps({"seq": point.seq, "hash": point.hash, "at": point.at,
-                       "mac": audit.sign(point.signed_text())}, separators=(",", ":")) + "\n"
+    line = point.line() + "\n"
     path().parent.mkdir(parents=True, exist_ok=True)
     # One write() of a short line with O_APPEND: concurrent writers never interleave.
     fd = os.open(path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
