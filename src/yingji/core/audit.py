@@ -29,6 +29,7 @@ What gets one record, and what one record per batch (the rule every app follows)
 """
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import itertools
@@ -73,13 +74,17 @@ def _hash(prev_hash: str, rec: AuditRecord) -> str:
 def audit_key() -> bytes:
     """settings.YINGJI_AUDIT_KEY; the demo, without one, derives it from SECRET_KEY
     (core/checks.py warns: whoever reads the settings file then holds both)."""
-    key = settings.YINGJI_AUDIT_KEY or f"yingji-audit:{settings.SECRET_KEY}"
+    return _derived_key(settings.YINGJI_AUDIT_KEY or f"yingji-audit:{settings.SECRET_KEY}")
+
+
+@functools.lru_cache(maxsize=4)
+def _derived_key(key: str) -> bytes:
     return hashlib.sha256(key.encode()).digest()
 
 
 def sign(text: str) -> str:
     """HMAC-SHA256 of `text` with the audit key (not stored in the database)."""
-    return hmac.new(audit_key(), text.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(audit_key(), text.encode(), "sha256").hex()
 
 
 def signed(text: str, mac: str) -> bool:
