@@ -19,8 +19,9 @@ SHOW = ("import django; django.setup(); from django.conf import settings as s; "
 
 
 def _python(args: list[str], env_overrides: dict, tmp_path) -> subprocess.CompletedProcess:
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith("YINGJI_") and k not in ("SECRET_KEY", "DATABASE_URL", "DEBUG", "ALLOWED_HOSTS")}
+    # Not the test process's environment: tests/browser.py sets DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which check --deploy rightly refuses.
+    keep = {k: os.environ[k] for k in ("PATH", "PYTHONPATH", "HOME", "LANG") if k in os.environ}
     env = {**keep, "DJANGO_SETTINGS_MODULE": "yingji.settings", "YINGJI_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **env_overrides}
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
