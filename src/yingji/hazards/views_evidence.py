@@ -4,7 +4,8 @@ Uploaded files are never public static files: another county's evidence, a missi
 row and a row whose file is gone all answer the same 404. Whatever a file holds, it
 never runs in the platform's origin: raster images are shown inline with their image
 type and `nosniff`; everything else (HTML, SVG, PDF, office files) is a download of
-`application/octet-stream`, and the response forbids scripts in any case.
+`application/octet-stream`. The site's Content-Security-Policy (core/csp.py) applies as
+to every response.
 """
 
 from pathlib import Path
@@ -36,5 +37,4 @@ def evidence_file(request, id: int):
     response = FileResponse(handle, as_attachment=image_type is None, filename=name,
                             content_type=image_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
