@@ -40,6 +40,13 @@ def migration_data(request):
             getattr(importlib.import_module(module), function)(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings, tmp_path_factory):
+    """Each test its own audit checkpoint file, never the demo's under ./var."""
+    settings.YINGJI_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit")
+    return settings.YINGJI_AUDIT_CHECKPOINT_DIR
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

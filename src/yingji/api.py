@@ -6,7 +6,10 @@ messages carry Chinese and English (`"中文 / English"`). Routers live in each 
 """
 
 import logging
+from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -35,6 +38,19 @@ class BearerToken(HttpBearer):
         return row.user
 
 
+def docs_access(view):
+    """The docs and the OpenAPI schema map every endpoint: behind login when
+    settings.YINGJI_API_DOCS_LOGIN is on (production's default), read per request."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.YINGJI_API_DOCS_LOGIN and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 api = NinjaAPI(
     title="Yingji 应急 API",
     version="1",
@@ -44,6 +60,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_access,
 )
 
 

@@ -20,12 +20,37 @@ DEMO_SECRET_KEY = "yingji-demo-secret-do-not-use-in-production"
 YINGJI_ENV = os.environ.get("YINGJI_ENV", "demo")
 PRODUCTION = YINGJI_ENV == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
+if not SECRET_KEY or (PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50
+                                       or len(set(SECRET_KEY)) < 5)):
     raise ImproperlyConfigured(
-        "生产模式不能使用演示密钥，请设置 SECRET_KEY / "
-        "Production mode refuses the demo secret: set SECRET_KEY"
+        "SECRET_KEY 为空、过短或为演示密钥：生产模式需要至少 50 个字符的随机密钥 / "
+        "SECRET_KEY is empty, short or the demo secret: production needs at least 50 random characters"
     )
-DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") == "1"
+# Production never runs with DEBUG (tracebacks and settings in error pages), whatever DEBUG says.
+DEBUG = not PRODUCTION and os.environ.get("DEBUG", "1") == "1"
+# Behind a TLS-terminating proxy (nginx, a load balancer): name the header it sets to
+# "https", e.g. X-Forwarded-Proto. Only set it if the proxy always overwrites the header.
+if os.environ.get("YINGJI_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["YINGJI_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = os.environ.get("YINGJI_SSL_REDIRECT", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("YINGJI_SECURE_COOKIES", "0") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("YINGJI_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# The API's docs and schema: only for logged-in users unless set to 0 (default: production only).
+YINGJI_API_DOCS_LOGIN = os.environ.get("YINGJI_API_DOCS_LOGIN", "1" if PRODUCTION else "0") == "1"
+# The audit chain's HMAC key (core/audit.py): not in the database, so that whoever can
+# write the database cannot re-hash the chain. Changing it makes every record fail
+# `yingji audit verify`. The demo derives one from SECRET_KEY (a system check warns).
+YINGJI_AUDIT_KEY = os.environ.get("YINGJI_AUDIT_KEY", "")
+if PRODUCTION and len(YINGJI_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("生产模式需要 YINGJI_AUDIT_KEY（至少 32 个字符）/ "
+                               "Production needs YINGJI_AUDIT_KEY (at least 32 characters)")
+# Signed checkpoints of the chain head, appended by a scheduler tick: keep this
+# directory where the database's administrators cannot write.
+YINGJI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("YINGJI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit"))
+YINGJI_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("YINGJI_AUDIT_CHECKPOINT_SECONDS", "600"))
+# Each checkpoint also goes by message to "channel:address" (e.g. email:audit@bureau.example).
+YINGJI_AUDIT_CHECKPOINT_TO = os.environ.get("YINGJI_AUDIT_CHECKPOINT_TO", "")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*" if not PRODUCTION else "localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -20,7 +20,7 @@ def test_production_without_a_secret_refuses_to_start(tmp_path):
 
 
 def test_production_with_a_secret_and_database_url_starts(tmp_path):
-    result = _run({"YINGJI_ENV": "production", "SECRET_KEY": "x" * 50,
+    result = _run({"YINGJI_ENV": "production", "SECRET_KEY": "0123456789abcdef" * 4, "YINGJI_AUDIT_KEY": "k" * 32,
                    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/yingji"}, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "postgresql" in result.stdout

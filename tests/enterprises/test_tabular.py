@@ -128,7 +128,7 @@ def test_a_failing_licence_undoes_its_whole_row(wenling_officer):
 @pytest.mark.django_db
 def test_enterprise_registered_in_another_county_is_rejected_not_moved(wenling_officer, linhai_enterprise):
     report = run(wenling_officer, [row(name="改名", code=linhai_enterprise.uscc)])
-    assert report.rejected == 1 and "管辖范围以外" in report.errors[0].message
+    assert report.rejected == 1 and "已登记" in report.errors[0].message
     linhai_enterprise.refresh_from_db()
     assert linhai_enterprise.region_id == "331082001" and linhai_enterprise.name != "改名"
 

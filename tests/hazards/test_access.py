@@ -7,6 +7,7 @@ sees only its own enterprise's hazards. The public report form needs no login.
 """
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -128,3 +129,25 @@ def test_anonymous_callers_may_only_report(api_as, regions):
     assert client.get("/api/checklists").status_code == 401
     r = client.post("/api/reports", {"region": WENLING_TOWN, "description": "某厂在仓库内住人"})
     assert r.status_code == 201 and r.json()["state"] == "new"
+
+
+def test_linhai_evidence_files_answer_as_missing_ones_for_wenling(wenling_officer, linhai_officer, linhai):
+    """The evidence file view (a page, not in the OpenAPI schema): another county's
+    file gets the very answer a file that does not exist gets."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    row = services.evidence_add(by=linhai_officer.user, hazard=linhai["hazard"],
+                                file=SimpleUploadedFile("linhai.png", b"\x89PNG\r\n\x1a\n"))
+    client = Client()
+    client.force_login(wenling_officer.user)
+    paths = {"foreign": f"/hazards/evidence/{row.pk}/file", "missing": f"/hazards/evidence/{row.pk + 1000}/file"}
+    answers = {k: client.get(path) for k, path in paths.items()}
+    assert answers["foreign"].status_code == answers["missing"].status_code == 404
+    # The pages differ only in their CSRF tokens and in the path asked for (the language form's "next").
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    pages = {k: token.sub(b"", r.content).replace(paths[k].encode(), b"") for k, r in answers.items()}
+    assert pages["foreign"] == pages["missing"]
+    owner = Client()
+    owner.force_login(linhai_officer.user)
+    assert owner.get(f"/hazards/evidence/{row.pk}/file").status_code == 200

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ..core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from .models import CallUp, CallUpPolicy, CallUpStep, CallUpTarget, Warning
 
 
@@ -9,7 +10,7 @@ class CallUpStepInline(admin.TabularInline):
 
 
 @admin.register(CallUpPolicy)
-class CallUpPolicyAdmin(admin.ModelAdmin):
+class CallUpPolicyAdmin(AuditedAdmin):
     """Administrators edit the policies; running call-ups keep the plan they froze."""
 
     list_display = ["name", "warning_type", "level", "region", "escalate_after_minutes", "active"]
@@ -19,32 +20,20 @@ class CallUpPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Warning)
-class WarningAdmin(admin.ModelAdmin):
+class WarningAdmin(ReadOnlyAdmin):
     """Read-only: warnings change through the services (audited), not here."""
 
     list_display = ["headline", "type", "level", "status", "drill", "effective"]
     list_filter = ["status", "type", "level", "drill"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(CallUp)
-class CallUpAdmin(admin.ModelAdmin):
+class CallUpAdmin(ReadOnlyAdmin):
     list_display = ["warning", "status", "drill", "started_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CallUpTarget)
-class CallUpTargetAdmin(admin.ModelAdmin):
+class CallUpTargetAdmin(ReadOnlyAdmin):
     list_display = ["person", "region", "state", "acknowledged_at", "ack_channel"]
     list_filter = ["state"]
     raw_id_fields = ["callup", "person", "region", "escalated_from"]
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,12 +1,17 @@
-"""Django admin for administrators. Audit records are shown read-only."""
+"""Django admin for administrators: every change audited (admin_audit.py), audit
+records read-only."""
 
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
+from .admin_audit import AuditedAdmin, ReadOnlyAdmin
 from .models import AuditRecord, Duty, DutyKind, Organization, Person, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "full_name"]
     list_filter = ["level"]
     search_fields = ["code", "name", "full_name"]
@@ -14,7 +19,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -29,7 +34,7 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["name", "mobile", "role", "region", "organization"]
     list_filter = ["role"]
     search_fields = ["name", "mobile"]
@@ -38,21 +43,27 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutyKind)
-class DutyKindAdmin(admin.ModelAdmin):
+class DutyKindAdmin(AuditedAdmin):
     list_display = ["code", "name", "level"]
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["seq", "at", "actor_name", "action", "object_type", "object_id", "region_code"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_name"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+# Accounts: who may log in, as staff or superuser, is the first thing to audit.
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+@admin.register(get_user_model())
+class UserAdmin(AuditedAdmin, auth_admin.UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdmin, auth_admin.GroupAdmin):
+    pass

@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Create the Celery app with Django, so @shared_task binds to it everywhere.
         from .. import celery  # noqa: F401
+        from . import checks  # noqa: F401  (registers the system checks)

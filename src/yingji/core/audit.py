@@ -5,6 +5,16 @@ stores who, when, what, before and after, and `hash = sha256(prev_hash + body)`;
 `verify()` recomputes the chain and reports the first record that does not match, so
 a row changed directly in the database shows.
 
+A hash chain alone does not stop someone with write access to the database: they can
+rewrite a record and re-hash every record after it, delete the last records and roll
+the head back, or delete everything. So each record also carries `mac = HMAC(key,
+hash)` with a key that is not in the database (settings.YINGJI_AUDIT_KEY): re-hashing
+needs the key. And a scheduler tick writes signed checkpoints of the head (seq, hash)
+to a file out of the database's reach (`audit_checkpoints`); `verify()` checks that
+every checkpointed record is still there and unchanged, so a truncation below the
+last checkpoint shows. Records written before migration 0004 were only hash-chained:
+their MACs were added by that migration and vouch for them as they were then.
+
 What gets one record, and what one record per batch (the rule every app follows):
 - A person's act (an officer issuing, editing, cancelling; someone acknowledging
   by link or app) gets ONE record per change, with before and after.
@@ -19,10 +29,14 @@ What gets one record, and what one record per batch (the rule every app follows)
 """
 
 import datetime as dt
+import functools
 import hashlib
+import hmac
+import itertools
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
@@ -57,6 +71,26 @@ def _hash(prev_hash: str, rec: AuditRecord) -> str:
     return hashlib.sha256((prev_hash + _body(rec)).encode()).hexdigest()
 
 
+def audit_key() -> bytes:
+    """settings.YINGJI_AUDIT_KEY; the demo, without one, derives it from SECRET_KEY
+    (core/checks.py warns: whoever reads the settings file then holds both)."""
+    return _derived_key(settings.YINGJI_AUDIT_KEY or f"yingji-audit:{settings.SECRET_KEY}")
+
+
+@functools.lru_cache(maxsize=4)
+def _derived_key(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
+
+
+def sign(text: str) -> str:
+    """HMAC-SHA256 of `text` with the audit key (not stored in the database)."""
+    return hmac.digest(audit_key(), text.encode(), "sha256").hex()
+
+
+def signed(text: str, mac: str) -> bool:
+    return isinstance(mac, str) and hmac.compare_digest(sign(text), mac)
+
+
 def record(*, actor, action: str, obj: models.Model | None = None, object_type: str = "",
            object_id="", region_code: str = "", before: dict | None = None,
            after: dict | None = None) -> AuditRecord:
@@ -79,6 +113,7 @@ def record(*, actor, action: str, obj: models.Model | None = None, object_type: 
             prev_hash=head.last_hash,
         )
         rec.hash = _hash(head.last_hash, rec)
+        rec.mac = sign(rec.hash)  # computed here: the same INSERT, no extra round trip
         rec.save()
         head.last_seq, head.last_hash = rec.seq, rec.hash
         head.save(update_fields=["last_seq", "last_hash"])
@@ -108,6 +143,7 @@ class Verification:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    checkpoints: int = 0  # checkpoints read from the file and compared
 
     @property
     def ok(self) -> bool:
@@ -115,17 +151,87 @@ class Verification:
 
 
 def verify(batch: int = 2000) -> Verification:
-    """Walk the chain in order; stop at the first record whose link or hash is wrong."""
-    prev_hash, expected_seq, checked = "0" * 64, 1, 0
-    for rec in AuditRecord.objects.order_by("seq").iterator(chunk_size=batch):
-        if rec.seq != expected_seq:
-            return Verification(checked, rec.seq, f"missing record(s) before seq {rec.seq}")
-        if rec.prev_hash != prev_hash:
-            return Verification(checked, rec.seq, "prev_hash does not match the previous record")
-        if _hash(prev_hash, rec) != rec.hash:
-            return Verification(checked, rec.seq, "content does not match its hash")
-        prev_hash, expected_seq, checked = rec.hash, expected_seq + 1, checked + 1
+    """Walk the chain in order; stop at the first record whose link, hash or MAC is
+    wrong, that a checkpoint remembers differently, or that cannot be read. Then every
+    checkpoint beyond the end of the chain means records were removed."""
+    from . import audit_checkpoints
+
+    try:
+        expected = audit_checkpoints.expected_hashes()
+    except audit_checkpoints.BadCheckpoint as exc:
+        return Verification(0, 0, str(exc))
+    result = _walk(batch, expected)
+    result.checkpoints = len(expected)
+    if not result.ok:
+        return result
+    beyond = [seq for seq in expected if seq > result.checked]
+    if beyond:
+        return Verification(result.checked, result.checked + 1,
+                            f"records {result.checked + 1}..{max(beyond)} are missing: a checkpoint "
+                            f"recorded seq {max(beyond)} (the chain was cut)", len(expected))
     head = AuditHead.objects.filter(pk=1).first()
-    if head and head.last_seq != checked:
-        return Verification(checked, checked + 1, f"chain ends at {checked} but head says {head.last_seq}")
+    if head and head.last_seq != result.checked:
+        return Verification(result.checked, result.checked + 1,
+                            f"chain ends at {result.checked} but head says {head.last_seq}", len(expected))
+    return result
+
+
+def _walk(batch: int, expected: dict[int, str]) -> Verification:
+    prev_hash, expected_seq, checked = "0" * 64, 1, 0
+    for rec in _each_record(batch):
+        try:
+            problem = _check(rec, expected_seq, prev_hash, expected)
+        except Exception as exc:  # noqa: BLE001  e.g. a timestamp or a before/after that is not what we wrote
+            problem = f"record id {rec.pk} is malformed ({type(exc).__name__}: {exc})"
+        if problem:
+            return Verification(checked, rec.seq if isinstance(rec.seq, int) else expected_seq, problem)
+        prev_hash, expected_seq, checked = rec.hash, expected_seq + 1, checked + 1
     return Verification(checked)
+
+
+def _each_record(batch: int):
+    """The records in seq order, `batch` per query. A row the database driver cannot
+    load (PostgreSQL's 'infinity' as a time, say) fails its whole batch: then the
+    rows of that batch are loaded one by one, and the bad one comes as an
+    `_Unreadable`, so that verify can name it."""
+    ids = AuditRecord.objects.order_by("seq").values_list("pk", flat=True).iterator(chunk_size=batch)
+    while chunk := list(itertools.islice(ids, batch)):
+        try:
+            rows = AuditRecord.objects.in_bulk(chunk)
+        except Exception:  # noqa: BLE001 (any load error: find the row below)
+            rows = {pk: _load_one(pk) for pk in chunk}
+        yield from (rows[pk] for pk in chunk if pk in rows)
+
+
+@dataclass
+class _Unreadable:
+    pk: int
+    error: Exception
+    seq = None
+
+
+def _load_one(pk: int):
+    try:
+        return AuditRecord.objects.get(pk=pk)
+    except Exception as exc:  # noqa: BLE001 (named in the report)
+        return _Unreadable(pk, exc)
+
+
+def _check(rec: AuditRecord, expected_seq: int, prev_hash: str, expected: dict[int, str]) -> str:
+    """What is wrong with this record, or ""."""
+    if isinstance(rec, _Unreadable):
+        return f"record id {rec.pk} is malformed ({type(rec.error).__name__}: {rec.error})"
+    if not isinstance(rec.seq, int):
+        return f"record id {rec.pk} is malformed (seq {rec.seq!r})"
+    if rec.seq != expected_seq:
+        return f"missing record(s) before seq {rec.seq}"
+    if rec.prev_hash != prev_hash:
+        return "prev_hash does not match the previous record"
+    if _hash(prev_hash, rec) != rec.hash:
+        return "content does not match its hash"
+    if not signed(rec.hash, rec.mac):
+        return ("HMAC does not match: the record was re-hashed without the audit key "
+                "(or YINGJI_AUDIT_KEY is not the key it was written with)")
+    if rec.seq in expected and expected[rec.seq] != rec.hash:
+        return "differs from the checkpoint written out of the database"
+    return ""

@@ -247,6 +247,8 @@ class AuditRecord(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC(YINGJI_AUDIT_KEY, hash): re-hashing the chain needs a key the database lacks.
+    mac = models.CharField(max_length=64, default="")
 
     class Meta:
         ordering = ["seq"]

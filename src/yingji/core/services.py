@@ -194,7 +194,7 @@ def organization_update(*, by, organization: Organization, **data) -> Organizati
     before = audit.snapshot(organization)
     apply_fields(organization, data, ORGANIZATION_FIELDS)
     scope.require_region(organization.region_id)
-    _check_refs_in_scope(scope, organization)
+    _check_refs_in_scope(scope, organization, before=before)
     with transaction.atomic():
         return save_audited(organization, by=by, action="update", before=before,
                             region_code=organization.region_id)
@@ -222,7 +222,7 @@ def person_update(*, by, person: Person, **data) -> Person:
     before = audit.snapshot(person)
     apply_fields(person, data, PERSON_FIELDS)
     scope.require_region(person.region_id)
-    _check_refs_in_scope(scope, person)
+    _check_refs_in_scope(scope, person, before=before)
     with transaction.atomic():
         return save_audited(person, by=by, action="update", before=before, region_code=person.region_id)
 
@@ -265,13 +265,15 @@ def _forbid_role_escalation(scope: Scope, role: str | None) -> None:
                         fields={"role": "无权授予 / not allowed"})
 
 
-def _check_refs_in_scope(scope: Scope, obj) -> None:
+def _check_refs_in_scope(scope: Scope, obj, before: dict | None = None) -> None:
     """Foreign keys given by id must point inside the caller's scope too: otherwise a
-    county officer could attach a person to another county's superior."""
+    county officer could attach a person to another county's superior. A reference
+    the update leaves as it was is not checked: a county bureau's parent is the city
+    bureau, outside the county, and the county officer may still edit its own bureau."""
     refs = {"organization": Organization, "superior": Person, "parent": Organization}
     for name, model in refs.items():
         ref_id = getattr(obj, f"{name}_id", None)
-        if ref_id is None:
+        if ref_id is None or (before is not None and before.get(f"{name}_id") == ref_id):
             continue
         if not fits_database(ref_id) or not scope.filter(model.objects.filter(pk=ref_id)).exists():
             raise DomainError("引用的记录不存在或不在管辖范围内", "Referenced record not found in your jurisdiction",

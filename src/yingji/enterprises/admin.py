@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ..core.admin_audit import AuditedAdmin
 from .models import Enterprise, Licence, Tag
 
 
@@ -9,7 +10,7 @@ class LicenceInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(AuditedAdmin):
     list_display = ["name", "uscc", "region", "industry", "risk_grade"]
     list_filter = ["risk_grade", "industry", "scale"]
     search_fields = ["name", "uscc", "address"]
@@ -18,4 +19,4 @@ class EnterpriseAdmin(admin.ModelAdmin):
     inlines = [LicenceInline]
 
 
-admin.site.register(Tag)
+admin.site.register(Tag, AuditedAdmin)

@@ -369,6 +369,9 @@ class Evidence(models.Model):
     """Evidence of rectification (整改佐证): a photo or a file, or text. Uploaded
     evidence waits (`event` empty) until the next submission takes it along."""
 
+    scope_region = "hazard__enterprise__region__code"
+    scope_organization = "hazard__enterprise__organization"
+
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
     event = models.ForeignKey(HazardEvent, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="evidence")

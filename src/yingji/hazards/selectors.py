@@ -10,7 +10,7 @@ from ..core.scope import Scope
 from ..enterprises.models import Enterprise
 from .choices import OPEN_STATES, HazardLevel
 from .lights import yellow_days
-from .models import Campaign, ChecklistTemplate, Hazard, Inspection, PublicReport
+from .models import Campaign, ChecklistTemplate, Evidence, Hazard, Inspection, PublicReport
 
 
 def region_range(code: str) -> dict:
@@ -80,6 +80,11 @@ def _light_q(light: str, today: dt.date) -> Q:
 def hazard_get(*, scope: Scope, id: int) -> Hazard:
     qs = Hazard.objects.select_related("enterprise", "region", "responsible", "officer", "item", "plan")
     return scope.get(qs.prefetch_related("events__evidence", "evidence", "supervisions"), pk=id)
+
+
+def evidence_get(*, scope: Scope, id: int) -> Evidence:
+    """One piece of evidence, through its hazard's enterprise's region."""
+    return scope.get(Evidence.objects.all(), pk=id)
 
 
 def overdue_list(*, scope: Scope, region: str = "", today: dt.date | None = None):

@@ -19,7 +19,7 @@ urlpatterns = [
 ]
 
 # Campaigns and the triage of public reports (views in their own modules).
-from . import views_campaigns, views_inspections, views_reports
+from . import views_campaigns, views_evidence, views_inspections, views_reports
 
 urlpatterns += [
     path("hazards/campaigns/", private(views_campaigns.campaign_list), name="hazard_campaign_list"),
@@ -27,6 +27,7 @@ urlpatterns += [
     path("hazards/inspections/new/", private(views_inspections.inspection_new), name="hazard_inspection_new"),
     path("hazards/inspections/<int:id>/", private(views_inspections.inspection_detail),
          name="hazard_inspection_detail"),
+    path("hazards/evidence/<int:id>/file", private(views_evidence.evidence_file), name="hazard_evidence_file"),
     path("hazards/reports/", private(views_reports.report_triage), name="hazard_report_triage"),
     path("hazards/reports/<int:id>/", private(views_reports.report_triage_detail),
          name="hazard_report_triage_detail"),

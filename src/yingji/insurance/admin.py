@@ -4,6 +4,7 @@ which audit every step."""
 
 from django.contrib import admin
 
+from ..core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from .models import (
     Claim,
     DesignatedStation,
@@ -38,7 +39,7 @@ class ShareInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdmin):
     list_display = ("name", "region", "period_start", "period_end", "premium_typhoon", "premium_rain", "active")
     list_filter = ("active",)
     search_fields = ("name",)
@@ -46,26 +47,15 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DesignatedStation)
-class DesignatedStationAdmin(admin.ModelAdmin):
+class DesignatedStationAdmin(AuditedAdmin):
     list_display = ("trigger", "county", "station_code")
 
 
 @admin.register(Storm)
-class StormAdmin(admin.ModelAdmin):
+class StormAdmin(AuditedAdmin):
     list_display = ("code", "name", "year", "source")
     search_fields = ("code", "name", "cn_id")
     list_filter = ("source",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TriggerEvent)

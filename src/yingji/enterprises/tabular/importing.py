@@ -97,8 +97,8 @@ def _plan(row: _Row, *, scope: Scope, known: _Known) -> _Plan:
                                            "A new enterprise needs its township code or township")])
         changes, tags = dict(row.fields), row.tags
     elif not scope.covers_region(enterprise.region_id):
-        raise _RowRejected([("uscc", "该企业已登记在您管辖范围以外的区划，不能修改 / "
-                                     "This enterprise is registered outside your jurisdiction")])
+        # The same words as a duplicate in the caller's own region: where it is registered is not theirs to learn.
+        raise _RowRejected([("uscc", "该统一社会信用代码已登记 / An enterprise with this USCC is already registered")])
     else:
         changes = {k: v for k, v in row.fields.items() if getattr(enterprise, k) != v}
         current_tags = sorted(t.name for t in enterprise.tags.all())
