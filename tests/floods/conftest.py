@@ -27,12 +27,14 @@ def rain(station: str, time: dt.datetime, mm: float) -> dict:
 
 
 @pytest.fixture
-def feed(django_capture_on_commit_callbacks):
-    """`feed([readings])`: ingest one batch through hydromet, listeners included."""
+def feed():
+    """`feed([readings])`: ingest one batch through hydromet, then run the floods ticks
+    as the worker would (rain at risk points, then the warnings of new alerts)."""
     def send(readings):
-        with django_capture_on_commit_callbacks(execute=True):
-            report = ingest(by=None, readings=readings, source="test")
+        report = ingest(by=None, readings=readings, source="test")
         assert report.accepted == len(readings), report
+        services.evaluate_new_observations()
+        services.issue_pending_warnings()
         return report
 
     return send

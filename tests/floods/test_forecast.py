@@ -16,7 +16,6 @@ import datetime as dt
 
 import pytest
 
-from yingji.alerts.models import Warning
 from yingji.floods import services
 from yingji.floods.models import FloodAlert, FloodEvent
 
@@ -44,7 +43,11 @@ def test_crossing_the_warning_stage_warns_with_its_lead_time(regions):
     alert = FloodAlert.objects.get()
     assert (alert.level, alert.section, alert.lead_minutes) == ("prepare", section, 60)
     assert alert.crossing_at == NOW + dt.timedelta(hours=1)
-    assert Warning.objects.get(pk=alert.warning_id).level == "orange"
+    assert (alert.warning, alert.warning_pending) == (None, True)  # issued by the worker's tick, not here
+    assert services.issue_pending_warnings() == 1
+    alert.refresh_from_db()
+    assert alert.warning.level == "orange" and not alert.warning_pending
+    assert services.issue_pending_warnings() == 0
 
 
 def test_crossing_the_critical_stage_warns_move_now_with_its_own_lead_time(regions):

@@ -7,9 +7,12 @@ The village's critical rainfall: 1 h — prepare 30 mm, move now 50 mm; 3 h — 
 
 import pytest
 
+from yingji.alerts import services as alerts_services
 from yingji.alerts.models import Warning
+from yingji.floods import services
 from yingji.floods.models import FloodAlert, FloodEvent
 from yingji.hydromet.models import Station
+from yingji.hydromet.services import ingest
 
 from .conftest import at, make_village, rain
 
@@ -23,7 +26,7 @@ def test_a_rising_series_crossing_the_prepare_level_raises_exactly_one_warning(w
     alert = FloodAlert.objects.get()
     assert (alert.level, alert.risk_point, alert.observed_at) == ("prepare", wenling_village, at(12))
     assert alert.evidence["totals_mm"] == {"1": 32.0, "3": 57.0, "6": 57.0, "24": 57.0}
-    warning = Warning.objects.get(pk=alert.warning_id)
+    warning = alert.warning
     assert (warning.type, warning.level) == ("flash_flood", "orange")
 
     feed([rain("WF1", at(13), 5.0)])  # same event: 3 h 52 >= 50 is still prepare
@@ -39,7 +42,7 @@ def test_the_same_event_rising_to_move_now_warns_once_more_in_red(wenling_villag
     assert levels == ["move_now", "prepare"]
     assert FloodEvent.objects.get().peak_level == "move_now"
     red = FloodAlert.objects.get(level="move_now")
-    assert Warning.objects.get(pk=red.warning_id).level == "red"
+    assert red.warning.level == "red"
 
 
 def test_falling_below_every_prepare_level_ends_the_event_and_a_new_rise_warns_again(wenling_village, feed):
@@ -85,3 +88,41 @@ def test_the_wettest_gauge_counts(regions, feed):
 def test_another_countys_rain_does_not_touch_the_village(wenling_village, linhai_village, feed):
     feed([rain("LF1", at(10), 60.0)])
     assert list(FloodAlert.objects.values_list("risk_point", flat=True)) == [linhai_village.pk]
+
+
+def test_rain_ingested_before_a_crash_still_warns_exactly_once(wenling_village, monkeypatch):
+    """The process dies between the ingest's commit and the evaluation (here: the
+    evaluation raises once, as a killed worker would leave it), then again between the
+    alert and its warning: nothing is lost, each happens once, later ticks do nothing."""
+    ingest(by=None, readings=[rain("WF1", at(12), 32.0)], source="test")  # 1 h 32 >= 30: prepare
+    assert FloodAlert.objects.count() == 0  # the ingest itself evaluates nothing
+    real = services.evaluate_risk_point
+
+    def dies_once(*args, **kwargs):
+        monkeypatch.setattr(services, "evaluate_risk_point", real)
+        real(*args, **kwargs)  # its alert is rolled back with the failed round
+        raise SystemError("worker killed")
+
+    monkeypatch.setattr(services, "evaluate_risk_point", dies_once)
+    assert services.evaluate_new_observations() == 0
+    assert FloodAlert.objects.count() == 0
+    assert services.evaluate_new_observations() == 1  # the restarted worker's tick
+    alert = FloodAlert.objects.get()
+    assert alert.warning_pending and alert.warning is None
+
+    monkeypatch.setattr(alerts_services, "warning_issue", _dies(alerts_services.warning_issue, monkeypatch))
+    assert services.issue_pending_warnings() == 0
+    assert Warning.objects.count() == 0 and FloodAlert.objects.get().warning_pending
+    assert services.issue_pending_warnings() == 1
+    assert services.evaluate_new_observations() == 0 and services.issue_pending_warnings() == 0
+    alert = FloodAlert.objects.get()
+    assert (alert.warning, alert.warning_pending) == (Warning.objects.get(), False)
+    assert alert.warning.level == "orange"
+
+
+def _dies(real, monkeypatch):
+    def once(*args, **kwargs):
+        monkeypatch.setattr(alerts_services, "warning_issue", real)
+        real(*args, **kwargs)
+        raise SystemError("worker killed")
+    return once

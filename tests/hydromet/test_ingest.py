@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from yingji.core.errors import Forbidden
 from yingji.core.models import AuditRecord
-from yingji.hydromet import services
+from yingji.hydromet import handoff
 from yingji.hydromet.choices import Quality, Quantity
-from yingji.hydromet.models import Observation
-from yingji.hydromet.services import ingest, register_listener
+from yingji.hydromet.models import Observation, ObservationBatch
+from yingji.hydromet.services import ingest
 
 from .conftest import BEIJING, at, rain
 
@@ -166,46 +167,49 @@ def test_viewers_cannot_ingest(gauges, wenling_viewer):
         ingest(by=wenling_viewer.user, readings=[rain("W1", at(8), 1.0)], source="test")
 
 
-@pytest.fixture
-def calls():
-    received = []
-    listener = register_listener(received.append)
-    yield received
-    services.observation_listeners.remove(listener)
+@pytest.mark.django_db
+def test_each_committed_batch_is_handed_to_each_consumer_once(gauges):
+    ingest(by=None, readings=[rain("W1", at(8), 1.0), rain("L1", at(8), 2.0), rain("W1", at(8), 1.0)], source="test")
+    ingest(by=None, readings=[rain("W1", at(8), 1.0)], source="test")  # nothing new: no batch
+    seen = {"a": [], "b": []}
+    assert handoff.consume(consumer="a", handle=seen["a"].append) == 1
+    assert handoff.consume(consumer="a", handle=seen["a"].append) == 0  # nothing twice
+    assert handoff.consume(consumer="b", handle=seen["b"].append) == 1  # each consumer its own cursor
+    assert seen["a"] == seen["b"]
+    assert sorted((o.station, o.time) for o in seen["a"][0]) == [("L1", at(8)), ("W1", at(8))]
 
 
 @pytest.mark.django_db
-def test_listeners_hear_each_committed_batch_once(gauges, calls, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        ingest(by=None, readings=[rain("W1", at(8), 1.0), rain("L1", at(8), 2.0), rain("W1", at(8), 1.0)],
-               source="test")
-    with django_capture_on_commit_callbacks(execute=True):
-        ingest(by=None, readings=[rain("W1", at(8), 1.0)], source="test")  # nothing new: no call
-    assert len(calls) == 1
-    assert sorted((o.station.code, o.value) for o in calls[0]) == [("L1", 2.0), ("W1", 1.0)]
+def test_a_batch_whose_handling_fails_is_handed_again_next_round(gauges):
+    ingest(by=None, readings=[rain("W1", at(8), 1.0)], source="first")
+    ingest(by=None, readings=[rain("W1", at(9), 2.0)], source="second")
+    handled = []
+
+    def flaky(observations):
+        if not handled:
+            handled.append(None)
+            raise RuntimeError("the process died here")
+        handled.append([o.time for o in observations])
+
+    assert handoff.consume(consumer="c", handle=flaky) == 0  # stops at the failing batch
+    assert handoff.pending("c") == 2
+    assert handoff.consume(consumer="c", handle=flaky) == 2
+    assert handled[1:] == [[at(8)], [at(9)]]  # in order, each once
+    assert handoff.pending("c") == 0
 
 
 @pytest.mark.django_db
-def test_a_failing_listener_does_not_stop_the_others(gauges, calls, django_capture_on_commit_callbacks):
-    def broken(observations):
-        raise RuntimeError("boom")
-
-    services.observation_listeners.insert(0, broken)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            ingest(by=None, readings=[rain("W1", at(8), 1.0)], source="test")
-    finally:
-        services.observation_listeners.remove(broken)
-    assert len(calls) == 1 and Observation.objects.count() == 1
+def test_a_rolled_back_ingest_leaves_no_batch(gauges):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ingest(by=None, readings=[rain("W1", at(8), 1.0)], source="test")
+        raise RuntimeError("rolled back")
+    assert ObservationBatch.objects.count() == 0
 
 
-def test_registering_a_listener_twice_registers_it_once():
-    def listener(observations):
-        pass
-
-    register_listener(listener)
-    register_listener(listener)
-    try:
-        assert services.observation_listeners.count(listener) == 1
-    finally:
-        services.observation_listeners.remove(listener)
+@pytest.mark.django_db
+def test_the_audit_region_of_a_batch_is_a_real_region(gauges):
+    """W1 is in Wenling (331081), L1 in Linhai (331082): their common prefix "33108"
+    is no region; the smallest region holding both is the city of Taizhou (3310)."""
+    ingest(by=None, readings=[rain("W1", at(8), 1.0), rain("L1", at(8), 2.0)], source="test")
+    record = AuditRecord.objects.filter(object_type="hydromet.observation").get()
+    assert record.region_code == "3310"

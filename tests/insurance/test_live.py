@@ -111,40 +111,62 @@ def _ingest(*readings):
     return ingest(by=None, readings=rows, source="test")
 
 
-def test_the_insurance_listener_is_registered_with_hydromet():
-    from yingji.hydromet.services import observation_listeners
+def _ingest_and_tick(*readings):
+    """Ingest, then run the insurance tick as the worker would."""
+    report = _ingest(*readings)
+    services.evaluate_new_rain()
+    return report
 
-    assert services.on_new_observations in observation_listeners
+
+def test_rain_ingested_before_a_crash_still_triggers_exactly_once(policy, stations, monkeypatch):
+    """The process dies between the ingest's commit and the evaluation (here: the
+    evaluation raises once, as a killed worker would leave it): nothing is lost, the
+    next tick triggers Wenling once, and later ticks do nothing twice."""
+    _ingest(("W1", "2023-09-01T08:00:00+08:00", 46.7), ("W1", "2023-09-01T09:00:00+08:00", 46.7),
+            ("W1", "2023-09-01T10:00:00+08:00", 46.6))
+    assert TriggerEvent.objects.count() == 0  # the ingest itself evaluates nothing
+    real = services.evaluate_rain_stations
+
+    def dies_once(*args, **kwargs):
+        monkeypatch.setattr(services, "evaluate_rain_stations", real)
+        real(*args, **kwargs)  # its writes are rolled back with the failed round
+        raise SystemError("worker killed")
+
+    monkeypatch.setattr(services, "evaluate_rain_stations", dies_once)
+    assert services.evaluate_new_rain() == 0
+    assert TriggerEvent.objects.count() == 0 and Message.objects.count() == 0
+    assert services.evaluate_new_rain() == 1  # the restarted worker's tick
+    event = TriggerEvent.objects.get()
+    assert (event.county_id, event.payout) == ("331081", Decimal("3000000.00"))
+    assert services.evaluate_new_rain() == 0
+    assert TriggerEvent.objects.count() == 1
+    assert Message.objects.filter(idempotency_key__startswith="insurance:").count() == 3
 
 
-def test_rain_reaching_140_mm_triggers_the_county_once(policy, stations, django_capture_on_commit_callbacks):
+def test_rain_reaching_140_mm_triggers_the_county_once(policy, stations):
     """46.7 + 46.7 + 46.6 = 140.0 mm at W1 in three hours: Wenling triggers once, RMB 3 m
     to Wenling; a fourth hour of rain the next batch extends the same event."""
-    with django_capture_on_commit_callbacks(execute=True):
-        _ingest(("W1", "2023-09-01T08:00:00+08:00", 46.7), ("W1", "2023-09-01T09:00:00+08:00", 46.7))
+    _ingest_and_tick(("W1", "2023-09-01T08:00:00+08:00", 46.7), ("W1", "2023-09-01T09:00:00+08:00", 46.7))
     assert TriggerEvent.objects.count() == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        _ingest(("W1", "2023-09-01T10:00:00+08:00", 46.6))
+    _ingest_and_tick(("W1", "2023-09-01T10:00:00+08:00", 46.6))
     event = TriggerEvent.objects.get()
     assert (event.kind, event.county_id, event.station_code, event.payout) == ("rain", "331081", "W1", Decimal("3000000.00"))
     assert event.total_mm == pytest.approx(140.0) and event.allocation == {"331081": "3000000.00"}
     assert event.evidence["window_end"] == "2023-09-01T02:00:00+00:00"
-    with django_capture_on_commit_callbacks(execute=True):
-        _ingest(("W1", "2023-09-01T11:00:00+08:00", 10.0))
+    _ingest_and_tick(("W1", "2023-09-01T11:00:00+08:00", 10.0))
     event = TriggerEvent.objects.get()
     assert event.total_mm == pytest.approx(150.0) and event.payout == Decimal("3000000.00")
     assert Message.objects.filter(idempotency_key__startswith="insurance:").count() == 3
     assert services.event_replay(event_id=event.pk).agrees
 
 
-def test_139_9_mm_through_hydromet_does_not_trigger(policy, stations, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _ingest(("L1", "2023-09-01T08:00:00+08:00", 46.7), ("L1", "2023-09-01T09:00:00+08:00", 46.6),
-                ("L1", "2023-09-01T10:00:00+08:00", 46.6))
+def test_139_9_mm_through_hydromet_does_not_trigger(policy, stations):
+    _ingest_and_tick(("L1", "2023-09-01T08:00:00+08:00", 46.7), ("L1", "2023-09-01T09:00:00+08:00", 46.6),
+                     ("L1", "2023-09-01T10:00:00+08:00", 46.6))
     assert TriggerEvent.objects.count() == 0
 
 
-def test_a_rain_event_lasting_many_windows_stays_one_event(policy, stations, django_capture_on_commit_callbacks):
+def test_a_rain_event_lasting_many_windows_stays_one_event(policy, stations):
     """60 mm a day for ten days, one batch a day: the 72-h total is 180 mm from the third
     day on, so the county is in one event from day 2 to the end, however far back its
     start lies from the latest batch."""
@@ -154,8 +176,8 @@ def test_a_rain_event_lasting_many_windows_stays_one_event(policy, stations, dja
     for d in range(10):
         row = {"station": "W1", "quantity": "rain", "time": (day0 + dt.timedelta(days=d)).isoformat(),
                "value": 60.0, "interval_minutes": 1440}
-        with django_capture_on_commit_callbacks(execute=True):
-            ingest(by=None, readings=[row], source="test")
+        ingest(by=None, readings=[row], source="test")
+        services.evaluate_new_rain()
     event = TriggerEvent.objects.get()
     assert dt.datetime.fromisoformat(event.evidence["event_start"]) == day0 + dt.timedelta(days=2)
     assert event.total_mm == pytest.approx(180.0)

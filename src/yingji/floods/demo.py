@@ -15,7 +15,8 @@ What it writes, each step idempotent (a second run changes nothing):
    the same DEM and warning/critical stages;
 5. a 6-hour storm (hourly observations ingested through hydromet, 190 mm at the
    middle gauge, 60 mm in the peak hour): the critical rainfall of the villages is
-   crossed and warnings are raised through the floods listener;
+   crossed and warnings are raised by the floods ticks (run here at once: the demo
+   is loaded before the worker starts);
 6. a stage forecast at the outlet three hours into the storm, with the rest of the
    storm as forecast rain: the forecast crosses the warning stage;
 7. one inundation run on the DEM (observed rain of the first 3 hours plus the same
@@ -247,8 +248,11 @@ def _storm() -> int:
     stores nothing and raises nothing."""
     from ..hydromet.services import ingest
 
-    return ingest(by=None, readings=storm_readings(), source="flood-demo", now=STORM_START + dt.timedelta(days=1)
-                  ).accepted
+    accepted = ingest(by=None, readings=storm_readings(), source="flood-demo", now=STORM_START + dt.timedelta(days=1)
+                      ).accepted
+    services.evaluate_new_observations()
+    services.issue_pending_warnings()
+    return accepted
 
 
 def forecast_time() -> dt.datetime:
@@ -264,7 +268,11 @@ def forecast_rain() -> dict:
 def _forecast() -> Forecast:
     section = Section.objects.get(name=SECTIONS[1][0], region_id=TOWNS[SECTIONS[1][1]])
     found = section.forecasts.filter(issued_at=forecast_time()).first()
-    return found or services.forecast_section(section=section, now=forecast_time(), forecast_rain=forecast_rain())
+    if found is not None:
+        return found
+    forecast = services.forecast_section(section=section, now=forecast_time(), forecast_rain=forecast_rain())
+    services.issue_pending_warnings()
+    return forecast
 
 
 def _inundation_run(report: DemoReport) -> InundationRun:

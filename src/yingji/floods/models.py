@@ -229,7 +229,7 @@ class FloodEvent(models.Model):
 class FloodAlert(models.Model):
     """A flash-flood alert (山洪预警): one level reached in one event, at a risk point
     (critical rainfall) or a section (forecast stage), with the evidence, and the
-    warning it issued through `alerts` where that app is present."""
+    warning it issued through `alerts`."""
 
     scope_region = "region__code"
 
@@ -248,8 +248,12 @@ class FloodAlert(models.Model):
     evidence = models.JSONField(_("依据"), default=dict)
     crossing_at = models.DateTimeField(_("预计超限时间"), null=True, blank=True)
     lead_minutes = models.PositiveIntegerField(_("预见期（分钟）"), null=True, blank=True)
-    warning_id = models.BigIntegerField(_("预警编号"), null=True, blank=True,
-                                        help_text=_("alerts 应用中的预警（若已安装）"))
+    description = models.TextField(_("预警内容"), blank=True)
+    # The alert is the row the warning step claims: raised with `warning_pending`, its
+    # warning (and call-up) issued by the `floods.issue_pending_warnings` tick.
+    warning = models.ForeignKey("alerts.Warning", verbose_name=_("预警"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="flood_alerts")
+    warning_pending = models.BooleanField(_("预警待发布"), default=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:

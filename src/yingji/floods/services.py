@@ -3,7 +3,8 @@ stage forecasts, and the events and alerts raised by rain and by forecasts.
 
 Two watchers raise alerts:
 
-* Rain (临界雨量): `on_new_observations` is the hydromet listener. For every risk point
+* Rain (临界雨量): `evaluate_new_observations` is this app's tick over hydromet's
+  observation batches (a cursor per consumer, see `hydromet.handoff`). For every risk point
   whose gauges reported, the 1/3/6/24-hour totals at each new observation time are
   compared with its critical rainfall; the level reached opens or continues the
   point's flood event, and each level warns once per event. The event ends when every
@@ -12,10 +13,11 @@ Two watchers raise alerts:
   forecast rain and compares the forecast stage with the section's warning and
   critical stages; a crossing warns with its lead time (预见期).
 
-Warnings go out through `alerts.services.warning_issue` (type flash_flood; move now →
-red, prepare → orange, see `choices.WARNING_COLOUR`) when that app is present. The
-FloodAlert row is written either way: it is the once-per-event guard (a unique
-constraint) and the record of what was raised.
+The FloodAlert row is the once-per-event guard (a unique constraint), the record of
+what was raised, and the row the warning step claims: `issue_pending_warnings` (a
+tick) issues its warning through `alerts.services.warning_issue` (type flash_flood;
+move now → red, prepare → orange, see `choices.WARNING_COLOUR`), call-up included,
+outside the transaction that evaluated the rain.
 """
 
 import datetime as dt
@@ -25,10 +27,14 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..alerts import services as alerts_services
 from ..core import audit
 from ..core.errors import DomainError
 from ..core.scope import SYSTEM, Scope
 from ..core.services import apply_fields, save_audited
+from ..hydromet import handoff
+from ..hydromet.choices import Quality, Quantity
+from ..hydromet.selectors import rain_windows
 from .choices import LEVEL_RANK, WARNING_COLOUR, WINDOWS_HOURS, AlertLevel, AlertSource
 from .models import (
     CriticalRainfall,
@@ -156,24 +162,35 @@ def section_create(*, by, gauges: list[str] | None = None, **data) -> Section:
 
 # Rain at risk points -----------------------------------------------------------------
 
-def on_new_observations(observations: list) -> None:
-    """The hydromet listener: check the critical rainfall of every risk point whose
-    gauges reported rain in this batch."""
-    from ..hydromet.choices import Quality, Quantity
+CONSUMER = "floods"  # this app's cursor over hydromet's observation batches
 
+
+def evaluate_new_observations(*, limit: int = 100) -> int:
+    """The `floods.rain_at_risk_points` tick: check the critical rainfall at the risk
+    points whose gauges reported in each observation batch not yet seen (hydromet's
+    hand-off: each batch in the transaction that moves this app's cursor, so a crash
+    neither loses nor repeats one). Returns how many batches were processed."""
+    return handoff.consume(consumer=CONSUMER, handle=rain_at_risk_points, limit=limit)
+
+
+def rain_at_risk_points(observations: list[handoff.NewObservation]) -> list[FloodAlert]:
+    """Step the event of every risk point whose gauges reported good rain in the batch
+    through the batch's observation times."""
     times_by_gauge: dict[str, list] = {}
     for o in observations:
         if o.quantity == Quantity.RAIN and o.quality == Quality.OK:
-            times_by_gauge.setdefault(o.station.code, []).append(o.time)
+            times_by_gauge.setdefault(o.station, []).append(o.time)
     if not times_by_gauge:
-        return
+        return []
     points = (RiskPoint.objects.filter(active=True, gauges__code__in=list(times_by_gauge))
-              .distinct().prefetch_related("gauges", "critical_rainfalls"))
+              .distinct().order_by("pk").prefetch_related("gauges", "critical_rainfalls"))
+    raised = []
     for point in points:
         codes = [g.code for g in point.gauges.all()]
         times = sorted({t for c in codes for t in times_by_gauge.get(c, ())})
         with transaction.atomic():
-            evaluate_risk_point(point, times)
+            raised += evaluate_risk_point(point, times)
+    return raised
 
 
 def evaluate_risk_point(point: RiskPoint, times: list[dt.datetime]) -> list[FloodAlert]:
@@ -188,10 +205,10 @@ def evaluate_risk_point(point: RiskPoint, times: list[dt.datetime]) -> list[Floo
         return []
     newest = max(times)
     times = [t for t in times if t >= newest - dt.timedelta(hours=max(WINDOWS_HOURS))]
-    rain = _rain_arrays(codes, times[0] - dt.timedelta(hours=max(WINDOWS_HOURS)), newest)
+    rain = rain_windows(scope=SYSTEM, station_codes=codes, ends=times, hours=WINDOWS_HOURS)
     raised = []
-    for t in times:
-        totals = {h: max(_window_total(s, t, h) for s in rain) for h in WINDOWS_HOURS}
+    for k, t in enumerate(times):
+        totals = {h: max(w[h][k] for w in rain.values()) for h in WINDOWS_HOURS}
         alert = _advance(point, t, totals, level_reached(totals, criticals))
         if alert is not None:
             raised.append(alert)
@@ -211,23 +228,6 @@ def level_reached(totals: dict[int, float], criticals) -> str | None:
         if reaches_threshold(total, c.prepare_mm):
             level = AlertLevel.PREPARE
     return level
-
-
-def _rain_arrays(codes: list[str], start: dt.datetime, end: dt.datetime) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per gauge, (observation times, cumulative rain) over (start, end]."""
-    from ..hydromet.selectors import rain_series
-
-    found = rain_series(codes, start, end)
-    return [(s.times, np.concatenate([[0.0], np.cumsum(s.values)])) for s in found.values()]
-
-
-def _window_total(gauge: tuple[np.ndarray, np.ndarray], end: dt.datetime, hours: int) -> float:
-    """Rain in (end - hours, end] from cumulative sums: the convention of hydromet."""
-    times, cumulative = gauge
-    t = np.datetime64(end.astimezone(dt.UTC).replace(tzinfo=None), "ms")
-    upto = np.searchsorted(times, t, side="right")
-    since = np.searchsorted(times, t - np.timedelta64(hours * 3600_000, "ms"), side="right")
-    return float(cumulative[upto] - cumulative[since])
 
 
 def _advance(point: RiskPoint, at: dt.datetime, totals: dict, level: str | None) -> FloodAlert | None:
@@ -267,48 +267,58 @@ def _close(event: FloodEvent, at: dt.datetime) -> None:
 
 def _raise_alert(event: FloodEvent, level: str, *, by, observed_at, headline: str, description: str,
                  evidence: dict, **extra) -> FloodAlert | None:
-    """Record and issue the alert of `level` in `event`, unless this event already
-    warned at this level or a higher one (falling from move-now to prepare is no news)."""
+    """Record the alert of `level` in `event`, its warning pending, unless this event
+    already warned at this level or a higher one (falling from move-now to prepare is
+    no news). The warning itself is issued by `issue_pending_warnings`."""
     issued = set(event.alerts.values_list("level", flat=True))
     if any(LEVEL_RANK[lv] >= LEVEL_RANK[level] for lv in issued):
         return None
     alert = FloodAlert(event=event, level=level, source=event.source, region_id=event.region_id,
-                       observed_at=observed_at, headline=headline[:200], evidence=evidence, **extra)
+                       observed_at=observed_at, headline=headline[:200], description=description, evidence=evidence,
+                       warning_pending=True, **extra)
     try:
         with transaction.atomic():  # a concurrent batch may have raised it a moment ago
             alert.save()
     except IntegrityError:
         return None
-    alert.warning_id = _issue_warning(alert, by=by, description=description)
-    alert.save(update_fields=["warning_id"])
     audit.record(actor=by, action="raise", obj=alert, region_code=alert.region_id, after=audit.snapshot(alert))
     return alert
 
 
-def _warning_issue():
-    """`alerts.services.warning_issue` where the alerts app provides it, else None."""
-    try:
-        from ..alerts import services
-    except ImportError:
-        return None
-    return getattr(services, "warning_issue", None)
+# Warnings of alerts -----------------------------------------------------------------
+
+def issue_pending_warnings(*, limit: int = 50) -> int:
+    """The `floods.issue_warnings` tick: issue the warning (and with it the call-up,
+    which may reach 150,000 people) of each alert raised with its warning pending.
+    Each alert is claimed by a conditional UPDATE in the transaction that issues its
+    warning: a second worker finds it claimed; a failure rolls the claim back and a
+    later round retries (the warning's idempotency key makes a retry harmless).
+    Returns how many warnings were issued."""
+    issued = 0
+    for pk in FloodAlert.objects.filter(warning_pending=True).order_by("pk").values_list("pk", flat=True)[:limit]:
+        try:
+            with transaction.atomic():
+                if FloodAlert.objects.filter(pk=pk, warning_pending=True).update(warning_pending=False):
+                    issued += _issue_warning(FloodAlert.objects.select_related("forecast__created_by").get(pk=pk))
+        except DomainError as exc:  # refused (e.g. the region has no call-up): retrying would not help
+            FloodAlert.objects.filter(pk=pk).update(warning_pending=False)
+            log.error("the warning of flood alert %s was refused: %s / %s", pk, exc.zh, exc.en)
+        except Exception:
+            log.exception("issuing the warning of flood alert %s failed; retried next round", pk)
+    return issued
 
 
-def _issue_warning(alert: FloodAlert, *, by, description: str) -> int | None:
-    issue = _warning_issue()
-    if issue is None:
-        return None
-    try:
-        with transaction.atomic():
-            warning = issue(by=by, type="flash_flood", level=WARNING_COLOUR[alert.level],
-                            region_codes=[alert.region_id], headline=alert.headline, description=description,
-                            idempotency_key=f"floods:{alert.event_id}:{alert.level}")
-    except Exception:
-        # The alert stays recorded (and listed, without a warning id) for the duty
-        # officer: a failed call-up must not also lose the alert.
-        log.exception("issuing the warning of flood alert %s failed", alert.pk)
-        return None
-    return getattr(warning, "pk", None)
+def _issue_warning(alert: FloodAlert) -> int:
+    # A forecast's alert is issued in the name of the officer who ran the forecast.
+    by = alert.forecast.created_by if alert.forecast_id else None
+    warning = alerts_services.warning_issue(
+        by=by, type="flash_flood", level=WARNING_COLOUR[alert.level], region_codes=[alert.region_id],
+        headline=alert.headline, description=alert.description,
+        idempotency_key=f"floods:{alert.event_id}:{alert.level}")
+    before = audit.snapshot(alert)
+    alert.warning = warning
+    save_audited(alert, by=by, action="warn", before=before, region_code=alert.region_id)
+    return 1
 
 
 # Stage forecasts ---------------------------------------------------------------------

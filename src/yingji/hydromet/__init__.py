@@ -6,8 +6,12 @@ Shared by floods and insurance. In short:
   [, "interval_minutes"]}], source=)` → `IngestReport` (CSV: `yingji import-observations`,
   API: `POST /api/observations`, MQTT: `yingji ingest-mqtt`); stations:
   `yingji import-stations [FILE]`.
-- react: `services.register_listener(fn)` from your AppConfig.ready(); `fn(observations)`
-  runs after each committed batch with the newly stored observations.
+- react: each stored batch also writes an `ObservationBatch` row in the same
+  transaction; a consumer calls `handoff.consume(consumer="myapp", handle=fn)` from a
+  scheduler tick (its `ticks.py`), and `fn(new_observations)` runs for every batch
+  after the consumer's cursor, in the transaction that moves the cursor: nothing is
+  lost in a crash, nothing is handled twice, and nothing heavy runs in the ingesting
+  request or MQTT loop (see `handoff` for why a cursor by id cannot skip a row).
 - read: `selectors.rain_series(codes, start, end)` → {code: Series(times, mm)} over
   (start, end]; `selectors.rain_totals(codes, end, hours)`; `selectors.latest(station)`;
   `selectors.station_list(scope, ...)`.

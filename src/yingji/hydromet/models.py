@@ -69,3 +69,38 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.get_quantity_display()} {self.time:%Y-%m-%d %H:%M} {self.value}"
+
+
+class ObservationBatch(models.Model):
+    """A batch of newly stored observations (新观测批次), written in the transaction that
+    stores them: the hand-off to the apps that act on new data (floods, insurance).
+    Each consumer reads the batches after its `ConsumerCursor` (see `handoff`).
+    `observations` lists each new row as [station code, quantity, ISO time, quality]."""
+
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    observations = models.JSONField(_("新观测"), default=list)
+
+    class Meta:
+        verbose_name = _("观测批次 Observation batch")
+        verbose_name_plural = _("观测批次 Observation batches")
+
+    def __str__(self):
+        return f"{self.pk} {self.source} ({len(self.observations)})"
+
+
+class ConsumerCursor(models.Model):
+    """How far one consumer of observations (floods, insurance, ...) has got: the id of
+    the last `ObservationBatch` it has processed. Moved in the transaction of the
+    consumer's own work, so the work and the cursor commit or roll back together."""
+
+    consumer = models.CharField(_("使用方"), max_length=40, unique=True)
+    position = models.BigIntegerField(_("已处理至批次"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("观测游标 Observation cursor")
+        verbose_name_plural = _("观测游标 Observation cursors")
+
+    def __str__(self):
+        return f"{self.consumer} @ {self.position}"

@@ -10,7 +10,7 @@ Suspect observations (flagged at ingestion) are left out of series and totals un
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,6 +99,26 @@ def rain_series(station_codes: Iterable[str], start: dt.datetime, end: dt.dateti
     return series(station_codes, Quantity.RAIN, start, end, include_suspect=include_suspect, scope=scope)
 
 
+def rain_windows(*, scope: Scope, station_codes: Iterable[str], ends: Sequence[dt.datetime],
+                 hours: Iterable[float], include_suspect: bool = False) -> dict[str, dict[float, np.ndarray]]:
+    """The one home of rain windows: per station code, per window length `h` (hours),
+    the rain in (end - h, end] at each of `ends`, in mm, as an array in the order of
+    `ends`. One read of the series covers every end and window. A reading exactly at
+    end - h belongs to the window before; one exactly at `end` to this one."""
+    windows, ends = sorted(set(hours)), list(ends)
+    if not ends or not windows:
+        return {}
+    start = min(ends) - dt.timedelta(hours=max(windows))
+    found = rain_series(station_codes, start, max(ends), include_suspect=include_suspect, scope=scope)
+    at = np.array([_utc(t) for t in ends], dtype="datetime64[ms]")
+    out = {}
+    for code, s in found.items():
+        cumulative = np.concatenate([[0.0], np.cumsum(s.values)])
+        upto = cumulative[np.searchsorted(s.times, at, side="right")]  # the rain of times <= end
+        out[code] = {h: upto - cumulative[np.searchsorted(s.times, at - _ms(h), side="right")] for h in windows}
+    return out
+
+
 def rain_totals(station_codes: Iterable[str], end: dt.datetime, hours: float | Iterable[float], *,
                 include_suspect: bool = False, scope: Scope = SYSTEM) -> dict:
     """Rain in the last `hours` before `end`, i.e. in (end - hours, end], in mm.
@@ -107,9 +127,9 @@ def rain_totals(station_codes: Iterable[str], end: dt.datetime, hours: float | I
     """
     several = not isinstance(hours, (int, float))
     windows = list(hours) if several else [hours]
-    start = end - dt.timedelta(hours=max(windows))
-    found = rain_series(station_codes, start, end, include_suspect=include_suspect, scope=scope)
-    totals = {code: {h: _total_at(s, end, h) for h in windows} for code, s in found.items()}
+    found = rain_windows(scope=scope, station_codes=station_codes, ends=[end], hours=windows,
+                         include_suspect=include_suspect)
+    totals = {code: {h: float(w[h][0]) for h in windows} for code, w in found.items()}
     return totals if several else {code: t[hours] for code, t in totals.items()}
 
 
@@ -128,10 +148,8 @@ def rain_running_totals(station_codes: Iterable[str], start: dt.datetime, end: d
     return out
 
 
-def _total_at(s: Series, end: dt.datetime, hours: float) -> float:
-    # The window ending at `end`: a zero reading appended at `end` reads it off the kernel.
-    times = np.append(s.times, np.datetime64(_utc(end), "ms"))
-    return float(_rolling_totals(times, np.append(s.values, 0.0), hours)[-1])
+def _ms(hours: float) -> np.timedelta64:
+    return np.timedelta64(int(round(hours * 3600_000)), "ms")
 
 
 def _series(rows: list) -> Series:

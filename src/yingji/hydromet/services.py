@@ -3,12 +3,11 @@
 Observations arrive by CSV, API and MQTT, all through `ingest`, which checks each
 reading, stores the good ones in bulk and reports every other one with its reason:
 nothing is stored or dropped silently. Other apps (floods, insurance) learn of new
-observations through `register_listener`.
+observations from the `ObservationBatch` row written with them (see `handoff`): they
+act on it in their own scheduler ticks, never in the ingesting request.
 """
 
-import logging
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -20,41 +19,11 @@ from ..core.errors import DomainError
 from ..core.models import Region
 from ..core.scope import Scope
 from ..core.services import save_audited
+from . import handoff
 from .choices import Quality, StationKind
 from .geography import city_code_at
 from .models import Observation, Station
 from .readings import BadReading, Reading, parse_number, parse_reading
-
-log = logging.getLogger(__name__)
-
-# Listeners ---------------------------------------------------------------------
-
-ObservationListener = Callable[[list[Observation]], None]
-
-observation_listeners: list[ObservationListener] = []
-
-
-def register_listener(fn: ObservationListener) -> ObservationListener:
-    """Call `fn(observations)` after each ingested batch commits, with the list of
-    observations newly stored by that batch (suspect ones included: check `.quality`;
-    `.station` is loaded; `.pk` may be None after a bulk insert). Register from your
-    AppConfig.ready(); registering twice is harmless. Usable as a decorator.
-
-    A listener runs in the ingesting process after the commit: keep it quick (queue a
-    task for heavy work). An exception is logged and does not stop other listeners:
-    the observations are stored whatever a listener does."""
-    if fn not in observation_listeners:
-        observation_listeners.append(fn)
-    return fn
-
-
-def _notify(observations: list[Observation]) -> None:
-    for fn in observation_listeners[:]:  # a copy: a listener may register another
-        try:
-            fn(observations)
-        except Exception:  # one broken listener must not silence the others
-            log.exception("observation listener %r failed", fn)
-
 
 # Ingestion ---------------------------------------------------------------------
 
@@ -120,7 +89,7 @@ def ingest(*, by, readings: list, source: str, now=None) -> IngestReport:
         if report.accepted or report.rejected:
             _audit_batch(by, scope, source, report, stations)
         if new:
-            transaction.on_commit(lambda: _notify(new))
+            handoff.record_batch(new, source=source)  # last: it holds a lock until the commit
     report.rejected.sort(key=lambda p: p.index)
     return report
 
@@ -208,7 +177,7 @@ def _audit_batch(by, scope: Scope, source: str, report: IngestReport, stations) 
     times = [o.time for o in report.observations]
     audit.record(
         actor=by, action="ingest", object_type="hydromet.observation", object_id=source[:60],
-        region_code=os.path.commonprefix(regions),
+        region_code=_common_region(regions),
         after={
             "source": source, "submitted": report.submitted, "accepted": report.accepted,
             "duplicates": report.duplicates, "rejected": len(report.rejected),
@@ -216,6 +185,22 @@ def _audit_batch(by, scope: Scope, source: str, report: IngestReport, stations) 
             "first_time": min(times) if times else None, "last_time": max(times) if times else None,
         },
     )
+
+
+# TODO: core region-code module (another branch is writing one; this is its stand-in).
+REGION_CODE_LENGTHS = (2, 4, 6, 9, 12, 15)  # province, city, county, township, village, grid
+
+
+def _common_region(codes: list[str]) -> str:
+    """The smallest region containing every code: their common prefix cut back to a
+    real level (331081 and 331082 share "33108", which is no region: 3310 is)."""
+    common = codes[0] if codes else ""
+    for code in codes[1:]:
+        n = 0
+        while n < min(len(common), len(code)) and common[n] == code[n]:
+            n += 1
+        common = common[:n]
+    return max((common[:n] for n in REGION_CODE_LENGTHS if n <= len(common)), key=len, default="")
 
 
 # Stations ------------------------------------------------------------------------

@@ -252,11 +252,10 @@ def rain_readings() -> list[dict]:
 
 
 def _rain() -> int:
-    """Ingest the synthetic rain, then evaluate W1's county: the hydromet listener does
-    so after the commit too, and evaluating twice changes nothing."""
+    """Ingest the synthetic rain, then evaluate it now, as the worker's tick would
+    (`insurance.rain_triggers`): the demo is seeded before the worker starts."""
     from ..hydromet.services import ingest
 
     report = ingest(by=None, readings=rain_readings(), source="insurance demo (synthetic rain)")
-    end = RAIN_START + dt.timedelta(hours=len(RAIN_PROFILE_MM))
-    services.evaluate_rain_stations({RAIN_STATION}, start=RAIN_START, end=end)
+    services.evaluate_new_rain()
     return report.accepted

@@ -29,7 +29,10 @@ from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Organization, Region
 from ..core.scope import Scope
 from ..core.services import organization_create, save_audited
+from ..hydromet import handoff
+from ..hydromet.choices import Quantity
 from ..kernels.typhoon import Track
+from ..messaging.services import send
 from .backtest import evaluate_storm, iso_utc, storm_codes
 from .choices import ClaimStatus, TrackSource, TriggerKind
 from .models import (
@@ -527,21 +530,24 @@ def _county_results(spec: RainSpec, county: str, start: dt.datetime, hi: dt.date
         back *= 2
 
 
-def on_new_observations(observations: list) -> None:
-    """The hydromet listener: evaluate the rain triggers of the stations that reported."""
-    rain = [o for o in observations if getattr(o, "quantity", None) == _rain_quantity()]
+CONSUMER = "insurance"  # this app's cursor over hydromet's observation batches
+
+
+def evaluate_new_rain(*, limit: int = 100) -> int:
+    """The `insurance.rain_triggers` tick: evaluate the rain triggers of the stations
+    that reported in each observation batch not yet seen (hydromet's hand-off: each
+    batch in the transaction that moves this app's cursor, so a crash neither loses
+    nor repeats one). Returns how many batches were processed."""
+    return handoff.consume(consumer=CONSUMER, handle=rain_of_batch, limit=limit)
+
+
+def rain_of_batch(observations: list[handoff.NewObservation]) -> list[TriggerEvent]:
+    """Re-evaluate the counties whose designated stations got rain in the batch."""
+    rain = [o for o in observations if o.quantity == Quantity.RAIN]
     if not rain:
-        return
-    codes = {o.station.code for o in rain}
+        return []
     times = [o.time for o in rain]
-    with transaction.atomic():
-        evaluate_rain_stations(codes, start=min(times), end=max(times))
-
-
-def _rain_quantity():
-    from ..hydromet.choices import Quantity
-
-    return Quantity.RAIN
+    return evaluate_rain_stations({o.station for o in rain}, start=min(times), end=max(times))
 
 
 # Events, claims, notifications --------------------------------------------------------
@@ -615,11 +621,6 @@ def _notice(event: TriggerEvent) -> tuple[str, str]:
 def _notify(event: TriggerEvent, *, revision: str | None) -> None:
     """Tell the insured and the insurers through the messaging outbox. The idempotency
     key comes from the event id (and the revised payout): re-evaluation never sends twice."""
-    try:
-        from ..messaging.services import send
-    except ImportError:  # messaging not installed: the event and claim stand on their own
-        log.warning("insurance event %s: no messaging app, nobody notified", event.pk)
-        return
     subject, text = _notice(event)
     for role, channel, to in _recipients(event.policy):
         key = f"insurance:event:{event.pk}:{channel}:{to}" + (f":payout:{revision}" if revision else "")
