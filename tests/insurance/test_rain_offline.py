@@ -80,7 +80,7 @@ def test_bad_rows_are_reported_with_their_line_numbers_and_good_rows_kept():
     series, rejected = read_observations(CSV)
     assert [r.line for r in rejected] == [5, 6, 7, 8, 9]
     assert "duplicate" in rejected[0].reason and "offset" in rejected[1].reason
-    assert series["58665"].mm == [46.7, 46.7, 46.6]
+    assert series["58665"].mm.tolist() == [46.7, 46.7, 46.6]
 
 
 def test_a_wrong_header_rejects_the_file_at_line_1():

@@ -23,12 +23,35 @@ from ..kernels.rolling import rain_events, rolling_totals_irregular
 from .policy_yaml import RainSpec
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+CST = dt.timezone(dt.timedelta(hours=8), "CST")  # China Standard Time, no daylight saving
+
+
 @dataclass(frozen=True)
 class Series:
-    """One station's observations, sorted by time: aware datetimes and mm."""
+    """One station's observations, sorted by time: ``times`` datetime64[ms] in UTC and
+    ``mm`` float64, the shape of `hydromet.selectors.rain_series` (whose series are
+    used as they are). Lists of aware datetimes and of numbers are converted."""
 
-    times: list[dt.datetime]
-    mm: list[float]
+    times: np.ndarray
+    mm: np.ndarray
+
+    def __post_init__(self):
+        object.__setattr__(self, "times", utc64(self.times))
+        object.__setattr__(self, "mm", np.asarray(self.mm, dtype=np.float64))
+
+
+def utc64(times) -> np.ndarray:
+    """Aware datetimes (or datetime64 already in UTC) as datetime64[ms] in UTC."""
+    if isinstance(times, np.ndarray) and np.issubdtype(times.dtype, np.datetime64):
+        return times.astype("datetime64[ms]")
+    return np.array([t.astimezone(dt.UTC).replace(tzinfo=None) for t in times], dtype="datetime64[ms]")
+
+
+def aware(t: np.datetime64) -> dt.datetime:
+    """A datetime64 in UTC as an aware datetime."""
+    return EPOCH + dt.timedelta(milliseconds=int(t.astype("datetime64[ms]").astype(np.int64)))
+
 
 
 @dataclass(frozen=True)
@@ -42,8 +65,10 @@ class RainTrigger:
     payout: float
 
     def as_json(self) -> dict:
-        return {"county": self.county, "station": self.station, "window_start": self.window_start.isoformat(),
-                "window_end": self.window_end.isoformat(), "total_mm": round(self.total_mm, 3),
+        """Times in China Standard Time, the contract's clock (they are computed in UTC)."""
+        return {"county": self.county, "station": self.station,
+                "window_start": self.window_start.astimezone(CST).isoformat(),
+                "window_end": self.window_end.astimezone(CST).isoformat(), "total_mm": round(self.total_mm, 3),
                 "payout": self.payout}
 
 
@@ -56,32 +81,27 @@ class _StationEvent:
     total: float
 
 
-def _utc64(times: list[dt.datetime]) -> np.ndarray:
-    return np.array([t.astimezone(dt.UTC).replace(tzinfo=None) for t in times], dtype="datetime64[ms]")
-
-
-def _with_departures(series: Series, window: dt.timedelta) -> tuple[list[dt.datetime], list[float]]:
+def _with_departures(series: Series, window: np.timedelta64) -> tuple[np.ndarray, np.ndarray]:
     """The series plus a zero-rain point whenever an observation leaves the window.
 
     Totals only change at observations (rain arrives) and at ``t + window`` (rain
     leaves); evaluating at both makes a total that falls below the threshold between
     two sparse observations visible, so the event ends there and not at the next rain.
     """
-    real = set(series.times)
-    points = sorted([*zip(series.times, series.mm),
-                     *((t + window, 0.0) for t in series.times if t + window not in real)],
-                    key=lambda p: p[0])
-    return [p[0] for p in points], [p[1] for p in points]
+    departures = series.times + window
+    departures = departures[~np.isin(departures, series.times)]
+    times = np.concatenate([series.times, departures])
+    order = np.argsort(times, kind="stable")
+    return times[order], np.concatenate([series.mm, np.zeros(len(departures))])[order]
 
 
 def station_events(code: str, series: Series, spec: RainSpec) -> list[_StationEvent]:
-    if not series.times:
+    if not len(series.times):
         return []
-    window = dt.timedelta(hours=spec.window_hours)
-    times, mm = _with_departures(series, window)
-    totals = rolling_totals_irregular(_utc64(times), np.asarray(mm), spec.window_hours)
+    times, mm = _with_departures(series, np.timedelta64(int(round(spec.window_hours * 3_600_000)), "ms"))
+    totals = rolling_totals_irregular(times, mm, spec.window_hours)
     # the point after an event's last one always exists: the departure of the last rain
-    return [_StationEvent(code, times[e.start], times[e.end + 1], times[e.peak], e.total)
+    return [_StationEvent(code, aware(times[e.start]), aware(times[e.end + 1]), aware(times[e.peak]), e.total)
             for e in rain_events(totals, spec.threshold_mm)]
 
 

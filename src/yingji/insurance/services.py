@@ -27,10 +27,11 @@ from ..core import audit
 from ..core.choices import OrganizationKind, Role
 from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Organization, Region
-from ..core.scope import Scope
+from ..core.scope import SYSTEM, Scope
 from ..core.services import organization_create, save_audited
 from ..hydromet import handoff
 from ..hydromet.choices import Quantity
+from ..hydromet.selectors import rain_series
 from ..kernels.typhoon import Track
 from ..messaging.services import send
 from .backtest import evaluate_storm, iso_utc, storm_codes
@@ -49,7 +50,7 @@ from .models import (
 )
 from .policy_yaml import PolicySpec, RainSpec, TyphoonSpec, premium_shares
 from .rain import RainTrigger as RainResult
-from .rain import Series, county_triggers
+from .rain import Series, aware, county_triggers, utc64
 
 log = logging.getLogger(__name__)
 
@@ -431,11 +432,12 @@ def _evaluate_typhoon_trigger(trigger: TyphoonTrigger, storm: Storm) -> TriggerE
 # Rain evaluation ---------------------------------------------------------------------
 
 def rain_inputs_series(series: dict[str, Series]) -> dict:
-    return {code: {"time": [t.isoformat() for t in s.times], "mm": list(s.mm)} for code, s in series.items()}
+    """The series as stored in an event's inputs (aware ISO times, as events always had)."""
+    return {code: {"time": [aware(t).isoformat() for t in s.times], "mm": s.mm.tolist()} for code, s in series.items()}
 
 
 def rain_series_from_inputs(d: dict) -> dict[str, Series]:
-    return {code: Series([dt.datetime.fromisoformat(t) for t in s["time"]], list(s["mm"])) for code, s in d.items()}
+    return {code: Series([dt.datetime.fromisoformat(t) for t in s["time"]], s["mm"]) for code, s in d.items()}
 
 
 def rain_spec_inputs(spec: RainSpec, county: str) -> dict:
@@ -477,17 +479,9 @@ def evaluate_rain_stations(station_codes: set[str], *, start: dt.datetime, end: 
     return changed
 
 
-def _fetch_series(codes: list[str], start: dt.datetime, end: dt.datetime) -> dict[str, Series]:
-    from ..hydromet.selectors import rain_series
-
-    out = {}
-    for code, s in rain_series(codes, start, end).items():
-        times = [dt.datetime.fromisoformat(str(t)).replace(tzinfo=dt.UTC) for t in s.times.astype("datetime64[ms]")]
-        out[code] = Series(times, [float(v) for v in s.mm])
-    return out
-
-
 def _evaluate_rain_county(trigger: RainTrigger, county: str, start: dt.datetime, end: dt.datetime) -> list[TriggerEvent]:
+    """Evaluate the county once over the period the new rain can change, and record
+    each event found there with the series it came from (for `event_replay`)."""
     policy = trigger.policy
     p_start, p_end = period_bounds(policy)
     if end < p_start or start >= p_end:
@@ -500,16 +494,16 @@ def _evaluate_rain_county(trigger: RainTrigger, county: str, start: dt.datetime,
     for r in results:
         if not (lo <= r.event_start < hi):
             continue
-        kept = {code: Series([t for t in s.times if t > r.event_start - window],
-                             [v for t, v in zip(s.times, s.mm) if t > r.event_start - window])
-                for code, s in series.items()}
+        outcome = _rain_outcome(r, spec)
+        if outcome.payout <= 0:
+            continue
+        since = utc64([r.event_start - window])[0]  # the rain the event's totals can include
+        kept = {code: Series(s.times[s.times > since], s.mm[s.times > since]) for code, s in series.items()}
         inputs = {"trigger": rain_spec_inputs(spec, county), "series": rain_inputs_series(kept),
                   "event_start": r.event_start.isoformat()}
-        outcome = rain_outcome(inputs)
-        if outcome is not None and outcome.payout > 0:
-            events.append(record_event(policy=policy, kind=TriggerKind.RAIN, trigger_id=trigger.pk,
-                                       event_key=f"{county}:{r.event_start.astimezone(dt.UTC).isoformat()}",
-                                       storm=None, county_id=county, inputs=inputs, outcome=outcome))
+        events.append(record_event(policy=policy, kind=TriggerKind.RAIN, trigger_id=trigger.pk,
+                                   event_key=f"{county}:{r.event_start.astimezone(dt.UTC).isoformat()}",
+                                   storm=None, county_id=county, inputs=inputs, outcome=outcome))
     return [e for e in events if e is not None]
 
 
@@ -523,7 +517,7 @@ def _county_results(spec: RainSpec, county: str, start: dt.datetime, hi: dt.date
     back = 2
     while True:
         lo = max(p_start, start - back * window)
-        series = _fetch_series(list(spec.stations.get(county, ())), lo - window, hi)
+        series = rain_series(list(spec.stations.get(county, ())), lo - window, hi, scope=SYSTEM)
         results = county_triggers(county, series, spec)
         if lo == p_start or all(r.event_start >= lo + window for r in results):
             return results, series, lo

@@ -125,8 +125,9 @@ class Command(BaseCommand):
             self.stderr.write(f"第 {r.line} 行 / line {r.line}: {r.reason}")
         self.stdout.write(f"{'county':<8} {'station':<10} {'window start':<26} {'window end':<26} {'total mm':>9} {'payout':>12}")
         for t in triggers:
-            self.stdout.write(f"{t.county:<8} {t.station:<10} {t.window_start.isoformat():<26} "
-                              f"{t.window_end.isoformat():<26} {t.total_mm:>9.1f} {t.payout:>12,.0f}")
+            row = t.as_json()  # times in China Standard Time
+            self.stdout.write(f"{t.county:<8} {t.station:<10} {row['window_start']:<26} "
+                              f"{row['window_end']:<26} {t.total_mm:>9.1f} {t.payout:>12,.0f}")
         self.stdout.write(f"触发 / triggers: {len(triggers)}; 拒收行 / rejected rows: {len(rejected)}")
 
     # with the database -----------------------------------------------------------
