@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from yingji.core.scope import Scope
+from yingji.core.scope import SYSTEM, Scope
 from yingji.hydromet.selectors import (
     rain_running_totals,
     rain_series,
     rain_totals,
+    rain_windows,
     station_list,
 )
 from yingji.hydromet.services import ingest
@@ -69,3 +70,25 @@ def test_station_list_filters_by_scope_kind_and_text(gauges, wenling_officer):
 def test_a_scoped_series_hides_another_countys_station(series_w1, wenling_officer):
     scope = Scope.for_user(wenling_officer.user)
     assert set(rain_series(["W1", "L1"], at(0), at(8), scope=scope)) == {"W1"}
+
+
+@pytest.mark.django_db
+def test_rain_windows_at_several_ends_by_hand(series_w1):
+    """(end - h, end]: a reading exactly at end - h is out, one exactly at end is in.
+    W1 at 06:00: 1 h = 20 (05:00 is out); 3 h = 3 + 0.5 + 20 = 23.5 (03:00 is out).
+    At 03:00: 1 h = 12.5; 3 h = 5 + 0 + 12.5 = 17.5. At 06:30: 1 h = 20 (06:00);
+    3 h = 3 + 0.5 + 20 = 23.5 (04:00 .. 06:00). L1 (7 mm at 03:00 only) counts in both
+    windows ending at 03:00 and in none ending at 06:00 or 06:30."""
+    found = rain_windows(scope=SYSTEM, station_codes=["W1", "L1"], ends=[at(6), at(3), at(6, 30)], hours=[1, 3])
+    assert found["W1"][1].tolist() == pytest.approx([20.0, 12.5, 20.0])
+    assert found["W1"][3].tolist() == pytest.approx([23.5, 17.5, 23.5])
+    assert found["L1"][1].tolist() == pytest.approx([0.0, 7.0, 0.0])
+    assert found["L1"][3].tolist() == pytest.approx([0.0, 7.0, 0.0])
+
+
+@pytest.mark.django_db
+def test_rain_windows_leave_the_reading_at_the_window_start_out(series_w1):
+    """A window of 2 h ending at 05:00 is (03:00, 05:00]: 3 + 0.5, not the 12.5 at 03:00
+    (which the 3-hour window, read at the same time, does include: 12.5 + 3 + 0.5)."""
+    found = rain_windows(scope=SYSTEM, station_codes=["W1"], ends=[at(5)], hours=[2, 3])
+    assert (found["W1"][2].tolist(), found["W1"][3].tolist()) == (pytest.approx([3.5]), pytest.approx([16.0]))
