@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from yingji.insurance import services
+from yingji.insurance.services import rain_triggers
 from yingji.insurance.models import TriggerEvent
 from yingji.insurance.policy_yaml import load_policy_file
 from yingji.messaging.models import Message
@@ -125,14 +126,14 @@ def test_rain_ingested_before_a_crash_still_triggers_exactly_once(policy, statio
     _ingest(("W1", "2023-09-01T08:00:00+08:00", 46.7), ("W1", "2023-09-01T09:00:00+08:00", 46.7),
             ("W1", "2023-09-01T10:00:00+08:00", 46.6))
     assert TriggerEvent.objects.count() == 0  # the ingest itself evaluates nothing
-    real = services.evaluate_rain_stations
+    real = rain_triggers.evaluate_rain_stations
 
     def dies_once(*args, **kwargs):
-        monkeypatch.setattr(services, "evaluate_rain_stations", real)
+        monkeypatch.setattr(rain_triggers, "evaluate_rain_stations", real)
         real(*args, **kwargs)  # its writes are rolled back with the failed round
         raise SystemError("worker killed")
 
-    monkeypatch.setattr(services, "evaluate_rain_stations", dies_once)
+    monkeypatch.setattr(rain_triggers, "evaluate_rain_stations", dies_once)
     assert services.evaluate_new_rain() == 0
     assert TriggerEvent.objects.count() == 0 and Message.objects.count() == 0
     assert services.evaluate_new_rain() == 1  # the restarted worker's tick

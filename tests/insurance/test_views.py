@@ -133,7 +133,7 @@ def test_claim_steps_are_post_only(client_as, taizhou, taizhou_officer):
 
 def test_no_buttons_for_a_county_officer_or_a_viewer(client_as, taizhou, wenling_officer, wenling_viewer):
     """Wenling sees the policy that pays it, but claims belong to the city (3310) and the
-    insurers: services._claim_actor refuses a county officer, so no button either."""
+    insurers: services.claims._claim_actor refuses a county officer, so no button either."""
     for person in (wenling_officer, wenling_viewer):
         client = client_as(person)
         page = client.get(f"/policies/{taizhou['policy'].pk}/")
