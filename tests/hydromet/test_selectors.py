@@ -28,7 +28,7 @@ def series_w1(gauges):
 
 @pytest.mark.django_db
 def test_rain_series_returns_arrays_of_the_window_start_exclusive(series_w1):
-    found = rain_series(["W1", "L1", "W2"], at(3), at(6))
+    found = rain_series(scope=SYSTEM, station_codes=["W1", "L1", "W2"], start=at(3), end=at(6))
     w1 = found["W1"]
     expected = np.array(["2024-06-30T20:00", "2024-06-30T21:00", "2024-06-30T22:00"], dtype="datetime64[ms]")
     np.testing.assert_array_equal(w1.times, expected)  # 04:00, 05:00, 06:00 Beijing, in UTC
@@ -38,22 +38,24 @@ def test_rain_series_returns_arrays_of_the_window_start_exclusive(series_w1):
 
 @pytest.mark.django_db
 def test_suspect_values_are_left_out_unless_asked(series_w1):
-    assert rain_series(["W1"], at(7), at(8))["W1"].mm.tolist() == []
-    assert rain_series(["W1"], at(7), at(8), include_suspect=True)["W1"].mm.tolist() == [400.0]
+    assert rain_series(scope=SYSTEM, station_codes=["W1"], start=at(7), end=at(8))["W1"].mm.tolist() == []
+    found = rain_series(scope=SYSTEM, station_codes=["W1"], start=at(7), end=at(8), include_suspect=True)
+    assert found["W1"].mm.tolist() == [400.0]
 
 
 @pytest.mark.django_db
 def test_rain_totals_of_the_last_hours(series_w1):
     end = at(7)
     # 1 h: (06, 07] = 1;  3 h: (04, 07] = 0.5 + 20 + 1 = 21.5;  6 h: (01, 07] = 0+12.5+3+0.5+20+1 = 37
-    assert rain_totals(["W1"], end, [1, 3, 6]) == {"W1": {1: 1.0, 3: 21.5, 6: 37.0}}
-    assert rain_totals(["W1", "L1"], at(3, 30), 1) == {"W1": 12.5, "L1": 7.0}
-    assert rain_totals(["W1"], at(7, 59), 1) == {"W1": 1.0}  # the suspect 08:00 is not yet in
+    assert rain_totals(scope=SYSTEM, station_codes=["W1"], end=end, hours=[1, 3, 6]) == {
+        "W1": {1: 1.0, 3: 21.5, 6: 37.0}}
+    assert rain_totals(scope=SYSTEM, station_codes=["W1", "L1"], end=at(3, 30), hours=1) == {"W1": 12.5, "L1": 7.0}
+    assert rain_totals(scope=SYSTEM, station_codes=["W1"], end=at(7, 59), hours=1) == {"W1": 1.0}  # the suspect 08:00 is not yet in
 
 
 @pytest.mark.django_db
 def test_running_totals_at_each_observation(series_w1):
-    found = rain_running_totals(["W1"], at(3), at(7), 3)["W1"]
+    found = rain_running_totals(scope=SYSTEM, station_codes=["W1"], start=at(3), end=at(7), hours=3)["W1"]
     # windows ending at 04..07: (01,04]=15.5, (02,05]=16, (03,06]=23.5, (04,07]=21.5
     np.testing.assert_array_equal(found.values, [15.5, 16.0, 23.5, 21.5])
 
@@ -61,15 +63,15 @@ def test_running_totals_at_each_observation(series_w1):
 @pytest.mark.django_db
 def test_station_list_filters_by_scope_kind_and_text(gauges, wenling_officer):
     scope = Scope.for_user(wenling_officer.user)
-    assert [s.code for s in station_list(scope)] == ["W1", "W2"]
-    assert [s.code for s in station_list(scope, kind="rain_stage")] == ["W2"]
-    assert [s.code for s in station_list(Scope.for_user(None), q="l")] == ["L1", "L2"]
+    assert [s.code for s in station_list(scope=scope)] == ["W1", "W2"]
+    assert [s.code for s in station_list(scope=scope, kind="rain_stage")] == ["W2"]
+    assert [s.code for s in station_list(scope=Scope.for_user(None), q="l")] == ["L1", "L2"]
 
 
 @pytest.mark.django_db
 def test_a_scoped_series_hides_another_countys_station(series_w1, wenling_officer):
     scope = Scope.for_user(wenling_officer.user)
-    assert set(rain_series(["W1", "L1"], at(0), at(8), scope=scope)) == {"W1"}
+    assert set(rain_series(scope=scope, station_codes=["W1", "L1"], start=at(0), end=at(8))) == {"W1"}
 
 
 @pytest.mark.django_db

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from yingji.insurance import services
-from yingji.insurance.services import rain_triggers
 from yingji.insurance.models import TriggerEvent
 from yingji.insurance.policy_yaml import load_policy_file
+from yingji.insurance.services import rain_triggers
 from yingji.messaging.models import Message
 
 from .conftest import POLICY_FILE

@@ -139,7 +139,7 @@ class SectionDetail(SectionOut):
 
     @staticmethod
     def resolve_latest_forecast(obj):
-        return selectors.latest_forecast(obj)
+        return selectors.latest_forecast(section=obj)
 
 
 class ForecastIn(Schema):
@@ -181,7 +181,7 @@ def list_kinds(request):
 
 @router.get("/risk-points", response=Page[RiskPointOut])
 def list_risk_points(request, filters: Query[RiskPointFilter], paging: Query[PageQuery]):
-    qs = selectors.risk_point_list(Scope.for_user(request.user), region=filters.region, kind=filters.kind,
+    qs = selectors.risk_point_list(scope=Scope.for_user(request.user), region=filters.region, kind=filters.kind,
                                    q=filters.q)
     return paginate(qs, paging)
 
@@ -191,17 +191,17 @@ def create_risk_point(request, data: RiskPointIn):
     fields = data.model_dump()
     fields["kind_id"], fields["region_id"] = fields.pop("kind"), fields.pop("region")
     point = services.risk_point_create(by=request.user, **fields)
-    return Status(201, selectors.risk_point_get(Scope.for_user(request.user), point.pk))
+    return Status(201, selectors.risk_point_get(scope=Scope.for_user(request.user), id=point.pk))
 
 
 @router.get("/risk-points/{id}", response=RiskPointDetail)
 def get_risk_point(request, id: int):
-    return selectors.risk_point_get(Scope.for_user(request.user), id)
+    return selectors.risk_point_get(scope=Scope.for_user(request.user), id=id)
 
 
 @router.post("/risk-points/{id}/critical-rainfall", response=list[CriticalOut])
 def set_critical_rainfall(request, id: int, data: list[CriticalIn]):
-    point = selectors.risk_point_get(Scope.for_user(request.user), id)
+    point = selectors.risk_point_get(scope=Scope.for_user(request.user), id=id)
     return services.critical_rainfall_set(by=request.user, risk_point=point,
                                           values=[{**v.model_dump(), "window_hours": int(v.window_hours)}
                                                   for v in data])
@@ -209,17 +209,17 @@ def set_critical_rainfall(request, id: int, data: list[CriticalIn]):
 
 @router.get("/sections", response=Page[SectionOut])
 def list_sections(request, filters: Query[SectionFilter], paging: Query[PageQuery]):
-    return paginate(selectors.section_list(Scope.for_user(request.user), region=filters.region), paging)
+    return paginate(selectors.section_list(scope=Scope.for_user(request.user), region=filters.region), paging)
 
 
 @router.get("/sections/{id}", response=SectionDetail)
 def get_section(request, id: int):
-    return selectors.section_get(Scope.for_user(request.user), id)
+    return selectors.section_get(scope=Scope.for_user(request.user), id=id)
 
 
 @router.post("/sections/{id}/forecast", response={201: ForecastOut})
 def forecast(request, id: int, data: ForecastIn):
-    section = selectors.section_get(Scope.for_user(request.user), id)
+    section = selectors.section_get(scope=Scope.for_user(request.user), id=id)
     now = data.now or timezone.now()
     if timezone.is_naive(now):
         now = timezone.make_aware(now)
@@ -229,7 +229,7 @@ def forecast(request, id: int, data: ForecastIn):
 
 @router.get("/floods/alerts", response=Page[AlertOut])
 def list_alerts(request, filters: Query[AlertFilter], paging: Query[PageQuery]):
-    qs = selectors.alert_list(Scope.for_user(request.user), region=filters.region, level=filters.level or "",
+    qs = selectors.alert_list(scope=Scope.for_user(request.user), region=filters.region, level=filters.level or "",
                               source=filters.source or "")
     return paginate(qs, paging)
 

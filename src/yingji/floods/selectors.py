@@ -1,15 +1,17 @@
-"""Reads of the floods app, always through the caller's scope."""
+"""Reads of the floods app, always through the caller's scope: `(*, scope, ...)`."""
 
 import datetime as dt
 
 from django.db.models import QuerySet
 
+from ..core.errors import NotFound
 from ..core.scope import SYSTEM, Scope
+from ..hydromet.selectors import rain_totals
 from .choices import WINDOWS_HOURS
 from .models import FloodAlert, Forecast, RiskPoint, RiskPointKind, Section
 
 
-def risk_point_list(scope: Scope, *, region: str = "", kind: str = "", q: str = "") -> QuerySet:
+def risk_point_list(*, scope: Scope, region: str = "", kind: str = "", q: str = "") -> QuerySet:
     qs = scope.filter(RiskPoint.objects.select_related("kind", "region"))
     if region:
         qs = qs.filter(region__code__startswith=region)
@@ -20,7 +22,7 @@ def risk_point_list(scope: Scope, *, region: str = "", kind: str = "", q: str = 
     return qs.prefetch_related("critical_rainfalls", "gauges").order_by("region_id", "name", "id")
 
 
-def risk_point_get(scope: Scope, id: int) -> RiskPoint:
+def risk_point_get(*, scope: Scope, id: int) -> RiskPoint:
     return scope.get(RiskPoint.objects.select_related("kind", "region")
                      .prefetch_related("critical_rainfalls", "gauges", "responsible"), pk=id)
 
@@ -29,22 +31,22 @@ def risk_point_kinds() -> QuerySet:
     return RiskPointKind.objects.all()
 
 
-def section_list(scope: Scope, *, region: str = "") -> QuerySet:
+def section_list(*, scope: Scope, region: str = "") -> QuerySet:
     qs = scope.filter(Section.objects.select_related("region"))
     if region:
         qs = qs.filter(region__code__startswith=region)
     return qs.prefetch_related("gauges").order_by("region_id", "name", "id")
 
 
-def section_get(scope: Scope, id: int) -> Section:
+def section_get(*, scope: Scope, id: int) -> Section:
     return scope.get(Section.objects.select_related("region").prefetch_related("gauges"), pk=id)
 
 
-def latest_forecast(section: Section) -> Forecast | None:
+def latest_forecast(*, section: Section) -> Forecast | None:
     return section.forecasts.order_by("-issued_at", "-id").first()
 
 
-def alert_list(scope: Scope, *, region: str = "", level: str = "", source: str = "") -> QuerySet:
+def alert_list(*, scope: Scope, region: str = "", level: str = "", source: str = "") -> QuerySet:
     qs = scope.filter(FloodAlert.objects.select_related("risk_point", "section", "region"))
     if region:
         qs = qs.filter(region__code__startswith=region)
@@ -55,13 +57,13 @@ def alert_list(scope: Scope, *, region: str = "", level: str = "", source: str =
     return qs.order_by("-created_at", "-id")
 
 
-def current_totals(point: RiskPoint, at: dt.datetime) -> dict[int, float]:
+def current_totals(*, scope: Scope, point: RiskPoint, at: dt.datetime) -> dict[int, float]:
     """The point's rain in the last 1/3/6/24 h before `at`: the largest of its gauges'
-    (the rule the warnings use)."""
-    from ..hydromet.selectors import rain_totals
-
+    (the rule the warnings use; the point's gauges count whoever reads the point)."""
+    if not scope.covers_region(point.region_id):
+        raise NotFound()
     codes = [g.code for g in point.gauges.all()]
     if not codes:
         return {h: 0.0 for h in WINDOWS_HOURS}
-    found = rain_totals(codes, at, WINDOWS_HOURS, scope=SYSTEM)
+    found = rain_totals(scope=SYSTEM, station_codes=codes, end=at, hours=WINDOWS_HOURS)
     return {h: max((t[h] for t in found.values()), default=0.0) for h in WINDOWS_HOURS}

@@ -34,7 +34,7 @@ from ..core.scope import SYSTEM, Scope
 from ..core.services import apply_fields, save_audited
 from ..hydromet import handoff
 from ..hydromet.choices import Quality, Quantity
-from ..hydromet.selectors import rain_windows
+from ..hydromet.selectors import rain_series, rain_windows, series, station_list
 from .choices import LEVEL_RANK, WARNING_COLOUR, WINDOWS_HOURS, AlertLevel, AlertSource
 from .models import (
     CriticalRainfall,
@@ -119,9 +119,7 @@ def _set_one(by, point: RiskPoint, window: int, prepare, move_now) -> None:
 
 
 def _gauges(scope: Scope, codes: list[str]):
-    from ..hydromet.models import Station
-
-    stations = list(scope.filter(Station.objects.filter(code__in=codes)))
+    stations = list(station_list(scope=scope).filter(code__in=codes))
     missing = sorted(set(codes) - {s.code for s in stations})
     if missing:
         raise DomainError(f"测站不存在或不在管辖范围内：{', '.join(missing)}",
@@ -377,13 +375,11 @@ def hourly_rain(codes: list[str], start: dt.datetime, steps: int) -> np.ndarray:
     observation counted in the step (start + k h, start + (k+1) h] holding its time.
     The arithmetic mean is the areal rain of a small catchment with a few gauges; a
     gauge without readings counts as dry."""
-    from ..hydromet.selectors import rain_series
-
     out = np.zeros(steps)
     if not codes:
         return out
     edges = _edges(start, steps)
-    for s in rain_series(codes, start, start + steps * FORECAST_STEP, scope=SYSTEM).values():
+    for s in rain_series(scope=SYSTEM, station_codes=codes, start=start, end=start + steps * FORECAST_STEP).values():
         index = np.searchsorted(edges, s.times, side="left") - 1
         keep = (index >= 0) & (index < steps)
         np.add.at(out, index[keep], s.values[keep])
@@ -392,11 +388,9 @@ def hourly_rain(codes: list[str], start: dt.datetime, steps: int) -> np.ndarray:
 
 def hourly_stage(code: str, start: dt.datetime, steps: int) -> np.ndarray:
     """A stage gauge's last reading (m) in each hour from `start`; NaN where none."""
-    from ..hydromet.choices import Quantity
-    from ..hydromet.selectors import series
-
     out = np.full(steps, np.nan)
-    found = series([code], Quantity.STAGE, start, start + steps * FORECAST_STEP, scope=SYSTEM).get(code)
+    found = series(scope=SYSTEM, station_codes=[code], quantity=Quantity.STAGE, start=start,
+                   end=start + steps * FORECAST_STEP).get(code)
     if found is not None:
         index = np.searchsorted(_edges(start, steps), found.times, side="left") - 1
         keep = (index >= 0) & (index < steps)

@@ -14,15 +14,16 @@ def flood_home(request):
     latest forecast's peak against the warning and critical stages; latest alerts."""
     scope = Scope.for_user(request.user)
     now = timezone.now()
-    points = [_point_row(p, now) for p in selectors.risk_point_list(scope)[:SHOWN]]
-    sections = [{"section": s, "forecast": selectors.latest_forecast(s)} for s in selectors.section_list(scope)[:SHOWN]]
+    points = [_point_row(scope, p, now) for p in selectors.risk_point_list(scope=scope)[:SHOWN]]
+    sections = [{"section": s, "forecast": selectors.latest_forecast(section=s)}
+                for s in selectors.section_list(scope=scope)[:SHOWN]]
     return render(request, "floods/home.html", {
-        "points": points, "sections": sections, "alerts": selectors.alert_list(scope)[:20], "now": now,
+        "points": points, "sections": sections, "alerts": selectors.alert_list(scope=scope)[:20], "now": now,
     })
 
 
-def _point_row(point, now) -> dict:
-    totals = selectors.current_totals(point, now)
+def _point_row(scope, point, now) -> dict:
+    totals = selectors.current_totals(scope=scope, point=point, at=now)
     windows = []
     for c in point.critical_rainfalls.all():
         total = totals.get(c.window_hours, 0.0)

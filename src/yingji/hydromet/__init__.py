@@ -12,7 +12,10 @@ Shared by floods and insurance. In short:
   after the consumer's cursor, in the transaction that moves the cursor: nothing is
   lost in a crash, nothing is handled twice, and nothing heavy runs in the ingesting
   request or MQTT loop (see `handoff` for why a cursor by id cannot skip a row).
-- read: `selectors.rain_series(codes, start, end)` → {code: Series(times, mm)} over
-  (start, end]; `selectors.rain_totals(codes, end, hours)`; `selectors.latest(station)`;
-  `selectors.station_list(scope, ...)`.
+- read (every selector `(*, scope, ...)`): `selectors.rain_series(scope=, station_codes=,
+  start=, end=)` → {code: Series(times, mm)} over (start, end];
+  `selectors.rain_windows(scope=, station_codes=, ends=, hours=)`, the one home of rain
+  windows (rain in (end - h, end] at many ends and windows from one read);
+  `selectors.rain_totals(...)`; `selectors.latest(scope=, station=)`;
+  `selectors.station_list(scope=, ...)`.
 """

@@ -92,17 +92,19 @@ class BatchOut(Schema):
 
 @router.get("/stations", response=Page[StationOut])
 def list_stations(request, filters: Query[StationFilter], paging: Query[PageQuery]):
-    qs = selectors.station_list(Scope.for_user(request.user), region=filters.region,
+    qs = selectors.station_list(scope=Scope.for_user(request.user), region=filters.region,
                                 kind=filters.kind or "", q=filters.q)
     return paginate(qs, paging)
 
 
 @router.get("/stations/{code}", response=StationDetail)
 def get_station(request, code: str, query: Query[DetailQuery]):
-    station = selectors.station_get(Scope.for_user(request.user), code)
+    scope = Scope.for_user(request.user)
+    station = selectors.station_get(scope=scope, code=code)
     end = _aware(query.end) or timezone.now()
-    totals = selectors.rain_totals([station.code], end, selectors.DETAIL_TOTAL_HOURS).get(station.code, {})
-    station.latest = selectors.latest(station)
+    totals = selectors.rain_totals(scope=scope, station_codes=[station.code], end=end,
+                                   hours=selectors.DETAIL_TOTAL_HOURS).get(station.code, {})
+    station.latest = selectors.latest(scope=scope, station=station)
     station.rain_totals = [{"hours": h, "total_mm": t} for h, t in totals.items()]
     station.totals_end = end
     return station
@@ -110,13 +112,15 @@ def get_station(request, code: str, query: Query[DetailQuery]):
 
 @router.get("/stations/{code}/observations", response=list[ObservationOut])
 def station_observations(request, code: str, query: Query[ObservationQuery]):
-    station = selectors.station_get(Scope.for_user(request.user), code)
+    scope = Scope.for_user(request.user)
+    station = selectors.station_get(scope=scope, code=code)
     end = _aware(query.end) or timezone.now()
     start = _aware(query.start) or end - dt.timedelta(hours=24)
     if not dt.timedelta(0) <= end - start <= MAX_RANGE:
         raise DomainError("时间范围应为 0 至 31 天", "The range must be between 0 and 31 days",
                           fields={"start": "范围无效 / invalid range"})
-    return list(selectors.observations(station, Quantity.from_name(query.quantity), start, end))
+    return list(selectors.observations(scope=scope, station=station, quantity=Quantity.from_name(query.quantity),
+                                       start=start, end=end))
 
 
 @router.post("/observations", response=BatchOut)

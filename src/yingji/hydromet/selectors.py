@@ -7,6 +7,10 @@ function here uses, and the one of `yingji.kernels.rolling`.
 
 Suspect observations (flagged at ingestion) are left out of series and totals unless
 ``include_suspect=True``: a faulty gauge must not trigger a warning or a payout alone.
+
+Every selector takes the caller's scope first, by keyword (``scope=``): a user's
+`Scope.for_user(user)`, or `core.scope.SYSTEM` for the system's own evaluations
+(floods' critical rainfall, insurance triggers), named at the call so it shows.
 """
 
 import datetime as dt
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Q, QuerySet
 
-from ..core.scope import SYSTEM, Scope
+from ..core.scope import Scope
 from .choices import Quality, Quantity
 from .models import Observation, Station
 
@@ -43,7 +47,7 @@ class Series:
         return self.values
 
 
-def station_list(scope: Scope, *, region: str = "", kind: str = "", q: str = "",
+def station_list(*, scope: Scope, region: str = "", kind: str = "", q: str = "",
                  active: bool | None = None) -> QuerySet:
     qs = scope.filter(Station.objects.select_related("region"))
     if region:
@@ -57,30 +61,31 @@ def station_list(scope: Scope, *, region: str = "", kind: str = "", q: str = "",
     return qs.order_by("code")
 
 
-def station_get(scope: Scope, code: str) -> Station:
+def station_get(*, scope: Scope, code: str) -> Station:
     """One station in scope, or NotFound (also for another region's station)."""
     return scope.get(Station.objects.select_related("region"), code=code)
 
 
-def latest(station: Station) -> dict[str, Observation]:
+def latest(*, scope: Scope, station: Station) -> dict[str, Observation]:
     """The latest observation of each quantity the station has, by quantity name."""
     found = {}
     for quantity in Quantity:
-        obs = (Observation.objects.filter(station=station, quantity=quantity)
+        obs = (scope.filter(Observation.objects.filter(station=station, quantity=quantity))
                .order_by("-time").first())
         if obs is not None:
             found[quantity.key] = obs
     return found
 
 
-def observations(station: Station, quantity: Quantity, start: dt.datetime, end: dt.datetime) -> QuerySet:
+def observations(*, scope: Scope, station: Station, quantity: Quantity, start: dt.datetime,
+                 end: dt.datetime) -> QuerySet:
     """A station's observations in (start, end], oldest first, suspect ones included."""
-    return (Observation.objects.filter(station=station, quantity=quantity, time__gt=start, time__lte=end)
-            .order_by("time"))
+    return (scope.filter(Observation.objects.filter(station=station, quantity=quantity, time__gt=start,
+                                                    time__lte=end)).order_by("time"))
 
 
-def series(station_codes: Iterable[str], quantity: Quantity, start: dt.datetime, end: dt.datetime, *,
-           include_suspect: bool = False, scope: Scope = SYSTEM) -> dict[str, Series]:
+def series(*, scope: Scope, station_codes: Iterable[str], quantity: Quantity, start: dt.datetime,
+           end: dt.datetime, include_suspect: bool = False) -> dict[str, Series]:
     """Per station code, its observations in (start, end] as arrays. Every requested
     station that exists (in scope) is a key, with empty arrays if it has no data."""
     stations = {s.pk: s.code for s in scope.filter(Station.objects.filter(code__in=list(station_codes)))}
@@ -93,10 +98,11 @@ def series(station_codes: Iterable[str], quantity: Quantity, start: dt.datetime,
     return {stations[pk]: _series(r) for pk, r in rows.items()}
 
 
-def rain_series(station_codes: Iterable[str], start: dt.datetime, end: dt.datetime, *,
-                include_suspect: bool = False, scope: Scope = SYSTEM) -> dict[str, Series]:
+def rain_series(*, scope: Scope, station_codes: Iterable[str], start: dt.datetime, end: dt.datetime,
+                include_suspect: bool = False) -> dict[str, Series]:
     """Per station code, the rain observations in (start, end]: ``.times``, ``.mm``."""
-    return series(station_codes, Quantity.RAIN, start, end, include_suspect=include_suspect, scope=scope)
+    return series(scope=scope, station_codes=station_codes, quantity=Quantity.RAIN, start=start, end=end,
+                  include_suspect=include_suspect)
 
 
 def rain_windows(*, scope: Scope, station_codes: Iterable[str], ends: Sequence[dt.datetime],
@@ -109,7 +115,8 @@ def rain_windows(*, scope: Scope, station_codes: Iterable[str], ends: Sequence[d
     if not ends or not windows:
         return {}
     start = min(ends) - dt.timedelta(hours=max(windows))
-    found = rain_series(station_codes, start, max(ends), include_suspect=include_suspect, scope=scope)
+    found = rain_series(scope=scope, station_codes=station_codes, start=start, end=max(ends),
+                        include_suspect=include_suspect)
     at = np.array([_utc(t) for t in ends], dtype="datetime64[ms]")
     out = {}
     for code, s in found.items():
@@ -119,8 +126,8 @@ def rain_windows(*, scope: Scope, station_codes: Iterable[str], ends: Sequence[d
     return out
 
 
-def rain_totals(station_codes: Iterable[str], end: dt.datetime, hours: float | Iterable[float], *,
-                include_suspect: bool = False, scope: Scope = SYSTEM) -> dict:
+def rain_totals(*, scope: Scope, station_codes: Iterable[str], end: dt.datetime, hours: float | Iterable[float],
+                include_suspect: bool = False) -> dict:
     """Rain in the last `hours` before `end`, i.e. in (end - hours, end], in mm.
 
     With one number of hours: {code: total}; with several: {code: {hours: total}}.
@@ -133,12 +140,12 @@ def rain_totals(station_codes: Iterable[str], end: dt.datetime, hours: float | I
     return totals if several else {code: t[hours] for code, t in totals.items()}
 
 
-def rain_running_totals(station_codes: Iterable[str], start: dt.datetime, end: dt.datetime, hours: float, *,
-                        include_suspect: bool = False, scope: Scope = SYSTEM) -> dict[str, Series]:
+def rain_running_totals(*, scope: Scope, station_codes: Iterable[str], start: dt.datetime, end: dt.datetime,
+                        hours: float, include_suspect: bool = False) -> dict[str, Series]:
     """At each rain observation in (start, end], the total of the `hours` ending there
     (rain before `start` counts: the series is read from start - hours)."""
-    found = rain_series(station_codes, start - dt.timedelta(hours=hours), end,
-                        include_suspect=include_suspect, scope=scope)
+    found = rain_series(scope=scope, station_codes=station_codes, start=start - dt.timedelta(hours=hours), end=end,
+                        include_suspect=include_suspect)
     out = {}
     first = np.datetime64(_utc(start), "ms")
     for code, s in found.items():

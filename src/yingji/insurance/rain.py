@@ -22,7 +22,6 @@ import numpy as np
 from ..kernels.rolling import rain_events, rolling_totals_irregular
 from .policy_yaml import RainSpec
 
-
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 CST = dt.timezone(dt.timedelta(hours=8), "CST")  # China Standard Time, no daylight saving
 

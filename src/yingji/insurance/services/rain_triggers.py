@@ -108,7 +108,7 @@ def _county_results(spec: RainSpec, county: str, start: dt.datetime, hi: dt.date
     back = 2
     while True:
         lo = max(p_start, start - back * window)
-        series = rain_series(list(spec.stations.get(county, ())), lo - window, hi, scope=SYSTEM)
+        series = rain_series(scope=SYSTEM, station_codes=spec.stations.get(county, ()), start=lo - window, end=hi)
         results = county_triggers(county, series, spec)
         if lo == p_start or all(r.event_start >= lo + window for r in results):
             return results, series, lo

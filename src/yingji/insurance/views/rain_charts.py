@@ -82,7 +82,7 @@ def _latest_rain(codes: list[str]) -> dt.datetime | None:
     found = []
     for code in codes:
         try:
-            obs = hydromet.latest(hydromet.station_get(SYSTEM, code)).get("rain")
+            obs = hydromet.latest(scope=SYSTEM, station=hydromet.station_get(scope=SYSTEM, code=code)).get("rain")
         except NotFound:
             continue
         if obs is not None:
@@ -91,7 +91,8 @@ def _latest_rain(codes: list[str]) -> dt.datetime | None:
 
 
 def _running_totals(codes, start, end, hours) -> dict:
-    return hydromet.rain_running_totals(codes, start, end, hours, scope=SYSTEM)  # see _latest_rain
+    return hydromet.rain_running_totals(scope=SYSTEM, station_codes=codes, start=start, end=end,
+                                        hours=hours)  # see _latest_rain
 
 
 def _chart(county, codes: list[str], totals: dict, trigger, start: dt.datetime, end: dt.datetime) -> RainChart:
