@@ -160,7 +160,7 @@ class StormDetail(StormOut):
 
     @staticmethod
     def resolve_positions(obj):
-        return list(selectors.storm_positions(obj))
+        return list(selectors.storm_positions(storm=obj))
 
 
 class StormIn(Schema):
@@ -189,23 +189,23 @@ class PositionResult(Schema):
 
 @router.get("/policies", response=Page[PolicyOut])
 def list_policies(request, paging: Query[PageQuery]):
-    return paginate(selectors.policy_list(user=request.user), paging)
+    return paginate(selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user)), paging)
 
 
 @router.get("/policies/{id}", response=PolicyDetail)
 def get_policy(request, id: int):
-    return selectors.policy_get(user=request.user, id=id)
+    return selectors.policy_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
 
 
 @router.get("/policies/{id}/events", response=Page[EventOut])
 def list_policy_events(request, id: int, paging: Query[PageQuery]):
-    policy = selectors.policy_get(user=request.user, id=id)
+    policy = selectors.policy_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     return paginate(selectors.event_list(policy=policy), paging)
 
 
 @router.get("/typhoons", response=Page[StormOut])
 def list_storms(request, filters: Query[StormFilter], paging: Query[PageQuery]):
-    return paginate(selectors.storm_list(user=request.user, year=filters.year, q=filters.q), paging)
+    return paginate(selectors.storm_list(scope=selectors.PolicyScope.for_user(request.user), year=filters.year, q=filters.q), paging)
 
 
 @router.post("/typhoons", response={201: StormOut})
@@ -215,24 +215,24 @@ def create_storm(request, data: StormIn):
 
 @router.get("/typhoons/{id}", response=StormDetail)
 def get_storm(request, id: int):
-    return selectors.storm_get(user=request.user, id=id)
+    return selectors.storm_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
 
 
 @router.post("/typhoons/{id}/positions", response={201: PositionResult})
 def add_position(request, id: int, data: PositionIn):
-    storm = selectors.storm_get(user=request.user, id=id)
+    storm = selectors.storm_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     position, events = services.position_add(by=request.user, storm=storm, time=data.time, lat=data.lat,
                                              lon=data.lon, wind=data.wind, pressure=data.pressure)
     # The poster may be an officer of another city: show only the events of policies they may see.
-    visible = set(selectors.policy_list(user=request.user).values_list("pk", flat=True))
+    visible = set(selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user)).values_list("pk", flat=True))
     return Status(201, {"position": position, "events": [e for e in events if e.policy_id in visible]})
 
 
 @router.post("/claims/{id}/verify", response=ClaimOut)
 def verify_claim(request, id: int):
-    return services.claim_verify(by=request.user, claim=selectors.claim_get(user=request.user, id=id))
+    return services.claim_verify(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
 
 
 @router.post("/claims/{id}/pay", response=ClaimOut)
 def pay_claim(request, id: int):
-    return services.claim_pay(by=request.user, claim=selectors.claim_get(user=request.user, id=id))
+    return services.claim_pay(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))

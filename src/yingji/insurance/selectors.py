@@ -11,7 +11,13 @@ Who sees a policy (decided here, on top of `core.scope.Scope`):
 - enterprise users see no policy.
 Storms and their tracks are public weather data: any logged-in person may read them.
 Events and claims follow their policy.
+
+Every selector takes `(*, scope, ...)` like those of the other apps; here the scope is
+a `PolicyScope` (`PolicyScope.for_user(user)`): the caller's region scope plus, for an
+insurer's staff, their insurer, which the region scope does not carry.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -21,6 +27,19 @@ from ..core.scope import Scope, fits_database
 from .models import Claim, Policy, Storm, TrackPosition, TriggerEvent
 
 
+@dataclass(frozen=True)
+class PolicyScope:
+    """Who reads policies: the caller's region scope and, for an insurer's staff, the
+    insurer (保险机构) whose lots they see."""
+
+    region: Scope
+    insurer_id: int | None = None
+
+    @classmethod
+    def for_user(cls, user) -> "PolicyScope":
+        return cls(Scope.for_user(user), _insurer_id(user))
+
+
 def _insurer_id(user) -> int | None:
     person = getattr(user, "person", None) if user is not None else None
     if person is None or not person.active or person.organization_id is None:
@@ -28,23 +47,21 @@ def _insurer_id(user) -> int | None:
     return person.organization_id if person.organization.kind == OrganizationKind.INSURER else None
 
 
-def visible_policy_filter(user) -> Q | None:
-    """The condition on Policy rows that this user may see; None: nothing."""
-    scope = Scope.for_user(user)
-    if scope.is_nobody or scope.role == Role.ENTERPRISE:
+def visible_policy_filter(scope: PolicyScope) -> Q | None:
+    """The condition on Policy rows that this scope may see; None: nothing."""
+    if scope.region.is_nobody or scope.region.role == Role.ENTERPRISE:
         return None
-    insurer = _insurer_id(user)
-    if insurer is not None:
-        return Q(lots__insurer_id=insurer)
-    code = scope.region_code
+    if scope.insurer_id is not None:
+        return Q(lots__insurer_id=scope.insurer_id)
+    code = scope.region.region_code
     if code == "":
         return Q()
     return (Q(region__code__startswith=code) | Q(premium_shares__county__code__startswith=code)
             | Q(rain_triggers__stations__county__code__startswith=code))
 
 
-def policy_list(*, user, active: bool | None = None) -> QuerySet:
-    condition = visible_policy_filter(user)
+def policy_list(*, scope: PolicyScope, active: bool | None = None) -> QuerySet:
+    condition = visible_policy_filter(scope)
     if condition is None:
         return Policy.objects.none()
     ids = Policy.objects.filter(condition).values("pk")  # a subquery: the joins may repeat rows
@@ -54,10 +71,10 @@ def policy_list(*, user, active: bool | None = None) -> QuerySet:
     return qs.order_by("-period_start", "name", "id")
 
 
-def policy_get(*, user, id: int) -> Policy:
+def policy_get(*, scope: PolicyScope, id: int) -> Policy:
     if not fits_database(id):
         raise NotFound()
-    policy = (policy_list(user=user).prefetch_related(
+    policy = (policy_list(scope=scope).prefetch_related(
         "lots__insurer", "typhoon_triggers", "rain_triggers__stations", "premium_shares",
         Prefetch("events", queryset=TriggerEvent.objects.select_related("storm", "claim")))
         .filter(pk=id).first())
@@ -70,23 +87,23 @@ def event_list(*, policy: Policy) -> QuerySet:
     return policy.events.select_related("storm", "claim").order_by("-occurred_at", "id")
 
 
-def claim_get(*, user, id: int) -> Claim:
+def claim_get(*, scope: PolicyScope, id: int) -> Claim:
     if not fits_database(id):
         raise NotFound()
     claim = (Claim.objects.select_related("event__policy")
-             .filter(pk=id, event__policy__in=policy_list(user=user)).first())
+             .filter(pk=id, event__policy__in=policy_list(scope=scope)).first())
     if claim is None:
         raise NotFound()
     return claim
 
 
-def _require_reader(user) -> None:
-    if Scope.for_user(user).is_nobody:
+def _require_reader(scope: PolicyScope) -> None:
+    if scope.region.is_nobody:
         raise NotFound()
 
 
-def storm_list(*, user, year: int | None = None, q: str = "") -> QuerySet:
-    _require_reader(user)
+def storm_list(*, scope: PolicyScope, year: int | None = None, q: str = "") -> QuerySet:
+    _require_reader(scope)
     qs = Storm.objects.all()
     if year is not None:
         qs = qs.filter(year=year)
@@ -95,8 +112,8 @@ def storm_list(*, user, year: int | None = None, q: str = "") -> QuerySet:
     return qs.order_by("-year", "code")
 
 
-def storm_get(*, user, id: int) -> Storm:
-    _require_reader(user)
+def storm_get(*, scope: PolicyScope, id: int) -> Storm:
+    _require_reader(scope)
     if not fits_database(id):
         raise NotFound()
     storm = Storm.objects.filter(pk=id).first()
@@ -105,5 +122,5 @@ def storm_get(*, user, id: int) -> Storm:
     return storm
 
 
-def storm_positions(storm: Storm) -> QuerySet:
+def storm_positions(*, storm: Storm) -> QuerySet:
     return TrackPosition.objects.filter(storm=storm).order_by("time")

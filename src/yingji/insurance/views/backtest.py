@@ -28,16 +28,16 @@ def policy_backtest(request, id: int):
     """The policy's typhoon trigger run over every stored CMA best track, as
     `yingji insurance backtest` does over the files: the same evaluation
     (:func:`.backtest.evaluate_storm`), so the page and the command agree."""
-    policy = selectors.policy_get(user=request.user, id=id)
+    policy = selectors.policy_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     trigger = policy.typhoon_triggers.order_by("pk").first()
     if trigger is None:
         raise NotFound("保单没有台风触发条件", "The policy has no typhoon trigger")
     spec = services.typhoon_spec(trigger)
-    stored = selectors.storm_list(user=request.user).filter(source=TrackSource.CMA)
+    stored = selectors.storm_list(scope=selectors.PolicyScope.for_user(request.user)).filter(source=TrackSource.CMA)
     years = sorted(set(stored.values_list("year", flat=True)))
     triggers, tracks = [], []
     for storm in _storms_near(stored, trigger):
-        positions = list(selectors.storm_positions(storm))
+        positions = list(selectors.storm_positions(storm=storm))
         found = _backtest_storm(storm, positions, spec)
         if found is not None:
             triggers.append(found)

@@ -52,14 +52,14 @@ class LiveState:
 def live_storms(user) -> list[Storm]:
     """Storms followed live with a fix in the last two days."""
     since = timezone.now() - LIVE_WITHIN
-    return list(selectors.storm_list(user=user).filter(source=TrackSource.LIVE, positions__time__gte=since)
+    return list(selectors.storm_list(scope=selectors.PolicyScope.for_user(user)).filter(source=TrackSource.LIVE, positions__time__gte=since)
                 .distinct())
 
 
 def live_states(user, triggers: list[TyphoonTrigger]) -> list[LiveState]:
     states = []
     for storm in live_storms(user):
-        track = list(selectors.storm_positions(storm))
+        track = list(selectors.storm_positions(storm=storm))
         for trigger in triggers:
             states.append(live_state(storm, trigger, track))
     return states
@@ -103,7 +103,7 @@ def _distance(trigger: TyphoonTrigger, lat: float, lon: float) -> float:
 
 def map_data(triggers: list[TyphoonTrigger], events: list, live: list[LiveState]) -> dict:
     storms = {e.storm_id: e.storm for e in events if e.kind == TriggerKind.TYPHOON and e.storm_id}
-    tracks = [track_json(s, list(selectors.storm_positions(s)), live=False) for s in storms.values()]
+    tracks = [track_json(s, list(selectors.storm_positions(storm=s)), live=False) for s in storms.values()]
     seen = set(storms)
     for state in live:
         if state.storm.pk not in seen:

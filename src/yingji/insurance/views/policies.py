@@ -22,11 +22,11 @@ from .rain_charts import rain_charts
 
 def policy_list(request):
     return render(request, "insurance/policy_list.html",
-                  {"policies": selectors.policy_list(user=request.user)})
+                  {"policies": selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user))})
 
 
 def policy_detail(request, id: int):
-    policy = selectors.policy_get(user=request.user, id=id)
+    policy = selectors.policy_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     events = list(selectors.event_list(policy=policy).select_related("county"))
     triggers = list(policy.typhoon_triggers.all())
     live = live_states(request.user, triggers)
@@ -47,21 +47,21 @@ def policy_detail(request, id: int):
 
 def policy_live(request, id: int):
     """The live panel alone, for htmx polling."""
-    policy = selectors.policy_get(user=request.user, id=id)
+    policy = selectors.policy_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     live = live_states(request.user, list(policy.typhoon_triggers.all()))
     return render(request, "insurance/_live_panel.html", {"policy": policy, "live": live})
 
 
 @require_POST
 def claim_verify(request, id: int):
-    claim = services.claim_verify(by=request.user, claim=selectors.claim_get(user=request.user, id=id))
+    claim = services.claim_verify(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
     messages.success(request, f"理赔 {claim.pk} 已核定")
     return redirect(_claims_anchor(claim))
 
 
 @require_POST
 def claim_pay(request, id: int):
-    claim = services.claim_pay(by=request.user, claim=selectors.claim_get(user=request.user, id=id))
+    claim = services.claim_pay(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
     messages.success(request, f"理赔 {claim.pk} 已登记赔付")
     return redirect(_claims_anchor(claim))
 

@@ -18,7 +18,7 @@ def storm_list(request):
     year = request.GET.get("year", "").strip()
     q = request.GET.get("q", "").strip()[:60]
     year_value = int(year) if year.isdigit() and 1800 <= int(year) <= 2200 else None
-    qs = selectors.storm_list(user=request.user, year=year_value, q=q)
+    qs = selectors.storm_list(scope=selectors.PolicyScope.for_user(request.user), year=year_value, q=q)
     page = Paginator(qs, STORMS_PER_PAGE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("year", year_value or ""), ("q", q)) if v)
     return render(request, "insurance/storm_list.html", {"page": page, "year": year_value or "", "q": q,
@@ -26,8 +26,8 @@ def storm_list(request):
 
 
 def storm_detail(request, id: int):
-    storm = selectors.storm_get(user=request.user, id=id)
-    positions = list(selectors.storm_positions(storm))
+    storm = selectors.storm_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
+    positions = list(selectors.storm_positions(storm=storm))
     rows = [(p, wind_force(p.wind) if p.wind is not None else None,
              TyphoonGrade(typhoon_grade(p.wind)).label if p.wind is not None else "") for p in positions]
     return render(request, "insurance/storm_detail.html", {
