@@ -213,3 +213,16 @@ def test_the_audit_region_of_a_batch_is_a_real_region(gauges):
     ingest(by=None, readings=[rain("W1", at(8), 1.0), rain("L1", at(8), 2.0)], source="test")
     record = AuditRecord.objects.filter(object_type="hydromet.observation").get()
     assert record.region_code == "3310"
+
+
+@pytest.mark.django_db
+def test_only_batches_every_consumer_has_passed_and_a_week_old_are_pruned(gauges):
+    for hour in (8, 9, 10):
+        ingest(by=None, readings=[rain("W1", at(hour), 1.0)], source="test")
+    first, second, third = ObservationBatch.objects.order_by("pk")
+    handoff.consume(consumer="fast", handle=lambda observations: None)
+    handoff.consume(consumer="slow", handle=lambda observations: None, limit=2)  # has not seen the third
+    assert handoff.prune(now=first.created_at + dt.timedelta(days=6)) == 0  # too recent
+    assert handoff.prune(now=third.created_at + dt.timedelta(days=8)) == 2
+    assert list(ObservationBatch.objects.all()) == [third]
+    assert handoff.consume(consumer="slow", handle=lambda observations: None) == 1  # still handed over

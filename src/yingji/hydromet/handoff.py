@@ -97,3 +97,18 @@ def pending(consumer: str) -> int:
     """How many batches wait for `consumer` (for the operator and the tests)."""
     seen = ConsumerCursor.objects.filter(consumer=consumer).values_list("position", flat=True).first() or 0
     return ObservationBatch.objects.filter(pk__gt=seen).count()
+
+
+KEEP_DAYS = 7  # processed batches kept this long, for the operator looking at what arrived
+
+
+def prune(*, now: dt.datetime | None = None) -> int:
+    """Delete the batches every consumer has passed and that are older than KEEP_DAYS;
+    how many. A consumer that never ran has no cursor yet: it will start after what
+    was deleted, which arrived before it was installed."""
+    lowest = min(ConsumerCursor.objects.values_list("position", flat=True), default=None)
+    if lowest is None:
+        return 0
+    before = (now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
+    deleted, _ = ObservationBatch.objects.filter(pk__lte=lowest, created_at__lt=before).delete()
+    return deleted
