@@ -93,12 +93,6 @@ def consume(*, consumer: str, handle: Callable[[list[NewObservation]], object], 
     return done
 
 
-def pending(consumer: str) -> int:
-    """How many batches wait for `consumer` (for the operator and the tests)."""
-    seen = ConsumerCursor.objects.filter(consumer=consumer).values_list("position", flat=True).first() or 0
-    return ObservationBatch.objects.filter(pk__gt=seen).count()
-
-
 KEEP_DAYS = 7  # processed batches kept this long, for the operator looking at what arrived
 
 
