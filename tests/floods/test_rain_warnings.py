@@ -96,14 +96,14 @@ def test_rain_ingested_before_a_crash_still_warns_exactly_once(wenling_village, 
     alert and its warning: nothing is lost, each happens once, later ticks do nothing."""
     ingest(by=None, readings=[rain("WF1", at(12), 32.0)], source="test")  # 1 h 32 >= 30: prepare
     assert FloodAlert.objects.count() == 0  # the ingest itself evaluates nothing
-    real = services.evaluate_risk_point
+    real = services.rain.evaluate_risk_point
 
     def dies_once(*args, **kwargs):
-        monkeypatch.setattr(services, "evaluate_risk_point", real)
+        monkeypatch.setattr(services.rain, "evaluate_risk_point", real)
         real(*args, **kwargs)  # its alert is rolled back with the failed round
         raise SystemError("worker killed")
 
-    monkeypatch.setattr(services, "evaluate_risk_point", dies_once)
+    monkeypatch.setattr(services.rain, "evaluate_risk_point", dies_once)
     assert services.evaluate_new_observations() == 0
     assert FloodAlert.objects.count() == 0
     assert services.evaluate_new_observations() == 1  # the restarted worker's tick

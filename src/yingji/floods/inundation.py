@@ -191,7 +191,8 @@ def inundation_create(*, by, watershed: str, region_id: str, dem_name: str, dem_
     from `start` (hydromet's observations), then `forecast_rain_mm` (mm per hour);
     the run is reproducible whatever arrives later. `duration_hours` defaults to the
     rain plus two hours of recession."""
-    from .services import _gauges, hourly_rain
+    from .services.forecasts import hourly_rain
+    from .services.places import _gauges
 
     scope = Scope.for_user(by)
     scope.require_officer()
