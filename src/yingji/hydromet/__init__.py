@@ -7,7 +7,7 @@ Shared by floods and insurance. In short:
   API: `POST /api/observations`, MQTT: `yingji ingest-mqtt`); stations:
   `yingji import-stations [FILE]`.
 - react: each stored batch also writes an `ObservationBatch` row in the same
-  transaction; a consumer calls `handoff.consume(consumer="myapp", handle=fn)` from a
+  transaction; a consumer calls `services.consume(consumer="myapp", handle=fn)` from a
   scheduler tick (its `ticks.py`), and `fn(new_observations)` runs for every batch
   after the consumer's cursor, in the transaction that moves the cursor: nothing is
   lost in a crash, nothing is handled twice, and nothing heavy runs in the ingesting

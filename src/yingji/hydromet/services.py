@@ -22,8 +22,12 @@ from ..core.services import save_audited
 from . import handoff
 from .choices import Quality, StationKind
 from .geography import city_code_at
+from .handoff import NewObservation, consume  # for consumers: apps reach hydromet through services
 from .models import Observation, Station
 from .readings import BadReading, Reading, parse_number, parse_reading
+
+__all__ = ["NewObservation", "consume", "import_stations", "ingest", "station_save"]
+
 
 # Ingestion ---------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import transaction
 
 from ...core.scope import SYSTEM
-from ...hydromet import handoff
+from ...hydromet import services as hydromet
 from ...hydromet.choices import Quality, Quantity
 from ...hydromet.selectors import rain_windows
 from ..choices import WINDOWS_HOURS, AlertLevel, AlertSource
@@ -25,10 +25,10 @@ def evaluate_new_observations(*, limit: int = 100) -> int:
     points whose gauges reported in each observation batch not yet seen (hydromet's
     hand-off: each batch in the transaction that moves this app's cursor, so a crash
     neither loses nor repeats one). Returns how many batches were processed."""
-    return handoff.consume(consumer=CONSUMER, handle=rain_at_risk_points, limit=limit)
+    return hydromet.consume(consumer=CONSUMER, handle=rain_at_risk_points, limit=limit)
 
 
-def rain_at_risk_points(observations: list[handoff.NewObservation]) -> list[FloodAlert]:
+def rain_at_risk_points(observations: list[hydromet.NewObservation]) -> list[FloodAlert]:
     """Step the event of every risk point whose gauges reported good rain in the batch
     through the batch's observation times."""
     times_by_gauge: dict[str, list] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...core.scope import SYSTEM
-from ...hydromet import handoff
+from ...hydromet import services as hydromet
 from ...hydromet.choices import Quantity
 from ...hydromet.selectors import rain_series
 from ..choices import TriggerKind
@@ -123,10 +123,10 @@ def evaluate_new_rain(*, limit: int = 100) -> int:
     that reported in each observation batch not yet seen (hydromet's hand-off: each
     batch in the transaction that moves this app's cursor, so a crash neither loses
     nor repeats one). Returns how many batches were processed."""
-    return handoff.consume(consumer=CONSUMER, handle=rain_of_batch, limit=limit)
+    return hydromet.consume(consumer=CONSUMER, handle=rain_of_batch, limit=limit)
 
 
-def rain_of_batch(observations: list[handoff.NewObservation]) -> list[TriggerEvent]:
+def rain_of_batch(observations: list[hydromet.NewObservation]) -> list[TriggerEvent]:
     """Re-evaluate the counties whose designated stations got rain in the batch."""
     rain = [o for o in observations if o.quantity == Quantity.RAIN]
     if not rain:
