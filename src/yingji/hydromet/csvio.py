@@ -16,7 +16,7 @@ from ..core import tabular
 from ..core.errors import DomainError
 from .services import IngestReport, Problem, ingest
 
-CHUNK = 10_000  # readings per ingest batch: bounded transactions and listener calls
+CHUNK = 10_000  # readings per ingest batch: bounded transactions and hand-off rows
 
 
 @dataclass
