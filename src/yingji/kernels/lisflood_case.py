@@ -29,7 +29,9 @@ without a value is a flag):
 ``depththresh``     depth below which a face is dry, m (default 0.001)
 flags               ``acceleration`` (the local-inertial scheme: always used),
                     ``elevoff`` (no ``.elev`` snapshots), ``depthoff`` (no
-                    ``.wd`` snapshots), ``startelev``
+                    ``.wd`` snapshots), ``startelev``, ``1Dfriction`` (friction
+                    from each face's own discharge instead of LISFLOOD-FP's
+                    default 2-D friction, which uses the discharge vector)
 ==================  =========================================================
 
 Any other key is returned in :attr:`ParFile.warnings` and ignored; solver
@@ -88,7 +90,7 @@ from .lisflood_io import (
 NUMBER_KEYS = {"sim_time", "initial_tstep", "saveint", "massint", "fpfric", "cfl", "theta", "depththresh"}
 PATH_KEYS = {"demfile", "manningfile", "bcifile", "bdyfile", "stagefile", "startfile", "rainfall"}
 NAME_KEYS = {"resroot", "dirroot"}
-FLAGS = {"acceleration", "elevoff", "depthoff", "startelev"}
+FLAGS = {"acceleration", "elevoff", "depthoff", "startelev", "1dfriction"}
 #: LISFLOOD-FP solver and output options this kernel does not have: why each is ignored
 UNSUPPORTED = {
     "fv1": "the first-order finite-volume solver is not available; the local-inertial scheme runs",
@@ -230,7 +232,8 @@ def _assemble(par: ParFile, grid: AsciiGrid, dtype) -> CaseSetup:
     model = FloodModel(
         z=grid.data, dx=grid.cellsize, manning=_manning(par, grid),
         rain=read_rainfall(par.get("rainfall")) if par.get("rainfall") else 0.0,
-        sources=sources, boundaries=edges, theta=par.get("theta"), alpha=par.get("cfl"),
+        sources=sources, boundaries=edges, theta=par.get("theta"), friction_2d="1dfriction" not in par.flags,
+        alpha=par.get("cfl"),
         dt_max=par.get("initial_tstep"), eps=par.get("depththresh"), threshold=par.get("depththresh"),
         dtype=dtype)
     xy = read_stage(par.get("stagefile")) if par.get("stagefile") else []

@@ -4,8 +4,9 @@ The same scheme as :mod:`yingji.kernels.flood2d.reference` (Bates et al. 2010,
 doi:10.1016/j.jhydrol.2010.03.027; de Almeida et al. 2012,
 doi:10.1029/2011WR011570), split into row-parallel passes:
 
-1. ``update_faces``: interior faces from the old state, in place (θ < 1 reads
-   old neighbours from copies);
+1. ``new_faces``: interior faces from the old discharges into a buffer (a face
+   reads its θ-neighbours and, for LISFLOOD-FP's 2-D friction, the four faces
+   across it), then ``commit_faces`` copies them back;
 2. ``_boundary_faces``: the few open domain-edge faces, serially;
 3. ``outflow_factor``: cells whose outflow exceeds their water get a factor
    f < 1 (rare; flagged per row);
@@ -72,60 +73,62 @@ def _inv_cbrt(x):
 
 
 @njit(cache=True, inline="always")
-def _face_flux(h_a, z_a, h_b, z_b, open_, q, q_avg, n_face, g, dt, dx, eps):
+def _face_flux(h_a, z_a, h_b, z_b, open_, q, q_avg, q_cross, n_face, g, dt, dx, eps):
     """The reference's ``face_flux`` without branches, so that a row of faces vectorises.
 
-    ``open_``: both cells active; ``q_avg``: θ-weighted old discharge (q when θ = 1).
-    1/h_f^(7/3) is computed as y^7 with y = h_f^(−1/3): equal to rounding.
+    ``open_``: both cells active; ``q_avg``: θ-weighted old discharge (q when θ = 1);
+    ``q_cross``: mean of the four old discharges across the other axis around the
+    face (0 for 1-D friction). 1/h_f^(7/3) is y^7 with y = h_f^(−1/3): equal to rounding.
     """
     eta_a = z_a + h_a
     eta_b = z_b + h_b
     h_f = max(eta_a, eta_b) - max(z_a, z_b)
     wet = open_ & (h_f > eps)
     h_s = float(h_f) if wet else 1.0
-    num = q_avg - g * h_s * dt * (eta_b - eta_a) / dx
+    push = g * h_s * dt * (eta_b - eta_a) / dx
     y = _inv_cbrt(h_s)
     y2 = y * y
-    den = 1.0 + g * dt * n_face * n_face * abs(q) * (y2 * y2 * y2 * y)
-    return num / den if wet else 0.0
+    den = 1.0 + g * dt * n_face * n_face * np.sqrt(q * q + q_cross * q_cross) * (y2 * y2 * y2 * y)
+    q_new = (q_avg - push) / den
+    # LISFLOOD-FP's guard for θ < 1: a θ-averaged discharge flowing up the water surface
+    # slope falls back to the semi-implicit one (identical when θ = 1)
+    q_new = (q - push) / den if q_new * (eta_a - eta_b) < 0.0 else q_new
+    return q_new if wet else 0.0
 
 
 @njit(cache=True, inline="always")
-def _face_line(h_a, z_a, a_a, h_b, z_b, a_b, q, q_prev, q_next, n_a, n_b, n0, theta, g, dt, dx, eps, m):
-    """Update m faces between cells (·_a[j], ·_b[j]), in place in ``q``.
+def _face_line(h_a, z_a, a_a, h_b, z_b, a_b, q, q_prev, q_next, c1, c2, c3, c4, n_a, n_b, n0, theta, cross,
+               g, dt, dx, eps, out, m):
+    """New discharges of m faces between cells (·_a[j], ·_b[j]) into ``out``, from old arrays only.
 
-    Four loops rather than one with tests inside, so that each is a straight
-    run LLVM vectorises: uniform or per-cell n, θ = 1 (no neighbour reads) or
-    θ < 1 (old neighbours from ``q_prev``/``q_next``).
+    ``q_prev``/``q_next``: old discharges of the faces before and after along the
+    axis (θ-average); ``c1``..``c4``: the four old faces across the other axis
+    around each face, weighted by ``cross`` (¼ for 2-D friction, 0 for 1-D).
+    Two loops (uniform or per-cell n), each a straight run LLVM vectorises.
     """
     c = 0.5 * (1.0 - theta)
-    if theta == 1.0:
-        if n_a.shape[0] == 0:
-            for j in range(m):
-                q[j] = _face_flux(h_a[j], z_a[j], h_b[j], z_b[j], a_a[j] & a_b[j], q[j], q[j], n0, g, dt, dx, eps)
-        else:
-            for j in range(m):
-                q[j] = _face_flux(h_a[j], z_a[j], h_b[j], z_b[j], a_a[j] & a_b[j], q[j], q[j],
-                                  0.5 * (n_a[j] + n_b[j]), g, dt, dx, eps)
-    elif n_a.shape[0] == 0:
+    if n_a.shape[0] == 0:
         for j in range(m):
             qo = q[j]
-            q[j] = _face_flux(h_a[j], z_a[j], h_b[j], z_b[j], a_a[j] & a_b[j], qo,
-                              theta * qo + c * (q_prev[j] + q_next[j]), n0, g, dt, dx, eps)
+            out[j] = _face_flux(h_a[j], z_a[j], h_b[j], z_b[j], a_a[j] & a_b[j], qo,
+                                theta * qo + c * (q_prev[j] + q_next[j]),
+                                cross * ((c1[j] + c2[j]) + (c3[j] + c4[j])), n0, g, dt, dx, eps)
     else:
         for j in range(m):
             qo = q[j]
-            q[j] = _face_flux(h_a[j], z_a[j], h_b[j], z_b[j], a_a[j] & a_b[j], qo,
-                              theta * qo + c * (q_prev[j] + q_next[j]), 0.5 * (n_a[j] + n_b[j]), g, dt, dx, eps)
+            out[j] = _face_flux(h_a[j], z_a[j], h_b[j], z_b[j], a_a[j] & a_b[j], qo,
+                                theta * qo + c * (q_prev[j] + q_next[j]),
+                                cross * ((c1[j] + c2[j]) + (c3[j] + c4[j])), 0.5 * (n_a[j] + n_b[j]),
+                                g, dt, dx, eps)
 
 
-def _update_faces(h, z, active, qx, qy, qx_old, qy_old, n, theta, g, dt, dx, eps, rows, c0, c1):
-    """Interior faces of the worked rows from the old state, in place.
+def _new_faces(h, z, active, qx, qy, qx_new, qy_new, n, theta, cross, g, dt, dx, eps, rows, c0, c1):
+    """New interior discharges of the worked rows into ``qx_new``/``qy_new``; ``qx``/``qy`` are only read.
 
-    A row's x-faces are its own; for θ < 1 their old neighbours are first
-    copied to ``qx_old`` (row i only, so rows stay independent). The y-faces
-    of row i (north faces) read θ-neighbours in rows i±1 from ``qy_old``,
-    filled before by :func:`_copy_theta_neighbours`.
+    Row i computes its x-faces and its north y-faces. Every face reads old
+    discharges only (its θ-neighbours and, for 2-D friction, the cross faces of
+    rows i−1..i+1), so rows are independent; :func:`_commit_faces` then copies
+    the new values back.
     """
     nx = h.shape[1]
     uniform = n.shape[0] == 1 and n.shape[1] == 1
@@ -134,21 +137,37 @@ def _update_faces(h, z, active, qx, qy, qx_old, qy_old, n, theta, g, dt, dx, eps
         i = rows[k]
         fa = max(c0[i], 1)
         fb = min(c1[i] + 1, nx - 1)
-        if theta != 1.0:
-            for j in range(fa - 1, fb + 2):
-                qx_old[i, j] = qx[i, j]
         n_a = n[i, fa - 1:fb] if not uniform else n[0, :0]
         n_b = n[i, fa:fb + 1] if not uniform else n[0, :0]
+        # x-face j lies between cells j−1 and j; its cross faces are the north and
+        # south faces of both: qy[i, j−1], qy[i, j], qy[i+1, j−1], qy[i+1, j]
         _face_line(h[i, fa - 1:], z[i, fa - 1:], active[i, fa - 1:], h[i, fa:], z[i, fa:], active[i, fa:],
-                   qx[i, fa:], qx_old[i, fa - 1:], qx_old[i, fa + 1:], n_a, n_b, n0, theta, g, dt, dx, eps,
-                   fb - fa + 1)
+                   qx[i, fa:], qx[i, fa - 1:], qx[i, fa + 1:],
+                   qy[i, fa - 1:], qy[i, fa:], qy[i + 1, fa - 1:], qy[i + 1, fa:],
+                   n_a, n_b, n0, theta, cross, g, dt, dx, eps, qx_new[i, fa:], fb - fa + 1)
         if i >= 1:
             a = c0[i]
             b = c1[i] + 1
             n_a = n[i - 1, a:b] if not uniform else n[0, :0]
             n_b = n[i, a:b] if not uniform else n[0, :0]
+            # y-face (i, j) lies between rows i−1 and i; its cross faces are the west
+            # and east faces of both: qx[i−1, j], qx[i−1, j+1], qx[i, j], qx[i, j+1]
             _face_line(h[i - 1, a:], z[i - 1, a:], active[i - 1, a:], h[i, a:], z[i, a:], active[i, a:],
-                       qy[i, a:], qy_old[i - 1, a:], qy_old[i + 1, a:], n_a, n_b, n0, theta, g, dt, dx, eps, b - a)
+                       qy[i, a:], qy[i - 1, a:], qy[i + 1, a:],
+                       qx[i - 1, a:], qx[i - 1, a + 1:], qx[i, a:], qx[i, a + 1:],
+                       n_a, n_b, n0, theta, cross, g, dt, dx, eps, qy_new[i, a:], b - a)
+
+
+def _commit_faces(qx, qy, qx_new, qy_new, rows, c0, c1):
+    """Copy the faces :func:`_new_faces` computed back into ``qx``/``qy``."""
+    nx = qx.shape[1] - 1
+    for k in prange(rows.shape[0]):
+        i = rows[k]
+        for j in range(max(c0[i], 1), min(c1[i] + 1, nx - 1) + 1):
+            qx[i, j] = qx_new[i, j]
+        if i >= 1:
+            for j in range(c0[i], c1[i] + 1):
+                qy[i, j] = qy_new[i, j]
 
 
 @njit(cache=True)
@@ -350,7 +369,8 @@ def _continuity_line(h, active, q_w, q_e, q_n, q_s, rain, rain_field, dt, dx, t_
 # lowering marks the arrays of a loop body as not aliasing one another, and
 # without that LLVM leaves the face loop scalar (7x slower). Small wet areas
 # run these on one thread instead (see ``NumbaEngine.parallel_min_cells``).
-update_faces = njit(parallel=True, cache=True)(_update_faces)
+new_faces = njit(parallel=True, cache=True)(_new_faces)
+commit_faces = njit(parallel=True, cache=True)(_commit_faces)
 outflow_factor = njit(parallel=True, cache=True)(_outflow_factor)
 continuity = njit(parallel=True, cache=True)(_continuity)
 scale_faces = njit(parallel=True, cache=True)(_scale_faces)
@@ -405,17 +425,6 @@ def _mark_cells(lo, hi, cells):
         r, c = cells[k, 0], cells[k, 1]
         lo[r] = min(lo[r], c)
         hi[r] = max(hi[r], c)
-
-
-@njit(cache=True)
-def _copy_theta_neighbours(qy, qy_old, rows, c0, c1):
-    """Copy the old north-face discharges that row i's θ-average reads (rows i−1..i+1)."""
-    n_faces = qy.shape[0]
-    for k in range(rows.shape[0]):
-        i = rows[k]
-        for r in range(max(i - 1, 0), min(i + 2, n_faces)):
-            for j in range(c0[i], c1[i] + 1):
-                qy_old[r, j] = qy[r, j]
 
 
 @njit(cache=True)

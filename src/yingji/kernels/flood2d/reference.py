@@ -25,32 +25,43 @@ import numpy as np
 from .faces import FREE, INFLOW, STAGE, edge_cell, edge_sign
 
 
-def face_flux(h_a, z_a, h_b, z_b, q, q_left, q_right, n_face, *, theta, g, dt, dx, eps):
+def face_flux(h_a, z_a, h_b, z_b, q, q_left, q_right, q_cross, n_face, *, theta, g, dt, dx, eps):
     """New face discharge between cell a (upstream in +direction) and cell b, m²/s.
 
     q_new = [θq + (1−θ)/2·(q_left + q_right) − g·h_f·dt·(η_b − η_a)/dx]
-            / [1 + g·dt·n²·|q| / h_f^(7/3)],   h_f = max(η_a, η_b) − max(z_a, z_b);
-    zero where h_f ≤ eps (dry face).
+            / [1 + g·dt·n²·√(q² + q_cross²) / h_f^(7/3)],   h_f = max(η_a, η_b) − max(z_a, z_b);
+    zero where h_f ≤ eps (dry face). ``q_cross`` is the mean old discharge across
+    the other axis around the face (LISFLOOD-FP's default 2-D friction; 0 for
+    its ``1Dfriction``). Where the θ-weighted q_new would flow up the water
+    surface slope, θ = 1 is used instead, as LISFLOOD-FP does.
     """
     eta_a = z_a + h_a
     eta_b = z_b + h_b
     h_f = np.maximum(eta_a, eta_b) - np.maximum(z_a, z_b)
     wet = h_f > eps
     h_safe = np.where(wet, h_f, 1.0)
+    push = g * h_safe * dt * (eta_b - eta_a) / dx
+    den = 1.0 + g * dt * n_face * n_face * np.sqrt(q * q + q_cross * q_cross) / h_safe ** (7.0 / 3.0)
     q_avg = theta * q + 0.5 * (1.0 - theta) * (q_left + q_right)
-    num = q_avg - g * h_safe * dt * (eta_b - eta_a) / dx
-    den = 1.0 + g * dt * n_face * n_face * np.abs(q) / h_safe ** (7.0 / 3.0)
-    return np.where(wet, num / den, 0.0)
+    q_new = (q_avg - push) / den
+    q_new = np.where(q_new * (eta_a - eta_b) < 0.0, (q - push) / den, q_new)
+    return np.where(wet, q_new, 0.0)
 
 
-def interior_faces(h, qx, qy, z, active, n, *, theta, g, dt, dx, eps):
+def interior_faces(h, qx, qy, z, active, n, *, theta, g, dt, dx, eps, friction_2d=True):
     """Update every interior face from the old state; faces next to an inactive cell are 0."""
     kw = {"theta": theta, "g": g, "dt": dt, "dx": dx, "eps": eps}
+    w = 0.25 if friction_2d else 0.0
+    # the four faces across the other axis around each face: for x-face (i, j), the
+    # north and south faces of cells (i, j−1) and (i, j); for y-face (i, j), the west
+    # and east faces of cells (i−1, j) and (i, j)
+    cross_x = w * (qy[:-1, :-1] + qy[:-1, 1:] + qy[1:, :-1] + qy[1:, 1:])
+    cross_y = w * (qx[:-1, :-1] + qx[:-1, 1:] + qx[1:, :-1] + qx[1:, 1:])
     both_x = active[:, :-1] & active[:, 1:]
-    new_x = face_flux(h[:, :-1], z[:, :-1], h[:, 1:], z[:, 1:], qx[:, 1:-1], qx[:, :-2], qx[:, 2:],
+    new_x = face_flux(h[:, :-1], z[:, :-1], h[:, 1:], z[:, 1:], qx[:, 1:-1], qx[:, :-2], qx[:, 2:], cross_x,
                       0.5 * (n[:, :-1] + n[:, 1:]), **kw)
     both_y = active[:-1, :] & active[1:, :]
-    new_y = face_flux(h[:-1, :], z[:-1, :], h[1:, :], z[1:, :], qy[1:-1, :], qy[:-2, :], qy[2:, :],
+    new_y = face_flux(h[:-1, :], z[:-1, :], h[1:, :], z[1:, :], qy[1:-1, :], qy[:-2, :], qy[2:, :], cross_y,
                       0.5 * (n[:-1, :] + n[1:, :]), **kw)
     qx_new = qx.copy()
     qy_new = qy.copy()
@@ -144,7 +155,7 @@ def boundary_volumes(qx, qy, faces, *, dt, dx):
 
 
 def step(h, qx, qy, z, active, n, rain, faces, face_values, src_cells, src_rates, *,
-         dt, dx, theta=1.0, g=9.80665, eps=1e-3):
+         dt, dx, theta=1.0, g=9.80665, eps=1e-3, friction_2d=True):
     """Advance (h, qx, qy) by one step dt; returns new arrays and boundary volumes.
 
     Parameters
@@ -177,7 +188,8 @@ def step(h, qx, qy, z, active, n, rain, faces, face_values, src_cells, src_rates
     h = h.copy()
     for (r, c), rate in zip(src_cells, src_rates):
         h[r, c] += dt * rate / (dx * dx)
-    qx, qy = interior_faces(h, qx, qy, z, active, n, theta=theta, g=g, dt=dt, dx=dx, eps=eps)
+    qx, qy = interior_faces(h, qx, qy, z, active, n, theta=theta, g=g, dt=dt, dx=dx, eps=eps,
+                            friction_2d=friction_2d)
     boundary_faces(h, qx, qy, z, n, faces, face_values, g=g, dt=dt, dx=dx, eps=eps)
     f = outflow_factor(h, qx, qy, active, rain, dt=dt, dx=dx)
     qx, qy = scale_faces(qx, qy, f)
