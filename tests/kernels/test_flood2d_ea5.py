@@ -1,0 +1,75 @@
+"""EA Test 5 (Néelz & Pender 2013), 2 hours, against LISFLOOD-FP 8.1's own run of the same .par.
+
+LISFLOOD-FP is one model, not the truth, but a depth field it computes smooth
+must be smooth here too, and the flood must reach the gauges at the same
+times. Before 2-D friction the 99th percentile of |h − mean of 4 neighbours|
+was 1.32 m (LISFLOOD-FP 0.22 m) and the front came 3–7 minutes early.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from yingji.kernels.flood2d import simulate
+from yingji.kernels.flood2d.compare import (
+    flooded_iou,
+    gauge_agreement,
+    neighbour_roughness,
+    read_stage_file,
+)
+from yingji.kernels.lisflood_case import build_case, read_par
+from yingji.kernels.lisflood_io import read_ascii_grid
+
+EA5 = Path(__file__).resolve().parents[3] / "shared" / "data" / "flood" / "ea-test5"
+if not EA5.is_dir():
+    EA5 = Path("/work/shared/data/flood/ea-test5")
+REF = EA5 / "lisflood-fp-8.1-2h"
+pytestmark = pytest.mark.skipif(not REF.is_dir(), reason="EA Test 5 and LISFLOOD-FP 8.1's run of it not present")
+
+END = 7200.0
+
+
+@pytest.fixture(scope="module")
+def ea5():
+    setup = build_case(read_par(EA5 / "ea5-10m.par"))
+    res = simulate(setup.model, setup.h0, END, snapshot_times=[END], stage_points=setup.stage_cells,
+                   stage_interval=60.0, mass_interval=END)
+    z = setup.model.z
+    depth = res.stage - np.array([z[c] for c in setup.stage_cells])
+    return setup, res, depth
+
+
+def test_depth_field_is_as_smooth_as_lisflood_fp(ea5):
+    setup, res, _ = ea5
+    ref = read_ascii_grid(REF / "ea5-7200s.wd.gz").data
+    theirs = neighbour_roughness(ref, setup.model.active)
+    ours = neighbour_roughness(res.snapshots[END], setup.model.active)
+    assert theirs == pytest.approx(0.22, abs=0.01)  # the measure is the one the issue quotes
+    assert ours <= 1.1 * theirs
+
+
+def test_flooded_extent_matches_lisflood_fp(ea5):
+    _, res, _ = ea5
+    assert flooded_iou(res.snapshots[END], read_ascii_grid(REF / "ea5-7200s.wd.gz").data) >= 0.9
+
+
+def test_gauges_and_arrival_times_match_lisflood_fp(ea5):
+    """Each point within max(0.15 m, 10 %) every minute (outside ±3 min of the front) and arriving within 3 min."""
+    _, res, depth = ea5
+    ref_t, ref_d = read_stage_file(REF / "ea5.stage")
+    for p in range(ref_d.shape[1]):
+        g = gauge_agreement(res.stage_times, depth[:, p], ref_t, ref_d[:, p])
+        assert g.worst_excess <= 0.0, (p + 1, g)
+        if np.isnan(g.arrival_ref):
+            assert np.isnan(g.arrival), (p + 1, g)  # point 5 stays dry for 2 h
+        else:
+            assert abs(g.arrival_shift) <= 180.0, (p + 1, g)
+    assert np.isfinite(ref_d).all() and ref_d[-1].max() > 4.0  # the reference really has deep water
+
+
+def test_volume_is_conserved(ea5):
+    _, res, _ = ea5
+    last = res.mass[-1]
+    assert last.sources == pytest.approx(9.45e6, rel=1e-6)  # 20 points × 15 m²/s × 10 m, 3150 s at peak
+    assert abs(last.error) <= 1e-9 * last.sources
