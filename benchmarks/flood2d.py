@@ -46,12 +46,16 @@ if not EA5.is_dir():
 
 
 def ea5_model(dtype) -> tuple[FloodModel, list]:
-    """EA Test 5 as its .par describes it: Manning 0.04, max time step 0.7 s, 20 QVAR points."""
+    """EA Test 5 as its .par describes it: Manning 0.04, max time step 0.7 s, 20 QVAR points.
+
+    θ = 1 and CFL 0.7 as LISFLOOD-FP (and ``yingji flood run``) use them for this
+    .par, not :class:`FloodModel`'s own defaults.
+    """
     grid = read_ascii_grid(EA5 / "ea5-10m.dem")
     sources, edges = bci_forcing(read_bci(EA5 / "ea5-10m.bci"), read_bdy(EA5 / "ea5.bdy"), grid)
     stage_points = [grid.cell_of(x, y) for x, y in read_stage(EA5 / "ea5.stage")]
     model = FloodModel(z=grid.data, dx=grid.cellsize, manning=0.04, sources=sources, boundaries=edges,
-                       dt_max=0.7, dtype=dtype)
+                       dt_max=0.7, theta=1.0, alpha=0.7, dtype=dtype)
     return model, stage_points
 
 
