@@ -270,3 +270,13 @@ def test_ea5_short_run_writes_outputs_and_balances(tmp_path):
     assert mass["Vin"][-1] == pytest.approx(1.35e6, rel=1e-9)
     assert abs(mass["Vin"][-1] - mass["Vout"][-1] - mass["Vol"][-1]) <= 1e-3 * mass["Vin"][-1]
     assert "volume balance" in out.getvalue()
+
+
+def test_lisflood_defaults_and_the_1dfriction_flag(tmp_path):
+    """A .par runs LISFLOOD-FP's scheme: θ 1, cfl 0.7, 2-D friction unless ``1Dfriction`` is given."""
+    like = AsciiGrid(np.zeros((3, 3)), 0.0, 0.0, 1.0)
+    write_ascii_grid(tmp_path / "dem.asc", np.zeros((3, 3)), like)
+    model = build_case(read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 1\n"))).model
+    assert (model.theta, model.alpha, model.friction_2d) == (1.0, 0.7, True)
+    model = build_case(read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 1\n1Dfriction\ntheta 0.7\n"))).model
+    assert (model.theta, model.friction_2d) == (0.7, False)
