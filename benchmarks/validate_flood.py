@@ -99,7 +99,7 @@ def ea5_two_hours(lines: list[str]) -> None:
                   "|---|---|---|---|---|---|---|---|"]
         for p in range(ref_d.shape[1]):
             g = gauge_agreement(res.stage_times, depth[:, p], ref_t, ref_d[:, p])
-            lines.append(f"| {p + 1} | {g.arrival / 60:.0f} | {g.arrival_ref / 60:.0f} | {g.arrival_shift / 60:+.0f} | "
+            lines.append(f"| {p + 1} | {_minutes(g.arrival)} | {_minutes(g.arrival_ref)} | {_minutes(g.arrival_shift)} | "
                          f"{g.max_abs_error:.2f} | {g.worst_excess:+.2f} | {g.final:.2f} | {g.final_ref:.2f} |")
             ax = axes.flat[p]
             ax.plot(res.stage_times / 60, depth[:, p], label=label, lw=1.2 if "before" not in label else 0.8,
@@ -121,7 +121,8 @@ def ea5_two_hours(lines: list[str]) -> None:
     for ax, (label, (_, res, _, _)) in zip(axes, runs.items()):
         diff = np.where(active, res.snapshots[end] - ref_h, np.nan)
         diff[(res.snapshots[end] <= 0.01) & (ref_h <= 0.01)] = np.nan
-        im = ax.imshow(diff, cmap="RdBu_r", vmin=-1.5, vmax=1.5, interpolation="nearest")
+        span = 1.5 if "before" in label else 0.25
+        im = ax.imshow(diff, cmap="RdBu_r", vmin=-span, vmax=span, interpolation="nearest")
         ax.set_title(f"{label} − LISFLOOD-FP, depth at 2 h (m)", fontsize=9)
         ax.set_axis_off()
         fig.colorbar(im, ax=ax, shrink=0.7)
@@ -129,6 +130,10 @@ def ea5_two_hours(lines: list[str]) -> None:
     fig.savefig(OUT / "ea5-2h-difference.png", dpi=90)
     plt.close(fig)
     lines += ["![gauges](ea5-2h-gauges.png)", "", "![difference at 2 h](ea5-2h-difference.png)", ""]
+
+
+def _minutes(seconds: float) -> str:
+    return "dry" if np.isnan(seconds) else f"{round(seconds / 60.0):d}"
 
 
 def _lisflood_volume_gain() -> float:
