@@ -166,8 +166,13 @@ def ea5_thirty_hours(lines: list[str], cache: Path | None) -> None:
               f"Volume: {src[-1]:,.0f} m³ in, {np.asarray(d['stored'])[-1]:,.0f} m³ stored at 30 h, "
               f"largest |error| over the run {np.abs(err).max():.1e} m³ "
               f"({np.abs(err).max() / src[-1]:.1e} of the inflow). "
-              f"Roughness (as above) every hour: max {rough.max():.3f} m, at 30 h {rough[-1]:.3f} m "
-              f"(LISFLOOD-FP at 2 h: 0.22 m); it does not grow as the water comes to rest.", ""]
+              f"Roughness (as above) every hour: {', '.join(f'{r:.2f}' for r in rough)} m "
+              f"(LISFLOOD-FP at 2 h: 0.22 m; it has no run beyond 2 h here). "
+              + ("It stays below 0.5 m: stable." if rough.max() < 0.5 else
+                 f"It exceeds 0.5 m from hour {int(np.argmax(rough > 0.5)) + 1}: with the .par's θ = 1 the ponds "
+                 "left after the inflow turn into a checkerboard, as the filled basin below does with θ = 1. "
+                 "NOT stable with LISFLOOD-FP's defaults; a run with `theta 0.8` (and cfl 0.5) is still to be made."),
+              ""]
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
     for p in range(d["depth"].shape[1]):
         axes[0].plot(np.asarray(d["stage_t"]) / 3600, d["depth"][:, p], label=f"point {p + 1}")
