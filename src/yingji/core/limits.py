@@ -1,0 +1,96 @@
+"""Bounds on what an API request body may be, checked once before any parser sees it.
+
+A body that no endpoint could use must not reach one: an oversized body, a body that
+is not UTF-8, or JSON nested deeper than any of our schemas (5,000 brackets made the
+JSON decoder raise RecursionError, i.e. a 500), or numbers of thousands of digits. Each answers 400/413 in the API's
+error shape, in Chinese and English. Multipart uploads (their files have their own
+limits), forms and XML (the CAP parser checks its own encoding) are left to their
+parsers.
+"""
+
+import re
+
+from django.conf import settings
+
+from .errors import DomainError, bilingual, error_json
+
+# Deeper than any schema of ours (a receipt list is 2 deep, a polygon 3).
+MAX_JSON_DEPTH = 32
+NOT_JSON = ("multipart/", "application/x-www-form-urlencoded", "application/xml", "text/xml",
+            "application/cap+xml")
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+_LONG_NUMBER = re.compile(rb"[0-9]{1000}")
+
+
+class BodyTooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+def max_body_bytes() -> int:
+    """Django's own bound on a non-file body (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
+
+
+def json_depth(body: bytes, stop_at: int = MAX_JSON_DEPTH) -> int:
+    """How deep brackets nest outside strings; stops counting past `stop_at`."""
+    if body.count(b"[") + body.count(b"{") <= stop_at:
+        return 0
+    depth = deepest = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub(b"", body)):
+        depth += 1 if bracket.group() in b"[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > stop_at:
+            break
+    return deepest
+
+
+def check_length(content_length: str, content_type: str) -> None:
+    if content_type.startswith("multipart/"):
+        return
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        length = 0
+    if length > max_body_bytes():
+        mb = max_body_bytes() / 1_048_576
+        raise BodyTooLarge(f"请求体过大（上限 {mb:.1f} MB）", f"Request body too large (limit {mb:.1f} MB)",
+                           fields={"body": bilingual("过大", "too large")})
+
+
+def check_json(body: bytes) -> None:
+    """UTF-8 (RFC 8259 allows nothing else), nesting, and numbers that Python's decoder
+    refuses with a ValueError of its own (over 4,300 digits). Whether it is JSON at all
+    is left to the parsers, which answer that with a 400 already (and a method that is
+    not allowed answers 405 before any parsing)."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DomainError("请求体不是有效的 UTF-8 编码", f"Request body is not valid UTF-8 (byte {exc.start})",
+                          fields={"body": bilingual("编码错误", "bad encoding")}) from exc
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise DomainError(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层", f"JSON nested deeper than {MAX_JSON_DEPTH} levels",
+                          fields={"body": bilingual("嵌套过深", "nested too deep")})
+    if _LONG_NUMBER.search(body):
+        raise DomainError("数字位数过多", "A number has too many digits",
+                          fields={"body": bilingual("数字过长", "number too long")})
+
+
+class ApiBodyLimitsMiddleware:
+    """Apply the bounds above to every request under /api/."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            content_type = request.META.get("CONTENT_TYPE", "").lower()
+            try:
+                check_length(request.META.get("CONTENT_LENGTH", ""), content_type)
+                if not content_type.startswith(NOT_JSON):
+                    check_json(request.body)
+            except DomainError as exc:
+                return error_json(exc.status, exc.code, bilingual(exc.zh, exc.en), exc.fields)
+        return self.get_response(request)
