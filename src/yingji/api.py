@@ -19,8 +19,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from .core.errors import DomainError, bilingual
 from .core import tokens
+from .core.errors import DomainError, bilingual
 
 log = logging.getLogger(__name__)
 

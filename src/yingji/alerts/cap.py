@@ -28,6 +28,7 @@ from django.conf import settings
 from lxml import etree
 
 from ..core.errors import DomainError
+from ..core.limits import YEARS, plausible_year
 from .choices import CAP_CATEGORY, WarningLevel, WarningStatus, WarningType
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -243,17 +244,13 @@ def _read_info(info, warning: CapWarning) -> None:
         raise _invalid("area", "缺少 <geocode> 区划代码", "an <area> needs a <geocode> with a region code")
 
 
-# Time stamps a live alert can carry; year 1 or 9999 overflow on conversion to UTC.
-YEARS = (1970, 2199)
-
-
 def _time(value: str, where: str) -> dt.datetime:
     """A CAP dateTime (the schema checks its pattern, not that it is a real time)."""
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError as exc:  # T24:00:00, 2026-02-30
         raise _invalid(where, f"时间无效：{value}", f"invalid time {value}") from exc
-    if not YEARS[0] <= when.year <= YEARS[1] or when.tzinfo is None:
+    if not plausible_year(when) or when.tzinfo is None:
         raise _invalid(where, f"时间超出范围或缺少时区：{value}",
                        f"time out of range {YEARS[0]}-{YEARS[1]} or without offset: {value}")
     return when

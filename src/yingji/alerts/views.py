@@ -3,8 +3,8 @@
 
 
 from django import forms
-from django.http import HttpResponse
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods

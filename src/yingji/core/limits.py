@@ -8,11 +8,16 @@ limits), forms and XML (the CAP parser checks its own encoding) are left to thei
 parsers.
 """
 
+import logging
 import re
 
 from django.conf import settings
+from django.db import DataError
+from django.shortcuts import render
 
 from .errors import DomainError, bilingual, error_json
+
+log = logging.getLogger(__name__)
 
 # Deeper than any schema of ours (a receipt list is 2 deep, a polygon 3).
 MAX_JSON_DEPTH = 32
@@ -22,6 +27,15 @@ NOT_JSON = ("multipart/", "application/x-www-form-urlencoded", "application/xml"
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _LONG_NUMBER = re.compile(rb"[0-9]{1000}")
+
+
+# Years a date or time typed into Yingji can mean. Python's own range (1-9999) is not
+# enough: a window around year 1 or 9999 overflows as soon as a day is added.
+YEARS = (1970, 2199)
+
+
+def plausible_year(value) -> bool:
+    return YEARS[0] <= value.year <= YEARS[1]
 
 
 class BodyTooLarge(DomainError):
@@ -94,3 +108,25 @@ class ApiBodyLimitsMiddleware:
             except DomainError as exc:
                 return error_json(exc.status, exc.code, bilingual(exc.zh, exc.en), exc.fields)
         return self.get_response(request)
+
+
+class OutOfRangeMiddleware:
+    """The net under every page: a number or date too large for its column or for
+    Python's calendar (10^22 people, year 1 minus a day) is the client's error, a 400
+    page, not a 500. Forms bound their fields; this catches what one forgot. (The API
+    has the same net as an exception handler in yingji/api.py.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OverflowError | DataError):
+            return None
+        log.warning("value out of range on %s: %s", request.path, exception)
+        message = bilingual("数值或日期超出允许范围", "A number or date is out of range")
+        if request.path.startswith("/api/"):
+            return error_json(400, "invalid", message)
+        return render(request, "web/error.html", {"message": message}, status=400)
