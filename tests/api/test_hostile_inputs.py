@@ -2,11 +2,13 @@
 reason in Chinese and English; and whatever escapes every handler under /api/ is a
 JSON 500, in production as in the demo, never an HTML page."""
 
+import json
+
 import pytest
 from django.test import Client
 
 from yingji.alerts.models import Warning
-from yingji.core import selectors
+from yingji.core import limits, selectors
 
 from ..alerts.test_cap import alert_xml
 from ..conftest import WENLING
@@ -98,3 +100,22 @@ def test_a_csrf_refusal_under_api_is_json(wenling_officer):
     r = client.post("/api/regions", {"code": "331081001901", "name": "x", "parent": "331081001"},
                     content_type="application/json")
     assert r.status_code == 403 and "error" in r.json()
+
+
+@pytest.mark.parametrize("text,depth", [
+    ("1", 0), ("[]", 1), ("[[[1]]]", 3), ('{"a": [{"b": []}]}', 4),
+    ('[1, [2, [3]], {"x": {"y": [[]]}}]', 5), ('["[[[[", "]]"]', 1),
+])
+def test_json_depth_counts_lists_and_objects_not_brackets_in_strings(text, depth):
+    assert limits.json_depth(json.loads(text)) == depth
+
+
+def test_json_depth_stops_counting_past_the_bound():
+    assert limits.json_depth(json.loads("[" * 900 + "]" * 900), stop_at=32) == 33
+
+
+def test_json_nested_just_to_the_bound_passes_the_guard(client):
+    """32 levels reach the endpoint (which refuses them for its own reasons, not 5xx)."""
+    nested = b"[" * limits.MAX_JSON_DEPTH + b"]" * limits.MAX_JSON_DEPTH
+    r = client.post("/api/warnings", nested)
+    assert r.status_code == 422 and "32" not in r.json()["error"]["message"]

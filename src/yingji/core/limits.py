@@ -8,8 +8,8 @@ limits), forms and XML (the CAP parser checks its own encoding) are left to thei
 parsers.
 """
 
+import json
 import logging
-import re
 
 from django.conf import settings
 from django.db import DataError
@@ -24,9 +24,6 @@ MAX_JSON_DEPTH = 32
 NOT_JSON = ("multipart/", "application/x-www-form-urlencoded", "application/xml", "text/xml",
             "application/cap+xml")
 
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
-_LONG_NUMBER = re.compile(rb"[0-9]{1000}")
 
 
 # Years a date or time typed into Yingji can mean. Python's own range (1-9999) is not
@@ -48,17 +45,15 @@ def max_body_bytes() -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
 
 
-def json_depth(body: bytes, stop_at: int = MAX_JSON_DEPTH) -> int:
-    """How deep brackets nest outside strings; stops counting past `stop_at`."""
-    if body.count(b"[") + body.count(b"{") <= stop_at:
-        return 0
-    depth = deepest = 0
-    for bracket in _BRACKETS.finditer(_STRINGS.sub(b"", body)):
-        depth += 1 if bracket.group() in b"[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > stop_at:
-            break
-    return deepest
+def json_depth(value, stop_at: int = MAX_JSON_DEPTH) -> int:
+    """How deep lists and objects nest in a decoded JSON value (a scalar is 0);
+    stops counting past `stop_at`. Level by level, not recursion: it may be deep."""
+    level, depth = ([value] if isinstance(value, dict | list) else []), 0
+    while level and depth <= stop_at:
+        depth += 1
+        level = [child for item in level for child in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(child, dict | list)]
+    return depth
 
 
 def check_length(content_length: str, content_type: str) -> None:
@@ -75,21 +70,30 @@ def check_length(content_length: str, content_type: str) -> None:
 
 
 def check_json(body: bytes) -> None:
-    """UTF-8 (RFC 8259 allows nothing else), nesting, and numbers that Python's decoder
-    refuses with a ValueError of its own (over 4,300 digits). Whether it is JSON at all
-    is left to the parsers, which answer that with a 400 already (and a method that is
-    not allowed answers 405 before any parsing)."""
+    """UTF-8 (RFC 8259 allows nothing else), then what Python's decoder fails on with
+    something other than a JSON syntax error: nesting past the recursion limit, and
+    numbers of over 4,300 digits; then our own nesting bound. Syntax errors are left to
+    the parsers, which answer them with a 400 already (after a 405 for a method that
+    is not allowed). The body is decoded twice, the second time by the endpoint: ~5 ms
+    for a list of 1,000 receipts, which takes 240 ms to store."""
     try:
-        body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DomainError("请求体不是有效的 UTF-8 编码", f"Request body is not valid UTF-8 (byte {exc.start})",
                           fields={"body": bilingual("编码错误", "bad encoding")}) from exc
-    if json_depth(body) > MAX_JSON_DEPTH:
-        raise DomainError(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层", f"JSON nested deeper than {MAX_JSON_DEPTH} levels",
-                          fields={"body": bilingual("嵌套过深", "nested too deep")})
-    if _LONG_NUMBER.search(body):
+    too_deep = DomainError(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层", f"JSON nested deeper than {MAX_JSON_DEPTH} levels",
+                           fields={"body": bilingual("嵌套过深", "nested too deep")})
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return
+    except RecursionError as exc:
+        raise too_deep from exc
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
         raise DomainError("数字位数过多", "A number has too many digits",
-                          fields={"body": bilingual("数字过长", "number too long")})
+                          fields={"body": bilingual("数字过长", "number too long")}) from exc
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise too_deep
 
 
 class ApiBodyLimitsMiddleware:
