@@ -122,7 +122,7 @@ def world(chain, province_admin, wenling_officer, wenling_enterprise, settings):
 def test_no_form_field_gets_a_server_error(world, province_admin):
     client = Client(raise_request_exception=False)
     client.force_login(province_admin.user)
-    pages, forms = _crawl(client, ["/", world["ack"]])
+    pages, forms = _crawl(client, ["/", world["ack"], "/report/"])
     assert len(pages) > 10 and any(action.startswith("/ack/") for _, action, _ in forms)
     sent, failures = _submit_hostile(client, forms)
     assert sent > 0 and failures == []
@@ -137,3 +137,19 @@ def test_the_public_feedback_form_refuses_an_impossible_count(world):
     assert "people_moved" in r.context["form"].errors
     target = CallUpTarget.objects.get(pk=alerts.target_for_token(world["ack"].split("/")[-1]).pk)
     assert target.feedback.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_value_out_of_range_that_a_form_let_through_is_a_400_page(wenling_officer, monkeypatch):
+    """The net under the forms: what overflows a column or the calendar is the
+    client's error, whichever view it reaches."""
+    from yingji.web import selectors
+
+    def overflowing(**kwargs):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(selectors, "risk_grade_counts", overflowing)
+    client = Client(raise_request_exception=False)
+    client.force_login(wenling_officer.user)
+    r = client.get("/")
+    assert r.status_code == 400 and "超出允许范围" in r.content.decode()
