@@ -109,3 +109,13 @@ def test_tokens_issued_by_the_test_client_expire_too(wenling_officer):
     client = ApiClient(wenling_officer)
     row = ApiToken.objects.get(key_hash=ApiToken.hash(client.token))
     assert row.expires_at > timezone.now()
+
+
+@pytest.mark.django_db
+def test_logout_with_the_web_session_ends_the_session(wenling_officer):
+    client = Client()
+    client.force_login(wenling_officer.user)
+    token = _token()
+    assert client.post("/api/auth/logout").status_code == 204
+    assert client.get("/api/auth/me").status_code == 401
+    assert _me(token) == 200  # a session's logout leaves the account's tokens alone
