@@ -1,11 +1,12 @@
 """Bounds on what an API request body may be, checked once before any parser sees it.
 
 A body that no endpoint could use must not reach one: an oversized body, a body that
-is not UTF-8, or JSON nested deeper than any of our schemas (5,000 brackets made the
-JSON decoder raise RecursionError, i.e. a 500), or numbers of thousands of digits. Each answers 400/413 in the API's
-error shape, in Chinese and English. Multipart uploads (their files have their own
-limits), forms and XML (the CAP parser checks its own encoding) are left to their
-parsers.
+is not UTF-8, JSON nested deeper than any of our schemas (5,000 brackets made the JSON
+decoder raise RecursionError, i.e. a 500), or a number of thousands of digits. Each
+answers 400/413 in the API's error shape, in Chinese and English. Multipart uploads
+(their files have their own limits), forms and XML (the CAP parser checks its own
+encoding) are left to their parsers. Also here: the years a date may have, and the net
+for numbers and dates out of range in pages.
 """
 
 import json
@@ -23,8 +24,6 @@ log = logging.getLogger(__name__)
 MAX_JSON_DEPTH = 32
 NOT_JSON = ("multipart/", "application/x-www-form-urlencoded", "application/xml", "text/xml",
             "application/cap+xml")
-
-
 
 # Years a date or time typed into Yingji can mean. Python's own range (1-9999) is not
 # enough: a window around year 1 or 9999 overflows as soon as a day is added.
