@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -157,6 +158,13 @@ def on_out_of_range(request, exc):
     OverflowError, PostgreSQL DataError. Schemas bound what they can; this is the net."""
     log.warning("value out of range on %s: %s", request.path, exc)
     return error_response(request, 400, "invalid", bilingual("数值超出允许范围", "A value is out of range"))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_multipart(request, exc):
+    """Declared multipart, sent something else; found by whatever reads request.POST
+    first (django-ninja, or the login throttle on POST /api/auth/token)."""
+    return error_response(request, 400, "invalid", bilingual("表单数据格式错误", "Malformed form data"))
 
 
 @api.exception_handler(Exception)

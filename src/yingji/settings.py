@@ -212,7 +212,7 @@ LOGGING = {
 # Bodies of API requests are bounded before any parser sees them (core/limits.py).
 MIDDLEWARE.insert(MIDDLEWARE.index("yingji.core.middleware.RejectNulMiddleware"),
                   "yingji.core.limits.ApiBodyLimitsMiddleware")
-MIDDLEWARE.append("yingji.core.limits.OutOfRangeMiddleware")
+MIDDLEWARE.append("yingji.core.limits.InputErrorMiddleware")
 # Login throttling (django-axes, in the database: SQLite and PostgreSQL alike), for the
 # login page and POST /api/auth/token. An account is locked after
 # YINGJI_LOGIN_ACCOUNT_LIMIT failures, an address after YINGJI_LOGIN_ADDRESS_LIMIT

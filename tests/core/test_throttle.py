@@ -94,3 +94,15 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(regions, settings):
         "/api/auth/token", {"username": "victim", "password": "pw"}, content_type="application/json",
         headers={"X-Forwarded-For": "203.0.113.6"})
     assert other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_body_declared_multipart_but_not_is_refused_before_any_password_is_tried(wenling_officer):
+    """django-ninja reads the JSON whatever the declared type; the throttle reads the
+    form and failed on it, before counting the failure: an unthrottled way to guess."""
+    client = Client(REMOTE_ADDR="10.0.0.8", raise_request_exception=False)
+    for _ in range(4):
+        r = client.post("/api/auth/token", '{"username": "t-wenling", "password": "wrong"}',
+                        content_type="multipart/form-data")
+        assert r.status_code == 400 and "Malformed form data" in r.json()["error"]["message"]
+    assert _api_login("t-wenling", "pw", "10.0.0.8").status_code == 200

@@ -14,6 +14,7 @@ import logging
 
 from django.conf import settings
 from django.db import DataError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from .errors import DomainError, bilingual, error_json
@@ -95,6 +96,17 @@ def check_json(body: bytes) -> None:
         raise too_deep
 
 
+def check_multipart(request) -> None:
+    """Parse a multipart body now (Django keeps the result for the endpoint). Left
+    for later, a body that is not multipart failed wherever request.POST was read
+    first: in the login throttle, before it counted the failed password."""
+    try:
+        request.POST  # noqa: B018
+    except MultiPartParserError as exc:
+        raise DomainError("表单数据格式错误", "Malformed form data",
+                          fields={"body": bilingual("不是合法的 multipart 数据", "not valid multipart data")}) from exc
+
+
 class ApiBodyLimitsMiddleware:
     """Apply the bounds above to every request under /api/."""
 
@@ -106,18 +118,22 @@ class ApiBodyLimitsMiddleware:
             content_type = request.META.get("CONTENT_TYPE", "").lower()
             try:
                 check_length(request.META.get("CONTENT_LENGTH", ""), content_type)
-                if not content_type.startswith(NOT_JSON):
+                if content_type.startswith("multipart/"):
+                    check_multipart(request)
+                elif not content_type.startswith(NOT_JSON):
                     check_json(request.body)
             except DomainError as exc:
                 return error_json(exc.status, exc.code, bilingual(exc.zh, exc.en), exc.fields)
         return self.get_response(request)
 
 
-class OutOfRangeMiddleware:
-    """The net under every page: a number or date too large for its column or for
-    Python's calendar (10^22 people, year 1 minus a day) is the client's error, a 400
-    page, not a 500. Forms bound their fields; this catches what one forgot. (The API
-    has the same net as an exception handler in yingji/api.py.)"""
+class InputErrorMiddleware:
+    """The net under every page: what a client's input breaks deep inside is the
+    client's error, a 400, not a 500: a number or date too large for its column or for
+    Python's calendar (10^22 people, year 1 minus a day), and a multipart body that is
+    not multipart (read by whatever touches request.POST first, e.g. the login
+    throttle). Forms bound their fields; this catches what one forgot. (The API has
+    the same net as exception handlers in yingji/api.py.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -126,10 +142,13 @@ class OutOfRangeMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OverflowError | DataError):
+        if isinstance(exception, MultiPartParserError):
+            message = bilingual("表单数据格式错误", "Malformed form data")
+        elif isinstance(exception, OverflowError | DataError):
+            message = bilingual("数值或日期超出允许范围", "A number or date is out of range")
+        else:
             return None
-        log.warning("value out of range on %s: %s", request.path, exception)
-        message = bilingual("数值或日期超出允许范围", "A number or date is out of range")
+        log.warning("bad input on %s: %s", request.path, exception)
         if request.path.startswith("/api/"):
             return error_json(400, "invalid", message)
         return render(request, "web/error.html", {"message": message}, status=400)
