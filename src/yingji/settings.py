@@ -231,6 +231,9 @@ AXES_COOLOFF_TIME = YINGJI_LOGIN_LOCKOUT_MINUTES / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yingji.core.throttle.lockout_response"
 AXES_VERBOSE = False
+# No axes pages in the admin: every admin is read-only or audited (core/admin_audit.py).
+# An account is unlocked by the cool-off, or by `yingji axes_reset_username NAME`.
+AXES_ENABLE_ADMIN = False
 # Behind N reverse proxies, the client's address is the Nth from the right of
 # X-Forwarded-For (each proxy appends the address it saw); 0: REMOTE_ADDR.
 YINGJI_PROXY_COUNT = int(os.environ.get("YINGJI_PROXY_COUNT", "0"))
