@@ -207,3 +207,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Hostile input and logins (issue 12, items 4 and 5) -----------------------------
+# Bodies of API requests are bounded before any parser sees them (core/limits.py).
+MIDDLEWARE.insert(MIDDLEWARE.index("yingji.core.middleware.RejectNulMiddleware"),
+                  "yingji.core.limits.ApiBodyLimitsMiddleware")
+MIDDLEWARE.append("yingji.core.limits.InputErrorMiddleware")
+# Login throttling (django-axes, in the database: SQLite and PostgreSQL alike), for the
+# login page and POST /api/auth/token. An account is locked after
+# YINGJI_LOGIN_ACCOUNT_LIMIT failures, an address after YINGJI_LOGIN_ADDRESS_LIMIT
+# (higher: a county bureau's officers share one address), for YINGJI_LOGIN_LOCKOUT_MINUTES
+# after the last failure.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+YINGJI_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("YINGJI_LOGIN_ACCOUNT_LIMIT", "5"))
+YINGJI_LOGIN_ADDRESS_LIMIT = int(os.environ.get("YINGJI_LOGIN_ADDRESS_LIMIT", "30"))
+YINGJI_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("YINGJI_LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_HANDLER = "yingji.core.throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone; LoginThrottle weighs them
+AXES_FAILURE_LIMIT = YINGJI_LOGIN_ACCOUNT_LIMIT
+AXES_COOLOFF_TIME = YINGJI_LOGIN_LOCKOUT_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "yingji.core.throttle.lockout_response"
+AXES_VERBOSE = False
+# No axes pages in the admin: every admin is read-only or audited (core/admin_audit.py).
+# An account is unlocked by the cool-off, or by `yingji axes_reset_username NAME`.
+AXES_ENABLE_ADMIN = False
+# Behind N reverse proxies, the client's address is the Nth from the right of
+# X-Forwarded-For (each proxy appends the address it saw); 0: REMOTE_ADDR.
+YINGJI_PROXY_COUNT = int(os.environ.get("YINGJI_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "yingji.core.throttle.client_address"
+# API tokens end after this many hours (a duty shift; a script logs in again), and on
+# logout, a password change or deactivation of the account (core/tokens.py).
+YINGJI_TOKEN_TTL_HOURS = float(os.environ.get("YINGJI_TOKEN_TTL_HOURS", "12"))

@@ -13,3 +13,8 @@ urlpatterns = [
     path("", include("yingji.insurance.urls")),
     path("", include("yingji.web.urls")),
 ]
+
+handler400 = "yingji.core.handlers.bad_request"
+handler403 = "yingji.core.handlers.permission_denied"
+handler404 = "yingji.core.handlers.page_not_found"
+handler500 = "yingji.core.handlers.server_error"

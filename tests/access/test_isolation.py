@@ -95,9 +95,9 @@ MOVE_CASES = {
 # of rows for another county creates none of them.
 FILE_CASES = {"GET /api/enterprises/export", "POST /api/enterprises/import"}
 
-# Not region data: how to log in, who am I, the list of duty kinds (reference data),
+# Not region data: how to log in and out (a token is only its bearer's: tests/core/test_tokens.py), who am I, the list of duty kinds (reference data),
 # the empty import template.
-UNSCOPED = {"POST /api/auth/token", "GET /api/auth/me", "GET /api/duty-kinds",
+UNSCOPED = {"POST /api/auth/token", "POST /api/auth/logout", "GET /api/auth/me", "GET /api/duty-kinds",
             "GET /api/enterprises/import-template"}
 
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from lxml import etree
 
 from ..core.errors import DomainError
+from ..core.limits import YEARS, plausible_year
 from .choices import CAP_CATEGORY, WarningLevel, WarningStatus, WarningType
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -176,8 +177,15 @@ def parse_cap(data: bytes) -> CapWarning:
     if root.tag != f"{{{NS}}}alert":
         raise _invalid("cap", "根元素应为 CAP 1.2 命名空间的 <alert>",
                        f"root must be <alert> in namespace {NS}, not {root.tag}")
+    if root.getroottree().docinfo.doctype:
+        # CAP has no DTD; one here only declares entities (XXE, "billion laughs").
+        raise _invalid("cap", "不接受 DOCTYPE 与实体声明", "a DOCTYPE (entity declarations) is not accepted")
     validator = schema()
-    if not validator.validate(root):
+    try:
+        valid = validator.validate(root)
+    except etree.Error as exc:  # libxml2 gives up on some inputs instead of reporting them
+        raise _invalid("cap", "不符合 CAP 1.2 模式", str(exc)) from exc
+    if not valid:
         problems = "; ".join(f"line {e.line}: {e.message}" for e in list(validator.error_log)[:3])
         raise _invalid("cap", "不符合 CAP 1.2 模式", problems)
     return _read(root)
@@ -198,7 +206,7 @@ def _read(root) -> CapWarning:
         raise _invalid("status", f"不处理状态为 {status} 的消息", f"status {status} is not handled (Actual or Exercise)")
     warning = CapWarning(
         identifier=_text(root, "c:identifier"), sender=_text(root, "c:sender"),
-        sent=dt.datetime.fromisoformat(_text(root, "c:sent")), msg_type=_text(root, "c:msgType"),
+        sent=_time(_text(root, "c:sent"), "sent"), msg_type=_text(root, "c:msgType"),
         drill=status == "Exercise", references=_text(root, "c:references").split(),
     )
     if warning.msg_type in ("Ack", "Error"):
@@ -226,7 +234,7 @@ def _read_info(info, warning: CapWarning) -> None:
                        "cannot tell the colour level: give yingji:level, a colour in the event, or a severity")
     for name in ("effective", "expires"):
         value = _text(info, f"c:{name}")
-        setattr(warning, name, dt.datetime.fromisoformat(value) if value else None)
+        setattr(warning, name, _time(value, name) if value else None)
     for area in info.findall("c:area", {"c": NS}):
         warning.region_codes += [v for _, v in _pairs(area, "geocode") if v]
         polygon = _text(area, "c:polygon")
@@ -234,6 +242,18 @@ def _read_info(info, warning: CapWarning) -> None:
             warning.polygon = cap_to_wkt(polygon)
     if not warning.region_codes:
         raise _invalid("area", "缺少 <geocode> 区划代码", "an <area> needs a <geocode> with a region code")
+
+
+def _time(value: str, where: str) -> dt.datetime:
+    """A CAP dateTime (the schema checks its pattern, not that it is a real time)."""
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError as exc:  # T24:00:00, 2026-02-30
+        raise _invalid(where, f"时间无效：{value}", f"invalid time {value}") from exc
+    if not plausible_year(when) or when.tzinfo is None:
+        raise _invalid(where, f"时间超出范围或缺少时区：{value}",
+                       f"time out of range {YEARS[0]}-{YEARS[1]} or without offset: {value}")
+    return when
 
 
 def _type_from(event: str) -> str:

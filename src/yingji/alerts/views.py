@@ -3,8 +3,8 @@
 
 
 from django import forms
-from django.http import HttpResponse
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,6 +18,7 @@ from .choices import (
     IN_FORCE,
     LEVEL_COLOURS,
     AckChannel,
+    CallUpStatus,
     TargetState,
     WarningLevel,
     WarningType,
@@ -40,10 +41,14 @@ class WarningForm(forms.Form):
         return [c for c in self.cleaned_data["regions"].replace("，", ",").replace(",", " ").split() if c]
 
 
+# The bound of the API's FeedbackIn (and far inside the column's 2^31).
+PEOPLE_MAX = 10_000_000
+
+
 class FeedbackForm(forms.Form):
     text = forms.CharField(label="处置情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    people_moved = forms.IntegerField(label="转移人数", min_value=0, initial=0, required=False)
-    patrols = forms.IntegerField(label="巡查人次", min_value=0, initial=0, required=False)
+    people_moved = forms.IntegerField(label="转移人数", min_value=0, max_value=PEOPLE_MAX, initial=0, required=False)
+    patrols = forms.IntegerField(label="巡查人次", min_value=0, max_value=PEOPLE_MAX, initial=0, required=False)
 
 
 def warning_list(request):
@@ -160,6 +165,12 @@ SUMMARY_ROWS = [("叫应对象", "targets"), ("已发送", "sent"), ("已送达"
                 ("应答用时P90（秒）", "ack_seconds_p90")]
 
 
+def callup_ended(callup, now=None) -> bool:
+    """A call-up ends when it is stopped (its warning lifted) or its warning expires."""
+    expires = callup.warning.expires
+    return callup.status == CallUpStatus.CANCELLED or (expires is not None and expires <= (now or timezone.now()))
+
+
 @require_http_methods(["GET", "POST"])
 def acknowledge(request, token: str):
     """The link in every call-up message: GET shows one button, POST records the
@@ -168,6 +179,10 @@ def acknowledge(request, token: str):
         target = services.target_for_token(token)
     except DomainError:
         return render(request, "alerts/ack_invalid.html", status=404)
+    if callup_ended(target.callup):
+        # Gone, not missing: the link was good, and the person should know why it no
+        # longer works (and that nothing more is asked of them).
+        return render(request, "alerts/ack_ended.html", {"warning": target.callup.warning}, status=410)
     form = FeedbackForm(request.POST or None) if target.acknowledged_at else None
     if request.method == "POST":
         if target.acknowledged_at is None:

@@ -1,12 +1,12 @@
 """Core API: tokens, regions, organizations, people, duties, audit (read-only)."""
 
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from ninja import Field, Query, Router, Schema, Status
 
-from . import selectors, services
+from . import selectors, services, tokens
 from .choices import OrganizationKind, Role
 from .errors import DomainError
-from .models import ApiToken
 from .paging import Page, PageQuery, paginate
 from .scope import Scope
 
@@ -20,6 +20,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
+    expires_in: int = Field(..., description="seconds until the token ends (YINGJI_TOKEN_TTL_HOURS)")
 
 
 @router.post("/auth/token", response=TokenOut, auth=None, tags=["auth"])
@@ -27,7 +28,19 @@ def issue_token(request, data: TokenIn):
     user = authenticate(request, username=data.username, password=data.password)
     if user is None:
         raise DomainError("用户名或密码错误", "Wrong username or password", code="unauthenticated")
-    return {"token": ApiToken.issue(user)}
+    return {"token": tokens.issue(user=user),
+            "expires_in": int(settings.YINGJI_TOKEN_TTL_HOURS * 3600)}
+
+
+@router.post("/auth/logout", response={204: None}, tags=["auth"])
+def revoke_token(request):
+    """End this token at once (a web session is logged out instead)."""
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        tokens.revoke(by=request.user, token=token, reason="logout")
+    else:
+        logout(request)
+    return Status(204, None)
 
 
 class MeOut(Schema):

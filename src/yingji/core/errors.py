@@ -36,3 +36,11 @@ class Forbidden(DomainError):
 
 def bilingual(zh: str, en: str) -> str:
     return f"{zh} / {en}"
+
+
+def error_json(status: int, code: str, message: str, fields: dict | None = None):
+    """The API's error shape as a plain Django response, for the layers that answer
+    before (middleware) or after (Django's error handlers) django-ninja."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status=status)

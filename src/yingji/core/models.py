@@ -6,6 +6,7 @@ users may see it, where its organization lives (`scope_organization`). `core.sco
 reads these; nothing else filters by region.
 """
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -196,12 +197,15 @@ class Duty(models.Model):
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored: a leaked database
-    does not leak working tokens."""
+    does not leak working tokens. It ends at `expires_at` (YINGJI_TOKEN_TTL_HOURS after
+    it was issued), and is deleted on logout, by its owner, on a password change and
+    when the account is deactivated (core/tokens.py)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
 
     class Meta:
         verbose_name = _("API 令牌 API token")
@@ -214,7 +218,8 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user) -> str:
         key = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=cls.hash(key))
+        ttl = dt.timedelta(hours=settings.YINGJI_TOKEN_TTL_HOURS)
+        cls.objects.create(user=user, key_hash=cls.hash(key), expires_at=timezone.now() + ttl)
         return key
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
 from ..core.errors import DomainError
+from ..core.limits import plausible_year
 from ..core.paging import page_rows
 from ..core.scope import Scope
 from . import indexes, reporting, selectors, services
@@ -166,9 +167,10 @@ def ranking(request):
 
 def _date(text, default: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(text or "")
+        value = dt.date.fromisoformat(text or "")
     except ValueError:
         return default
+    return value if plausible_year(value) else default
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from .errors import page
-from .views import enterprises, home, regions
+from .views import account, enterprises, home, regions
 
 
 def private(view):
@@ -17,6 +17,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", private(home.home), name="home"),
+    path("account/tokens/", private(account.token_list), name="token_list"),
+    path("account/tokens/<int:id>/revoke/", private(account.token_revoke), name="token_revoke"),
     path("regions/", private(regions.region_root), name="region_root"),
     path("regions/<str:code>/", private(regions.region_detail), name="region_detail"),
     path("enterprises/", private(enterprises.enterprise_list), name="enterprise_list"),
