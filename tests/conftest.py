@@ -4,7 +4,10 @@ The scopes mirror the demo: province admin, Taizhou city, Wenling and Linhai cou
 officers, and an enterprise user in Wenling.
 """
 
+import datetime as dt
 import importlib
+import os
+import zoneinfo
 
 import pytest
 from django.apps import apps
@@ -18,6 +21,70 @@ from .factories import EnterpriseFactory, OrganizationFactory, PersonFactory, Us
 
 WENLING, LINHAI, TAIZHOU = "331081", "331082", "3310"
 WENLING_TOWN, LINHAI_TOWN = "331081001", "331082001"
+
+
+# The clock of the whole session can be moved (`--today 2030-06-15`, or the
+# environment variable YINGJI_TEST_TODAY), so that `make test-clock` proves the tests hold
+# on any day. Python's clock is moved and keeps ticking (time-machine); the code reads
+# no database-side clock (no Now(), CURRENT_TIMESTAMP or SQL now()), so the database
+# agrees. Processes the tests start (Celery workers) keep the real clock: see
+# `moved_clock` below.
+TODAY_ENV = "YINGJI_TEST_TODAY"
+_traveller = None
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", default=os.environ.get(TODAY_ENV, ""),
+                     help=f"run the session with the clock moved to this day (YYYY-MM-DD, at 10:00 Beijing time, "
+                          f"or a full ISO datetime); default: ${TODAY_ENV} or the real clock")
+
+
+def _destination(value: str) -> dt.datetime:
+    if len(value) == 10:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(10),
+                                   tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"--today {value}: a datetime needs its UTC offset")
+    return moment
+
+
+def pytest_configure(config):
+    global _traveller
+    value = config.getoption("--today")
+    if value:
+        import time_machine
+
+        _traveller = time_machine.travel(_destination(value), tick=True)
+        _traveller.start()
+
+
+def pytest_unconfigure(config):
+    if _traveller is not None:
+        _traveller.stop()
+
+
+def pytest_report_header(config):
+    if _traveller is not None:
+        return f"clock moved to {dt.datetime.now().astimezone().isoformat(timespec='seconds')} ({TODAY_ENV})"
+
+
+@pytest.fixture(scope="session")
+def moved_clock() -> bool:
+    """True when the session runs with the clock moved. A test that starts another
+    process which reads the clock (a Celery worker) skips itself then: that process
+    would live in the real present."""
+    return _traveller is not None
+
+
+@pytest.fixture
+def today():
+    """Today in Beijing, as the code under test sees it (moved with the clock). Dates
+    that the code compares with today (deadlines, "overdue", "this month") are derived
+    from it, so a test means the same thing on any day."""
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 # The data migrations that are safe to run twice (update_or_create, or a guard),

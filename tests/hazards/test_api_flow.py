@@ -15,14 +15,15 @@ from ..factories import EnterpriseFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_create_hazard_returns_the_contract_fields(api_as, wenling_officer, wenling_enterprise):
+def test_create_hazard_returns_the_contract_fields(api_as, wenling_officer, wenling_enterprise, today):
+    deadline = (today + dt.timedelta(days=60)).isoformat()  # found today, far from due: green
     r = api_as(wenling_officer).post("/api/hazards", {
         "enterprise_id": wenling_enterprise.pk, "description": "消防通道堵塞", "level": "general",
-        "deadline": "2099-01-01"})
+        "deadline": deadline})
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["state"] == "registered" and body["level"] == "general" and body["light"] == "green"
-    assert body["number"].startswith("YH-331081-") and body["deadline"] == "2099-01-01"
+    assert body["number"].startswith("YH-331081-") and body["deadline"] == deadline
     assert body["timeline"][0]["action"] == "register"
 
 
@@ -107,16 +108,17 @@ def test_inspection_with_an_unknown_item_is_refused_and_creates_nothing(api_as, 
     assert Hazard.objects.count() == 0
 
 
-def test_public_report_triage_and_reward(api_as, wenling_officer, wenling_enterprise):
+def test_public_report_triage_and_reward(api_as, wenling_officer, wenling_enterprise, today):
     anonymous, officer = api_as(None), api_as(wenling_officer)
+    deadline = (today + dt.timedelta(days=30)).isoformat()
     first = anonymous.post("/api/reports", {"region": WENLING_TOWN, "description": "仓库内设置宿舍", "contact": ""})
     second = anonymous.post("/api/reports", {"region": WENLING, "description": "私拉电线给电动车充电"})
     r = officer.post(f"/api/reports/{first.json()['id']}/reject", {"reason": "查无此事"})
     assert r.json()["state"] == "rejected" and r.json()["reject_reason"] == "查无此事"
     assert officer.post(f"/api/reports/{first.json()['id']}/accept", {
-        "enterprise_id": wenling_enterprise.pk, "deadline": "2099-01-01"}).status_code == 400  # triaged already
+        "enterprise_id": wenling_enterprise.pk, "deadline": deadline}).status_code == 400  # triaged already
     r = officer.post(f"/api/reports/{second.json()['id']}/accept", {
-        "enterprise_id": wenling_enterprise.pk, "deadline": "2099-01-01"})
+        "enterprise_id": wenling_enterprise.pk, "deadline": deadline})
     assert r.status_code == 201 and r.json()["source"] == "public_report"
     assert r.json()["description"] == "私拉电线给电动车充电"
     r = officer.post(f"/api/reports/{second.json()['id']}/penalty", {"fine": "100000"})

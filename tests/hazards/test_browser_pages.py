@@ -33,9 +33,10 @@ def test_ranking_page_draws_both_charts(live_server, page, regions, wenling_offi
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_plan_goes_in_through_the_htmx_form(live_server, page, regions, wenling_officer, wenling_enterprise):
+def test_plan_goes_in_through_the_htmx_form(live_server, page, regions, wenling_officer, wenling_enterprise, today):
     hazard = services.hazard_register(by=wenling_officer.user, enterprise_id=wenling_enterprise.pk,
-                                      description="有限空间作业未审批", level="major", deadline=dt.date(2027, 1, 1))
+                                      description="有限空间作业未审批", level="major",
+                                      deadline=today + dt.timedelta(days=30))
     services.hazard_report(by=wenling_officer.user, hazard=hazard)
     log_in(page, live_server, wenling_officer)
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
@@ -47,7 +48,7 @@ def test_plan_goes_in_through_the_htmx_form(live_server, page, regions, wenling_
     for field, value in (("measures", "强制通风"), ("funds", "5000"), ("people", "安全科"),
                          ("safety_measures", "监护"), ("contingency_plan", "专项预案")):
         form.locator(f"#id_{field}").fill(value)
-    form.locator("#id_deadline").fill("2027-01-31")
+    form.locator("#id_deadline").fill((today + dt.timedelta(days=60)).isoformat())
     form.locator("button[value=plan]").click()
     sync_api.expect(page.locator("#plan-form")).to_have_count(0)  # HX-Redirect: the page of a planned hazard
     assert Hazard.objects.get(pk=hazard.pk).state == "planned"

@@ -100,6 +100,12 @@ def test_pages_need_a_login(campaign_world):
 
 
 @pytest.fixture
+def deadline(today) -> str:
+    """A deadline a triaging officer may set: some weeks after today, whatever today is."""
+    return (today + dt.timedelta(days=30)).isoformat()
+
+
+@pytest.fixture
 def reports(regions):
     def make(region, text, n):
         return reporting.report_create(ip=f"192.0.2.{n}", region_code=region, description=text)
@@ -129,12 +135,13 @@ def test_reject_needs_a_reason_and_then_closes_the_report(reports, wenling_offic
     assert "不予受理" in client.get(url).content.decode()
 
 
-def test_accept_makes_a_hazard_and_a_recorded_fine_shows_the_reward(reports, wenling_officer, wenling_enterprise):
+def test_accept_makes_a_hazard_and_a_recorded_fine_shows_the_reward(reports, wenling_officer, wenling_enterprise,
+                                                                   deadline):
     client, report = _login(wenling_officer), reports["wenling"]
     url = f"/hazards/reports/{report.pk}/"
     assert wenling_enterprise.name in client.get(url).content.decode()  # offered for acceptance
     response = client.post(url, {"action": "accept", "enterprise_id": wenling_enterprise.pk,
-                                 "deadline": "2026-12-31", "level": "general", "category": "electrical",
+                                 "deadline": deadline, "level": "general", "category": "electrical",
                                  "description": "车间内违规充电"})
     hazard = Hazard.objects.get(report=report)
     assert response.status_code == 302 and response["Location"] == f"/hazards/{hazard.pk}/"
@@ -148,22 +155,22 @@ def test_accept_makes_a_hazard_and_a_recorded_fine_shows_the_reward(reports, wen
 
 
 def test_a_report_cannot_be_accepted_into_an_enterprise_of_another_county(reports, wenling_officer,
-                                                                         linhai_enterprise):
+                                                                         linhai_enterprise, deadline):
     response = _login(wenling_officer).post(f"/hazards/reports/{reports['wenling'].pk}/", {
-        "action": "accept", "enterprise_id": linhai_enterprise.pk, "deadline": "2026-12-31", "level": "general",
+        "action": "accept", "enterprise_id": linhai_enterprise.pk, "deadline": deadline, "level": "general",
         "category": "other"})
     assert response.status_code == 403
     assert PublicReport.objects.get(pk=reports["wenling"].pk).state == ReportState.NEW
     assert not Hazard.objects.exists()
 
 
-def test_bad_input_gets_a_message_not_a_500(reports, wenling_officer, wenling_enterprise):
+def test_bad_input_gets_a_message_not_a_500(reports, wenling_officer, wenling_enterprise, deadline):
     client, url = _login(wenling_officer), f"/hazards/reports/{reports['wenling'].pk}/"
-    for data in ({"action": "accept", "enterprise_id": "x", "deadline": "2026-12-31", "level": "general",
+    for data in ({"action": "accept", "enterprise_id": "x", "deadline": deadline, "level": "general",
                   "category": "other"},
                  {"action": "accept", "enterprise_id": wenling_enterprise.pk, "deadline": "soon", "level": "general",
                   "category": "other"},
-                 {"action": "accept", "enterprise_id": wenling_enterprise.pk, "deadline": "2026-12-31",
+                 {"action": "accept", "enterprise_id": wenling_enterprise.pk, "deadline": deadline,
                   "level": "huge", "category": "other"},
                  {"action": "penalty", "fine": "NaN"},
                  {"action": "dance"}):
@@ -171,13 +178,14 @@ def test_bad_input_gets_a_message_not_a_500(reports, wenling_officer, wenling_en
     assert PublicReport.objects.get(pk=reports["wenling"].pk).state == ReportState.NEW
 
 
-def test_viewers_read_reports_but_every_triage_action_is_refused(reports, wenling_viewer, wenling_enterprise):
+def test_viewers_read_reports_but_every_triage_action_is_refused(reports, wenling_viewer, wenling_enterprise,
+                                                                  deadline):
     client, report = _login(wenling_viewer), reports["wenling"]
     url = f"/hazards/reports/{report.pk}/"
     page = client.get(url).content.decode()
     assert report.description in page and 'value="reject"' not in page and 'value="accept"' not in page
     assert client.post(url, {"action": "reject", "reason": "不予受理"}).status_code == 403
-    assert client.post(url, {"action": "accept", "enterprise_id": wenling_enterprise.pk, "deadline": "2026-12-31",
+    assert client.post(url, {"action": "accept", "enterprise_id": wenling_enterprise.pk, "deadline": deadline,
                              "level": "general", "category": "other"}).status_code == 403
     report.refresh_from_db()
     assert report.state == ReportState.NEW and not Hazard.objects.exists()

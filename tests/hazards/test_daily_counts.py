@@ -19,7 +19,7 @@ from .test_indexes import _reference
 pytestmark = pytest.mark.django_db
 
 PLAN = {"goal": "消除隐患", "measures": "更换设备", "funds": "12000.00", "people": "设备科 张三",
-        "deadline": "2026-12-31", "safety_measures": "停用并设警戒", "contingency_plan": "见应急预案第三章"}
+        "safety_measures": "停用并设警戒", "contingency_plan": "见应急预案第三章"}
 
 
 def _days(start, end):
@@ -58,7 +58,7 @@ def test_period_split_covers_every_day_once_on_random_periods():
         assert sorted(covered) == sorted(_days(start, end)), (start, end)
 
 
-def _random_action(rng, hazard, officer, city):
+def _random_action(rng, hazard, officer, city, today):
     """One action the loop allows now, with what it needs; None if there is none."""
     allowed = services.allowed_actions(hazard)
     if not allowed:
@@ -66,15 +66,17 @@ def _random_action(rng, hazard, officer, city):
     action = rng.choice(allowed)
     by = city if action in ("supervise", "delist") else officer
     return services.hazard_act(by=by, hazard=hazard, action=action, reason="随机理由", evidence_text="照片说明",
-                               plan=dict(PLAN))
+                               plan={**PLAN, "deadline": (today + dt.timedelta(days=30)).isoformat()})
 
 
-def test_counts_and_figures_stay_exact_through_random_work(regions, wenling_officer, taizhou_officer):
+def test_counts_and_figures_stay_exact_through_random_work(regions, wenling_officer, taizhou_officer, today):
+    """Hazards are found over the 300 days before today and closed today (the services
+    close on the real day), so every period below is placed relative to today."""
     rng = random.Random(20261129)
     officer, city = wenling_officer.user, taizhou_officer.user
     towns = list(Region.objects.filter(parent_id="331081").values_list("code", flat=True))[:6]
     firms = [EnterpriseFactory(region_id=rng.choice(towns)) for _ in range(8)]
-    base = dt.date(2025, 12, 1)
+    base = today - dt.timedelta(days=301)
     hazards = []
     for _ in range(80):
         found = base + dt.timedelta(days=rng.randrange(300))
@@ -88,7 +90,7 @@ def test_counts_and_figures_stay_exact_through_random_work(regions, wenling_offi
     for _ in range(400):
         hazard = Hazard.objects.get(pk=rng.choice(hazards).pk)
         try:
-            _random_action(rng, hazard, officer, city)
+            _random_action(rng, hazard, officer, city, today)
         except DomainError:
             pass  # a refusal (e.g. a plan deadline before today) changes nothing
     levels = set(Hazard.objects.values_list("level", "state", "ever_supervised"))
@@ -97,10 +99,12 @@ def test_counts_and_figures_stay_exact_through_random_work(regions, wenling_offi
     assert daily_counts.stored() == daily_counts.from_scratch()
 
     rows, visits = list(Hazard.objects.all()), list(Inspection.objects.all())
-    today = max(h.closed_on for h in rows if h.closed_on)
-    for start, end, as_of in ((dt.date(2026, 1, 1), dt.date(2026, 6, 30), dt.date(2026, 5, 20)),
-                              (dt.date(2025, 12, 15), dt.date(2026, 11, 30), today),
-                              (dt.date(2026, 3, 1), dt.date(2026, 3, 31), today - dt.timedelta(days=1))):
+    assert {h.closed_on for h in rows if h.closed_on} == {today}
+    day = dt.timedelta(days=1)
+    closed = {}
+    for start, end, as_of in ((base + 31 * day, base + 211 * day, base + 170 * day),  # long before today
+                              (base + 14 * day, today + 10 * day, today),  # to today: the closures count
+                              (today - 60 * day, today, today - day)):  # as of yesterday: they do not
         for code, item in ((i["region"], i) for i in indexes.ranking(
                 scope=SYSTEM, code="331081", start=start, end=end, today=as_of)["items"]):
             expected = _reference(rows, visits, firms, code, start, end, min(end, as_of))
@@ -108,6 +112,9 @@ def test_counts_and_figures_stay_exact_through_random_work(regions, wenling_offi
         got = indexes.region_figures(scope=SYSTEM, code="3310", start=start, end=end, today=as_of)
         expected = _reference(rows, visits, firms, "3310", start, end, min(end, as_of))
         assert {k: got[k] for k in expected} == expected
+        closed[as_of] = got["closed"]
+    # The periods that reach today see closures, the others none: no figure compares 0 with 0 only.
+    assert closed[today] > 0 and closed[base + 170 * day] == closed[today - day] == 0
 
 
 def test_a_hazard_moved_or_deleted_moves_its_counts(regions, wenling_enterprise):
