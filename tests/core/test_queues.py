@@ -17,17 +17,31 @@ pytestmark = pytest.mark.django_db
 FLOOD = 20_000
 
 
+def forget_statistics(model) -> None:
+    """Make the table look as nobody had ever analyzed it: no row count (reltuples -1)
+    and no column statistics. Autovacuum may have analyzed the test database's table at
+    any time before, so the precondition is set here rather than hoped for. The catalog
+    rows are changed inside the test's transaction (a superuser's right, as CI's
+    `postgres` is) and come back with its rollback; autovacuum is off for the table
+    meanwhile, and sees none of the test's uncommitted rows anyway."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+        cursor.execute("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid = %s::regclass", [table])
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = %s::regclass", [table])
+        cursor.execute("SELECT reltuples, (SELECT count(*) FROM pg_stats WHERE tablename = %s)"
+                       " FROM pg_class WHERE oid = %s::regclass", [table, table])
+        assert cursor.fetchone() == (-1, 0)
+
+
 @pytest.fixture
 def stale_statistics_then_a_flood():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no planner statistics to go stale")
-    with connection.cursor() as cursor:
-        # No statistics at all, as for a table nobody has analyzed yet: the planner
-        # guesses ~0.5 % of the rows match, fewer than the batch asked for, and would
-        # fetch them all and sort them.
-        cursor.execute("ALTER TABLE messaging_message SET (autovacuum_enabled = false)")
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'messaging_message'")
-        assert cursor.fetchone()[0] < 0, "the test database's outbox has been analyzed"
+    # No statistics at all, as for a table nobody has analyzed yet: the planner
+    # guesses ~0.5 % of the rows match, fewer than the batch asked for, and would
+    # fetch them all and sort them.
+    forget_statistics(Message)
     now = timezone.now()
     # One due time for the lot, as a call-up's batch has: the order is by id within it.
     Message.objects.bulk_create([Message(channel="sms", to="139", text="t", idempotency_key=f"k{i}",
@@ -84,6 +98,7 @@ def test_the_receipts_inbox_is_read_from_its_queue_index():
     from yingji.messaging.inbox import _claim
     from yingji.messaging.models import InboundReceipt
 
+    forget_statistics(InboundReceipt)
     now = timezone.now()
     message = Message.objects.create(channel="sms", to="139", text="t", idempotency_key="k", due_at=now)
     InboundReceipt.objects.bulk_create([InboundReceipt(message=message, status="delivered", received_at=now,
