@@ -40,9 +40,8 @@ from yingji.kernels.lisflood_io import (
     read_stage,
 )
 
+# The shared data lie beside the repository (<repo>/../shared), as for the tests (tests/conftest.py).
 EA5 = Path(__file__).resolve().parents[2] / "shared" / "data" / "flood" / "ea-test5"
-if not EA5.is_dir():
-    EA5 = Path("/work/shared/data/flood/ea-test5")
 
 
 def ea5_model(dtype) -> tuple[FloodModel, list]:

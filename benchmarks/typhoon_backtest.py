@@ -14,6 +14,8 @@ from yingji.insurance.backtest import backtest
 from yingji.insurance.policy_yaml import TyphoonSpec
 from yingji.kernels.besttrack import parse_paths
 
+# The shared data lie beside the repository (<repo>/../shared), as for the tests (tests/conftest.py).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 TAIZHOU = TyphoonSpec(lon=121.1167, lat=28.65, radius_km=85.0,
                       payouts={12: 10e6, 13: 20e6, 14: 40e6, 15: 70e6, 16: 110e6, 17: 175e6})
 
@@ -29,7 +31,7 @@ def best_of(repeat, fn):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tracks", type=Path, default=Path("/work/shared/data/typhoon/cma-besttrack"))
+    parser.add_argument("--tracks", type=Path, default=SHARED / "data" / "typhoon" / "cma-besttrack")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 

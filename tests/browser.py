@@ -9,11 +9,18 @@ import os
 
 import pytest
 
+from .conftest import in_ci, missing_prerequisite
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made here
 # (fixtures) are still plain synchronous code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-sync_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api
+except ImportError:
+    if in_ci():
+        raise  # CI installs the test dependencies: a missing Playwright is an error, not a skip
+    pytest.skip("Playwright is not installed (make setup-test)", allow_module_level=True)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,7 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture
 def page():
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's Chromium is not installed (make browser)")
+        missing_prerequisite(f"Debian's Chromium is not installed at {CHROMIUM} (make browser)")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # An officer's browser in a Chinese office asks for Chinese.

@@ -8,6 +8,7 @@ import datetime as dt
 import importlib
 import os
 import zoneinfo
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -21,6 +22,49 @@ from .factories import EnterpriseFactory, OrganizationFactory, PersonFactory, Us
 
 WENLING, LINHAI, TAIZHOU = "331081", "331082", "3310"
 WENLING_TOWN, LINHAI_TOWN = "331081001", "331082001"
+
+
+# -- Prerequisites: the shared data, Chromium -------------------------------------------------
+# The data sets the tests read (CMA best tracks, LISFLOOD-FP cases) live beside the
+# repository, in ../shared, not in it. On a developer's machine a test whose data or
+# tool is missing is skipped; in CI (CI=true) it fails, for a skip there would hide it.
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_prerequisite(reason: str):
+    """Skip the test, or fail it in CI."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set, so a missing prerequisite fails instead of skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+def shared_path(*parts: str) -> Path:
+    """The path of shared data: `shared_path("data", "flood", "ea-test5")` is
+    <repo>/../shared/data/flood/ea-test5. Where it must exist, mark the test with
+    `needs(path)` or call `require(path)` in the test or fixture that reads it."""
+    return SHARED.joinpath(*parts)
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        missing_prerequisite(f"{path} is not on this machine (the shared data beside the repository)")
+    return path
+
+
+def needs(path: Path) -> pytest.MarkDecorator:
+    """A mark: the test needs this shared file or folder (checked before its fixtures)."""
+    return pytest.mark.shared_data(path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("shared_data"):
+        require(mark.args[0])
 
 
 # The clock of the whole session can be moved (`--today 2030-06-15`, or the
@@ -51,6 +95,7 @@ def _destination(value: str) -> dt.datetime:
 
 def pytest_configure(config):
     global _traveller
+    config.addinivalue_line("markers", "shared_data(path): needs this path of ../shared (see needs())")
     value = config.getoption("--today")
     if value:
         import time_machine

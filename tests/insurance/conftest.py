@@ -7,9 +7,11 @@ import pytest
 
 from yingji.insurance.policy_yaml import load_policy_file
 
+from ..conftest import require, shared_path
+
 DATA = Path(__file__).parent / "data"
 POLICY_FILE = DATA / "taizhou.yaml"
-CMA_DIR = Path("/work/shared/data/typhoon/cma-besttrack")
+CMA_DIR = shared_path("data", "typhoon", "cma-besttrack")
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +23,4 @@ def policy_spec():
 def cma_archive():
     from yingji.kernels.besttrack import parse_paths
 
-    if not CMA_DIR.is_dir():
-        pytest.skip("the CMA best-track archive is not on this machine")
-    return parse_paths([CMA_DIR])
+    return parse_paths([require(CMA_DIR)])

@@ -12,6 +12,7 @@ from yingji.insurance.policy_yaml import TyphoonSpec
 from yingji.kernels.besttrack import parse_lines
 from yingji.kernels.typhoon import Track
 
+from ..conftest import needs
 from .conftest import CMA_DIR, POLICY_FILE
 
 TAIZHOU = TyphoonSpec(lon=121.1167, lat=28.65, radius_km=85.0,
@@ -118,6 +119,7 @@ def test_interpolation_never_loses_a_storm_the_fixes_catch(cma_archive, archive_
     assert {t.storm_id for t in archive_result.triggers} <= {t.storm_id for t in interpolated.triggers}
 
 
+@needs(CMA_DIR)
 def test_the_backtest_command_is_reproducible(capsys):
     outputs = []
     for _ in range(2):

@@ -12,13 +12,14 @@ from yingji.hydromet.models import Observation, Station
 from yingji.insurance import demo, services
 from yingji.insurance.models import Claim, Storm, TrackPosition, TriggerEvent
 
-ARCHIVES = [pytest.param(demo.ARCHIVE_2019, id="shared-archive"), pytest.param(None, id="built-in-record")]
+from ..conftest import require, shared_path
+
+ARCHIVE_2019 = shared_path("data", "typhoon", "cma-besttrack", "CH2019BST.txt")
+ARCHIVES = [pytest.param(ARCHIVE_2019, id="shared-archive"), pytest.param(None, id="built-in-record")]
 
 
 def _load(archive):
-    if archive is not None and not archive.is_file():
-        pytest.skip("the CMA archive is not on this machine")
-    return demo.load_demo_policy(archive=archive)
+    return demo.load_demo_policy(archive=archive and require(archive))
 
 
 @pytest.mark.parametrize("archive", ARCHIVES)
@@ -68,9 +69,7 @@ def test_a_second_run_changes_nothing(regions):
 
 
 def test_the_built_in_lekima_record_is_the_archive_s(regions):
-    if not demo.ARCHIVE_2019.is_file():
-        pytest.skip("the CMA archive is not on this machine")
-    lines = demo.ARCHIVE_2019.read_text(encoding="ascii").replace("\r", "").splitlines()
+    lines = require(ARCHIVE_2019).read_text(encoding="ascii").replace("\r", "").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("66666 1909 "))
     assert demo.LEKIMA_CMA.splitlines() == lines[start:start + 63]
     assert lines[start + 63].startswith("66666 1910 ")  # the record ends where the next begins

@@ -1,17 +1,15 @@
 """The CMA best-track parser on the real 1949-2024 files and on crafted bad input."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from yingji.kernels.besttrack import parse_file, parse_lines, parse_paths
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "typhoon" / "cma-besttrack"
-if not DATA.is_dir():
-    DATA = Path("/work/shared/data/typhoon/cma-besttrack")
+from ..conftest import needs, shared_path
 
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared CMA data not present")
+DATA = shared_path("data", "typhoon", "cma-besttrack")
+needs_data = needs(DATA)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """The local-inertial kernel against analytic solutions and a published still-water case."""
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,12 +8,12 @@ import pytest
 from yingji.kernels.flood2d import EdgeBoundary, FloodModel, TimeSeries, simulate
 from yingji.kernels.lisflood_io import read_ascii_grid
 
-HUMPS = Path(__file__).resolve().parents[3] / "shared" / "data" / "flood" / "three-humps" / "lake-at-rest"
-if not HUMPS.is_dir():
-    HUMPS = Path("/work/shared/data/flood/three-humps/lake-at-rest")
+from ..conftest import needs, shared_path
+
+HUMPS = shared_path("data", "flood", "three-humps", "lake-at-rest")
 
 
-@pytest.mark.skipif(not HUMPS.is_dir(), reason="three-humps data not present")
+@needs(HUMPS)
 def test_three_humps_lake_stays_at_rest_over_wet_dry_fronts():
     """Three humps lake at rest (Liang & Borthwick 2009; LISFLOOD-FP 8.1 testing/UoS, `humps_cp`).
 

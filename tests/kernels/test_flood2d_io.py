@@ -1,6 +1,5 @@
 """LISFLOOD-FP input readers on the EA Test 5 case as shipped (LISFLOOD-FP 8.1 testing/UoS)."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +13,10 @@ from yingji.kernels.lisflood_io import (
     write_ascii_grid,
 )
 
-EA5 = Path("/work/shared/data/flood/ea-test5")
-needs_ea5 = pytest.mark.skipif(not EA5.is_dir(), reason="EA Test 5 data not present")
+from ..conftest import needs, shared_path
+
+EA5 = shared_path("data", "flood", "ea-test5")
+needs_ea5 = needs(EA5)
 
 
 @needs_ea5

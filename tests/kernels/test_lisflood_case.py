@@ -19,10 +19,10 @@ from yingji.kernels.lisflood_io import (
     write_ascii_grid,
 )
 
-EA5 = Path(__file__).resolve().parents[3] / "shared" / "data" / "flood" / "ea-test5"
-if not EA5.is_dir():
-    EA5 = Path("/work/shared/data/flood/ea-test5")
-needs_ea5 = pytest.mark.skipif(not EA5.is_dir(), reason="EA Test 5 data not present")
+from ..conftest import needs, shared_path
+
+EA5 = shared_path("data", "flood", "ea-test5")
+needs_ea5 = needs(EA5)
 
 
 def write_par(folder: Path, text: str) -> Path:

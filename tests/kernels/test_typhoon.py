@@ -1,7 +1,6 @@
 """Grades, forces, circle entry and payouts, at every boundary (GB/T 19201, DOMAIN.md)."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +22,8 @@ from yingji.kernels.typhoon import (
     typhoon_grade,
     wind_force,
 )
+
+from ..conftest import needs, shared_path
 
 # Taizhou's circle (DOMAIN.md): 121°07'E 28°39'N, 85 km
 TAIZHOU = Circle(121.1167, 28.65, 85.0)
@@ -172,10 +173,10 @@ def test_trigger_needs_the_minimum_force_inside_the_circle():
     assert (result.triggered, result.force, result.payout) == (True, 15, 70_000_000)
 
 
-DATA = Path("/work/shared/data/typhoon/cma-besttrack/CH2019BST.txt")
+DATA = shared_path("data", "typhoon", "cma-besttrack", "CH2019BST.txt")
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared CMA data not present")
+@needs(DATA)
 def test_lekima_2019_triggers_the_taizhou_circle_at_force_16():
     # CH2019BST.txt: "2019080918 6 283 1214  930 52" and "2019080921 4 286 1210 960 40".
     # By hand: 28.6N 121.0E is 0.05 deg lat (5.6 km) and 0.1167 deg lon (11.4 km) from
