@@ -123,8 +123,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets the web server read while the in-process worker writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # WAL lets the web server read while the in-process worker writes. IMMEDIATE: every
+    # transaction takes the write lock when it begins, waiting up to `timeout` seconds
+    # for it. A deferred one that read first and then wanted to write could not wait
+    # (SQLite answers "database is locked" at once, whatever the timeout), and the web
+    # answered 500 to gateway receipts while the worker sent a call-up.
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20,
+                                       "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [] if not PRODUCTION else [
