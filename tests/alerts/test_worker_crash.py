@@ -125,11 +125,13 @@ class Workers:
             "import sys; from yingji.celery import app; "
             "app.conf.task_default_queue = sys.argv[1]; "
             "app.worker_main(['worker', '-P', 'solo', '-Q', sys.argv[1], '--prefetch-multiplier', '1', "
-            "'--without-gossip', '--without-mingle', '--without-heartbeat', '-l', 'warning'])"
+            "'--without-gossip', '--without-mingle', '--without-heartbeat', '-l', 'warning', '-n', sys.argv[2]])"
         )
+        # A node name of its own: two workers of one name cannot both hold its control queue.
+        name = f"w{len(self.procs)}-{self.queue}@%h"
         # The child keeps its own copy of the file descriptor; ours can close.
         with open(self.log_dir / f"worker{len(self.procs)}.log", "wb") as log:
-            proc = subprocess.Popen([sys.executable, "-c", launcher, self.queue], env=self.env,
+            proc = subprocess.Popen([sys.executable, "-c", launcher, self.queue, name], env=self.env,
                                     stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
