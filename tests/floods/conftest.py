@@ -9,21 +9,17 @@ from yingji.hydromet.choices import StationKind
 from yingji.hydromet.models import Station
 from yingji.hydromet.services import ingest
 
+from .. import readings
 from ..conftest import LINHAI_TOWN, WENLING_TOWN
-
-BEIJING = dt.timezone(dt.timedelta(hours=8))
+from ..readings import BEIJING, at  # noqa: F401  (re-exported for the test modules)
 
 # A rectangular channel 10 m wide with 5 m walls.
 RECTANGLE = [[0, 5], [0, 0], [10, 0], [10, 5]]
 
 
-def at(hour: int, minute: int = 0, day: int = 1) -> dt.datetime:
-    """A time on 2024-07-<day> in Beijing time."""
-    return dt.datetime(2024, 7, day, hour, minute, tzinfo=BEIJING)
-
-
 def rain(station: str, time: dt.datetime, mm: float) -> dict:
-    return {"station": station, "quantity": "rain", "time": time.isoformat(), "value": mm, "interval_minutes": 60}
+    """An hourly rain reading (the floods tests' gauges report hourly)."""
+    return readings.rain(station, time, mm, interval=60)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from yingji.kernels.section import CrossSection, stage_for_discharge
 
 from ..conftest import WENLING_TOWN
 from .conftest import RECTANGLE, at, make_section
+from .conftest import rain as hourly_rain
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def _readings(rain, stage):
     out = []
     for k in range(HOURS):
         t = (START + dt.timedelta(hours=k + 1)).isoformat()  # the step ending at this time
-        out.append({"station": "WR1", "quantity": "rain", "time": t, "value": float(rain[k]), "interval_minutes": 60})
+        out.append(hourly_rain("WR1", t, float(rain[k])))
         if k % 7 != 3:  # some hours have no stage reading: skipped by the fit
             out.append({"station": "WS1", "quantity": "stage", "time": t, "value": round(float(stage[k]), 4)})
     return out

@@ -20,7 +20,7 @@ from yingji.floods import services
 from yingji.floods.models import FloodAlert, FloodEvent
 
 from ..conftest import WENLING_TOWN
-from .conftest import at, make_section
+from .conftest import at, make_section, rain
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_observed_rain_counts_before_the_forecast(regions, feed):
     """36 mm observed in the hour ending now: the first forecast hour carries the
     second hour of its hydrograph, 49.6 m³/s."""
     section = make_section(WENLING_TOWN, gauges=[_gauge("WF9").code])
-    feed([{"station": "WF9", "quantity": "rain", "time": NOW.isoformat(), "value": 36.0, "interval_minutes": 60}])
+    feed([rain("WF9", NOW, 36.0)])
     forecast = services.forecast_section(section=section, now=NOW, forecast_rain={"1": 0.0})
     assert forecast.discharges[23:25] == pytest.approx([37.5, 49.6], abs=0.3)
 

@@ -1,6 +1,5 @@
 """Stations for the hydromet tests: two local gauges in Wenling, two in Linhai."""
 
-import datetime as dt
 
 import pytest
 
@@ -8,20 +7,7 @@ from yingji.hydromet.choices import StationKind
 from yingji.hydromet.models import Station
 
 from ..conftest import LINHAI, WENLING
-
-BEIJING = dt.timezone(dt.timedelta(hours=8))
-
-
-def at(hour: int, minute: int = 0, day: int = 1) -> dt.datetime:
-    """A time on 2024-07-<day> in Beijing time."""
-    return dt.datetime(2024, 7, day, hour, minute, tzinfo=BEIJING)
-
-
-def rain(station: str, time: dt.datetime, mm, interval=None) -> dict:
-    reading = {"station": station, "quantity": "rain", "time": time.isoformat(), "value": mm}
-    if interval is not None:
-        reading["interval_minutes"] = interval
-    return reading
+from ..readings import BEIJING, at, rain  # noqa: F401  (re-exported for the test modules)
 
 
 @pytest.fixture

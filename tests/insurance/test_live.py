@@ -13,6 +13,7 @@ from yingji.insurance.policy_yaml import load_policy_file
 from yingji.insurance.services import rain_triggers
 from yingji.messaging.models import Message
 
+from ..readings import rain
 from .conftest import POLICY_FILE
 
 # Lekima's fixes from CH2019BST.txt (lines 2019080900 .. 2019081006), moved to 2023 so
@@ -108,7 +109,7 @@ def stations(regions):
 def _ingest(*readings):
     from yingji.hydromet.services import ingest
 
-    rows = [{"station": s, "quantity": "rain", "time": t, "value": v, "interval_minutes": 60} for s, t, v in readings]
+    rows = [rain(s, t, v, interval=60) for s, t, v in readings]
     return ingest(by=None, readings=rows, source="test")
 
 
@@ -175,8 +176,7 @@ def test_a_rain_event_lasting_many_windows_stays_one_event(policy, stations):
 
     day0 = dt.datetime(2023, 7, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     for d in range(10):
-        row = {"station": "W1", "quantity": "rain", "time": (day0 + dt.timedelta(days=d)).isoformat(),
-               "value": 60.0, "interval_minutes": 1440}
+        row = rain("W1", day0 + dt.timedelta(days=d), 60.0, interval=1440)
         ingest(by=None, readings=[row], source="test")
         services.evaluate_new_rain()
     event = TriggerEvent.objects.get()

@@ -17,6 +17,7 @@ from yingji.insurance.models import Storm, TriggerEvent
 from yingji.insurance.policy_yaml import load_policy_file
 
 from ..factories import PersonFactory
+from ..readings import rain
 from .conftest import POLICY_FILE
 from .test_backtest import TWO_STORMS
 
@@ -192,8 +193,7 @@ def test_the_rain_chart_draws_the_running_total_against_the_threshold(client_as,
     import_stations(by=None, rows=[{"code": "W1", "name": "温岭测试站", "lon": "121.38", "lat": "28.37",
                                     "region_code": "331081"}])
     start = dt.datetime(2023, 9, 1, tzinfo=dt.UTC)
-    readings = [{"station": "W1", "quantity": "rain", "time": (start + dt.timedelta(hours=h)).isoformat(),
-                 "value": 10, "interval_minutes": 60} for h in range(1, 16)]
+    readings = [rain("W1", start + dt.timedelta(hours=h), 10, interval=60) for h in range(1, 16)]
     assert ingest(by=None, readings=readings, source="test").accepted == 15
     services.evaluate_rain_stations({"W1"}, start=start, end=start + dt.timedelta(hours=15))
 
