@@ -7,14 +7,14 @@ from yingji.hydromet.choices import StationKind
 from yingji.hydromet.models import Station
 
 from ..conftest import LINHAI, WENLING
+from ..factories import StationFactory
 from ..readings import BEIJING, at, rain  # noqa: F401  (re-exported for the test modules)
 
 
 @pytest.fixture
 def gauges(regions):
     def station(code, region, lon, lat, kind=StationKind.RAIN):
-        return Station.objects.create(code=code, name=f"测站{code}", kind=kind, longitude=lon,
-                                      latitude=lat, region_id=region)
+        return StationFactory(code=code, kind=kind, longitude=lon, latitude=lat, region_id=region)
 
     return {
         "W1": station("W1", WENLING, 121.38, 28.37),
