@@ -4,7 +4,6 @@
 import pytest
 
 from yingji.hydromet.choices import StationKind
-from yingji.hydromet.models import Station
 
 from ..conftest import LINHAI, WENLING
 from ..factories import StationFactory
