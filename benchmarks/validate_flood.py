@@ -48,9 +48,8 @@ from yingji.kernels.flood2d.compare import (
 from yingji.kernels.lisflood_case import build_case, read_par
 from yingji.kernels.lisflood_io import read_ascii_grid
 
+# The shared data lie beside the repository (<repo>/../shared), as for the tests (tests/conftest.py).
 EA5 = ROOT.parent / "shared" / "data" / "flood" / "ea-test5"
-if not EA5.is_dir():
-    EA5 = Path("/work/shared/data/flood/ea-test5")
 REF = EA5 / "lisflood-fp-8.1-2h"
 OUT = ROOT / "docs" / "validation" / "flood"
 

@@ -6,7 +6,6 @@ times. Before 2-D friction the 99th percentile of |h − mean of 4 neighbours|
 was 1.32 m (LISFLOOD-FP 0.22 m) and the front came 3–7 minutes early.
 """
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,11 +20,11 @@ from yingji.kernels.flood2d.compare import (
 from yingji.kernels.lisflood_case import build_case, read_par
 from yingji.kernels.lisflood_io import read_ascii_grid
 
-EA5 = Path(__file__).resolve().parents[3] / "shared" / "data" / "flood" / "ea-test5"
-if not EA5.is_dir():
-    EA5 = Path("/work/shared/data/flood/ea-test5")
-REF = EA5 / "lisflood-fp-8.1-2h"
-pytestmark = pytest.mark.skipif(not REF.is_dir(), reason="EA Test 5 and LISFLOOD-FP 8.1's run of it not present")
+from ..conftest import needs, shared_path
+
+EA5 = shared_path("data", "flood", "ea-test5")
+REF = EA5 / "lisflood-fp-8.1-2h"  # EA Test 5 and LISFLOOD-FP 8.1's run of it
+pytestmark = needs(REF)
 
 END = 7200.0
 
