@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
+from ..core import regioncodes
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import cap, reports, selectors, services
@@ -65,9 +66,7 @@ class WarningOut(Schema):
 
     @staticmethod
     def resolve_region(obj):
-        from .plans import common_region
-
-        return common_region(obj.region_codes)
+        return regioncodes.common_region(obj.region_codes)
 
 
 class WarningFilter(Schema):

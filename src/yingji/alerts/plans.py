@@ -10,11 +10,9 @@ import os
 
 from django.db.models import Q
 
+from ..core import regioncodes
 from ..core.errors import DomainError
 from .models import CallUpPolicy
-
-CODE_LENGTHS = (2, 4, 6, 9, 12)
-
 
 def time_scale() -> float:
     raw = os.environ.get("YINGJI_CALLUP_TIME_SCALE", "1")
@@ -27,22 +25,10 @@ def time_scale() -> float:
     return scale
 
 
-def region_prefixes(code: str) -> list[str]:
-    """The codes of a region and its ancestors (a code's prefixes at each level's length)."""
-    return [code[:n] for n in CODE_LENGTHS if n <= len(code)]
-
-
-def common_region(codes: list[str]) -> str:
-    """The code of the smallest region containing all of `codes` ("" if none does)."""
-    common = os.path.commonprefix(codes) if codes else ""
-    fitting = [p for p in region_prefixes(common) if len(p) <= len(common)]
-    return fitting[-1] if fitting else ""
-
-
 def policy_for(*, warning_type: str, level: str, region_codes: list[str]) -> CallUpPolicy | None:
     """The most specific active policy: its region nearest the warning's area first,
     then a named type over "any type", then a named level over "any level"."""
-    home = region_prefixes(common_region(region_codes))
+    home = regioncodes.prefixes(regioncodes.common_region(region_codes))
     candidates = (CallUpPolicy.objects.filter(active=True)
                   .filter(Q(warning_type="") | Q(warning_type=warning_type))
                   .filter(Q(level="") | Q(level=level))

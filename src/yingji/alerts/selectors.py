@@ -15,12 +15,12 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ..core.errors import NotFound
-from ..core.choices import CODE_LENGTH, RegionLevel
+from ..core import regioncodes
+from ..core.choices import RegionLevel
 from ..core.models import Region
 from ..core.scope import Scope, fits_database
 from ..messaging.choices import MessageStatus
 from ..messaging.models import Message
-from . import plans
 from .choices import TargetKind, TargetState
 from .models import CallUp, CallUpTarget, Warning
 
@@ -33,7 +33,7 @@ def warnings_in_scope(scope: Scope):
         return qs.none()
     if scope.region_code:
         mine = Q(areas__region__code__startswith=scope.region_code)
-        above = Q(areas__region_id__in=plans.region_prefixes(scope.region_code))
+        above = Q(areas__region_id__in=regioncodes.prefixes(scope.region_code))
         qs = qs.filter(pk__in=Warning.objects.filter(mine | above).values("pk"))
     return qs
 
@@ -158,7 +158,7 @@ def village_map(*, scope: Scope, warning: Warning) -> dict:
     callup = callup_of(warning)
     villages: list[dict] = []
     if callup is not None:
-        village_len = CODE_LENGTH[RegionLevel.VILLAGE]
+        village_len = regioncodes.LENGTH[RegionLevel.VILLAGE]
         open_unacked = Q(acknowledged_at__isnull=True)
         rows = (targets_in_scope(scope=scope, callup=callup)
                 .filter(region__level__gte=RegionLevel.VILLAGE).exclude(state=TargetState.CANCELLED)

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..core import audit
+from ..core import audit, regioncodes
 from ..core.bulk import insert_rows, json_rows, rows_table, update_rows
 from ..core.errors import DomainError, Forbidden
 from ..core.models import Duty, Person, Region
@@ -110,7 +110,7 @@ def warning_issue(*, by, type: str, level: str, region_codes: list[str], headlin
     with transaction.atomic():
         warning.save()
         WarningArea.objects.bulk_create([WarningArea(warning=warning, region_id=c) for c in codes])
-        audit.record(actor=by, action="issue", obj=warning, region_code=plans.common_region(codes),
+        audit.record(actor=by, action="issue", obj=warning, region_code=regioncodes.common_region(codes),
                      after=audit.snapshot(warning) | {"regions": codes})
         callup_start(warning=warning, by=by, now=now)
     return warning
@@ -208,7 +208,7 @@ def warning_update(*, by, warning: Warning, level: str | None = None, region_cod
             WarningArea.objects.bulk_create([WarningArea(warning=warning, region_id=c) for c in codes],
                                             ignore_conflicts=True)
             _retarget(warning, codes, now=now)
-        audit.record(actor=by, action="update", obj=warning, region_code=plans.common_region(codes),
+        audit.record(actor=by, action="update", obj=warning, region_code=regioncodes.common_region(codes),
                      before=before, after=audit.snapshot(warning) | {"regions": codes})
     return warning
 
@@ -228,7 +228,7 @@ def warning_cancel(*, by, warning: Warning, now: dt.datetime | None = None) -> W
         callup = CallUp.objects.filter(warning=warning).first()
         if callup is not None:
             _stop(callup, now=now)
-        audit.record(actor=by, action="cancel", obj=warning, region_code=plans.common_region(warning.region_codes),
+        audit.record(actor=by, action="cancel", obj=warning, region_code=regioncodes.common_region(warning.region_codes),
                      before=before, after=audit.snapshot(warning))
     return warning
 
@@ -248,7 +248,7 @@ def callup_start(*, warning: Warning, by=None, now: dt.datetime | None = None) -
     added = _add_duty_targets(callup, _responsible(callup.plan["duty_kinds"], codes), now=now)
     # One audit record for the start: per-target records are written when a person
     # answers, is escalated or reports back, not for each of 100,000 rows created here.
-    audit.record(actor=by, action="callup_start", obj=callup, region_code=plans.common_region(codes),
+    audit.record(actor=by, action="callup_start", obj=callup, region_code=regioncodes.common_region(codes),
                  after={"warning": warning.pk, "targets": added, "plan": callup.plan})
     return callup
 
@@ -339,7 +339,7 @@ def _retarget(warning: Warning, codes: list[str], *, now: dt.datetime) -> None:
             .exclude(person_id__in=list(duties)))
     _cancel_targets(gone)
     added = _add_duty_targets(callup, duties, now=now)
-    audit.record(actor=None, action="callup_retarget", obj=callup, region_code=plans.common_region(codes),
+    audit.record(actor=None, action="callup_retarget", obj=callup, region_code=regioncodes.common_region(codes),
                  after={"regions": codes, "added": added})
 
 
@@ -591,7 +591,7 @@ def _depth(target: CallUpTarget) -> int:
 def _tell_duty_officers(target: CallUpTarget) -> None:
     """The unreached list goes back to the centre: the duty officers of the nearest
     region above the person that has any."""
-    for code in reversed(plans.region_prefixes(target.region_id)):
+    for code in reversed(regioncodes.prefixes(target.region_id)):
         officers = [d.person for d in Duty.objects.filter(kind_id="duty_officer", region_id=code,
                                                          person__active=True).select_related("person")]
         if officers:
@@ -679,7 +679,7 @@ def on_replies(replies: list) -> None:
     ids = [t.pk for t in targets]
     _end_open_actions(ids, ActionState.SKIPPED)
     audit.record_batch(actor=None, action="acknowledge_batch", object_type="alerts.calluptarget",
-                       ids={"acknowledged": ids}, region_code=plans.common_region([t.region_id for t in targets]),
+                       ids={"acknowledged": ids}, region_code=regioncodes.common_region([t.region_id for t in targets]),
                        extra={"messages": {str(t.pk): wanted[t.pk][3] for t in targets}})
 
 

@@ -15,18 +15,6 @@ class RegionLevel(models.IntegerChoices):
     GRID = 6, _("网格")
 
 
-# Statistical codes grow by a fixed number of digits per level (GB/T 2260 and the
-# 12-digit statistical codes); grids are local, numbered under their village.
-CODE_LENGTH = {
-    RegionLevel.PROVINCE: 2,
-    RegionLevel.CITY: 4,
-    RegionLevel.COUNTY: 6,
-    RegionLevel.TOWNSHIP: 9,
-    RegionLevel.VILLAGE: 12,
-    RegionLevel.GRID: 15,
-}
-
-
 class OrganizationKind(models.TextChoices):
     BUREAU = "bureau", _("应急管理部门")
     DEPARTMENT = "department", _("其他政府部门")

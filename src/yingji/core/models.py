@@ -17,7 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CODE_LENGTH, OrganizationKind, RegionLevel, Role
+from . import regioncodes
+from .choices import OrganizationKind, RegionLevel, Role
 
 # China's bounding box in WGS84 degrees (lon, lat), for region locations.
 LON_RANGE = (73.0, 136.0)
@@ -59,7 +60,7 @@ class Region(models.Model):
         return self.full_name or self.name
 
     def clean(self):
-        expected = CODE_LENGTH.get(self.level)
+        expected = regioncodes.LENGTH.get(self.level)
         if expected and len(self.code) != expected:
             raise ValidationError({"code": _("该层级的代码应为 %(n)d 位") % {"n": expected}})
         if not self.code.isdigit():

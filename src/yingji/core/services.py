@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import audit
+from . import audit, regioncodes
 from .choices import RegionLevel, Role
 from .errors import DomainError, Forbidden
 from .models import Duty, DutyKind, Organization, Person, Region
@@ -88,7 +88,8 @@ def import_local_regions(*, by, rows: Iterable[dict]) -> dict:
 
 
 def _parent_code(code: str) -> str:
-    return {12: code[:9], 15: code[:12]}.get(len(code), "")
+    local = regioncodes.level_of(code) in (RegionLevel.VILLAGE, RegionLevel.GRID)
+    return regioncodes.parent(code) if local else ""
 
 
 def _reason(exc: Exception) -> str:

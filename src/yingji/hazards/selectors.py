@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ..core import regioncodes
 from ..core.models import Region
 from ..core.scope import Scope
 from ..enterprises.models import Enterprise
@@ -17,7 +18,7 @@ def region_range(code: str) -> dict:
     """Lookups for "region code in the subtree of `code`" as a range rather than
     LIKE 'code%': digits sort the same in every collation, so PostgreSQL uses the
     plain b-tree index on the column."""
-    return {"gte": code, "lte": code + "9" * (15 - len(code))}
+    return {"gte": code, "lte": code + "9" * (regioncodes.MAX_LENGTH - len(code))}
 
 
 def _in_region(field: str, code: str) -> Q:

@@ -34,7 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..core import audit
+from ..core import audit, regioncodes
 from ..core.bulk import insert_rows, json_rows, rows_table, update_rows
 from ..core.errors import DomainError, NotFound
 from ..core.queues import head_in_index_order
@@ -605,14 +605,9 @@ def _move_postgresql(moves) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-# Region codes are 2, 4, 6, 9 and 12 digits (province ... village).
-REGION_CODE_LENGTHS = (12, 9, 6, 4, 2)
-
-
 def _common_region(messages) -> str:
     """The smallest region containing every message's region ("" when none does)."""
-    common = os.path.commonprefix([m.region_code for m in messages])
-    return next((common[:n] for n in REGION_CODE_LENGTHS if n <= len(common)), "")
+    return regioncodes.common_region(m.region_code for m in messages)
 
 
 def _next_state(message, *, result, error, now, policy) -> tuple[str, dict]:

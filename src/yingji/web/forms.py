@@ -7,7 +7,8 @@ from django.conf import settings
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from ..core.choices import CODE_LENGTH, RegionLevel
+from ..core import regioncodes
+from ..core.choices import RegionLevel
 from ..enterprises.choices import Industry, RiskGrade
 from ..enterprises.models import Enterprise
 from ..enterprises.services import SELF_SERVICE_FIELDS
@@ -100,7 +101,7 @@ class SubRegionForm(forms.Form):
     @staticmethod
     def allowed_under(region) -> bool:
         return region.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE) and \
-            len(region.code) + 3 == CODE_LENGTH[RegionLevel(region.level + 1)]
+            len(region.code) + 3 == regioncodes.LENGTH[RegionLevel(region.level + 1)]
 
 
 class ImportForm(forms.Form):
