@@ -1,4 +1,5 @@
-"""Django settings, all from environment variables.
+"""Django settings, all from environment variables: the only module that reads
+os.environ (the apps read django.conf.settings).
 
 The defaults are the embedded demo: SQLite under ./var, tasks run in-process, a
 well-known secret. Production (YINGJI_ENV=production) swaps in PostgreSQL, a broker
@@ -177,6 +178,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
 MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
+MQTT_USERNAME = os.environ.get("MQTT_USERNAME", "")  # else the URL's user and password
+MQTT_PASSWORD = os.environ.get("MQTT_PASSWORD", "")
+MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID", "yingji-ingest-mqtt")
+
+# Messaging: gateways (an unset URL = channel not configured), batching and retries.
+YINGJI_SMS_URL = os.environ.get("YINGJI_SMS_URL", "")
+YINGJI_VOICE_URL = os.environ.get("YINGJI_VOICE_URL", "")
+YINGJI_DINGTALK_WEBHOOK = os.environ.get("YINGJI_DINGTALK_WEBHOOK", "")
+YINGJI_DINGTALK_SECRET = os.environ.get("YINGJI_DINGTALK_SECRET", "")
+YINGJI_WECOM_WEBHOOK = os.environ.get("YINGJI_WECOM_WEBHOOK", "")
+# "console": print SMS/voice messages instead of sending them. None when unset, so
+# `yingji demo` can tell "unset" (it turns the console on) from "set to empty".
+YINGJI_FAKE_GATEWAY = os.environ.get("YINGJI_FAKE_GATEWAY")
+YINGJI_GATEWAY_TOKEN = os.environ.get("YINGJI_GATEWAY_TOKEN", "")
+YINGJI_MESSAGING_BATCH = int(os.environ.get("YINGJI_MESSAGING_BATCH", "500"))
+YINGJI_MESSAGING_CONCURRENCY = int(os.environ.get("YINGJI_MESSAGING_CONCURRENCY", "8"))
+YINGJI_MESSAGING_TIMEOUT_SECONDS = float(os.environ.get("YINGJI_MESSAGING_TIMEOUT_SECONDS", "10"))
+YINGJI_MESSAGING_RETRY_BASE_SECONDS = float(os.environ.get("YINGJI_MESSAGING_RETRY_BASE_SECONDS", "30"))
+YINGJI_MESSAGING_RETRY_CAP_SECONDS = float(os.environ.get("YINGJI_MESSAGING_RETRY_CAP_SECONDS", "1800"))
+YINGJI_MESSAGING_MAX_ATTEMPTS = int(os.environ.get("YINGJI_MESSAGING_MAX_ATTEMPTS", "8"))
+YINGJI_MESSAGING_LEASE_SECONDS = float(os.environ.get("YINGJI_MESSAGING_LEASE_SECONDS", "120"))
+# The CA file HTTPS gateways are checked against (empty: the system's).
+SSL_CERT_FILE = os.environ.get("SSL_CERT_FILE", "")
+
+# Alerts: the base of acknowledgement links, the CAP sender, and a factor on every
+# call-up wait (drills, demos; checked where it is used, so a bad value is a clear error).
+YINGJI_PUBLIC_URL = os.environ.get("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000")
+YINGJI_CAP_SENDER = os.environ.get("YINGJI_CAP_SENDER", "yingji@yingji.local")
+YINGJI_CALLUP_TIME_SCALE = os.environ.get("YINGJI_CALLUP_TIME_SCALE", "1")
 
 # Outbound e-mail (one of the messaging channels); unset EMAIL_HOST = not configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

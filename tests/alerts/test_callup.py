@@ -48,8 +48,8 @@ def test_targets_are_the_duty_holders_in_the_areas_subtree(chain):
     assert (township.level, township.region_id) == (4, chain.township.region_id)
 
 
-def test_first_message_is_an_sms_with_the_acknowledgement_link(chain, gateway, monkeypatch):
-    monkeypatch.setenv("YINGJI_PUBLIC_URL", "https://yj.example.cn/")
+def test_first_message_is_an_sms_with_the_acknowledgement_link(chain, gateway, settings):
+    settings.YINGJI_PUBLIC_URL = "https://yj.example.cn/"
     warning = issue()
     tick(T0)
     target = target_of(warning, chain.village)
@@ -185,8 +185,8 @@ def test_a_crash_mid_step_loses_nothing_and_sends_once(chain, monkeypatch):
     assert Message.objects.filter(context__alerts_callup=warning.callup.pk).count() == 2
 
 
-def test_time_scale_shortens_every_wait(chain, monkeypatch):
-    monkeypatch.setenv("YINGJI_CALLUP_TIME_SCALE", "0.1")
+def test_time_scale_shortens_every_wait(chain, settings):
+    settings.YINGJI_CALLUP_TIME_SCALE = "0.1"
     warning = issue(regions=[WENLING_VILLAGE])
     tick(T0)
     grid = target_of(warning, chain.grid)

@@ -279,17 +279,21 @@ def test_accounts_listed_for_the_demo_banner_match_the_logins():
 
 # Serving ----------------------------------------------------------------------------------
 
-def test_demo_serves_with_runserver_and_a_worker_thread_that_stops_after(seeded, monkeypatch, capsys):
-    """Ctrl-C in the server ends the demo cleanly: the worker thread is stopped."""
+def test_demo_serves_with_runserver_and_a_worker_thread_that_stops_after(seeded, monkeypatch, capsys, settings):
+    """Ctrl-C in the server ends the demo cleanly: the worker thread is stopped. With no
+    SMS gateway configured, messages go to the console while it serves, and only then."""
     from yingji.core import scheduler
     from yingji.core.management.commands import demo as demo_command
+    from yingji.messaging.transports import console_gateway
 
-    real_call_command, served, workers = demo_command.call_command, [], []
+    settings.YINGJI_SMS_URL, settings.YINGJI_FAKE_GATEWAY = "", None
+    real_call_command, served, workers, consoles = demo_command.call_command, [], [], []
 
     def fake_call_command(name, *args, **kw):
         if name != "runserver":
             return real_call_command(name, *args, **kw)
         served.append((args, kw))
+        consoles.append(console_gateway())
         raise KeyboardInterrupt
 
     def start_worker_thread(**kw):
@@ -302,6 +306,7 @@ def test_demo_serves_with_runserver_and_a_worker_thread_that_stops_after(seeded,
     call_command("demo", "--port", "8123")
     assert served == [(("127.0.0.1:8123",), {"use_reloader": False})]
     assert len(workers) == 1 and not workers[0].thread.is_alive()
+    assert consoles == [True] and not console_gateway()
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8123/" in out
     assert all(username in out for username in USERNAMES)

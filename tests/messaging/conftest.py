@@ -90,25 +90,26 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def gateway(monkeypatch):
+def gateway(settings):
     """The fake gateway, configured as every HTTP channel of the outbox."""
     gw = FakeGateway()
     gw.thread.start()
-    monkeypatch.setenv("YINGJI_SMS_URL", gw.url + "/sms")
-    monkeypatch.setenv("YINGJI_VOICE_URL", gw.url + "/voice")
-    monkeypatch.setenv("YINGJI_DINGTALK_WEBHOOK", gw.url + "/robot/send?access_token=dt-token")
-    monkeypatch.setenv("YINGJI_WECOM_WEBHOOK", gw.url + "/cgi-bin/webhook/send?key=wc-key")
-    monkeypatch.delenv("YINGJI_DINGTALK_SECRET", raising=False)
+    settings.YINGJI_SMS_URL = gw.url + "/sms"
+    settings.YINGJI_VOICE_URL = gw.url + "/voice"
+    settings.YINGJI_DINGTALK_WEBHOOK = gw.url + "/robot/send?access_token=dt-token"
+    settings.YINGJI_WECOM_WEBHOOK = gw.url + "/cgi-bin/webhook/send?key=wc-key"
+    settings.YINGJI_DINGTALK_SECRET = ""
     yield gw
     gw.server.shutdown()
     gw.server.server_close()
 
 
 @pytest.fixture
-def unconfigured(monkeypatch):
+def unconfigured(settings):
     for name in ("YINGJI_SMS_URL", "YINGJI_VOICE_URL", "YINGJI_DINGTALK_WEBHOOK", "YINGJI_WECOM_WEBHOOK",
-                 "EMAIL_HOST", "YINGJI_FAKE_GATEWAY"):
-        monkeypatch.delenv(name, raising=False)
+                 "EMAIL_HOST"):
+        setattr(settings, name, "")
+    settings.YINGJI_FAKE_GATEWAY = None
 
 
 @pytest.fixture

@@ -72,30 +72,30 @@ def test_anonymous_caller_cannot_list(api_as, messages):
 
 
 @pytest.mark.parametrize("headers, status", [({}, 401), ({"X-Yingji-Gateway-Token": "wrong"}, 403)])
-def test_receipt_without_the_right_token_is_refused(headers, status, api_as, messages, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_receipt_without_the_right_token_is_refused(headers, status, api_as, messages, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     r = api_as(None).post("/api/messaging/receipts", {"message_id": messages["linhai"].pk, "status": "delivered"},
                           headers=headers)
     assert r.status_code == status, r.content
     assert Message.objects.get(pk=messages["linhai"].pk).status == MessageStatus.QUEUED
 
 
-def test_receipts_are_refused_when_no_token_is_configured(api_as, messages, monkeypatch):
-    monkeypatch.delenv("YINGJI_GATEWAY_TOKEN", raising=False)
+def test_receipts_are_refused_when_no_token_is_configured(api_as, messages, settings):
+    settings.YINGJI_GATEWAY_TOKEN = ""
     r = api_as(None).post("/api/messaging/receipts", {"message_id": messages["wenling"].pk, "status": "delivered"},
                           headers={"X-Yingji-Gateway-Token": ""})
     assert r.status_code == 403
 
 
-def test_a_logged_in_officer_is_not_a_gateway(api_as, wenling_officer, messages, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_a_logged_in_officer_is_not_a_gateway(api_as, wenling_officer, messages, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     r = api_as(wenling_officer).post("/api/messaging/receipts",
                                      {"message_id": messages["wenling"].pk, "status": "delivered"})
     assert r.status_code == 401
 
 
-def test_receipt_with_the_token_is_recorded(api_as, messages, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_receipt_with_the_token_is_recorded(api_as, messages, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     r = api_as(None).post("/api/messaging/receipts", {"message_id": messages["wenling"].pk, "status": "delivered"},
                           headers={"X-Yingji-Gateway-Token": TOKEN})
     assert r.status_code == 200, r.content

@@ -12,8 +12,8 @@ POLICY = RetryPolicy()
 
 
 @pytest.fixture
-def console(unconfigured, monkeypatch):
-    monkeypatch.setenv("YINGJI_FAKE_GATEWAY", "console")
+def console(unconfigured, settings):
+    settings.YINGJI_FAKE_GATEWAY = "console"
 
 
 def deliver(channel, to, text, key="k"):
@@ -36,15 +36,15 @@ def test_a_multiline_text_stays_on_one_console_line(console, capsys):
     assert capsys.readouterr().out == "[短信] 13800000000: 第一行 第二行\n"
 
 
-def test_a_configured_gateway_wins_over_the_console(console, gateway, monkeypatch, capsys):
-    monkeypatch.setenv("YINGJI_SMS_URL", gateway.url + "/sms")
+def test_a_configured_gateway_wins_over_the_console(console, gateway, capsys, settings):
+    settings.YINGJI_SMS_URL = gateway.url + "/sms"
     message = deliver("sms", "13800000000", "预警")
     assert capsys.readouterr().out == ""
     assert gateway.bodies() == [{"message_id": message.pk, "to": "13800000000", "text": "预警"}]
 
 
-def test_without_the_console_setting_an_unset_url_still_fails(unconfigured, monkeypatch, capsys):
-    monkeypatch.setenv("YINGJI_FAKE_GATEWAY", "")
+def test_without_the_console_setting_an_unset_url_still_fails(unconfigured, capsys, settings):
+    settings.YINGJI_FAKE_GATEWAY = ""
     message = deliver("sms", "13800000000", "预警")
     assert message.status == MessageStatus.FAILED and "YINGJI_SMS_URL" in message.last_error
     assert capsys.readouterr().out == ""

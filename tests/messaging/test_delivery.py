@@ -106,8 +106,8 @@ def test_rate_limit_is_temporary(gateway):
     assert message.status == MessageStatus.QUEUED
 
 
-def test_timeout_is_a_temporary_error(gateway, monkeypatch):
-    monkeypatch.setenv("YINGJI_MESSAGING_TIMEOUT_SECONDS", "0.2")
+def test_timeout_is_a_temporary_error(gateway, settings):
+    settings.YINGJI_MESSAGING_TIMEOUT_SECONDS = 0.2
     gateway.answer(Answer(200, {}, delay=1.0))
     message = sms()
     services.deliver_due(now=T0, policy=POLICY)

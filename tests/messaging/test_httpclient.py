@@ -126,9 +126,9 @@ def tls_server(tmp_path):
     server.server_close()
 
 
-def test_https_answers_are_checked_against_the_certificate_authorities(tls_server, monkeypatch):
+def test_https_answers_are_checked_against_the_certificate_authorities(tls_server, settings):
     url, cert = tls_server
     (refused,) = post_many([Post(url, {"message_id": 1})], connections=1)  # the system's CAs do not know it
     assert refused.error is not None and not refused.error.permanent
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    settings.SSL_CERT_FILE = str(cert)
     assert post_json(url, {"message_id": 1}).status == 200

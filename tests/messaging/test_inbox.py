@@ -26,7 +26,7 @@ def workers(settings, monkeypatch):
     asked = []
     monkeypatch.setattr(tasks.apply_receipts, "delay", lambda: asked.append(1))
     monkeypatch.setattr(inbox, "_last_kick", float("-inf"))
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     return asked
 
 
@@ -124,9 +124,9 @@ def test_unknown_messages_are_not_stored(workers):
     assert list(InboundReceipt.objects.values_list("message_id", flat=True)) == [message.pk]
 
 
-def test_without_workers_the_receipt_is_applied_before_the_answer(api_as, monkeypatch, settings):
+def test_without_workers_the_receipt_is_applied_before_the_answer(api_as, settings):
     settings.BROKER_URL = ""
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     message = _messages(1)[0]
     r = api_as(None).post("/api/messaging/receipts", {"message_id": message.pk, "status": "delivered"},
                           headers=HEADERS)

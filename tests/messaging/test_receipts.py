@@ -81,15 +81,15 @@ def test_a_late_failure_does_not_undo_delivery(message):
     assert message.status == MessageStatus.DELIVERED
 
 
-def test_receipt_for_an_unknown_message_is_not_found(api_as, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_receipt_for_an_unknown_message_is_not_found(api_as, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     r = api_as(None).post("/api/messaging/receipts", {"message_id": 999999, "status": "delivered"},
                           headers={"X-Yingji-Gateway-Token": TOKEN})
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 
 
-def test_receipt_over_the_api_reaches_the_listeners(api_as, message, listeners, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_receipt_over_the_api_reaches_the_listeners(api_as, message, listeners, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     heard = []
     services.register_reply_listener(lambda m, reply: heard.append((m.pk, reply)))
     r = api_as(None).post("/api/messaging/receipts",
@@ -99,8 +99,8 @@ def test_receipt_over_the_api_reaches_the_listeners(api_as, message, listeners, 
     assert heard == [(message.pk, "收到")]
 
 
-def test_receipt_with_an_unknown_status_is_refused(api_as, message, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_receipt_with_an_unknown_status_is_refused(api_as, message, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     r = api_as(None).post("/api/messaging/receipts", {"message_id": message.pk, "status": "read"},
                           headers={"X-Yingji-Gateway-Token": TOKEN})
     assert r.status_code == 422 and "status" in r.json()["error"]["fields"]
@@ -113,8 +113,8 @@ def _three():
                           region_code=f"33108100{i}") for i in range(3)]
 
 
-def test_a_list_of_receipts_is_recorded_in_order_with_one_audit_record(api_as, listeners, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_a_list_of_receipts_is_recorded_in_order_with_one_audit_record(api_as, listeners, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     a, b, c = _three()
     heard = []
     services.register_reply_batch_listener(lambda replies: heard.append([(m.pk, r) for m, r in replies]))
@@ -147,8 +147,8 @@ def test_the_same_receipt_twice_in_a_list_counts_once(message, listeners):
     assert (message.status, message.reply, heard) == (MessageStatus.DELIVERED, "1", ["1"])
 
 
-def test_a_bad_receipt_in_a_list_is_named_by_its_position(api_as, message, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_a_bad_receipt_in_a_list_is_named_by_its_position(api_as, message, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     r = api_as(None).post("/api/messaging/receipts", [{"message_id": message.pk, "status": "delivered"},
                                                       {"message_id": message.pk, "status": "read"}],
                           headers={"X-Yingji-Gateway-Token": TOKEN})
@@ -158,8 +158,8 @@ def test_a_bad_receipt_in_a_list_is_named_by_its_position(api_as, message, monke
 
 
 @pytest.mark.parametrize("body", [[], "not json", [{"message_id": 1, "status": "delivered"}] * 1001, 7])
-def test_an_empty_oversized_or_malformed_list_is_refused(api_as, monkeypatch, body):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+def test_an_empty_oversized_or_malformed_list_is_refused(api_as, body, settings):
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     raw = body if isinstance(body, str) else json.dumps(body)
     r = api_as(None).post("/api/messaging/receipts", raw, content_type="application/json",
                           headers={"X-Yingji-Gateway-Token": TOKEN})

@@ -42,9 +42,9 @@ def test_dingtalk_signature_is_the_documented_hmac():
                    "&sign=PooNMEWgTNG3pg0BpxB%2BipdDKqO2V5Hy0xL83r7qrA0%3D")
 
 
-def test_dingtalk_robot_mentions_the_person_and_signs_the_request(gateway, monkeypatch):
+def test_dingtalk_robot_mentions_the_person_and_signs_the_request(gateway, settings):
     secret = "SECtest-secret"
-    monkeypatch.setenv("YINGJI_DINGTALK_SECRET", secret)
+    settings.YINGJI_DINGTALK_SECRET = secret
     message = deliver("dingtalk", "13800000001", text="请回复1确认", subject="红色暴雨预警")
     assert message.status == MessageStatus.SENT
     request = gateway.received[0]
@@ -170,15 +170,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server(settings, monkeypatch):
+def smtp_server(settings):
     controller_module = pytest.importorskip("aiosmtpd.controller")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     inbox = Inbox()
     controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
-    monkeypatch.setenv("EMAIL_PORT", str(controller.port))
-    monkeypatch.setenv("DEFAULT_FROM_EMAIL", "yingji@yjj.example.cn")
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.DEFAULT_FROM_EMAIL = "yingji@yjj.example.cn"
     yield inbox
     controller.stop()
 

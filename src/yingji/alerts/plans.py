@@ -6,8 +6,7 @@ message to send (first try and redials of each channel rung) and the escalation.
 `YINGJI_CALLUP_TIME_SCALE` multiplies every wait; the factor is frozen too.
 """
 
-import os
-
+from django.conf import settings
 from django.db.models import Q
 
 from ..core import regioncodes
@@ -15,7 +14,7 @@ from ..core.errors import DomainError
 from .models import CallUpPolicy
 
 def time_scale() -> float:
-    raw = os.environ.get("YINGJI_CALLUP_TIME_SCALE", "1")
+    raw = settings.YINGJI_CALLUP_TIME_SCALE
     try:
         scale = float(raw)
     except ValueError:

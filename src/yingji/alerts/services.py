@@ -18,7 +18,6 @@ officers' acts (issue, update, cancel, acknowledging by link) one record each.
 
 import datetime as dt
 import logging
-import os
 import uuid
 from collections import Counter
 from functools import partial
@@ -69,11 +68,11 @@ BATCH = 2000
 
 
 def public_url() -> str:
-    return os.environ.get("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.YINGJI_PUBLIC_URL.rstrip("/")
 
 
 def cap_sender() -> str:
-    return os.environ.get("YINGJI_CAP_SENDER", "yingji@yingji.local")
+    return settings.YINGJI_CAP_SENDER
 
 
 # Warnings -------------------------------------------------------------------------
@@ -545,7 +544,7 @@ def message_text(target: CallUpTarget, *, attempt: int = 0, base_url: str | None
 def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datetime) -> list[int]:
     """One message per claimed step, through the outbox in one batch; their ids. The
     key per target and step makes a repeated step return the message it already made."""
-    base_url = public_url()  # read once: os.environ.get per message showed in profiles
+    base_url = public_url()  # read once: a lookup per message showed in profiles
     message_ids = messaging.send_many([
         messaging.Outgoing(
             channel=action.channel, to=target.person.mobile, person_id=target.person_id,

@@ -18,13 +18,13 @@ Settings (environment): ``MQTT_URL`` (settings.MQTT_URL, ``mqtt://host:port``, o
 
 import json
 import logging
-import os
 import queue
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as paho
+from django.conf import settings
 from django.db import close_old_connections, connection
 
 from .services import ingest
@@ -134,8 +134,8 @@ class Broker:
         parts = urlsplit(url)
         tls = parts.scheme in ("mqtts", "ssl")
         return cls(parts.hostname or "127.0.0.1", parts.port or (8883 if tls else 1883), tls,
-                   os.environ.get("MQTT_USERNAME") or parts.username,
-                   os.environ.get("MQTT_PASSWORD") or parts.password)
+                   settings.MQTT_USERNAME or parts.username,
+                   settings.MQTT_PASSWORD or parts.password)
 
 
 def run(*, url: str, client_id: str, clean_session: bool = False, max_seconds: float | None = None,

@@ -4,7 +4,6 @@ gateways (which are not users: they prove themselves with a shared token)."""
 import datetime as dt
 import hmac
 import json
-import os
 from typing import Annotated, Literal
 
 from django.conf import settings
@@ -174,7 +173,7 @@ def _result(data: ReceiptIn, stored: bool, queued: bool) -> dict:
 
 
 def require_gateway_token(sent: str | None) -> None:
-    expected = os.environ.get("YINGJI_GATEWAY_TOKEN", "")
+    expected = settings.YINGJI_GATEWAY_TOKEN or ""
     if not expected:
         raise Forbidden("未配置网关令牌，拒绝所有回执", "YINGJI_GATEWAY_TOKEN is not set: receipts are refused")
     if not sent:

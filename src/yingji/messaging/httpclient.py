@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pycurl
+from django.conf import settings
 
 MAX_RESPONSE_BYTES = 64 * 1024
 # The answers that mean "not now" rather than "never".
@@ -75,7 +76,7 @@ class Outcome:
 
 
 def timeout_seconds() -> float:
-    return float(os.environ.get("YINGJI_MESSAGING_TIMEOUT_SECONDS", "10"))
+    return float(settings.YINGJI_MESSAGING_TIMEOUT_SECONDS)
 
 
 def post_json(url: str, payload: dict) -> HttpAnswer:
@@ -193,7 +194,7 @@ def certificate_authorities() -> str | None:
     """The CA file HTTPS answers are checked against: the one Python's ssl module
     uses (SSL_CERT_FILE, else the system's), not the path compiled into the wheel's
     libcurl, which may not exist on this system."""
-    path = os.environ.get("SSL_CERT_FILE") or ssl.get_default_verify_paths().cafile
+    path = settings.SSL_CERT_FILE or ssl.get_default_verify_paths().cafile
     return path if path and os.path.exists(path) else None
 
 

@@ -30,6 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -73,13 +74,12 @@ class RetryPolicy:
     lease_seconds: float = 120.0
 
     @classmethod
-    def from_env(cls) -> "RetryPolicy":
-        env = os.environ.get
+    def from_settings(cls) -> "RetryPolicy":
         return cls(
-            base_seconds=float(env("YINGJI_MESSAGING_RETRY_BASE_SECONDS", cls.base_seconds)),
-            cap_seconds=float(env("YINGJI_MESSAGING_RETRY_CAP_SECONDS", cls.cap_seconds)),
-            max_attempts=int(env("YINGJI_MESSAGING_MAX_ATTEMPTS", cls.max_attempts)),
-            lease_seconds=float(env("YINGJI_MESSAGING_LEASE_SECONDS", cls.lease_seconds)),
+            base_seconds=float(settings.YINGJI_MESSAGING_RETRY_BASE_SECONDS),
+            cap_seconds=float(settings.YINGJI_MESSAGING_RETRY_CAP_SECONDS),
+            max_attempts=int(settings.YINGJI_MESSAGING_MAX_ATTEMPTS),
+            lease_seconds=float(settings.YINGJI_MESSAGING_LEASE_SECONDS),
         )
 
     def backoff(self, failed_attempts: int) -> dt.timedelta:
@@ -263,11 +263,11 @@ FLUSH_SECONDS = 0.25
 
 
 def batch_size() -> int:
-    return max(1, int(os.environ.get("YINGJI_MESSAGING_BATCH", "500")))
+    return max(1, int(settings.YINGJI_MESSAGING_BATCH))
 
 
 def concurrency() -> int:
-    return max(1, int(os.environ.get("YINGJI_MESSAGING_CONCURRENCY", "8")))
+    return max(1, int(settings.YINGJI_MESSAGING_CONCURRENCY))
 
 
 @dataclass
@@ -288,7 +288,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 100, worker: str = 
     ended in each status. `now` fixes the clock (tests, simulations); by default each
     step reads the real time. Safe to run in many processes at once."""
     clock = _clock(now)
-    policy = policy or RetryPolicy.from_env()
+    policy = policy or RetryPolicy.from_settings()
     worker = worker or default_worker_name()
     outcomes: Counter = Counter()
     remaining = limit
@@ -368,7 +368,7 @@ def deliver_message(message_id: int, *, now: dt.datetime | None = None, worker: 
     """Claim one message if it is due and send it; the status it ended in, or None
     when it was not due or another worker won it."""
     clock = _clock(now)
-    policy = policy or RetryPolicy.from_env()
+    policy = policy or RetryPolicy.from_settings()
     message = claim(message_id, worker=worker or default_worker_name(), now=clock(), policy=policy)
     if message is None:
         return None

@@ -26,7 +26,6 @@ sending and another retries, so it can drop duplicates.
 import base64
 import hashlib
 import hmac
-import os
 import re
 import smtplib
 import time
@@ -104,7 +103,7 @@ class GatewayTransport(HttpTransport):
     console_label: str
 
     def post(self, message) -> Post | SendResult:
-        url = os.environ.get(self.url_variable, "")
+        url = getattr(settings, self.url_variable) or ""
         if not url and not console_gateway():
             raise not_configured(self.zh, self.en, self.url_variable)
         if not message.to.strip():
@@ -117,7 +116,7 @@ class GatewayTransport(HttpTransport):
 def console_gateway() -> bool:
     """The demo's fake gateway is on. Only an unset URL falls back to it, so a
     configured real gateway always wins and production never prints instead of sending."""
-    return os.environ.get("YINGJI_FAKE_GATEWAY", "").strip().lower() == "console"
+    return (settings.YINGJI_FAKE_GATEWAY or "").strip().lower() == "console"
 
 
 def print_to_console(label: str, message) -> SendResult:
@@ -177,10 +176,10 @@ class RobotTransport(HttpTransport):
     def _target(self, to: str) -> tuple[str, str]:
         if to.startswith(("http://", "https://")):
             return to, ""
-        webhook = os.environ.get(self.webhook_variable, "")
+        webhook = getattr(settings, self.webhook_variable) or ""
         if not webhook:
             raise not_configured(self.zh, self.en, self.webhook_variable)
-        secret = os.environ.get(self.secret_variable, "") if self.secret_variable else ""
+        secret = (getattr(settings, self.secret_variable) or "") if self.secret_variable else ""
         if secret:
             webhook = dingtalk_signed_url(webhook, secret, int(time.time() * 1000))
         return webhook, to if MOBILE.match(to) else ""
@@ -201,16 +200,6 @@ class RobotTransport(HttpTransport):
 
 # E-mail ---------------------------------------------------------------------
 
-def _env_or_setting(name: str):
-    value = os.environ.get(name)
-    return value if value not in (None, "") else getattr(settings, name)
-
-
-def _flag(name: str) -> bool:
-    value = os.environ.get(name)
-    return bool(getattr(settings, name)) if value in (None, "") else value.lower() in ("1", "true", "yes")
-
-
 class EmailTransport:
     """E-mail through Django's mail API. With Django's SMTP backend (the default) the
     server comes from `EMAIL_HOST`, which must be set; a project that configured
@@ -224,7 +213,7 @@ class EmailTransport:
                                  permanent=True) from None
         email = EmailMessage(
             subject=_subject(message),
-            body=message.text, from_email=_env_or_setting("DEFAULT_FROM_EMAIL"), to=[message.to],
+            body=message.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[message.to],
             headers={"Message-ID": f"<yingji-message-{message.pk}@{_domain()}>"},
             connection=self._connection(),
         )
@@ -234,13 +223,13 @@ class EmailTransport:
     def _connection():
         if settings.EMAIL_BACKEND != SMTP_BACKEND:
             return get_connection(fail_silently=False)
-        host = os.environ.get("EMAIL_HOST", "")
+        host = settings.EMAIL_HOST
         if not host:
             raise not_configured("邮件服务器", "e-mail server", "EMAIL_HOST")
         return get_connection(
-            SMTP_BACKEND, fail_silently=False, host=host, port=int(_env_or_setting("EMAIL_PORT")),
-            username=_env_or_setting("EMAIL_HOST_USER"), password=_env_or_setting("EMAIL_HOST_PASSWORD"),
-            use_tls=_flag("EMAIL_USE_TLS"), use_ssl=_flag("EMAIL_USE_SSL"), timeout=timeout_seconds(),
+            SMTP_BACKEND, fail_silently=False, host=host, port=int(settings.EMAIL_PORT),
+            username=settings.EMAIL_HOST_USER, password=settings.EMAIL_HOST_PASSWORD,
+            use_tls=settings.EMAIL_USE_TLS, use_ssl=settings.EMAIL_USE_SSL, timeout=timeout_seconds(),
         )
 
     @staticmethod
@@ -269,7 +258,7 @@ def _text(reply) -> str:
 
 
 def _domain() -> str:
-    sender = str(_env_or_setting("DEFAULT_FROM_EMAIL"))
+    sender = str(settings.DEFAULT_FROM_EMAIL)
     return sender.rsplit("@", 1)[-1].strip("> ") or "yingji.local"
 
 

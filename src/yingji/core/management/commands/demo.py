@@ -5,12 +5,12 @@ the Taizhou demo the first time (later runs reuse it), starts the in-process wor
 thread for timers and serves http://127.0.0.1:8000 with Django's development server.
 """
 
-import os
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from yingji.demo.seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
@@ -79,14 +79,12 @@ class Command(BaseCommand):
 
     def serve(self, host: str, port: int) -> None:
         # Without a real SMS/voice gateway the demo prints its messages to the console.
-        fake = not os.environ.get("YINGJI_SMS_URL") and "YINGJI_FAKE_GATEWAY" not in os.environ
-        if fake:
-            os.environ["YINGJI_FAKE_GATEWAY"] = "console"
-        try:
+        # An explicit YINGJI_FAKE_GATEWAY (even empty) is left as it is.
+        if not settings.YINGJI_SMS_URL and settings.YINGJI_FAKE_GATEWAY is None:
+            with override_settings(YINGJI_FAKE_GATEWAY="console"):
+                self._serve(host, port)
+        else:
             self._serve(host, port)
-        finally:
-            if fake:
-                del os.environ["YINGJI_FAKE_GATEWAY"]
 
     def _serve(self, host: str, port: int) -> None:
         worker = scheduler.start_worker_thread()

@@ -4,7 +4,6 @@ Runs until Ctrl-C; `--max-seconds` / `--max-messages` bound it (tests, cron). Se
 `yingji.hydromet.mqtt` for topics, payloads and settings."""
 
 import logging
-import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -18,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="", help="broker URL (default: settings.MQTT_URL)")
-        parser.add_argument("--client-id", default=os.environ.get("MQTT_CLIENT_ID", "yingji-ingest-mqtt"))
+        parser.add_argument("--client-id", default=settings.MQTT_CLIENT_ID)
         parser.add_argument("--clean-session", action="store_true",
                             help="do not keep a broker session (readings sent while stopped are lost)")
         parser.add_argument("--max-seconds", type=float, default=None)
