@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "yingji.hazards",
     "yingji.floods",
     "yingji.web",
+    "yingji.demo",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "yingji.web.context.navigation",
+                "yingji.core.ui.navigation",
             ],
         },
     },

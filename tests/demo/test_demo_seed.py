@@ -283,7 +283,7 @@ def test_demo_serves_with_runserver_and_a_worker_thread_that_stops_after(seeded,
     """Ctrl-C in the server ends the demo cleanly: the worker thread is stopped. With no
     SMS gateway configured, messages go to the console while it serves, and only then."""
     from yingji.core import scheduler
-    from yingji.core.management.commands import demo as demo_command
+    from yingji.demo.management.commands import demo as demo_command
     from yingji.messaging.transports import console_gateway
 
     settings.YINGJI_SMS_URL, settings.YINGJI_FAKE_GATEWAY = "", None

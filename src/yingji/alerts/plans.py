@@ -13,6 +13,7 @@ from ..core import regioncodes
 from ..core.errors import DomainError
 from .models import CallUpPolicy
 
+
 def time_scale() -> float:
     raw = settings.YINGJI_CALLUP_TIME_SCALE
     try:

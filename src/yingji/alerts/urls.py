@@ -1,16 +1,10 @@
 """Pages of the alerts app (mounted at the site root: paths under /warnings/, and
 the public acknowledgement link /ack/<token>)."""
 
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from ..web.errors import page
+from ..core.ui import page, private
 from . import views
-
-
-def private(view):
-    return login_required(page(view))
-
 
 urlpatterns = [
     path("warnings/", private(views.warning_list), name="warning_list"),

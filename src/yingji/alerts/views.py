@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from ..core import tabular
 from ..core.errors import DomainError
 from ..core.scope import Scope
-from ..web.errors import add_form_errors
+from ..core.ui import add_form_errors
 from . import reports, selectors, services
 from .choices import (
     IN_FORCE,

@@ -1,5 +1,6 @@
 """Small helpers shared by management commands that act for a user on a file."""
 
+import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -20,3 +21,13 @@ def read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise CommandError(f"无法读取文件 / Cannot read {path}: {exc.strerror}") from exc
+
+
+def progress_bar(done: int, total: int, width: int = 40) -> None:
+    """A text progress bar on stderr, redrawn every 50 steps and at the end."""
+    if done % 50 and done != total:
+        return
+    filled = width * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")

@@ -1,14 +1,13 @@
 """Pages of the floods app (mounted at the site root: keep paths under their own prefix)."""
 
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from ..web.errors import page
+from ..core.ui import private
 from . import views, views_inundation
 
 urlpatterns = [
-    path("floods/", login_required(page(views.flood_home)), name="flood_home"),
-    path("floods/inundation/", login_required(page(views_inundation.inundation_list)), name="inundation_list"),
-    path("floods/inundation/<int:id>/", login_required(page(views_inundation.inundation_detail)),
+    path("floods/", private(views.flood_home), name="flood_home"),
+    path("floods/inundation/", private(views_inundation.inundation_list), name="inundation_list"),
+    path("floods/inundation/<int:id>/", private(views_inundation.inundation_detail),
          name="inundation_detail"),
 ]

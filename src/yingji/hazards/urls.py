@@ -1,15 +1,9 @@
 """Pages of the hazards app (mounted at the site root: keep paths under their own prefix)."""
 
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from ..web.errors import page
+from ..core.ui import page, private
 from . import views
-
-
-def private(view):
-    return login_required(page(view))
-
 
 urlpatterns = [
     path("hazards/", private(views.hazard_list), name="hazard_list"),

@@ -2,16 +2,10 @@
 prefix). Like the web app's pages, each needs a logged-in user and turns domain errors
 into 404/403/400 pages."""
 
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from ..web.errors import page
+from ..core.ui import private
 from . import views
-
-
-def private(view):
-    return login_required(page(view))
-
 
 urlpatterns = [
     path("policies/", private(views.policy_list), name="policy_list"),

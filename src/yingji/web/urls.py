@@ -1,17 +1,11 @@
 """URLs of the UI. Every page but login needs a logged-in user, and turns domain
-errors into 404/403/400 pages (`errors.page`): decided here once, not per view."""
+errors into 404/403/400 pages (`core.ui.private`): decided here once, not per view."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from .errors import page
+from ..core.ui import private
 from .views import account, enterprises, home, regions
-
-
-def private(view):
-    return login_required(page(view))
-
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

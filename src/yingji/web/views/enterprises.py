@@ -17,7 +17,7 @@ from ...enterprises import selectors as enterprise_selectors
 from ...enterprises import tabular
 from ...enterprises.services import enterprise_update
 from .. import selectors
-from ..errors import add_form_errors
+from ...core.ui import add_form_errors
 from ..forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
 
 PAGE_SIZE = 50

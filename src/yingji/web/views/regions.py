@@ -12,7 +12,7 @@ from ...core.errors import DomainError, NotFound
 from ...core.scope import Scope
 from ...core.services import region_create
 from .. import selectors
-from ..errors import add_form_errors
+from ...core.ui import add_form_errors
 from ..forms import SubRegionForm
 
 

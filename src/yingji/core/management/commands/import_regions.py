@@ -1,22 +1,13 @@
 """`yingji import-regions`: load the shipped Zhejiang region tree (idempotent)."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...commandline import progress_bar
 from ...models import LAT_RANGE, LON_RANGE, Region
 from ...tabular import FileRejected, read_csv
 from ...services import import_local_regions, import_official_regions, place_region
-
-
-def progress_bar(done: int, total: int, width: int = 40) -> None:
-    if done % 50 and done != total:
-        return
-    filled = width * done // total
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
 
 
 class Command(BaseCommand):

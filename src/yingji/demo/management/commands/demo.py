@@ -12,11 +12,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from yingji.demo.seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
-
-from ... import scheduler
-from ...services import import_official_regions
-from .import_regions import progress_bar
+from ....core import scheduler
+from ....core.commandline import progress_bar
+from ....core.services import import_official_regions
+from ....floods.demo import load_flood_demo
+from ....hazards.demo import seed_hazards_demo
+from ....insurance.demo import load_demo_policy
+from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
 
 class Command(BaseCommand):
@@ -50,19 +52,13 @@ class Command(BaseCommand):
         self.stdout.write(f"  {figures} in {report.seconds:.1f} s")
         # A year of inspections and hazards in Taizhou. It plays the past on a simulated
         # clock, so it must run before the worker thread and the server start.
-        from yingji.hazards.demo import seed_hazards_demo
-
         self.stdout.write("隐患排查治理演示 / hazards demo: " + seed_hazards_demo().summary())
-        # Another app's demo: the Taizhou catastrophe policy with a typhoon and a rain
+        # The Taizhou catastrophe policy with a typhoon and a rain
         # trigger (a dozen seconds: once, with the first seeding).
-        from yingji.insurance.demo import load_demo_policy
-
         self.stdout.write("巨灾保险演示 / insurance demo:")
         self.stdout.write("  " + load_demo_policy().summary())
         # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou) with villages,
         # gauges, a storm, warnings and an inundation run (seen by demo-province).
-        from yingji.floods.demo import load_flood_demo
-
         self.stdout.write("山洪演示 / flood demo:")
         self.stdout.write("  " + load_flood_demo().summary())
 

@@ -1,18 +1,23 @@
-"""The one place where domain errors become what a person sees in the browser.
+"""UI helpers every app's pages share: the one place where domain errors become what
+a person sees in the browser.
 
 Pages: NotFound → 404 (also for rows outside the caller's scope), Forbidden → 403,
 any other DomainError → 400 with the message. Forms: the error's fields land next to
-the matching inputs, the message above the form.
+the matching inputs, the message above the form. `private(view)` is a page that also
+needs a logged-in user: what every app's urls.py mounts. `navigation` is the template
+context every page's header needs.
 """
 
 import functools
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from ..core.errors import DomainError, Forbidden, NotFound
+from .errors import DomainError, Forbidden, NotFound
+from .scope import Scope
 
 # Services name some fields by their column (region_id); forms by the field (region).
 _FIELD_ALIASES = {"region_id": "region"}
@@ -38,6 +43,25 @@ def page(view):
             return render(request, "web/error.html", {"message": domain_message(exc)}, status=exc.status)
 
     return wrapper
+
+
+def navigation(request) -> dict:
+    """Template context every page needs: who is logged in and which region they serve."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = Scope.for_user(user)
+    person = getattr(user, "person", None)
+    return {
+        "nav_person": person,
+        "nav_region": person.region if person else None,
+        "nav_can_write": scope.can_write and scope.organization_id is None,
+    }
+
+
+def private(view):
+    """A page for logged-in users only (others go to the login page)."""
+    return login_required(page(view))
 
 
 def add_form_errors(form, exc: DomainError | ValidationError, aliases: dict | None = None) -> None:
