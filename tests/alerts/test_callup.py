@@ -171,16 +171,16 @@ def test_a_crash_mid_step_loses_nothing_and_sends_once(chain, monkeypatch):
     """The claim and the work commit together: a failure inside the step rolls the
     claim back, and the next round does the step, once."""
     warning = issue(regions=[WENLING_VILLAGE])
-    real_send = services._send_batch
+    real_send = services.timers._send_batch
 
     def crash(*a, **kw):
         real_send(*a, **kw)
         raise RuntimeError("worker killed")
-    monkeypatch.setattr(services, "_send_batch", crash)
+    monkeypatch.setattr(services.timers, "_send_batch", crash)
     with pytest.raises(RuntimeError):
         services.process_due_actions(now=T0)
     assert CallUpAction.objects.filter(target__callup=warning.callup, index=0, state=ActionState.PENDING).count() == 2
-    monkeypatch.setattr(services, "_send_batch", real_send)
+    monkeypatch.setattr(services.timers, "_send_batch", real_send)
     services.process_due_actions(now=T0)
     assert Message.objects.filter(context__alerts_callup=warning.callup.pk).count() == 2
 
