@@ -114,10 +114,8 @@ def unconfigured(settings):
 
 @pytest.fixture
 def listeners():
-    """The reply-listener registries, emptied for the test and restored after it."""
-    saved, saved_batch = list(services.reply_listeners), list(services.reply_batch_listeners)
-    services.reply_listeners.clear()
+    """The reply-listener registry, emptied for the test and restored after it."""
+    saved = list(services.reply_batch_listeners)
     services.reply_batch_listeners.clear()
-    yield services.reply_listeners
-    services.reply_listeners[:] = saved
-    services.reply_batch_listeners[:] = saved_batch
+    yield services.reply_batch_listeners
+    services.reply_batch_listeners[:] = saved

@@ -38,7 +38,7 @@ def _messages(n=2):
 def test_with_workers_a_receipt_is_stored_answered_and_applied_later(api_as, workers, listeners,
                                                                     django_capture_on_commit_callbacks):
     heard = []
-    services.register_reply_listener(lambda m, reply: heard.append((m.pk, reply)))
+    services.register_reply_batch_listener(lambda replies: heard.extend((m.pk, reply) for m, reply in replies))
     message = _messages(1)[0]
     with django_capture_on_commit_callbacks(execute=True):
         r = api_as(None).post("/api/messaging/receipts",

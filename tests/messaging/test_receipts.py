@@ -21,7 +21,7 @@ def message():
 
 def test_delivery_receipt_stores_the_reply_and_tells_the_listeners(message, listeners):
     heard = []
-    services.register_reply_listener(lambda m, reply: heard.append((m.pk, m.context, reply)))
+    services.register_reply_batch_listener(lambda replies: heard.extend((m.pk, m.context, reply) for m, reply in replies))
     services.record_receipt(message_id=message.pk, status="delivered", reply=" 1 ")
     message.refresh_from_db()
     assert (message.status, message.reply) == (MessageStatus.DELIVERED, "1")
@@ -31,7 +31,7 @@ def test_delivery_receipt_stores_the_reply_and_tells_the_listeners(message, list
 
 def test_a_repeated_receipt_changes_nothing(message, listeners):
     heard = []
-    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.register_reply_batch_listener(lambda replies: heard.extend(reply for m, reply in replies))
     services.record_receipt(message_id=message.pk, status="delivered", reply="收到")
     audited = AuditRecord.objects.count()
     services.record_receipt(message_id=message.pk, status="delivered", reply="收到")
@@ -40,7 +40,7 @@ def test_a_repeated_receipt_changes_nothing(message, listeners):
 
 def test_a_new_reply_is_stored_and_heard(message, listeners):
     heard = []
-    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.register_reply_batch_listener(lambda replies: heard.extend(reply for m, reply in replies))
     services.record_receipt(message_id=message.pk, status="delivered", reply="在路上")
     services.record_receipt(message_id=message.pk, status="delivered", reply="1")
     message.refresh_from_db()
@@ -48,20 +48,20 @@ def test_a_new_reply_is_stored_and_heard(message, listeners):
 
 
 def test_a_listener_is_registered_once(listeners):
-    def listener(m, reply):
+    def listener(replies):
         return None
-    services.register_reply_listener(listener)
-    services.register_reply_listener(listener)
+    services.register_reply_batch_listener(listener)
+    services.register_reply_batch_listener(listener)
     assert listeners == [listener]
 
 
 def test_a_failing_listener_loses_neither_the_reply_nor_the_others(message, listeners):
     heard = []
 
-    def broken(m, reply):
+    def broken(replies):
         raise RuntimeError("boom")
-    services.register_reply_listener(broken)
-    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.register_reply_batch_listener(broken)
+    services.register_reply_batch_listener(lambda replies: heard.extend(reply for m, reply in replies))
     services.record_receipt(message_id=message.pk, status="delivered", reply="1")
     message.refresh_from_db()
     assert message.reply == "1" and heard == ["1"]
@@ -91,7 +91,7 @@ def test_receipt_for_an_unknown_message_is_not_found(api_as, settings):
 def test_receipt_over_the_api_reaches_the_listeners(api_as, message, listeners, settings):
     settings.YINGJI_GATEWAY_TOKEN = TOKEN
     heard = []
-    services.register_reply_listener(lambda m, reply: heard.append((m.pk, reply)))
+    services.register_reply_batch_listener(lambda replies: heard.extend((m.pk, reply) for m, reply in replies))
     r = api_as(None).post("/api/messaging/receipts",
                           {"message_id": message.pk, "status": "delivered", "reply": "收到"},
                           headers={"X-Yingji-Gateway-Token": TOKEN})
@@ -140,7 +140,7 @@ def test_a_list_of_receipts_is_recorded_in_order_with_one_audit_record(api_as, l
 
 def test_the_same_receipt_twice_in_a_list_counts_once(message, listeners):
     heard = []
-    services.register_reply_listener(lambda m, reply: heard.append(reply))
+    services.register_reply_batch_listener(lambda replies: heard.extend(reply for m, reply in replies))
     services.record_receipts([services.Receipt(message.pk, "delivered", "1"),
                               services.Receipt(message.pk, "delivered", "1")])
     message.refresh_from_db()

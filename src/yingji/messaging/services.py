@@ -46,19 +46,8 @@ from .transports import HttpTransport, SendResult, TransportError, transport_for
 
 log = logging.getLogger(__name__)
 
-ReplyListener = Callable[[Message, str], object]
-# Apps that act on replies (the call-up reads "1" / "收到" as acknowledgement)
-# register here from their AppConfig.ready(); interpreting a reply is their job.
-reply_listeners: list[ReplyListener] = []
-
 RECEIPT_STATUSES = (MessageStatus.DELIVERED, MessageStatus.FAILED)
 PERSON_ADDRESSED = (Channel.SMS, Channel.VOICE, Channel.DINGTALK, Channel.WECOM)
-
-
-def register_reply_listener(listener: ReplyListener) -> None:
-    """Add a listener once (ready() may run twice in tests and management commands)."""
-    if listener not in reply_listeners:
-        reply_listeners.append(listener)
 
 
 @dataclass(frozen=True)
@@ -661,11 +650,14 @@ class Receipt:
 
 
 ReplyBatchListener = Callable[[list[tuple[Message, str]]], object]
-# Listeners that take a whole list of (message, reply) at once, for receipts in bulk.
+# Apps that act on replies (the call-up reads "1" / "收到" as acknowledgement)
+# register here from their AppConfig.ready(): each gets the whole list of (message,
+# reply) of a batch of receipts; interpreting a reply is their job.
 reply_batch_listeners: list[ReplyBatchListener] = []
 
 
 def register_reply_batch_listener(listener: ReplyBatchListener) -> None:
+    """Add a listener once (ready() may run twice in tests and management commands)."""
     if listener not in reply_batch_listeners:
         reply_batch_listeners.append(listener)
 
@@ -768,10 +760,3 @@ def _tell_listeners(replies: list[tuple[Message, str]]) -> None:
                 listener(replies)
         except Exception:
             log.exception("reply batch listener %r failed", listener)
-    for listener in reply_listeners:
-        for message, reply in replies:
-            try:
-                with transaction.atomic():
-                    listener(message, reply)
-            except Exception:
-                log.exception("reply listener %r failed on message %s", listener, message.pk)
