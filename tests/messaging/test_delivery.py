@@ -12,6 +12,7 @@ from yingji.messaging import services
 from yingji.messaging.choices import AttemptOutcome, MessageStatus
 from yingji.messaging.models import DeliveryAttempt, Message
 from yingji.messaging.services import RetryPolicy
+from yingji.messaging.transports import transport_for
 
 from .conftest import Answer
 
@@ -179,7 +180,7 @@ def test_expired_lease_is_retried_with_the_same_message_id(gateway):
     message = sms()
     claimed = services.claim(message.pk, worker="worker-a", now=T0, policy=POLICY)
     # Worker A gets the message out, then dies before it can record that.
-    services.transport_for("sms").send(claimed)
+    transport_for("sms").send(claimed)
     assert services.deliver_due(now=at(121), worker="worker-b", policy=POLICY) == {"sent": 1}
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and message.attempts == 2
@@ -204,8 +205,8 @@ def test_worker_that_lost_its_lease_does_not_overwrite_the_new_claim(gateway):
     message = sms()
     stale = services.claim(message.pk, worker="worker-a", now=T0, policy=POLICY)
     services.claim(message.pk, worker="worker-b", now=at(121), policy=POLICY)
-    result = services.transport_for("sms").send(stale)
-    services._finish(stale, result=result, error=None, started=T0, finished=at(122), duration_ms=1, policy=POLICY)
+    result = transport_for("sms").send(stale)
+    services.delivery._finish(stale, result=result, error=None, started=T0, finished=at(122), duration_ms=1, policy=POLICY)
     message.refresh_from_db()
     assert (message.status, message.claimed_by, message.attempts) == (MessageStatus.SENDING, "worker-b", 2)
 
