@@ -22,7 +22,7 @@ from django.db import transaction
 from django.test import TestCase, override_settings
 
 from yingji.core.models import AuditRecord
-from yingji.floods import demo, inundation
+from yingji.floods import demo, selectors
 from yingji.floods.models import FloodAlert, Forecast, InundationRun, RiskPoint, Section
 from yingji.hydromet.models import Observation, Station
 
@@ -77,11 +77,11 @@ def test_the_outlet_forecast_crosses_the_warning_stage(loaded):
 def test_the_valley_floor_villages_are_hit_and_the_hillside_one_is_not(loaded):
     run = InundationRun.objects.get()
     assert run.status == "done" and run.progress == 100
-    hit = {a.risk_point.name: a for a in inundation.affected_places(run)}
+    hit = {a.risk_point.name: a for a in selectors.affected_places(run)}
     assert {"东坑村", "溪口村", "上坞村"} <= set(hit)
     assert "山腰村" not in hit
     assert all(a.max_depth_m > run.depth_threshold for a in hit.values())
-    arrivals = [a.arrival_s for a in inundation.affected_places(run)]
+    arrivals = [a.arrival_s for a in selectors.affected_places(run)]
     assert arrivals == sorted(arrivals)
     assert abs(run.mass_error) < 1e-3
 

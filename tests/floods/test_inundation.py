@@ -24,7 +24,7 @@ from django.test.client import MULTIPART_CONTENT
 from PIL import Image
 
 from yingji.core.errors import DomainError, Forbidden
-from yingji.floods import inundation
+from yingji.floods import inundation, layers, selectors
 from yingji.floods.models import AffectedPlace, InundationRun, InundationStatus
 from yingji.floods.services import risk_point_create
 
@@ -109,19 +109,19 @@ def done_run(villages, django_capture_on_commit_callbacks):
 
 
 def test_the_pit_village_is_affected_and_the_hill_village_is_not(done_run, villages):
-    affected = list(inundation.affected_places(done_run))
+    affected = list(selectors.affected_places(done_run))
     assert [a.risk_point for a in affected] == [villages["pit"]]
     pit = affected[0]
     assert (pit.row, pit.col) == (10, 15)
     assert pit.max_depth_m >= 0.2 - 1e-6  # at least the rain that fell into the pit
     assert 0 < pit.arrival_s <= 1.5 * 3600
     assert (pit.population, pit.households) == (320, 95)
-    assert inundation.affected_totals(done_run) == {"places": 1, "population": 320, "households": 95}
+    assert selectors.affected_totals(done_run) == {"places": 1, "population": 320, "households": 95}
 
 
 def test_a_finished_run_is_done_at_full_progress_with_grids_and_balance(done_run):
     assert (done_run.status, done_run.progress, done_run.error) == (InundationStatus.DONE, 100, "")
-    depth = inundation.result_grid(done_run, "max_depth")
+    depth = selectors.result_grid(done_run, "max_depth")
     assert depth.shape == (NY, NX)
     assert depth[PIT_ROWS, PIT_COLS].min() >= 0.2 - 1e-6
     assert depth[:, :5].max() < 0.15  # the kinematic bound of the docstring
@@ -131,7 +131,7 @@ def test_a_finished_run_is_done_at_full_progress_with_grids_and_balance(done_run
 
 def test_layers_are_pngs_transparent_where_dry(done_run):
     for name in ("max_depth", "arrival", "duration"):
-        img = Image.open(io.BytesIO(inundation.layer_png(done_run, name)))
+        img = Image.open(io.BytesIO(layers.layer_png(done_run, name)))
         assert img.format == "PNG" and img.mode == "RGBA"
         alpha = np.array(img)[:, :, 3]
         assert alpha[_pixel(alpha.shape, done_run.bounds, 10, 15)] > 0, name  # the pit is coloured
@@ -146,10 +146,10 @@ def _pixel(shape, bounds, row, col):
 
 
 def test_depth_colours_follow_the_fixed_scale():
-    scale = inundation.LAYERS["max_depth"]
+    scale = layers.LAYERS["max_depth"]
     rgba = scale.rgba(np.array([np.nan, 0.05, 0.2, 0.4, 5.0]))
     assert list(rgba[:, 3]) == [0, 0, 200, 200, 200]
-    assert [tuple(c) for c in rgba[2:, :3]] == [inundation._hex(c) for c in ("#c6dbef", "#9ecae1", "#08306b")]
+    assert [tuple(c) for c in rgba[2:, :3]] == [layers._hex(c) for c in ("#c6dbef", "#9ecae1", "#08306b")]
 
 
 def test_a_task_delivered_twice_runs_once(done_run):
@@ -183,7 +183,7 @@ def test_gzipped_ascii_and_a_shifted_corner_give_the_same_answer(villages, djang
     with django_capture_on_commit_callbacks(execute=True):
         run = create_run(dem=ascii_grid(tilted_plane_with_pit(), xll=5000.0, yll=-300.0, gz=True), name="pit.asc.gz")
     run.refresh_from_db()
-    assert [a.risk_point.name for a in inundation.affected_places(run)] == ["坑里村"]
+    assert [a.risk_point.name for a in selectors.affected_places(run)] == ["坑里村"]
 
 
 def test_a_failing_run_is_failed_with_its_error(villages, monkeypatch, django_capture_on_commit_callbacks):

@@ -72,6 +72,7 @@ def test_kernels_load_without_django():
         "import sys, types\n"
         f"pkg = types.ModuleType('yingji'); pkg.__path__ = [{str(src)!r}]; sys.modules['yingji'] = pkg\n"
         "import yingji.kernels.geodesy, yingji.kernels.besttrack, yingji.kernels.typhoon, yingji.kernels.rolling\n"
+        "import yingji.kernels.io.dem, yingji.kernels.io.georef\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

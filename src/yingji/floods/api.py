@@ -11,6 +11,8 @@ from ..core.errors import DomainError, NotFound
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import inundation, selectors, services
+from .layers import LAYERS, layer_png
+from .models import InundationStatus
 from .choices import AlertLevel, AlertSource, Window
 
 router = Router(tags=["floods"])
@@ -306,18 +308,18 @@ class InundationDetail(InundationOut):
 
     @staticmethod
     def resolve_affected(obj):
-        return list(inundation.affected_places(obj))
+        return list(selectors.affected_places(obj))
 
     @staticmethod
     def resolve_layers(obj):
-        if obj.status != inundation.InundationStatus.DONE:
+        if obj.status != InundationStatus.DONE:
             return {}
-        return {name: f"/api/inundation-runs/{obj.pk}/layers/{name}.png" for name in inundation.LAYERS}
+        return {name: f"/api/inundation-runs/{obj.pk}/layers/{name}.png" for name in LAYERS}
 
 
 class InundationFilter(Schema):
     region: str = Field("", max_length=15)
-    status: inundation.InundationStatus | None = None
+    status: InundationStatus | None = None
 
 
 def _numbers(text: str) -> list:
@@ -337,28 +339,28 @@ def create_inundation_run(request, dem: File[UploadedFile], data: Form[Inundatio
         by=request.user, region_id=fields.pop("region"), dem_name=dem.name or "dem.asc", dem_data=dem.read(),
         start=start if timezone.is_aware(start) else timezone.make_aware(start),
         gauges=_numbers(fields.pop("gauges")), forecast_rain_mm=_numbers(fields.pop("forecast_rain_mm")), **fields)
-    return Status(201, inundation.inundation_get(Scope.for_user(request.user), run.pk))
+    return Status(201, selectors.inundation_get(Scope.for_user(request.user), run.pk))
 
 
 @router.get("/inundation-runs", response=Page[InundationOut])
 def list_inundation_runs(request, filters: Query[InundationFilter], paging: Query[PageQuery]):
-    qs = inundation.inundation_list(Scope.for_user(request.user), region=filters.region,
+    qs = selectors.inundation_list(Scope.for_user(request.user), region=filters.region,
                                     status=filters.status or "")
     return paginate(qs, paging)
 
 
 @router.get("/inundation-runs/{id}", response=InundationDetail)
 def get_inundation_run(request, id: int):
-    return inundation.inundation_get(Scope.for_user(request.user), id)
+    return selectors.inundation_get(Scope.for_user(request.user), id)
 
 
 @router.get("/inundation-runs/{id}/layers/{name}.png", response={200: None})
 def get_inundation_layer(request, id: int, name: str):
     """A result grid (max_depth, arrival or duration) as a PNG over the run's `bounds`;
     cells below the colour scale's first class are transparent."""
-    run = inundation.inundation_get(Scope.for_user(request.user), id)
-    if name not in inundation.LAYERS:
+    run = selectors.inundation_get(Scope.for_user(request.user), id)
+    if name not in LAYERS:
         raise NotFound()
-    response = HttpResponse(inundation.layer_png(run, name), content_type="image/png")
+    response = HttpResponse(layer_png(run, name), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"  # a finished run's layers never change
     return response

@@ -36,7 +36,7 @@ import numpy as np
 from django.db import transaction
 
 from ..core.models import Person, Region
-from . import inundation, services
+from . import inundation, selectors, services
 from .models import (
     FloodAlert,
     Forecast,
@@ -182,7 +182,7 @@ def load_flood_demo() -> DemoReport:
     report.forecast_peak, report.forecast_level = forecast.peak_stage, forecast.crossing_level
     run = _inundation_run(report)
     report.alerts = FloodAlert.objects.filter(region__code__startswith=COUNTY).count()
-    report.affected = list(inundation.affected_places(run))
+    report.affected = list(selectors.affected_places(run))
     report.seconds = time.process_time() - began
     return report
 

@@ -1,4 +1,7 @@
-"""Inundation runs (二维淹没模拟) in the platform: services, selectors and map layers.
+"""Inundation runs (二维淹没模拟): the services (create a run, claim and execute it).
+
+Their reads are in `selectors` (inundation_list, affected_places, result_grid ...),
+their map layers in `layers`, the DEM formats and the georeferencing in `kernels.io`.
 
 A run takes a watershed's DEM (ESRI ASCII, gzipped or not, or a single-band GeoTIFF
 read by Pillow: no GDAL), the hourly areal rain of chosen gauges over a period plus
@@ -13,13 +16,10 @@ run's threshold (default 0.3 m), not from the first film of rain: with rain on t
 grid every cell is wet within minutes, and "when does dangerous water reach the
 village" is the question asked.
 
-Georeference (see `InundationRun`): "local" grids are metres on a transverse-Mercator
-plane whose origin is the lower-left corner at the given lon/lat; otherwise an EPSG
-code of a projected CRS in metres (UTM "EPSG:32650" for Lin'an). Map layers are
-resampled (nearest cell) onto a lon/lat-aligned raster over the grid's bounds, which
-is what Leaflet's `L.imageOverlay` stretches between two corners; over a watershed of
-a few km the difference between lat-linear and Web-Mercator-linear rows is far below
-a cell.
+Georeference (see `InundationRun` and `kernels.io.georef`): "local" grids are metres
+on a transverse-Mercator plane whose origin is the lower-left corner at the given
+lon/lat; otherwise an EPSG code of a projected CRS in metres (UTM "EPSG:32650" for
+Lin'an).
 """
 
 from __future__ import annotations
@@ -27,21 +27,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import math
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from ..core import audit
-from ..core.errors import DomainError, NotFound
+from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..core.services import save_audited
+from ..kernels.io.dem import Dem, DemError, read_dem
+from ..kernels.io.georef import Georef
 from .models import (
     AffectedPlace,
     InundationRun,
@@ -58,124 +58,6 @@ MAX_HOURS = 240
 HOUR = 3600.0
 PROGRESS_EVERY_S = 2.0  # a row update at most this often: the run must not wait on the database
 STALE_AFTER = dt.timedelta(minutes=10)  # a running run silent this long lost its worker
-RESULT_NAMES = ("max_depth", "arrival", "duration")
-
-
-# DEM files ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Dem:
-    """A DEM in memory: ``z[0]`` is the northernmost row, NaN is NODATA; metres."""
-
-    z: np.ndarray
-    xllcorner: float
-    yllcorner: float
-    cellsize: float
-    crs: str = ""  # from a GeoTIFF's keys, "" when the file does not say
-
-
-def read_dem(data: bytes, name: str) -> Dem:
-    """Read an uploaded DEM: GeoTIFF by its magic bytes, else ESRI ASCII (gz allowed)."""
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return _read_geotiff(data)
-    return _read_ascii(data, name)
-
-
-def _read_ascii(data: bytes, name: str) -> Dem:
-    import tempfile
-
-    from ..kernels.lisflood_io import read_ascii_grid
-
-    # The kernel's reader takes a path and detects gzip by content.
-    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as fh:
-        fh.write(data)
-        fh.flush()
-        try:
-            grid = read_ascii_grid(fh.name)
-        except (ValueError, KeyError, IndexError, UnicodeDecodeError, OSError, EOFError) as exc:
-            raise _bad_dem(f"ESRI ASCII: {exc}") from exc
-    return Dem(grid.data, grid.xllcorner, grid.yllcorner, grid.cellsize)
-
-
-GEOTIFF_PIXEL_SCALE, GEOTIFF_TIEPOINT, GEOTIFF_KEYS, GDAL_NODATA = 33550, 33922, 34735, 42113
-RASTER_TYPE_KEY, PROJECTED_CRS_KEY, PIXEL_IS_POINT = 1025, 3072, 2
-
-
-def _read_geotiff(data: bytes) -> Dem:
-    """A single-band GeoTIFF with square cells and no rotation (ModelPixelScale and
-    one ModelTiepoint, as GDAL writes north-up rasters)."""
-    from PIL import Image
-
-    try:
-        img = Image.open(io.BytesIO(data))
-        z = np.array(img, dtype=float)
-        tags = img.tag_v2
-        sx, sy = tags[GEOTIFF_PIXEL_SCALE][:2]
-        i, j, _k, x, y = tags[GEOTIFF_TIEPOINT][:5]
-    except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise _bad_dem(f"GeoTIFF: {exc}") from exc
-    if z.ndim != 2 or not math.isclose(sx, sy, rel_tol=1e-6):
-        raise _bad_dem("GeoTIFF: one band of square cells expected")
-    keys = _geokeys(tags.get(GEOTIFF_KEYS))
-    if keys.get(RASTER_TYPE_KEY) == PIXEL_IS_POINT:  # the tiepoint is a cell centre
-        x, y = x - sx / 2, y + sy / 2
-    nodata = tags.get(GDAL_NODATA)
-    if nodata not in (None, ""):
-        z[z == float(str(nodata).strip("\x00 "))] = np.nan
-    epsg = keys.get(PROJECTED_CRS_KEY)
-    return Dem(z, x - i * sx, y + j * sy - z.shape[0] * sy, float(sx), f"EPSG:{epsg}" if epsg else "")
-
-
-def _geokeys(directory) -> dict[int, int]:
-    """GeoKeyDirectory entries held inline (the short ones: codes, not strings)."""
-    if not directory:
-        return {}
-    d = list(directory)
-    return {d[k]: d[k + 3] for k in range(4, 4 + 4 * d[3], 4) if d[k + 1] == 0}
-
-
-def _bad_dem(detail: str) -> DomainError:
-    return DomainError(f"无法读取高程文件（{detail}）", f"Cannot read the DEM ({detail})",
-                       fields={"dem": "无效 / invalid"})
-
-
-# Georeference ------------------------------------------------------------------------
-
-class Georef:
-    """Lon/lat ⇄ the run's grid (rows from the north, columns from the west)."""
-
-    def __init__(self, run: InundationRun):
-        from pyproj import CRS, Transformer
-
-        self.run = run
-        if run.crs == "local":
-            crs = CRS.from_proj4(f"+proj=tmerc +lat_0={run.origin_lat} +lon_0={run.origin_lon} +k=1 "
-                                 f"+x_0={run.xllcorner} +y_0={run.yllcorner} +ellps=WGS84 +units=m +no_defs")
-        else:
-            crs = CRS.from_user_input(run.crs)
-        self.forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        self.inverse = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-
-    def cell_of(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
-        """(row, col) arrays of the points; −1 where outside the grid."""
-        r = self.run
-        x, y = self.forward.transform(np.asarray(lon, float), np.asarray(lat, float))
-        col = np.floor((np.asarray(x) - r.xllcorner) / r.cellsize).astype(np.int64)
-        row = r.nrows - 1 - np.floor((np.asarray(y) - r.yllcorner) / r.cellsize).astype(np.int64)
-        outside = (col < 0) | (col >= r.ncols) | (row < 0) | (row >= r.nrows)
-        return np.where(outside, -1, row), np.where(outside, -1, col)
-
-    def bounds(self) -> list[list[float]]:
-        """[[south, west], [north, east]] around the grid (its edges sampled, since a
-        projected rectangle is not a lon/lat one)."""
-        r = self.run
-        w, s = r.xllcorner, r.yllcorner
-        e, n = w + r.ncols * r.cellsize, s + r.nrows * r.cellsize
-        t = np.linspace(0, 1, 33)
-        xs = np.concatenate([w + (e - w) * t, np.full_like(t, e), e - (e - w) * t, np.full_like(t, w)])
-        ys = np.concatenate([np.full_like(t, s), s + (n - s) * t, np.full_like(t, n), n - (n - s) * t])
-        lon, lat = self.inverse.transform(xs, ys)
-        return [[float(np.min(lat)), float(np.min(lon))], [float(np.max(lat)), float(np.max(lon))]]
 
 
 # Services ----------------------------------------------------------------------------
@@ -202,7 +84,7 @@ def inundation_create(*, by, watershed: str, region_id: str, dem_name: str, dem_
     _check_hours(observed_hours, len(forecast), duration_hours)
     if len(dem_data) > MAX_DEM_BYTES:
         raise DomainError("高程文件超过 200 MB", "The DEM is larger than 200 MB", fields={"dem": "太大 / too large"})
-    dem = read_dem(dem_data, dem_name)
+    dem = _read_dem(dem_data, dem_name)
     _check_dem(dem)
     observed = hourly_rain([s.code for s in stations], start, observed_hours) if observed_hours else np.zeros(0)
     rain = [round(float(v), 3) for v in observed] + forecast
@@ -323,7 +205,19 @@ def _finish(run: InundationRun, status: str, *, error: str = "") -> InundationRu
 
 def _load_dem(run: InundationRun) -> Dem:
     with inundation_storage().open(run.dem_path, "rb") as fh:
-        return read_dem(fh.read(), run.dem_path)
+        return _read_dem(fh.read(), run.dem_path)
+
+
+def _read_dem(data: bytes, name: str) -> Dem:
+    try:
+        return read_dem(data, name)
+    except DemError as exc:
+        raise _bad_dem(str(exc)) from exc
+
+
+def _bad_dem(detail: str) -> DomainError:
+    return DomainError(f"无法读取高程文件（{detail}）", f"Cannot read the DEM ({detail})",
+                       fields={"dem": "无效 / invalid"})
 
 
 def rain_rate(hourly_mm: list[float]):
@@ -406,105 +300,3 @@ def _affected(run: InundationRun, geo: Georef, result) -> list[AffectedPlace]:
             max_depth_m=round(float(result.max_depth[r, c]), 3), arrival_s=arrival,
             arrival_at=run.start + dt.timedelta(seconds=arrival), duration_s=float(result.duration[r, c])))
     return sorted(out, key=lambda a: a.arrival_s)
-
-
-# Selectors ---------------------------------------------------------------------------
-
-def inundation_list(scope: Scope, *, region: str = "", status: str = "") -> QuerySet:
-    qs = scope.filter(InundationRun.objects.select_related("region"))
-    if region:
-        qs = qs.filter(region__code__startswith=region)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-id")
-
-
-def inundation_get(scope: Scope, id: int) -> InundationRun:
-    return scope.get(InundationRun.objects.select_related("region").prefetch_related("gauges"), pk=id)
-
-
-def affected_places(run: InundationRun) -> QuerySet:
-    """The run's affected places, earliest arrival first (the order of evacuation)."""
-    return run.affected.select_related("risk_point", "risk_point__region", "risk_point__kind").order_by(
-        "arrival_s", "id")
-
-
-def affected_totals(run: InundationRun) -> dict:
-    totals = run.affected.aggregate(population=Sum("population"), households=Sum("households"))
-    return {"places": run.affected.count(), "population": totals["population"] or 0,
-            "households": totals["households"] or 0}
-
-
-def result_grid(run: InundationRun, name: str) -> np.ndarray:
-    """One stored result grid (m or s; NaN where the threshold was never reached)."""
-    if run.status != InundationStatus.DONE or name not in RESULT_NAMES:
-        raise NotFound("结果尚未生成", "No results yet")
-    with inundation_storage().open(f"{run.result_dir}/{name}.npy", "rb") as fh:
-        return np.load(fh)
-
-
-# Map layers --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ColourScale:
-    """Fixed classes: a value in [lower_k, lower_k+1) takes colour k; below the first
-    lower bound (or NaN) a cell is transparent. Units as in `unit`."""
-
-    title: str
-    unit: str
-    lowers: tuple[float, ...]
-    colours: tuple[str, ...]
-    scale: float = 1.0  # grid value × scale = value in `unit`
-
-    def legend(self) -> list[dict]:
-        bounds = list(self.lowers) + [None]
-        return [{"from": lo, "to": hi, "colour": c} for lo, hi, c in zip(bounds, bounds[1:], self.colours)]
-
-    def rgba(self, values: np.ndarray) -> np.ndarray:
-        v = np.asarray(values, float) * self.scale
-        k = np.searchsorted(np.asarray(self.lowers), np.nan_to_num(v, nan=-np.inf), side="right") - 1
-        table = np.array([_hex(c) + (200,) for c in self.colours] + [(0, 0, 0, 0)], np.uint8)
-        k = np.where((k < 0) | ~np.isfinite(v), len(self.colours), k)
-        return table[k]
-
-
-def _hex(c: str) -> tuple[int, int, int]:
-    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
-
-
-# Depth: below 10 cm is the sheet flow that rain on the grid leaves on every hillside
-# (a few cm on the demo's slopes), shown as dry so that the flood stands out.
-LAYERS = {
-    "max_depth": ColourScale("最大水深", "m", (0.1, 0.3, 0.5, 1.0, 2.0, 3.0),
-                             ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")),
-    "arrival": ColourScale("到达时间", "h", (0.0, 1.0, 2.0, 3.0, 6.0, 12.0),
-                           ("#bd0026", "#f03b20", "#fd8d3c", "#feb24c", "#fed976", "#ffffb2"), scale=1 / HOUR),
-    "duration": ColourScale("淹没历时", "h", (0.0, 0.5, 1.0, 2.0, 4.0, 8.0),
-                            ("#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"), scale=1 / HOUR),
-}
-MAX_IMAGE_SIDE = 2000  # pixels: a 5 M-cell grid still makes a PNG a browser shows at once
-
-
-def layer_png(run: InundationRun, name: str) -> bytes:
-    """The named result grid as an RGBA PNG over `run.bounds` (lon/lat-aligned rows and
-    columns), dry cells transparent."""
-    from PIL import Image
-
-    grid = result_grid(run, name)
-    rows, cols = _resample_index(run)
-    picked = np.where(rows >= 0, grid[np.clip(rows, 0, None), np.clip(cols, 0, None)], np.nan)
-    buf = io.BytesIO()
-    Image.fromarray(LAYERS[name].rgba(picked), "RGBA").save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
-
-
-def _resample_index(run: InundationRun) -> tuple[np.ndarray, np.ndarray]:
-    """For each pixel of the output image, the grid cell under its centre (−1 outside)."""
-    (south, west), (north, east) = run.bounds
-    factor = max(1.0, max(run.nrows, run.ncols) / MAX_IMAGE_SIDE)
-    height, width = max(1, round(run.nrows / factor)), max(1, round(run.ncols / factor))
-    lat = north - (np.arange(height) + 0.5) * (north - south) / height
-    lon = west + (np.arange(width) + 0.5) * (east - west) / width
-    lon2, lat2 = np.meshgrid(lon, lat)
-    rows, cols = Georef(run).cell_of(lon2.ravel(), lat2.ravel())
-    return rows.reshape(height, width), cols.reshape(height, width)

@@ -2,13 +2,25 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+import numpy as np
+from django.db.models import QuerySet, Sum
 
 from ..core.errors import NotFound
 from ..core.scope import SYSTEM, Scope
 from ..hydromet.selectors import rain_totals
 from .choices import WINDOWS_HOURS
-from .models import FloodAlert, Forecast, RiskPoint, RiskPointKind, Section
+from .models import (
+    FloodAlert,
+    Forecast,
+    InundationRun,
+    InundationStatus,
+    RiskPoint,
+    RiskPointKind,
+    Section,
+    inundation_storage,
+)
+
+RESULT_NAMES = ("max_depth", "arrival", "duration")  # the grids an inundation run stores
 
 
 def risk_point_list(*, scope: Scope, region: str = "", kind: str = "", q: str = "") -> QuerySet:
@@ -67,3 +79,38 @@ def current_totals(*, scope: Scope, point: RiskPoint, at: dt.datetime) -> dict[i
         return {h: 0.0 for h in WINDOWS_HOURS}
     found = rain_totals(scope=SYSTEM, station_codes=codes, end=at, hours=WINDOWS_HOURS)
     return {h: max((t[h] for t in found.values()), default=0.0) for h in WINDOWS_HOURS}
+
+
+# Inundation runs ---------------------------------------------------------------------
+
+def inundation_list(scope: Scope, *, region: str = "", status: str = "") -> QuerySet:
+    qs = scope.filter(InundationRun.objects.select_related("region"))
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def inundation_get(scope: Scope, id: int) -> InundationRun:
+    return scope.get(InundationRun.objects.select_related("region").prefetch_related("gauges"), pk=id)
+
+
+def affected_places(run: InundationRun) -> QuerySet:
+    """The run's affected places, earliest arrival first (the order of evacuation)."""
+    return run.affected.select_related("risk_point", "risk_point__region", "risk_point__kind").order_by(
+        "arrival_s", "id")
+
+
+def affected_totals(run: InundationRun) -> dict:
+    totals = run.affected.aggregate(population=Sum("population"), households=Sum("households"))
+    return {"places": run.affected.count(), "population": totals["population"] or 0,
+            "households": totals["households"] or 0}
+
+
+def result_grid(run: InundationRun, name: str) -> np.ndarray:
+    """One stored result grid (m or s; NaN where the threshold was never reached)."""
+    if run.status != InundationStatus.DONE or name not in RESULT_NAMES:
+        raise NotFound("结果尚未生成", "No results yet")
+    with inundation_storage().open(f"{run.result_dir}/{name}.npy", "rb") as fh:
+        return np.load(fh)

@@ -4,22 +4,24 @@ affected places as markers) with its table by arrival time. Thin, through the sc
 from django.shortcuts import render
 
 from ..core.scope import Scope
-from . import inundation
+from . import selectors
+from .layers import LAYERS
+from .models import InundationStatus
 
 SHOWN = 100
 
 
 def inundation_list(request):
-    runs = inundation.inundation_list(Scope.for_user(request.user))[:SHOWN]
+    runs = selectors.inundation_list(Scope.for_user(request.user))[:SHOWN]
     return render(request, "floods/inundation_list.html", {"runs": runs})
 
 
 def inundation_detail(request, id: int):
-    run = inundation.inundation_get(Scope.for_user(request.user), id)
-    done = run.status == inundation.InundationStatus.DONE
+    run = selectors.inundation_get(Scope.for_user(request.user), id)
+    done = run.status == InundationStatus.DONE
     return render(request, "floods/inundation_detail.html", {
         "run": run, "done": done,
-        "affected": list(inundation.affected_places(run)) if done else [],
-        "totals": inundation.affected_totals(run) if done else None,
-        "layers": [{"name": name, "scale": scale, "legend": scale.legend()} for name, scale in inundation.LAYERS.items()],
+        "affected": list(selectors.affected_places(run)) if done else [],
+        "totals": selectors.affected_totals(run) if done else None,
+        "layers": [{"name": name, "scale": scale, "legend": scale.legend()} for name, scale in LAYERS.items()],
     })

@@ -8,4 +8,5 @@ and stores the result.
 - :mod:`yingji.kernels.besttrack`: the CMA tropical-cyclone best-track parser.
 - :mod:`yingji.kernels.typhoon`: wind speed to grade and force, circle entry, payouts.
 - :mod:`yingji.kernels.rolling`: rolling-window rainfall totals and rain events.
+- :mod:`yingji.kernels.io`: file formats (DEMs: ESRI ASCII, GeoTIFF) and grid georeferencing.
 """
