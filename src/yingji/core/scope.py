@@ -9,6 +9,7 @@ Models declare where their region code (`scope_region`) and organization
 
 from dataclasses import dataclass
 
+from . import regioncodes
 from .choices import WRITER_ROLES, Role
 from .errors import Forbidden, NotFound
 
@@ -46,7 +47,7 @@ class Scope:
     def covers_region(self, code: str | None) -> bool:
         if self.region_code is None or code is None:
             return False
-        return code.startswith(self.region_code)
+        return regioncodes.in_subtree(code, self.region_code)
 
     def filter(self, queryset):
         """Limit any scoped queryset to what this caller may see."""

@@ -88,10 +88,6 @@ def evidence_get(*, scope: Scope, id: int) -> Evidence:
     return scope.get(Evidence.objects.all(), pk=id)
 
 
-def overdue_list(*, scope: Scope, region: str = "", today: dt.date | None = None):
-    return hazard_list(scope=scope, region=region, overdue=True, today=today).order_by("deadline", "id")
-
-
 def inspection_list(*, scope: Scope, region: str = "", enterprise: int | None = None, kind: str = "",
                     campaign: int | None = None):
     qs = scope.filter(Inspection.objects.select_related("enterprise", "template").prefetch_related("inspectors"))

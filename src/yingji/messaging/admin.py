@@ -3,29 +3,8 @@ Changes go through the services (and the audit log), never through the admin."""
 
 from django.contrib import admin
 
+from ..core.admin_audit import ReadOnlyAdmin, ReadOnlyInline
 from .models import DeliveryAttempt, InboundReceipt, Message
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryAttemptInline(ReadOnlyInline):
