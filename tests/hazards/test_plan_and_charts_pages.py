@@ -140,7 +140,8 @@ def test_vendored_echarts_is_served_locally():
 
 
 def test_list_counts_stop_at_the_limit_and_say_so(register, wenling_enterprise, wenling_officer, monkeypatch):
-    from yingji.hazards import api, views
+    from yingji.hazards import api
+    from yingji.hazards.views import hazards as views
 
     for _ in range(3):
         register(wenling_enterprise)

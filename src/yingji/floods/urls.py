@@ -3,11 +3,11 @@
 from django.urls import path
 
 from ..core.ui import private
-from . import views, views_inundation
+from . import views
 
 urlpatterns = [
     path("floods/", private(views.flood_home), name="flood_home"),
-    path("floods/inundation/", private(views_inundation.inundation_list), name="inundation_list"),
-    path("floods/inundation/<int:id>/", private(views_inundation.inundation_detail),
+    path("floods/inundation/", private(views.inundation_list), name="inundation_list"),
+    path("floods/inundation/<int:id>/", private(views.inundation_detail),
          name="inundation_detail"),
 ]

@@ -1,12 +1,17 @@
-"""Pages of the floods app: thin, through the selectors' scope."""
+"""Pages of the floods app: the flood home (risk points, sections, alerts) and the
+inundation runs (the list, and one run's map: layers over Leaflet, the affected places
+as markers, with its table by arrival time). Thin, through the selectors' scope."""
 
 from django.shortcuts import render
 from django.utils import timezone
 
 from ..core.scope import Scope
 from . import selectors
+from .layers import LAYERS
+from .models import InundationStatus
 
 SHOWN = 200  # rows per table: a county has tens of villages and a few sections
+RUNS_SHOWN = 100
 
 
 def flood_home(request):
@@ -31,3 +36,21 @@ def _point_row(scope, point, now) -> dict:
         windows.append({"hours": c.window_hours, "total": total, "prepare": c.prepare_mm,
                         "move_now": c.move_now_mm, "state": state})
     return {"point": point, "windows": windows}
+
+
+# Inundation runs ---------------------------------------------------------------------
+
+def inundation_list(request):
+    runs = selectors.inundation_list(Scope.for_user(request.user))[:RUNS_SHOWN]
+    return render(request, "floods/inundation_list.html", {"runs": runs})
+
+
+def inundation_detail(request, id: int):
+    run = selectors.inundation_get(Scope.for_user(request.user), id)
+    done = run.status == InundationStatus.DONE
+    return render(request, "floods/inundation_detail.html", {
+        "run": run, "done": done,
+        "affected": list(selectors.affected_places(run)) if done else [],
+        "totals": selectors.affected_totals(run) if done else None,
+        "layers": [{"name": name, "scale": scale, "legend": scale.legend()} for name, scale in LAYERS.items()],
+    })

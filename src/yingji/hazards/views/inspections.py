@@ -8,11 +8,11 @@ import datetime as dt
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ..core.errors import DomainError
-from ..core.scope import Scope, fits_database
-from ..enterprises.models import Enterprise
-from . import selectors, services
-from .choices import Answer, InspectionKind
+from ...core.errors import DomainError
+from ...core.scope import Scope, fits_database
+from ...enterprises.models import Enterprise
+from .. import selectors, services
+from ..choices import Answer, InspectionKind
 
 MATCHES_SHOWN = 20
 

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ..core.choices import WRITER_ROLES
-from ..core.errors import DomainError, Forbidden, NotFound
-from ..core.scope import Scope
-from ..enterprises.selectors import enterprise_list
-from . import reporting, selectors
-from .choices import HazardCategory, HazardLevel, ReportState
-from .services import deadline_days
+from ...core.choices import WRITER_ROLES
+from ...core.errors import DomainError, Forbidden, NotFound
+from ...core.scope import Scope
+from ...enterprises.selectors import enterprise_list
+from .. import reporting, selectors
+from ..choices import HazardCategory, HazardLevel, ReportState
+from ..services import deadline_days
 
 ENTERPRISES_OFFERED = 30
 

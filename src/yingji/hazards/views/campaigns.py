@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..core.errors import Forbidden
-from ..core.scope import Scope
-from . import selectors
-from .lights import light
+from ...core.errors import Forbidden
+from ...core.scope import Scope
+from .. import selectors
+from ..lights import light
 
 HAZARDS_SHOWN = 100
 

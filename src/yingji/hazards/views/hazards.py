@@ -14,15 +14,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
-from ..core.errors import DomainError
-from ..core.limits import plausible_year
-from ..core.paging import page_rows
-from ..core.scope import Scope
-from . import indexes, reporting, selectors, services
-from .api import HAZARD_COUNT_LIMIT, client_ip
-from .choices import HazardLevel, HazardState, Light
-from .lights import light
-from .models import TreatmentPlan
+from ...core.errors import DomainError
+from ...core.limits import plausible_year
+from ...core.paging import page_rows
+from ...core.scope import Scope
+from .. import indexes, reporting, selectors, services
+from ..api import HAZARD_COUNT_LIMIT, client_ip
+from ..choices import HazardLevel, HazardState, Light
+from ..lights import light
+from ..models import TreatmentPlan
 
 
 class CappedPaginator(Paginator):
@@ -102,7 +102,7 @@ def _bilingual_errors(errors_by_field: dict) -> dict[str, str]:
 
 def _upload_evidence(request, hazard) -> None:
     """A photo or file (or a note) for the next submission, as the API's evidence upload."""
-    from .api import MAX_EVIDENCE_BYTES
+    from ..api import MAX_EVIDENCE_BYTES
 
     file = request.FILES.get("file")
     if file is not None and file.size > MAX_EVIDENCE_BYTES:

@@ -13,9 +13,9 @@ from pathlib import Path
 from django.http import FileResponse
 from django.views.decorators.http import require_safe
 
-from ..core.errors import NotFound
-from ..core.scope import Scope
-from . import selectors
+from ...core.errors import NotFound
+from ...core.scope import Scope
+from .. import selectors
 
 # By the stored name's extension, never by what the uploader declared: an HTML file named
 # x.png is sent as image/png with nosniff, which no browser runs as a page.
