@@ -1,49 +1,29 @@
-"""Every write of hazard work: registration, the closed-loop transitions, evidence,
-inspections and campaigns. Each runs in a transaction, checks the caller's scope and
-role, appends to the hazard's timeline and writes an audit record.
+"""The closed loop (闭环) of a hazard: which actions its level and state allow, who may
+take them, and the transitions themselves, each one event on the hazard's timeline and
+one audit record."""
 
-Who may do what: officers (and admins) register, accept, return, escalate and
-downgrade; the enterprise's own users, or officers on their behalf, report, plan,
-start, submit and fix on the spot; only a bureau above the hazard's county lists it
-for supervision (挂牌督办) and removes the listing (摘牌).
-"""
 
-import datetime as dt
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..core import audit
-from ..core.choices import Role
-from ..core.errors import DomainError, Forbidden
-from ..core.models import Person
-from ..core.scope import Scope, fits_database
-from ..enterprises.models import Enterprise
-from .choices import (
-    Answer,
+from ...core import audit
+from ...core.errors import DomainError, Forbidden
+from ...core.scope import Scope
+from ..choices import (
     HazardAction,
     HazardLevel,
-    HazardSource,
     HazardState,
-    InspectionKind,
 )
-from .models import (
-    Campaign,
-    ChecklistItem,
-    ChecklistTemplate,
+from ..models import (
     Evidence,
     Hazard,
     HazardEvent,
-    Inspection,
-    InspectionAnswer,
-    PublicReport,
     Supervision,
     TreatmentPlan,
 )
-from .numbering import next_number
 
 A, S, L = HazardAction, HazardState, HazardLevel
+
 
 # The closed loop: for each level and state, the actions that may follow. Whether the
 # caller may take them is decided separately (`_check_actor`).
@@ -64,12 +44,11 @@ LOOP = {
     },
 }
 
-OFFICER_ACTIONS = {A.ACCEPT, A.RETURN, A.ESCALATE, A.DOWNGRADE, A.SUPERVISE, A.DELIST}
-HIGHER_BUREAU_ACTIONS = {A.SUPERVISE, A.DELIST}
 
-# Default rectification periods for hazards created from a checklist "no"; a
-# province may set HAZARD_DEADLINE_DAYS = {"general": .., "major": ..}.
-DEFAULT_DEADLINE_DAYS = {L.GENERAL: 15, L.MAJOR: 60}
+OFFICER_ACTIONS = {A.ACCEPT, A.RETURN, A.ESCALATE, A.DOWNGRADE, A.SUPERVISE, A.DELIST}
+
+
+HIGHER_BUREAU_ACTIONS = {A.SUPERVISE, A.DELIST}
 
 
 class InvalidTransition(DomainError):
@@ -103,77 +82,6 @@ def actions_for(hazard: Hazard, scope: Scope) -> list[str]:
             continue
         result.append(action)
     return result
-
-
-def deadline_days(level: str) -> int:
-    configured = getattr(settings, "HAZARD_DEADLINE_DAYS", {})
-    return int(configured.get(level, DEFAULT_DEADLINE_DAYS[level]))
-
-
-# Registration ------------------------------------------------------------------
-
-def hazard_register(*, by, enterprise_id: int, description: str, deadline: dt.date,
-                    level: str = L.GENERAL, source: str = HazardSource.INSPECTION, category: str = "other",
-                    location: str = "", found_on: dt.date | None = None, responsible_id: int | None = None,
-                    inspection: Inspection | None = None, item: ChecklistItem | None = None,
-                    campaign: Campaign | None = None, report: PublicReport | None = None) -> Hazard:
-    """Register a hazard at an enterprise in the caller's scope, with the next number
-    of its county and year. Enterprise users register only their self-inspection
-    findings; everything else is officers' work."""
-    scope = Scope.for_user(by)
-    _require_registrar(scope, source)
-    enterprise = _enterprise_in_scope(scope, enterprise_id)
-    found_on = found_on or timezone.localdate()
-    hazard = Hazard(
-        enterprise=enterprise, region_id=enterprise.region_id, description=description, level=level,
-        source=source, category=category, location=location, found_on=found_on, deadline=deadline,
-        responsible=_person_in_scope(scope, responsible_id, "responsible_id"), officer=_person_of(by),
-        inspection=inspection, item=item, campaign=campaign, report=report, number="pending",
-    )
-    if deadline < found_on:
-        raise DomainError("整改期限不能早于发现日期", "The deadline cannot be before the day it was found",
-                          fields={"deadline": "早于发现日期 / before found_on"})
-    hazard.full_clean(exclude=["number"])
-    with transaction.atomic():
-        # The number last, once nothing else can fail: a refused hazard takes no number.
-        hazard.number = next_number(county=enterprise.region_id[:6], year=found_on.year)
-        hazard.save()
-        _event(hazard, by, "register", "", hazard.state, "")
-        audit.record(actor=by, action="hazard.register", obj=hazard, region_code=hazard.region_id,
-                     before=None, after=audit.snapshot(hazard))
-    return hazard
-
-
-def _require_registrar(scope: Scope, source: str) -> None:
-    if scope.role == Role.ENTERPRISE and source == HazardSource.SELF_INSPECTION:
-        return
-    scope.require_officer()
-
-
-def _enterprise_in_scope(scope: Scope, enterprise_id) -> Enterprise:
-    # The same answer for an enterprise elsewhere and one that does not exist: a
-    # refused registration must not reveal what exists in another county.
-    if fits_database(enterprise_id):
-        row = scope.filter(Enterprise.objects.select_related("region", "organization")).filter(
-            pk=enterprise_id).first()
-        if row is not None:
-            return row
-    raise Forbidden("企业不存在或不在管辖范围内", "Enterprise not found in your jurisdiction",
-                    fields={"enterprise_id": "不在管辖范围内 / outside your jurisdiction"})
-
-
-def _person_in_scope(scope: Scope, person_id, field: str) -> Person | None:
-    if person_id is None:
-        return None
-    row = scope.filter(Person.objects.filter(pk=person_id)).first() if fits_database(person_id) else None
-    if row is None:
-        raise DomainError("人员不存在或不在管辖范围内", "Person not found in your jurisdiction",
-                          fields={field: "不存在 / not found"})
-    return row
-
-
-def _person_of(user) -> Person | None:
-    return getattr(user, "person", None) if user is not None else None
 
 
 # Transitions -------------------------------------------------------------------
@@ -412,124 +320,3 @@ def _attach_evidence(by, hazard: Hazard, event: HazardEvent, text: str) -> None:
     hazard.evidence.filter(event__isnull=True).update(event=event)
     if (text or "").strip():
         Evidence.objects.create(hazard=hazard, event=event, text=text, uploaded_by=by)
-
-
-# Inspections -------------------------------------------------------------------
-
-def inspection_create(*, by, enterprise_id: int, kind: str, date: dt.date, template_code: str = "",
-                      answers: list[dict] = (), inspector_ids: list[int] = (), campaign_id: int | None = None,
-                      note: str = "") -> Inspection:
-    """Record an inspection; every "no" answer registers a hazard pre-filled from its
-    item (major when the item says so), with the default rectification period.
-    Self-inspections (自查自纠) are the enterprise's; the others officers'."""
-    scope = Scope.for_user(by)
-    if kind == InspectionKind.SELF:
-        scope.require_writer()
-    else:
-        scope.require_officer()
-    enterprise = _enterprise_in_scope(scope, enterprise_id)
-    template = _template(template_code)
-    campaign = _campaign_in_scope(scope, campaign_id)
-    if campaign is not None and not enterprise.region_id.startswith(campaign.region_id):
-        raise DomainError("该企业不在专项整治范围内", "The enterprise is outside the campaign's region",
-                          fields={"campaign_id": "范围不符 / outside the campaign"})
-    inspectors = [_person_in_scope(scope, pk, "inspector_ids") for pk in inspector_ids]
-    if not inspectors and _person_of(by) is not None:
-        inspectors = [_person_of(by)]
-    items = _answered_items(template, answers)
-    inspection = Inspection(enterprise=enterprise, region_id=enterprise.region_id, kind=kind, date=date,
-                            template=template, campaign=campaign, note=note)
-    inspection.full_clean()
-    with transaction.atomic():
-        inspection.save()
-        inspection.inspectors.set(inspectors)
-        for item, answer, answer_note in items:
-            InspectionAnswer.objects.create(inspection=inspection, item=item, answer=answer, note=answer_note)
-        audit.record(actor=by, action="inspection.create", obj=inspection, region_code=inspection.region_id,
-                     after=audit.snapshot(inspection))
-        for item, answer, answer_note in items:
-            if answer == Answer.NO:
-                _hazard_from_item(by, inspection, item, answer_note)
-    return inspection
-
-
-def _hazard_from_item(by, inspection: Inspection, item: ChecklistItem, note: str) -> Hazard:
-    level = L.MAJOR if item.major_if_no else L.GENERAL
-    source = HazardSource.SELF_INSPECTION if inspection.kind == InspectionKind.SELF else HazardSource.INSPECTION
-    description = f"{item.text}：不符合" + (f"。{note}" if note else "")
-    return hazard_register(
-        by=by, enterprise_id=inspection.enterprise_id, description=description, level=level, source=source,
-        category=item.category, found_on=inspection.date,
-        deadline=inspection.date + dt.timedelta(days=deadline_days(level)),
-        inspection=inspection, item=item, campaign=inspection.campaign,
-    )
-
-
-def _template(code: str) -> ChecklistTemplate | None:
-    if not code:
-        return None
-    template = ChecklistTemplate.objects.filter(code=code).first()
-    if template is None:
-        raise DomainError("检查表不存在", "Unknown checklist", fields={"template": "不存在 / not found"})
-    return template
-
-
-def _answered_items(template: ChecklistTemplate | None, answers) -> list[tuple]:
-    if answers and template is None:
-        raise DomainError("有检查结果时必须指定检查表", "Answers need a checklist", fields={"template": "必填 / required"})
-    if template is None:
-        return []
-    items = {i.code: i for i in template.items.all()}
-    result, seen = [], set()
-    for row in answers:
-        code, answer = row.get("item"), row.get("answer")
-        if code not in items or code in seen:
-            raise DomainError(f"检查项 {code} 不在检查表中或重复", f"Item {code} is not in the checklist or repeated",
-                              fields={"answers": f"{code}: 无效 / invalid"})
-        if answer not in Answer.values:
-            raise DomainError(f"检查项 {code} 的结果无效", f"Invalid answer for item {code}",
-                              fields={"answers": f"{code}: 无效 / invalid"})
-        seen.add(code)
-        result.append((items[code], answer, (row.get("note") or "")[:500]))
-    return result
-
-
-# Campaigns ---------------------------------------------------------------------
-
-def campaign_create(*, by, name: str, region_code: str, start: dt.date, end: dt.date, industry: str = "",
-                    tag: str = "", template_code: str = "", description: str = "") -> Campaign:
-    scope = Scope.for_user(by)
-    scope.require_officer()
-    scope.require_region(region_code)
-    if end < start:
-        raise DomainError("结束日期不能早于开始日期", "The end cannot be before the start", fields={"end": "无效 / invalid"})
-    from ..enterprises.models import Tag  # reading the tag list, not writing it
-
-    tag_row = None
-    if tag:
-        tag_row = Tag.objects.filter(name=tag).first()
-        if tag_row is None:
-            raise DomainError("标签不存在", "Unknown tag", fields={"tag": "不存在 / not found"})
-    campaign = Campaign(name=name, region_id=region_code, start=start, end=end, industry=industry, tag=tag_row,
-                        template=_template(template_code), description=description)
-    campaign.full_clean()
-    with transaction.atomic():
-        campaign.save()
-        audit.record(actor=by, action="campaign.create", obj=campaign, region_code=region_code,
-                     after=audit.snapshot(campaign))
-    return campaign
-
-
-def _campaign_in_scope(scope: Scope, campaign_id) -> Campaign | None:
-    if campaign_id is None:
-        return None
-    row = scope.filter(Campaign.objects.filter(pk=campaign_id)).first() if fits_database(campaign_id) else None
-    if row is None and scope.organization_id is not None:
-        # Enterprise users see no campaigns, but their self-inspection may answer one
-        # that covers their region.
-        row = Campaign.objects.filter(pk=campaign_id).first() if fits_database(campaign_id) else None
-    if row is None:
-        raise DomainError("专项整治不存在", "Campaign not found", fields={"campaign_id": "不存在 / not found"})
-    return row
-
-
