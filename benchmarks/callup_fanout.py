@@ -239,7 +239,7 @@ def start_workers(n: int, queue: str, env: dict, log_dir: Path, profile: bool = 
     return procs
 
 
-def wait_ready(beat: "Beat", n: int, seconds: float = 120) -> None:
+def wait_ready(beat: Beat, n: int, seconds: float = 120) -> None:
     """Until `n` workers consume our queue: the clock starts with workers up, as in
     production, not with their start-up."""
     deadline = time.monotonic() + seconds
@@ -405,7 +405,7 @@ def run_scenario(label: str, fail_rate: float, gateway: Gateway, beat: Beat, dea
 
 # Acknowledgements ----------------------------------------------------------------
 
-def ingest_acks(singles: list[int], lists: list[int], env: dict, log_dir: Path, beat: "Beat", clients: int = 8,
+def ingest_acks(singles: list[int], lists: list[int], env: dict, log_dir: Path, beat: Beat, clients: int = 8,
                 list_size: int = 500) -> None:
     """Replies "1" through the receipts API: one receipt per request from `clients`
     threads, then (the list extension) `list_size` receipts per request from 2. The
@@ -429,7 +429,7 @@ def ingest_acks(singles: list[int], lists: list[int], env: dict, log_dir: Path, 
             chunks = [ids[i::threads] for i in range(threads)]
             t0 = time.monotonic()
             with ThreadPoolExecutor(threads) as pool:
-                statuses = Counter(s for part in pool.map(lambda c: post_receipts(port, c, size), chunks)
+                statuses = Counter(s for part in pool.map(lambda c, size=size: post_receipts(port, c, size), chunks)
                                    for s in part)
             answered = time.monotonic() - t0
             acked = wait_acknowledged(CallUpTarget.objects.filter(messages_acked(ids), state=TargetState.ACKNOWLEDGED),
@@ -443,7 +443,7 @@ def ingest_acks(singles: list[int], lists: list[int], env: dict, log_dir: Path, 
         stop([server])
 
 
-def wait_acknowledged(targets, expected: int, beat: "Beat", seconds: float = 600) -> int:
+def wait_acknowledged(targets, expected: int, beat: Beat, seconds: float = 600) -> int:
     """Until `expected` targets are acknowledged (the workers apply the inbox; the
     beat's tick as in production picks up what no request asked for)."""
     end, last_beat = time.monotonic() + seconds, 0.0

@@ -79,7 +79,7 @@ def storm_model(scale: float, hours: float, dtype) -> FloodModel:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def run(model, sim_time, engine, threads, stage_points=(), h0=0.0):

@@ -22,7 +22,14 @@ from yingji.messaging.choices import MessageStatus
 from yingji.messaging.models import DeliveryAttempt, Message
 
 from .test_worker_crash import (  # noqa: F401  (broker is a fixture)
-    VILLAGE, HoldingGateway, Workers, broker, publish, sms_only_policy, village_chiefs, wait_for,
+    VILLAGE,
+    HoldingGateway,
+    Workers,
+    broker,
+    publish,
+    sms_only_policy,
+    village_chiefs,
+    wait_for,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

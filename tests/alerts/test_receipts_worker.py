@@ -15,7 +15,14 @@ from yingji.messaging.choices import MessageStatus
 from yingji.messaging.models import InboundReceipt, Message
 
 from .test_worker_crash import (  # noqa: F401  (fixtures)
-    VILLAGE, broker, gateway, publish, sms_only_policy, village_chiefs, wait_for, workers,
+    VILLAGE,
+    broker,
+    gateway,
+    publish,
+    sms_only_policy,
+    village_chiefs,
+    wait_for,
+    workers,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -17,9 +17,9 @@ from yingji.core.errors import Forbidden
 from yingji.core.models import AuditRecord
 from yingji.core.scope import Scope
 from yingji.enterprises import selectors, services, tabular
-from yingji.enterprises.tabular import cells
 from yingji.enterprises.choices import Industry, LicenceKind, RiskGrade, Scale
 from yingji.enterprises.models import Enterprise, Licence, Tag
+from yingji.enterprises.tabular import cells
 
 from ..factories import EnterpriseFactory, valid_uscc
 

@@ -14,9 +14,9 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from ..core.errors import NotFound
 from ..core import regioncodes
 from ..core.choices import RegionLevel
+from ..core.errors import NotFound
 from ..core.models import Region
 from ..core.scope import Scope, fits_database
 from ..messaging.choices import MessageStatus

@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Create the Celery app with Django, so @shared_task binds to it everywhere.
         from .. import celery  # noqa: F401
-        from . import checks  # noqa: F401  (registers the system checks)
 
         # Signal receivers: tokens end with the password; lockouts are audited.
-        from . import throttle, tokens  # noqa: F401
+        from . import (  # noqa: F401
+            checks,  # noqa: F401  (registers the system checks)
+            throttle,
+            tokens,
+        )

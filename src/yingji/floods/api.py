@@ -11,9 +11,9 @@ from ..core.errors import DomainError, NotFound
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import inundation, selectors, services
+from .choices import AlertLevel, AlertSource, Window
 from .layers import LAYERS, layer_png
 from .models import InundationStatus
-from .choices import AlertLevel, AlertSource, Window
 
 router = Router(tags=["floods"])
 

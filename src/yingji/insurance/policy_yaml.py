@@ -392,7 +392,7 @@ def parse_policy(text: str) -> PolicySpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
-        raise PolicyFileError([Problem(where, "YAML 语法错误", f"YAML syntax error: {getattr(exc, 'problem', exc)}")])
+        raise PolicyFileError([Problem(where, "YAML 语法错误", f"YAML syntax error: {getattr(exc, 'problem', exc)}")]) from None
     r = _Reader()
     d = r.mapping(data, "(file)")
     r.unknown(d, TOP_KEYS, "")

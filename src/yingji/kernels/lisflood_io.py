@@ -53,7 +53,7 @@ def resolve_grid_path(path) -> Path:
 def _open_text(path: Path):
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rt") if gz else open(path, "rt")
+    return gzip.open(path, "rt") if gz else open(path)
 
 
 def read_ascii_grid(path) -> AsciiGrid:
@@ -118,7 +118,7 @@ class BciLine:
 
 
 def _data_lines(path):
-    with open(path, "rt") as fh:
+    with open(path) as fh:
         for line in fh:
             line = line.split("#", 1)[0].strip()
             if line:
@@ -158,7 +158,7 @@ def read_bdy(path) -> dict[str, TimeSeries]:
 
 
 def _raw_lines(path):
-    with open(path, "rt") as fh:
+    with open(path) as fh:
         for line in fh:
             if line.strip():
                 yield line.strip()

@@ -204,7 +204,7 @@ def url_problem(url: str) -> TransportError | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return TransportError(f"地址无效 / not an http(s) URL: {url[:200]}", permanent=True)
     try:
-        parts.port
+        parts.port  # noqa: B018 - reading it validates the port
     except ValueError as exc:
         return TransportError(f"地址无效 / invalid URL: {exc}", permanent=True)
     return None

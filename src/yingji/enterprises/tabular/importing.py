@@ -161,7 +161,7 @@ def import_enterprises(*, by, content: bytes, filename: str) -> ImportReport:
     position = 0
     try:
         known = _known_from(rows)
-        for position, (number, values) in enumerate(rows):
+        for position, (number, values) in enumerate(rows):  # noqa: B007 - read after the loop
             _import_row(report, number, values, by=by, scope=scope, regions=regions, known=known)
     except DatabaseError as exc:  # not the row's fault: stop, and say what was kept
         _interrupt(report, exc, [n for n, _ in rows[position:]])

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
 from ...core.selectors import audit_list
+from ...core.ui import add_form_errors
 from ...enterprises import selectors as enterprise_selectors
 from ...enterprises import tabular
 from ...enterprises.services import enterprise_update
 from .. import selectors
-from ...core.ui import add_form_errors
 from ..forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
 
 PAGE_SIZE = 50

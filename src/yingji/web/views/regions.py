@@ -11,8 +11,8 @@ from ...core.choices import RegionLevel
 from ...core.errors import DomainError, NotFound
 from ...core.scope import Scope
 from ...core.services import region_create
-from .. import selectors
 from ...core.ui import add_form_errors
+from .. import selectors
 from ..forms import SubRegionForm
 
 

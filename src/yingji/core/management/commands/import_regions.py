@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ...commandline import progress_bar
-from ...models import LAT_RANGE, LON_RANGE, Region
-from ...tabular import FileRejected, read_csv
+from ...models import LAT_RANGE, LON_RANGE
 from ...services import import_local_regions, import_official_regions, place_region
+from ...tabular import FileRejected, read_csv
 
 
 class Command(BaseCommand):
