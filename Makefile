@@ -7,7 +7,7 @@ BIN = $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yingji
 PORT ?= 8000
 
-.PHONY: setup setup-test demo test test-postgres test-sqlite test-clock services browser
+.PHONY: setup setup-test demo test lint test-postgres test-sqlite test-clock services browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ browser:
 
 # The whole suite on PostgreSQL with the real broker and MQTT, then again on SQLite
 # (the embedded default) without the tests that need those services or a browser.
-test: setup-test services browser test-postgres test-sqlite test-clock
+test: setup-test lint services browser test-postgres test-sqlite test-clock
+
+# Guardrails first: ruff (pyproject.toml) and the import contracts of ARCHITECTURE.md (.importlinter).
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
