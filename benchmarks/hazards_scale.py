@@ -467,7 +467,8 @@ def print_table(rows: list[tuple], n_hazards: int, requests: int, repeat: int) -
     print(f"|{'-' * 44}|{'-' * 11}|{'-' * 10}|{'-' * 10}|{'-' * 9}|-----|")
     for kind, label, size, p50, p95, target in rows:
         name = f"{kind}: {label}"
-        print(f"| {name:42s} | {size:>9,.0f} | {p50:8.1f} | {p95:8.1f} | {target:>7d} | {'yes' if p95 < target else 'NO ':3s} |")
+        print(f"| {name:42s} | {size:>9,.0f} | {p50:8.1f} | {p95:8.1f} | {target:>7d} | "
+              f"{'yes' if p95 < target else 'NO ':3s} |")
     print("(rows: median `count` of the list pages, which stops at 10,000; hazards found for figures; regions ranked "
           "for rankings)")
 
@@ -487,7 +488,8 @@ def check_figures(client: Client, today: dt.date) -> None:
                                  COUNT(*) FILTER (WHERE level = 'major' AND closed_on <= %(d)s),
                                  COUNT(*) FILTER (WHERE ever_supervised)
                           FROM hazards_hazard WHERE found_on BETWEEN %(s)s AND %(d)s""", {"s": start, "d": today})
-        direct = dict(zip(["found", "closed", "overdue", "major_found", "major_closed", "supervised"], cursor.fetchone()))
+        direct = dict(zip(["found", "closed", "overdue", "major_found", "major_closed", "supervised"],
+                          cursor.fetchone()))
     same = all(api[k] == v for k, v in direct.items())
     print(f"check: province figures through the API {'equal' if same else 'DIFFER FROM'} a plain count over the table: "
           + ", ".join(f"{k} {api[k]:,}" + ("" if api[k] == v else f" (table {v:,})") for k, v in direct.items()))

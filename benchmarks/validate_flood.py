@@ -99,7 +99,8 @@ def ea5_two_hours(lines: list[str]) -> None:
                   "|---|---|---|---|---|---|---|---|"]
         for p in range(ref_d.shape[1]):
             g = gauge_agreement(res.stage_times, depth[:, p], ref_t, ref_d[:, p])
-            lines.append(f"| {p + 1} | {_minutes(g.arrival)} | {_minutes(g.arrival_ref)} | {_minutes(g.arrival_shift)} | "
+            lines.append(f"| {p + 1} | {_minutes(g.arrival)} | {_minutes(g.arrival_ref)} | "
+                         f"{_minutes(g.arrival_shift)} | "
                          f"{g.max_abs_error:.2f} | {g.worst_excess:+.2f} | {g.final:.2f} | {g.final_ref:.2f} |")
             ax = axes.flat[p]
             ax.plot(res.stage_times / 60, depth[:, p], label=label, lw=1.2 if "before" not in label else 0.8,

@@ -95,8 +95,8 @@ MOVE_CASES = {
 # of rows for another county creates none of them.
 FILE_CASES = {"GET /api/enterprises/export", "POST /api/enterprises/import"}
 
-# Not region data: how to log in and out (a token is only its bearer's: tests/core/test_tokens.py), who am I, the list of duty kinds (reference data),
-# the empty import template.
+# Not region data: how to log in and out (a token is only its bearer's: tests/core/test_tokens.py), who am I,
+# the list of duty kinds (reference data), the empty import template.
 UNSCOPED = {"POST /api/auth/token", "POST /api/auth/logout", "GET /api/auth/me", "GET /api/duty-kinds",
             "GET /api/enterprises/import-template"}
 
@@ -197,10 +197,12 @@ def test_enterprise_user_sees_only_its_own_enterprise(api_as, enterprise_user, w
 @pytest.mark.django_db
 def test_enterprise_user_changes_contact_details_but_not_the_risk_grade(api_as, enterprise_user, wenling_enterprise):
     client = api_as(enterprise_user)
-    assert client.patch(f"/api/enterprises/{wenling_enterprise.id}", {"contact_phone": "0576-1234567"}).status_code == 200
+    assert client.patch(f"/api/enterprises/{wenling_enterprise.id}",
+                        {"contact_phone": "0576-1234567"}).status_code == 200
     r = client.patch(f"/api/enterprises/{wenling_enterprise.id}", {"risk_grade": "blue"})
     assert r.status_code == 403 and "risk_grade" in r.json()["error"]["fields"]
-    assert client.post("/api/enterprises", {"name": "x", "uscc": valid_uscc(), "region": WENLING_TOWN}).status_code == 403
+    assert client.post("/api/enterprises",
+                       {"name": "x", "uscc": valid_uscc(), "region": WENLING_TOWN}).status_code == 403
 
 
 @pytest.mark.django_db

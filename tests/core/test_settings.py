@@ -4,7 +4,8 @@ import os
 import subprocess
 import sys
 
-CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+CHECK = ("import django; django.setup(); from django.conf import settings; "
+         "print(settings.DATABASES['default']['ENGINE'])")
 
 
 def _run(env_overrides: dict, tmp_path) -> subprocess.CompletedProcess:

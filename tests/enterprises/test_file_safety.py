@@ -178,7 +178,8 @@ def test_the_import_page_says_which_rows_were_not_imported(wenling_officer, monk
     monkeypatch.setattr(services, "enterprise_create", locked)
     client = Client()
     client.force_login(wenling_officer.user)
-    rows = [["企业名称", "统一社会信用代码", "所属乡镇代码"], *([f"公司{i}", valid_uscc(), "331081100"] for i in range(2))]
+    rows = [["企业名称", "统一社会信用代码", "所属乡镇代码"],
+            *([f"公司{i}", valid_uscc(), "331081100"] for i in range(2))]
     r = client.post("/enterprises/import/", {"file": SimpleUploadedFile("台账.xlsx", xlsx(rows))})
     html = r.content.decode()
     assert r.status_code == 200 and 'id="interrupted"' in html and "2 行未导入（第 2–3 行）" in html

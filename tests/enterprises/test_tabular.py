@@ -430,8 +430,9 @@ def test_arbitrary_bytes_give_a_report_or_a_file_error(wenling_officer, content,
 
 @pytest.mark.django_db
 @_quick
-@given(cells=st.lists(st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12) | st.floats(allow_nan=True) | st.integers(), min_size=0,
-                                max_size=len(HEADER)), max_size=4))
+@given(cells=st.lists(st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12)
+                               | st.floats(allow_nan=True) | st.integers(), min_size=0,
+                               max_size=len(HEADER)), max_size=4))
 def test_arbitrary_cells_are_reported_row_by_row(wenling_officer, cells):
     report = run(wenling_officer, cells)
     nonblank = [c for c in cells if any(str(v).strip() for v in c if v is not None)]

@@ -44,7 +44,8 @@ def _readings(rain, stage):
 @pytest.fixture
 def gauged_section(regions):
     for code, kind in (("WR1", "rain"), ("WS1", "stage")):
-        Station.objects.create(code=code, name=code, kind=kind, longitude=121.38, latitude=28.37, region_id=WENLING_TOWN)
+        Station.objects.create(code=code, name=code, kind=kind, longitude=121.38, latitude=28.37,
+                               region_id=WENLING_TOWN)
     return make_section(WENLING_TOWN, gauges=["WR1"], stage_station_id=Station.objects.get(code="WS1").pk,
                         baseflow_m3s=2.0)
 

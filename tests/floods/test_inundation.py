@@ -46,7 +46,8 @@ def tilted_plane_with_pit() -> np.ndarray:
 
 
 def ascii_grid(z: np.ndarray, *, xll=0.0, yll=0.0, gz=False) -> bytes:
-    head = f"ncols {z.shape[1]}\nnrows {z.shape[0]}\nxllcorner {xll}\nyllcorner {yll}\ncellsize {DX}\nNODATA_value -9999\n"
+    head = (f"ncols {z.shape[1]}\nnrows {z.shape[0]}\nxllcorner {xll}\nyllcorner {yll}\n"
+            f"cellsize {DX}\nNODATA_value -9999\n")
     text = (head + "\n".join(" ".join(f"{v:.3f}" for v in row) for row in z) + "\n").encode()
     return gzip.compress(text) if gz else text
 

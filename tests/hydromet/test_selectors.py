@@ -50,7 +50,8 @@ def test_rain_totals_of_the_last_hours(series_w1):
     assert rain_totals(scope=SYSTEM, station_codes=["W1"], end=end, hours=[1, 3, 6]) == {
         "W1": {1: 1.0, 3: 21.5, 6: 37.0}}
     assert rain_totals(scope=SYSTEM, station_codes=["W1", "L1"], end=at(3, 30), hours=1) == {"W1": 12.5, "L1": 7.0}
-    assert rain_totals(scope=SYSTEM, station_codes=["W1"], end=at(7, 59), hours=1) == {"W1": 1.0}  # the suspect 08:00 is not yet in
+    # the suspect 08:00 is not yet in
+    assert rain_totals(scope=SYSTEM, station_codes=["W1"], end=at(7, 59), hours=1) == {"W1": 1.0}
 
 
 @pytest.mark.django_db

@@ -79,7 +79,8 @@ def test_resending_a_position_is_refused_and_creates_nothing(api_as, policy, tai
 def test_a_position_without_a_utc_offset_is_refused(api_as, policy, taizhou_officer):
     client = api_as(taizhou_officer)
     storm = client.post("/api/typhoons", {"code": "2023-LIVE-3"}).json()
-    r = client.post(f"/api/typhoons/{storm['id']}/positions", {"time": "2023-08-09T18:00:00", "lat": 28.3, "lon": 121.4})
+    r = client.post(f"/api/typhoons/{storm['id']}/positions",
+                    {"time": "2023-08-09T18:00:00", "lat": 28.3, "lon": 121.4})
     assert r.status_code == 400 and "time" in r.json()["error"]["fields"]
 
 
@@ -152,7 +153,8 @@ def test_rain_reaching_140_mm_triggers_the_county_once(policy, stations):
     assert TriggerEvent.objects.count() == 0
     _ingest_and_tick(("W1", "2023-09-01T10:00:00+08:00", 46.6))
     event = TriggerEvent.objects.get()
-    assert (event.kind, event.county_id, event.station_code, event.payout) == ("rain", "331081", "W1", Decimal("3000000.00"))
+    assert (event.kind, event.county_id, event.station_code, event.payout) == (
+        "rain", "331081", "W1", Decimal("3000000.00"))
     assert event.total_mm == pytest.approx(140.0) and event.allocation == {"331081": "3000000.00"}
     assert event.evidence["window_end"] == "2023-09-01T02:00:00+00:00"
     _ingest_and_tick(("W1", "2023-09-01T11:00:00+08:00", 10.0))

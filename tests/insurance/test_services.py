@@ -95,7 +95,8 @@ def test_a_storm_entering_the_circle_triggers_one_event_with_evidence_and_alloca
     assert (event.force, event.payout) == (13, Decimal("20000000.00"))
     assert event.allocation == {"331081": "12000000.00", "331082": "8000000.00"}
     [inside] = event.evidence["positions_inside"]
-    assert (inside["time"], inside["lat"], inside["lon"], inside["force"]) == ("2023-08-01T06:00:00+00:00", 28.6, 121.1, 13)
+    assert (inside["time"], inside["lat"], inside["lon"], inside["force"]) == (
+        "2023-08-01T06:00:00+00:00", 28.6, 121.1, 13)
     assert inside["distance_km"] == pytest.approx(5.79, abs=0.02)
     assert event.claim.status == ClaimStatus.NOTIFIED and event.claim.amount == event.payout
     assert services.evaluate_storm_live(near_storm) == []  # the same data again: nothing new
@@ -103,7 +104,8 @@ def test_a_storm_entering_the_circle_triggers_one_event_with_evidence_and_alloca
 
 
 def test_a_storm_outside_the_policy_period_does_not_trigger(near_storm):
-    text = POLICY_FILE.read_text(encoding="utf-8").replace("2023-01-01", "2024-01-01").replace("2023-12-31", "2024-12-31")
+    text = (POLICY_FILE.read_text(encoding="utf-8")
+            .replace("2023-01-01", "2024-01-01").replace("2023-12-31", "2024-12-31"))
     services.policy_load(by=None, spec=parse_policy(text))
     assert services.evaluate_storm_live(near_storm) == []
     assert not TriggerEvent.objects.exists()

@@ -232,7 +232,8 @@ def test_one_fix_gives_no_projection_and_the_panel_says_so(api_as, client_as, ta
     assert "定位不足两个，无法外推" in text
 
 
-@pytest.mark.parametrize(("minutes", "text"), [(0, "0 小时 00 分"), (367, "6 小时 07 分"), (3 * 1440 + 125, "3 天 2 小时")])
+@pytest.mark.parametrize(("minutes", "text"),
+                         [(0, "0 小时 00 分"), (367, "6 小时 07 分"), (3 * 1440 + 125, "3 天 2 小时")])
 def test_durations_read_as_days_hours_and_minutes(minutes, text):
     from yingji.insurance.views import duration_text
 

@@ -91,8 +91,8 @@ def test_an_event_running_to_the_end_of_the_series_is_closed():
 
 
 def test_irregular_window_is_open_at_the_start_and_closed_at_the_end():
-    times = np.array(["2023-09-01T00:00", "2023-09-02T00:00", "2023-09-04T00:00", "2023-09-04T00:00", "2023-09-04T01:00"],
-                     dtype="datetime64[m]")
+    times = np.array(["2023-09-01T00:00", "2023-09-02T00:00", "2023-09-04T00:00", "2023-09-04T00:00",
+                      "2023-09-04T01:00"], dtype="datetime64[m]")
     rain = [100.0, 30.0, 10.0, 5.0, 1.0]
     # at 09-04 00:00 the period (09-01 00:00, 09-04 00:00] excludes the first reading;
     # readings sharing a time are in each other's totals; at 01:00, 30 + 10 + 5 + 1

@@ -206,7 +206,8 @@ def test_worker_that_lost_its_lease_does_not_overwrite_the_new_claim(gateway):
     stale = services.claim(message.pk, worker="worker-a", now=T0, policy=POLICY)
     services.claim(message.pk, worker="worker-b", now=at(121), policy=POLICY)
     result = transport_for("sms").send(stale)
-    services.delivery._finish(stale, result=result, error=None, started=T0, finished=at(122), duration_ms=1, policy=POLICY)
+    services.delivery._finish(stale, result=result, error=None, started=T0, finished=at(122), duration_ms=1,
+                              policy=POLICY)
     message.refresh_from_db()
     assert (message.status, message.claimed_by, message.attempts) == (MessageStatus.SENDING, "worker-b", 2)
 

@@ -21,7 +21,8 @@ def message():
 
 def test_delivery_receipt_stores_the_reply_and_tells_the_listeners(message, listeners):
     heard = []
-    services.register_reply_batch_listener(lambda replies: heard.extend((m.pk, m.context, reply) for m, reply in replies))
+    services.register_reply_batch_listener(
+        lambda replies: heard.extend((m.pk, m.context, reply) for m, reply in replies))
     services.record_receipt(message_id=message.pk, status="delivered", reply=" 1 ")
     message.refresh_from_db()
     assert (message.status, message.reply) == (MessageStatus.DELIVERED, "1")

@@ -155,7 +155,8 @@ HTML_SINKS = re.compile(r"\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|doc
 def test_the_scan_finds_what_it_looks_for():
     """The patterns catch what the templates held before (issue 12), so an empty result
     below means something."""
-    assert INLINE_SCRIPT.search("<script>alert(1)</script>") and not INLINE_SCRIPT.search('<script src="a.js"></script>')
+    assert (INLINE_SCRIPT.search("<script>alert(1)</script>")
+            and not INLINE_SCRIPT.search('<script src="a.js"></script>'))
     assert EVENT_HANDLER.search('<form method="post"\n      onsubmit="return confirm()">')
     assert INLINE_STYLE.search('<span class="dot" style="background:#fff">') and INLINE_STYLE.search("<style>")
     assert not INLINE_STYLE.search('<svg class="swatch"><rect fill="#fff"/></svg>')

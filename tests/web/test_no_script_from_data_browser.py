@@ -177,7 +177,8 @@ def test_township_names_in_the_ranking_chart_are_text(live_server, page, regions
     log_in(page, live_server, taizhou_officer)
     page.goto(f"{live_server.url}/hazards/ranking/?region={WENLING}&from=2026-01-01&to=2026-03-31")
     expect(page.locator("#chart-ranking canvas")).to_have_count(1)
-    names = page.evaluate("echarts.getInstanceByDom(document.getElementById('chart-ranking')).getOption().yAxis[0].data")
+    names = page.evaluate("echarts.getInstanceByDom(document.getElementById('chart-ranking'))"
+                          ".getOption().yAxis[0].data")
     assert IMG in names and SCRIPT in names
     box = page.locator("#chart-ranking").bounding_box()
     for i in range(len(names)):  # over each bar's row: the tooltip shows that township

@@ -203,7 +203,8 @@ def _pairs(el, tag: str) -> list[tuple[str, str]]:
 def _read(root) -> CapWarning:
     status = _text(root, "c:status")
     if status not in ("Actual", "Exercise"):
-        raise _invalid("status", f"不处理状态为 {status} 的消息", f"status {status} is not handled (Actual or Exercise)")
+        raise _invalid("status", f"不处理状态为 {status} 的消息",
+                       f"status {status} is not handled (Actual or Exercise)")
     warning = CapWarning(
         identifier=_text(root, "c:identifier"), sender=_text(root, "c:sender"),
         sent=_time(_text(root, "c:sent"), "sent"), msg_type=_text(root, "c:msgType"),

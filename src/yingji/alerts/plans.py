@@ -21,7 +21,8 @@ def time_scale() -> float:
     except ValueError:
         scale = -1.0
     if not scale > 0:
-        raise DomainError("YINGJI_CALLUP_TIME_SCALE 应为正数", f"YINGJI_CALLUP_TIME_SCALE must be positive, not {raw!r}")
+        raise DomainError("YINGJI_CALLUP_TIME_SCALE 应为正数",
+                          f"YINGJI_CALLUP_TIME_SCALE must be positive, not {raw!r}")
     return scale
 
 

@@ -91,8 +91,9 @@ def warning_board(request, id: int):
     """The board fragment that the detail page polls."""
     scope = Scope.for_user(request.user)
     warning = selectors.warning_get(scope=scope, id=id)
-    return render(request, "alerts/_board.html", {"warning": warning, "board": selectors.board(scope=scope, warning=warning),
-                                                  "poll": BOARD_POLL_SECONDS})
+    return render(request, "alerts/_board.html",
+                  {"warning": warning, "board": selectors.board(scope=scope, warning=warning),
+                   "poll": BOARD_POLL_SECONDS})
 
 
 @require_http_methods(["POST"])

@@ -145,7 +145,8 @@ class SectionDetail(SectionOut):
 
 
 class ForecastIn(Schema):
-    forecast_rain: dict[str, float] = Field(..., description='cumulative mm for the next hours, e.g. {"1": 20, "3": 45, "6": 60, "24": 90}')
+    forecast_rain: dict[str, float] = Field(
+        ..., description='cumulative mm for the next hours, e.g. {"1": 20, "3": 45, "6": 60, "24": 90}')
     now: dt.datetime | None = Field(None, description="forecast time (default: now)")
 
 

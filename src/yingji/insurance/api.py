@@ -205,7 +205,8 @@ def list_policy_events(request, id: int, paging: Query[PageQuery]):
 
 @router.get("/typhoons", response=Page[StormOut])
 def list_storms(request, filters: Query[StormFilter], paging: Query[PageQuery]):
-    return paginate(selectors.storm_list(scope=selectors.PolicyScope.for_user(request.user), year=filters.year, q=filters.q), paging)
+    return paginate(selectors.storm_list(scope=selectors.PolicyScope.for_user(request.user),
+                                         year=filters.year, q=filters.q), paging)
 
 
 @router.post("/typhoons", response={201: StormOut})
@@ -224,15 +225,18 @@ def add_position(request, id: int, data: PositionIn):
     position, events = services.position_add(by=request.user, storm=storm, time=data.time, lat=data.lat,
                                              lon=data.lon, wind=data.wind, pressure=data.pressure)
     # The poster may be an officer of another city: show only the events of policies they may see.
-    visible = set(selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user)).values_list("pk", flat=True))
+    visible = set(selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user))
+                  .values_list("pk", flat=True))
     return Status(201, {"position": position, "events": [e for e in events if e.policy_id in visible]})
 
 
 @router.post("/claims/{id}/verify", response=ClaimOut)
 def verify_claim(request, id: int):
-    return services.claim_verify(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
+    return services.claim_verify(by=request.user,
+                                 claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
 
 
 @router.post("/claims/{id}/pay", response=ClaimOut)
 def pay_claim(request, id: int):
-    return services.claim_pay(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
+    return services.claim_pay(by=request.user,
+                              claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))

@@ -138,9 +138,11 @@ def backtest(storms: list[Storm], spec: TyphoonSpec, *, interpolate: bool | None
 
 def format_table(result: BacktestResult, premium: float) -> str:
     """The backtest as text: triggers, totals per year, average and burning cost."""
-    lines = [f"{'storm':<16} {'name':<14} {'first inside (UTC)':<26} {'closest km':>10} {'force':>5} {'payout RMB':>14}"]
+    lines = [f"{'storm':<16} {'name':<14} {'first inside (UTC)':<26} "
+             f"{'closest km':>10} {'force':>5} {'payout RMB':>14}"]
     for t in result.triggers:
-        lines.append(f"{t.storm_id:<16} {t.name:<14} {t.time:<26} {t.min_distance_km:>10.1f} {t.force:>5} {t.payout:>14,.0f}")
+        lines.append(f"{t.storm_id:<16} {t.name:<14} {t.time:<26} "
+                     f"{t.min_distance_km:>10.1f} {t.force:>5} {t.payout:>14,.0f}")
     lines.append("")
     lines.append("年度赔付 / payout per year:")
     for year, total in result.by_year().items():

@@ -231,7 +231,8 @@ def _value(v: float) -> float | None:
 def _replay_lekima() -> int:
     """Post Lekima's fixes, shifted to 2023, through the live service (which evaluates
     the policy after each one); fixes already posted are skipped."""
-    storm = selectors.storm_list(scope=selectors.PolicyScope.for_user(None), q=REPLAY_CODE).filter(code=REPLAY_CODE).first()
+    storm = (selectors.storm_list(scope=selectors.PolicyScope.for_user(None), q=REPLAY_CODE)
+             .filter(code=REPLAY_CODE).first())
     if storm is None:
         storm = services.storm_create(by=None, code=REPLAY_CODE, name=REPLAY_NAME, year=REPLAY_YEAR)
     stored = set(selectors.storm_positions(storm=storm).values_list("time", flat=True))

@@ -250,7 +250,8 @@ def _lots(r: _Reader, value) -> tuple[LotSpec, ...]:
                             _contacts(r, item.get("contacts"), f"{p}.contacts")))
     total = sum(lot.share for lot in lots)
     if lots and abs(total - 1.0) > 1e-6:
-        r.fail("lots", f"各标段份额之和应为 1（现为 {total:g}）", f"lot shares must add up to 1 (they add up to {total:g})")
+        r.fail("lots", f"各标段份额之和应为 1（现为 {total:g}）",
+               f"lot shares must add up to 1 (they add up to {total:g})")
     return tuple(lots)
 
 
@@ -321,7 +322,8 @@ def _stations(r: _Reader, value) -> dict[str, tuple[str, ...]]:
     for county, codes in out.items():
         for c in codes:
             if c in seen and seen[c] != county:
-                r.fail(f"rain.stations.{county}", f"站点 {c} 同时属于 {seen[c]}", f"station {c} also belongs to {seen[c]}")
+                r.fail(f"rain.stations.{county}", f"站点 {c} 同时属于 {seen[c]}",
+                       f"station {c} also belongs to {seen[c]}")
             seen[c] = county
     return out
 
@@ -355,7 +357,8 @@ def _allocation(r: _Reader, value) -> AllocationSpec | None:
     weights = {}
     for k, v in r.mapping(d.get("weights", {}), "allocation.weights").items():
         if k not in INDICATORS:
-            r.fail(f"allocation.weights.{k}", f"应为 {'、'.join(INDICATORS)} 之一", f"must be one of {', '.join(INDICATORS)}")
+            r.fail(f"allocation.weights.{k}", f"应为 {'、'.join(INDICATORS)} 之一",
+                   f"must be one of {', '.join(INDICATORS)}")
             continue
         w = r.number({"v": v}, "v", f"allocation.weights.{k}", minimum=0)
         weights[k] = w or 0.0
@@ -392,7 +395,8 @@ def parse_policy(text: str) -> PolicySpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
-        raise PolicyFileError([Problem(where, "YAML 语法错误", f"YAML syntax error: {getattr(exc, 'problem', exc)}")]) from None
+        raise PolicyFileError(
+            [Problem(where, "YAML 语法错误", f"YAML syntax error: {getattr(exc, 'problem', exc)}")]) from None
     r = _Reader()
     d = r.mapping(data, "(file)")
     r.unknown(d, TOP_KEYS, "")

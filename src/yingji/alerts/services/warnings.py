@@ -181,7 +181,8 @@ def warning_cancel(*, by, warning: Warning, now: dt.datetime | None = None) -> W
         callup = CallUp.objects.filter(warning=warning).first()
         if callup is not None:
             _stop(callup, now=now)
-        audit.record(actor=by, action="cancel", obj=warning, region_code=regioncodes.common_region(warning.region_codes),
+        audit.record(actor=by, action="cancel", obj=warning,
+                     region_code=regioncodes.common_region(warning.region_codes),
                      before=before, after=audit.snapshot(warning))
     return warning
 

@@ -17,9 +17,10 @@ class Column:
 
 COLUMNS = (
     Column("name", "企业名称", "name", ("名称", "单位名称", "企业名称（全称）", "enterprise", "enterprise name")),
-    Column("uscc", "统一社会信用代码", "USCC", ("社会信用代码", "信用代码", "credit code", "unified social credit code")),
-    Column("region", "所属乡镇代码", "township code", ("乡镇代码", "乡镇（街道）代码", "区划代码", "region", "region code",
-                                                "township code")),
+    Column("uscc", "统一社会信用代码", "USCC", ("社会信用代码", "信用代码", "credit code",
+                                                 "unified social credit code")),
+    Column("region", "所属乡镇代码", "township code", ("乡镇代码", "乡镇（街道）代码", "区划代码", "region",
+                                                "region code", "township code")),
     Column("region_name", "所属乡镇", "township", ("所属乡镇（街道）", "乡镇（街道）", "乡镇", "所属街道", "township",
                                                "region name")),
     Column("address", "地址", "address", ("企业地址", "注册地址", "经营地址")),

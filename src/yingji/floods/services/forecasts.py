@@ -129,7 +129,8 @@ def section_calibrate(*, by, section: Section, start: dt.datetime, end: dt.datet
     scope.require_region(section.region_id)
     steps = int((end - start) / FORECAST_STEP)
     if section.stage_station_id is None:
-        raise DomainError("断面未关联水位站", "The section has no stage gauge", fields={"stage_station": "必填 / required"})
+        raise DomainError("断面未关联水位站", "The section has no stage gauge",
+                          fields={"stage_station": "必填 / required"})
     if not 12 <= steps <= MAX_CALIBRATION_HOURS:
         raise DomainError("率定时段应为 12 小时至 90 天", "The period must be 12 hours to 90 days",
                           fields={"end": "无效 / invalid"})
@@ -171,7 +172,8 @@ def _store_forecast(section, now, forecast_rain, by, times, result, n_past) -> F
     future = range(n_past - 1, len(stages))  # from the step ending now: already above is lead 0
     peak = max(future, key=lambda k: stages[k])
     crossings = {}
-    for level, threshold in ((AlertLevel.PREPARE, section.warning_stage), (AlertLevel.MOVE_NOW, section.critical_stage)):
+    for level, threshold in ((AlertLevel.PREPARE, section.warning_stage),
+                             (AlertLevel.MOVE_NOW, section.critical_stage)):
         first = next((k for k in future if stages[k] >= threshold), None)
         if first is not None:
             crossings[level] = times[first]

@@ -46,7 +46,8 @@ def policy_load(*, by, spec: PolicySpec) -> tuple[Policy, bool]:
     scope.require_region(spec.region)
     region = Region.objects.filter(pk=spec.region).first()
     if region is None:
-        raise DomainError("承保区域不存在", f"Region {spec.region} does not exist", fields={"region": "不存在 / unknown"})
+        raise DomainError("承保区域不存在", f"Region {spec.region} does not exist",
+                          fields={"region": "不存在 / unknown"})
     _check_counties(spec)
     with transaction.atomic():
         policy = Policy.objects.select_for_update().filter(name=spec.name).first()
@@ -54,7 +55,8 @@ def policy_load(*, by, spec: PolicySpec) -> tuple[Policy, bool]:
         before = None if created else audit.snapshot(policy)
         policy = policy or Policy(name=spec.name)
         policy.region = region
-        policy.insured = _organization(by, spec.insured, OrganizationKind.GOVERNMENT, region.code) if spec.insured else None
+        policy.insured = (_organization(by, spec.insured, OrganizationKind.GOVERNMENT, region.code)
+                          if spec.insured else None)
         policy.period_start, policy.period_end = spec.start, spec.end
         policy.premium_typhoon, policy.premium_rain = money(spec.premium_typhoon), money(spec.premium_rain)
         policy.allocation_weights = dict(spec.allocation.weights) if spec.allocation else {}

@@ -70,7 +70,8 @@ def evaluate_rain_stations(station_codes: set[str], *, start: dt.datetime, end: 
     return changed
 
 
-def _evaluate_rain_county(trigger: RainTrigger, county: str, start: dt.datetime, end: dt.datetime) -> list[TriggerEvent]:
+def _evaluate_rain_county(trigger: RainTrigger, county: str, start: dt.datetime,
+                          end: dt.datetime) -> list[TriggerEvent]:
     """Evaluate the county once over the period the new rain can change, and record
     each event found there with the series it came from (for `event_replay`)."""
     policy = trigger.policy

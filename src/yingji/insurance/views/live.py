@@ -52,7 +52,8 @@ class LiveState:
 def live_storms(user) -> list[Storm]:
     """Storms followed live with a fix in the last two days."""
     since = timezone.now() - LIVE_WITHIN
-    return list(selectors.storm_list(scope=selectors.PolicyScope.for_user(user)).filter(source=TrackSource.LIVE, positions__time__gte=since)
+    return list(selectors.storm_list(scope=selectors.PolicyScope.for_user(user))
+                .filter(source=TrackSource.LIVE, positions__time__gte=since)
                 .distinct())
 
 

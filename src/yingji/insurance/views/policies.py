@@ -54,14 +54,16 @@ def policy_live(request, id: int):
 
 @require_POST
 def claim_verify(request, id: int):
-    claim = services.claim_verify(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
+    claim = services.claim_verify(by=request.user,
+                                  claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
     messages.success(request, f"理赔 {claim.pk} 已核定")
     return redirect(_claims_anchor(claim))
 
 
 @require_POST
 def claim_pay(request, id: int):
-    claim = services.claim_pay(by=request.user, claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
+    claim = services.claim_pay(by=request.user,
+                               claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
     messages.success(request, f"理赔 {claim.pk} 已登记赔付")
     return redirect(_claims_anchor(claim))
 

@@ -534,6 +534,7 @@ class _Recorder:
         return FloodResult(
             snapshots=self.snapshots, max_depth=eng.h_max.copy(),
             first_inundation=np.where(never, np.nan, eng.t_first), duration=eng.duration.copy(),
-            stage_times=np.array(self.stage_t), stage=np.array(self.stage, float).reshape(len(self.stage_t), len(self.points)),
+            stage_times=np.array(self.stage_t),
+            stage=np.array(self.stage, float).reshape(len(self.stage_t), len(self.points)),
             mass=self.mass, steps=steps, cell_updates=updates,
             parallel_steps=eng.threads.parallel_steps if isinstance(eng, NumbaEngine) else 0)

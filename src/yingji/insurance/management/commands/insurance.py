@@ -52,7 +52,8 @@ class Command(BaseCommand):
 
         p = sub.add_parser("demo", help="the Taizhou 2023 demo policy with Lekima and a heavy rain (idempotent)")
         p.add_argument("--archive", type=Path, default=None,
-                       help="CMA file of 2019 to import (default: the shared archive's, else the built-in Lekima record)")
+                       help="CMA file of 2019 to import "
+                            "(default: the shared archive's, else the built-in Lekima record)")
 
     def handle(self, *args, subcommand: str, **options):
         handler = getattr(self, "do_" + subcommand.replace("-", "_"))
@@ -123,7 +124,8 @@ class Command(BaseCommand):
             return
         for r in rejected:
             self.stderr.write(f"第 {r.line} 行 / line {r.line}: {r.reason}")
-        self.stdout.write(f"{'county':<8} {'station':<10} {'window start':<26} {'window end':<26} {'total mm':>9} {'payout':>12}")
+        self.stdout.write(f"{'county':<8} {'station':<10} {'window start':<26} {'window end':<26} "
+                          f"{'total mm':>9} {'payout':>12}")
         for t in triggers:
             row = t.as_json()  # times in China Standard Time
             self.stdout.write(f"{t.county:<8} {t.station:<10} {row['window_start']:<26} "
