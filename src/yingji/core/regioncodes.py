@@ -43,6 +43,13 @@ def ancestors(code: str) -> list[str]:
     return [code[:n] for n in LENGTHS if n < len(code)]
 
 
+def subtree_bounds(code: str) -> tuple[str, str]:
+    """The lowest and highest codes in the subtree of `code`: "code in the subtree"
+    as a range rather than LIKE 'code%'. Digits sort the same in every collation, so
+    PostgreSQL uses the plain b-tree index on the column."""
+    return code, code + "9" * (MAX_LENGTH - len(code))
+
+
 def parent(code: str) -> str:
     """The code of the region directly above `code` ("" for a province or shorter)."""
     above = ancestors(code)

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Region
-from ..core.scope import Scope
-from ..enterprises.models import Enterprise
+from ..core.scope import SYSTEM, Scope
+from ..enterprises.selectors import enterprise_counts_by_region
 from . import daily_counts
 from .choices import HazardLevel
 from .models import DailyHazardCount, Hazard, IndexWeight, Inspection, MonthlyHazardCount
@@ -151,9 +151,8 @@ def figures_by_prefix(code: str, length: int, start: dt.date, end: dt.date,
     for part, visits, firms in _inspections_by_prefix(code, length, start, end):
         f = result.setdefault(part, Figures())
         f.inspections, f.inspected_enterprises = visits, firms
-    for r in Enterprise.objects.filter(_in_region("region_id", code)).values("region_id").order_by().annotate(
-            n=Count("id")):
-        row(r["region_id"]).enterprises += r["n"]
+    for region_id, n in enterprise_counts_by_region(scope=SYSTEM, region=code).items():
+        row(region_id).enterprises += n
     return result
 
 

@@ -7,18 +7,17 @@ from django.utils import timezone
 
 from ..core import regioncodes
 from ..core.models import Region
-from ..core.scope import Scope
-from ..enterprises.models import Enterprise
+from ..core.scope import SYSTEM, Scope
+from ..enterprises.selectors import enterprises_in_region, enterprises_in_scope
 from .choices import OPEN_STATES, HazardLevel
 from .lights import yellow_days
 from .models import Campaign, ChecklistTemplate, Evidence, Hazard, Inspection, PublicReport
 
 
 def region_range(code: str) -> dict:
-    """Lookups for "region code in the subtree of `code`" as a range rather than
-    LIKE 'code%': digits sort the same in every collation, so PostgreSQL uses the
-    plain b-tree index on the column."""
-    return {"gte": code, "lte": code + "9" * (regioncodes.MAX_LENGTH - len(code))}
+    """Lookups for "region code in the subtree of `code`" (regioncodes.subtree_bounds)."""
+    low, high = regioncodes.subtree_bounds(code)
+    return {"gte": low, "lte": high}
 
 
 def _in_region(field: str, code: str) -> Q:
@@ -44,7 +43,7 @@ def _visible_hazards(scope: Scope):
         return scope.filter(hazards)
     if scope.organization_id is None and not Region.objects.exclude(code__startswith=scope.region_code).exists():
         return hazards
-    return hazards.filter(enterprise_id__in=scope.filter(Enterprise.objects.all()).values("pk"))
+    return hazards.filter(enterprise_id__in=enterprises_in_scope(scope=scope).values("pk"))
 
 
 def hazard_list(*, scope: Scope, region: str = "", state: str = "", level: str = "", source: str = "",
@@ -120,12 +119,9 @@ def campaign_get(*, scope: Scope, id: int) -> Campaign:
 
 def campaign_enterprises(campaign: Campaign):
     """The enterprises a campaign covers: its region's subtree, its industry and tag."""
-    qs = Enterprise.objects.filter(_in_region("region_id", campaign.region_id))
-    if campaign.industry:
-        qs = qs.filter(industry=campaign.industry)
-    if campaign.tag_id:
-        qs = qs.filter(tags=campaign.tag_id)
-    return qs
+    # Read as the system: a campaign covers its whole region whoever looks at it.
+    return enterprises_in_region(scope=SYSTEM, region=campaign.region_id, industry=campaign.industry,
+                                 tag_id=campaign.tag_id)
 
 
 def campaign_coverage(campaign: Campaign) -> dict:
@@ -153,7 +149,7 @@ def campaign_negative_list(campaign: Campaign) -> list[dict]:
                                          found_on__range=(campaign.start, campaign.end))
                    .values("enterprise_id", "item_id").annotate(n=Count("id")).filter(n__gte=2)
                    .values_list("enterprise_id", flat=True))
-    rows = Enterprise.objects.filter(pk__in=open_major | repeated).order_by("region_id", "name")
+    rows = enterprises_in_scope(scope=SYSTEM).filter(pk__in=open_major | repeated).order_by("region_id", "name")
     return [{"enterprise_id": e.pk, "name": e.name, "region": e.region_id,
              "open_major": e.pk in open_major, "repeated": e.pk in repeated} for e in rows]
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.scope import Scope, fits_database
+from ...enterprises.selectors import tag_find
 from ..choices import (
     Answer,
     HazardLevel,
@@ -119,11 +120,9 @@ def campaign_create(*, by, name: str, region_code: str, start: dt.date, end: dt.
     scope.require_region(region_code)
     if end < start:
         raise DomainError("结束日期不能早于开始日期", "The end cannot be before the start", fields={"end": "无效 / invalid"})
-    from ...enterprises.models import Tag  # reading the tag list, not writing it
-
     tag_row = None
     if tag:
-        tag_row = Tag.objects.filter(name=tag).first()
+        tag_row = tag_find(name=tag)
         if tag_row is None:
             raise DomainError("标签不存在", "Unknown tag", fields={"tag": "不存在 / not found"})
     campaign = Campaign(name=name, region_id=region_code, start=start, end=end, industry=industry, tag=tag_row,

@@ -11,7 +11,7 @@ from ...core.choices import Role
 from ...core.errors import DomainError, Forbidden
 from ...core.models import Person
 from ...core.scope import Scope, fits_database
-from ...enterprises.models import Enterprise
+from ...enterprises.selectors import enterprises_in_scope
 from ..choices import (
     HazardLevel,
     HazardSource,
@@ -76,11 +76,11 @@ def _require_registrar(scope: Scope, source: str) -> None:
     scope.require_officer()
 
 
-def _enterprise_in_scope(scope: Scope, enterprise_id) -> Enterprise:
+def _enterprise_in_scope(scope: Scope, enterprise_id):
     # The same answer for an enterprise elsewhere and one that does not exist: a
     # refused registration must not reveal what exists in another county.
     if fits_database(enterprise_id):
-        row = scope.filter(Enterprise.objects.select_related("region", "organization")).filter(
+        row = enterprises_in_scope(scope=scope).select_related("region", "organization").filter(
             pk=enterprise_id).first()
         if row is not None:
             return row

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ...core.errors import DomainError
 from ...core.scope import Scope, fits_database
-from ...enterprises.models import Enterprise
+from ...enterprises.selectors import enterprise_get, enterprises_in_scope
 from .. import selectors, services
 from ..choices import Answer, InspectionKind
 
@@ -25,7 +25,7 @@ def inspection_new(request):
     template = _checklist(source.get("template", ""))
     if enterprise is None:
         q = request.GET.get("q", "").strip()[:100]
-        matches = scope.filter(Enterprise.objects.filter(name__contains=q)).order_by("name")[:MATCHES_SHOWN] if q else []
+        matches = enterprises_in_scope(scope=scope).filter(name__contains=q).order_by("name")[:MATCHES_SHOWN] if q else []
         return render(request, "hazards/inspection_find.html", {"q": q, "matches": matches})
     kinds = [k for k in InspectionKind.choices if scope.organization_id is None or k[0] == InspectionKind.SELF]
     context = {"enterprise": enterprise, "template": template, "checklists": selectors.checklist_list(),
@@ -48,7 +48,7 @@ def _enterprise(scope: Scope, value: str):
     if not value.isdigit() or not fits_database(int(value)):
         return None
     # Outside the scope reads as not found, as everywhere (core.scope).
-    return scope.get(Enterprise.objects.select_related("region"), pk=int(value))
+    return enterprise_get(scope=scope, id=int(value))
 
 
 def _checklist(code: str):
