@@ -18,9 +18,9 @@ from ..core import regioncodes
 from ..core.choices import RegionLevel
 from ..core.errors import NotFound
 from ..core.models import Region
-from ..core.scope import Scope, fits_database
+from ..core.scope import SYSTEM, Scope, fits_database
 from ..messaging.choices import MessageStatus
-from ..messaging.models import Message
+from ..messaging.selectors import failed_to_people, messages_with_status
 from .choices import TargetKind, TargetState
 from .models import CallUp, CallUpTarget, Warning
 
@@ -77,7 +77,8 @@ def target_get(*, scope: Scope, id: int) -> CallUpTarget:
 
 
 def _with_message(targets, statuses) -> int:
-    sent_ids = Message.objects.filter(status__in=statuses).values("pk")
+    # The targets are already the caller's; their messages are read as the system.
+    sent_ids = messages_with_status(scope=SYSTEM, statuses=statuses).values("pk")
     return targets.filter(actions__message_id__in=sent_ids).values("pk").distinct().count()
 
 
@@ -236,9 +237,7 @@ def _per_person(rows: list[tuple]) -> list[dict]:
 
 
 def _stale_contacts(scope: Scope, region: str, start: dt.datetime, end: dt.datetime) -> list[dict]:
-    failed = (scope.filter(Message.objects.filter(status=MessageStatus.FAILED, person__isnull=False,
-                                                  region_code__startswith=region,
-                                                  created_at__gte=start, created_at__lt=end))
+    failed = (failed_to_people(scope=scope, region=region, start=start, end=end)
               .values("person_id", "person__name", "to", "person__mobile", "region_code")
               .annotate(failures=Count("pk"), last_failed=Max("created_at"))
               .order_by("region_code", "person__name", "to"))

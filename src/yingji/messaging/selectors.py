@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from ..core.errors import DomainError
 from ..core.scope import Scope
+from .choices import MessageStatus
 from .models import Message
 
 # A JSON key, and nothing that Django would read as a lookup ("a__gt").
@@ -45,3 +46,16 @@ def context_filter(expression: str) -> Q:
 def message_get(*, scope: Scope, id: int) -> Message:
     qs = Message.objects.select_related("person").prefetch_related("delivery_attempts")
     return scope.get(qs, pk=id)
+
+
+def messages_with_status(*, scope: Scope, statuses):
+    """The scope's messages in any of `statuses`, unordered: for other apps to narrow
+    (`message_id__in=...values("pk")`) without importing the model."""
+    return scope.filter(Message.objects.filter(status__in=statuses))
+
+
+def failed_to_people(*, scope: Scope, region: str, start, end):
+    """The scope's failed messages to a known person, in `region`'s subtree, created
+    in [start, end): the stale-contacts report reads them."""
+    return messages_with_status(scope=scope, statuses=(MessageStatus.FAILED,)).filter(
+        person__isnull=False, region_code__startswith=region, created_at__gte=start, created_at__lt=end)
