@@ -35,7 +35,8 @@ def reported(major, wenling_officer):
 def test_reported_major_hazard_page_offers_the_plan_form(reported, wenling_officer):
     page = _login(wenling_officer).get(f"/hazards/{reported.pk}/").content.decode()
     assert 'id="plan-form"' in page and 'hx-post="/hazards/' in page
-    for label in ("治理目标和任务", "治理方法和措施", "经费（元）", "负责机构和人员", "治理时限", "安全措施", "应急预案"):
+    for label in ("治理目标和任务", "治理方法和措施", "经费（元）", "负责机构和人员", "治理时限", "安全措施",
+                  "应急预案"):
         assert label in page, label
     assert "请用接口提交" not in page
 
@@ -108,7 +109,8 @@ def test_ranking_page_charts_draw_the_figures(regions, wenling_officer):
     html = page.content.decode()
     assert "vendor/echarts-5.6.0/echarts.min.js" in html and 'id="chart-months"' in html
     data = _chart_data(html)
-    assert data["months"] == [{"month": "2026-01", "found": 2, "closed": 1}, {"month": "2026-02", "found": 1, "closed": 0},
+    assert data["months"] == [{"month": "2026-01", "found": 2, "closed": 1},
+                              {"month": "2026-02", "found": 1, "closed": 0},
                               {"month": "2026-03", "found": 1, "closed": 1}]
     figures = indexes.figures_by_prefix("331081", 6, d(2026, 1, 1), d(2026, 3, 31))["331081"]
     assert (sum(m["found"] for m in data["months"]), sum(m["closed"] for m in data["months"])) == (

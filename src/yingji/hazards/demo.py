@@ -256,7 +256,8 @@ class _Year:
                 answer = Answer.NOT_APPLICABLE  # the smelting item applies to smelters only
             else:
                 answer = Answer.NO if self.rng.random() < rate else Answer.YES
-            rows.append({"item": item.code, "answer": answer, "note": NOTES.get(item.code, "") if answer == "no" else ""})
+            note = NOTES.get(item.code, "") if answer == "no" else ""
+            rows.append({"item": item.code, "answer": answer, "note": note})
         return rows
 
     # Inspections and hazards ----------------------------------------------------------------
@@ -324,7 +325,8 @@ class _Year:
         review_day = day + dt.timedelta(days=self.rng.randint(1, 3))
         if returned:
             reason = self.rng.choice(RETURN_REASONS)
-            self.at(self.work_time(review_day), lambda: services.hazard_return(by=officer, hazard=hazard, reason=reason))
+            self.at(self.work_time(review_day),
+                    lambda: services.hazard_return(by=officer, hazard=hazard, reason=reason))
             self.submit_then_accept(hazard, company, officer, review_day + dt.timedelta(days=self.rng.randint(2, 6)))
         elif accept:
             self.at(self.work_time(review_day), lambda: services.hazard_accept(by=officer, hazard=hazard))
@@ -352,7 +354,8 @@ class _Year:
             hazard, deadline)))
         if until == "planned":
             return
-        self.at(self.work_time(plan_day + dt.timedelta(days=1)), lambda: services.hazard_start(by=company, hazard=hazard))
+        self.at(self.work_time(plan_day + dt.timedelta(days=1)),
+                lambda: services.hazard_start(by=company, hazard=hazard))
         if until == "rectifying":
             return
         late = self.rng.random() < 0.25
@@ -371,7 +374,8 @@ class _Year:
         enterprise a yellow light, a hazard waiting to be accepted and one not yet
         started; majors reported, planned, and one listed for supervision by the city
         bureau a hundred days ago, still being treated."""
-        chemical = {c: [e[0] for e in enterprises if e[1].startswith(c) and e[3] == "chemical"] for c in (WENLING, LINHAI)}
+        chemical = {c: [e[0] for e in enterprises if e[1].startswith(c) and e[3] == "chemical"]
+                    for c in (WENLING, LINHAI)}
         showcase = self.showcase_id
         self.scripted(showcase, WENLING, InspectionKind.PLANNED, SMALL_PARK, 13, {"N05": "rectifying"})
         self.scripted(showcase, WENLING, InspectionKind.SELF, SMALL_PARK, 5, {"M05": "registered", "N09": "submitted"})
@@ -454,7 +458,8 @@ class _Year:
                 self.at(self.work_time(day + dt.timedelta(days=2)),
                         lambda: reporting.report_reject(by=officer, report=report, reason=reject))
             if accept:
-                self.at(self.work_time(day + dt.timedelta(days=1)), lambda: self.accept_report(report, accept, by, fine))
+                self.at(self.work_time(day + dt.timedelta(days=1)),
+                        lambda: self.accept_report(report, accept, by, fine))
 
         self.at(self.moment(day, 20, 30), create)
 

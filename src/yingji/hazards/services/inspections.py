@@ -93,7 +93,8 @@ def _template(code: str) -> ChecklistTemplate | None:
 
 def _answered_items(template: ChecklistTemplate | None, answers) -> list[tuple]:
     if answers and template is None:
-        raise DomainError("有检查结果时必须指定检查表", "Answers need a checklist", fields={"template": "必填 / required"})
+        raise DomainError("有检查结果时必须指定检查表", "Answers need a checklist",
+                          fields={"template": "必填 / required"})
     if template is None:
         return []
     items = {i.code: i for i in template.items.all()}
@@ -119,7 +120,8 @@ def campaign_create(*, by, name: str, region_code: str, start: dt.date, end: dt.
     scope.require_officer()
     scope.require_region(region_code)
     if end < start:
-        raise DomainError("结束日期不能早于开始日期", "The end cannot be before the start", fields={"end": "无效 / invalid"})
+        raise DomainError("结束日期不能早于开始日期", "The end cannot be before the start",
+                          fields={"end": "无效 / invalid"})
     tag_row = None
     if tag:
         tag_row = tag_find(name=tag)

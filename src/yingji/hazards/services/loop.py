@@ -176,7 +176,8 @@ def hazard_plan(*, by, hazard: Hazard, plan: dict) -> Hazard:
     the old one, which stays in the timeline and the audit chain."""
     unknown = set(plan) - set(PLAN_FIELDS)
     if unknown:
-        raise DomainError("治理方案含未知字段", "Unknown fields in the plan", fields={k: "未知 / unknown" for k in unknown})
+        raise DomainError("治理方案含未知字段", "Unknown fields in the plan",
+                          fields={k: "未知 / unknown" for k in unknown})
     with transaction.atomic():
         hazard, before = _begin(by, hazard, A.PLAN)
         row = TreatmentPlan.objects.filter(hazard=hazard).first() or TreatmentPlan(hazard=hazard)

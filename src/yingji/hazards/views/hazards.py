@@ -181,7 +181,8 @@ def report_form(request):
         p = request.POST
         try:
             context["done"] = reporting.report_create(
-                ip=client_ip(request), region_code=p.get("region", "")[:15], description=p.get("description", "")[:5000],
+                ip=client_ip(request), region_code=p.get("region", "")[:15],
+                description=p.get("description", "")[:5000],
                 enterprise_name=p.get("enterprise_name", "")[:200], address=p.get("address", "")[:300],
                 contact=p.get("contact", "")[:100])
         except DomainError as exc:

@@ -25,7 +25,8 @@ def inspection_new(request):
     template = _checklist(source.get("template", ""))
     if enterprise is None:
         q = request.GET.get("q", "").strip()[:100]
-        matches = enterprises_in_scope(scope=scope).filter(name__contains=q).order_by("name")[:MATCHES_SHOWN] if q else []
+        found = enterprises_in_scope(scope=scope).filter(name__contains=q).order_by("name")
+        matches = found[:MATCHES_SHOWN] if q else []
         return render(request, "hazards/inspection_find.html", {"q": q, "matches": matches})
     kinds = [k for k in InspectionKind.choices if scope.organization_id is None or k[0] == InspectionKind.SELF]
     context = {"enterprise": enterprise, "template": template, "checklists": selectors.checklist_list(),
