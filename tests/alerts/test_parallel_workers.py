@@ -39,7 +39,9 @@ PERSONS = 200
 
 @pytest.fixture
 def recording_gateway():
-    gw = HoldingGateway(hold_at=10**9)  # holds nothing: answers 200 to every request
+    # Holds nothing; 50 ms an answer, so that one worker cannot send all 200 before the
+    # other's first tick (0.5 s) reaches it: with instant answers one drain did it all.
+    gw = HoldingGateway(hold_at=10**9, delay=0.05)
     yield gw
     gw.server.shutdown()
     gw.server.server_close()
@@ -50,7 +52,9 @@ def two_workers(broker, recording_gateway, tmp_path):
     w = Workers(broker[0], recording_gateway.url, tmp_path)
     # Nobody dies here: a long lease and send timeout, so that a slow machine cannot
     # make a claim expire mid-send (a resend would be at-least-once, not a race).
-    w.env.update({"YINGJI_MESSAGING_LEASE_SECONDS": "120", "YINGJI_MESSAGING_TIMEOUT_SECONDS": "30"})
+    # Batches of 10, so that a drain leaves rows for the other worker to claim.
+    w.env.update({"YINGJI_MESSAGING_LEASE_SECONDS": "120", "YINGJI_MESSAGING_TIMEOUT_SECONDS": "30",
+                  "YINGJI_MESSAGING_BATCH": "10"})
     yield w
     w.stop()
 

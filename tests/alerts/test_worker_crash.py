@@ -62,12 +62,14 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 class HoldingGateway:
     """An SMS gateway that records every message_id it is given and answers 200,
-    except that it keeps the `hold_at`-th request waiting until `release` is set."""
+    except that it keeps the `hold_at`-th request waiting until `release` is set, and
+    takes `delay` seconds over each answer (a real gateway's round trip)."""
 
-    def __init__(self, hold_at: int):
+    def __init__(self, hold_at: int, delay: float = 0.0):
         self.ids: list[int] = []
         self.lock = threading.Lock()
         self.hold_at = hold_at
+        self.delay = delay
         self.holding = threading.Event()
         self.release = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -93,6 +95,7 @@ class HoldingGateway:
                 if held:
                     gateway.holding.set()
                     gateway.release.wait(DEADLINE_SECONDS)
+                time.sleep(gateway.delay)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", "2")
