@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client(api_as, wenling_officer, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", "gw-secret")
+def client(api_as, wenling_officer, settings):
+    settings.YINGJI_GATEWAY_TOKEN = "gw-secret"
     return api_as(wenling_officer, raise_request_exception=False)
 
 

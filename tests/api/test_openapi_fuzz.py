@@ -117,8 +117,8 @@ def _assert_refused_in_shape(r, what):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method,path,props", _body_operations(), ids=lambda v: v if isinstance(v, str) else "")
-def test_hostile_bodies_never_get_a_server_error(method, path, props, api_as, regions, monkeypatch):
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", GATEWAY_TOKEN)
+def test_hostile_bodies_never_get_a_server_error(method, path, props, api_as, regions, settings):
+    settings.YINGJI_GATEWAY_TOKEN = GATEWAY_TOKEN
     EnterpriseFactory()
     client = api_as(PersonFactory(region_id="33", role="admin"), raise_request_exception=False)
     send = getattr(client, method.lower())

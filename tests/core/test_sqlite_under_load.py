@@ -130,14 +130,15 @@ def _enterprises_csv(n: int, town: str) -> bytes:
 
 
 def test_receipts_imports_and_hazard_work_get_no_500_while_the_worker_sends(
-        regions, wenling_officer, enterprise_user, wenling_enterprise, monkeypatch, today, file_database):
+        regions, wenling_officer, enterprise_user, wenling_enterprise, settings, today, file_database):
     sms_only_policy()
     village_chiefs(CHIEFS)
 
     gateway = HoldingGateway(hold_at=10**9)  # an SMS gateway that answers every request
-    monkeypatch.setenv("YINGJI_SMS_URL", gateway.url)
-    monkeypatch.delenv("YINGJI_FAKE_GATEWAY", raising=False)
-    monkeypatch.setenv("YINGJI_GATEWAY_TOKEN", TOKEN)
+    # settings.py is the only reader of the environment: the gateways are settings here.
+    settings.YINGJI_SMS_URL = gateway.url
+    settings.YINGJI_FAKE_GATEWAY = None
+    settings.YINGJI_GATEWAY_TOKEN = TOKEN
     officer, firm = ApiClient(wenling_officer), ApiClient(enterprise_user)
     imports = [_enterprises_csv(IMPORT_ROWS, wenling_enterprise.region_id) for _ in range(IMPORTS)]
     file_database()
