@@ -52,7 +52,7 @@
       var ll = L.latLng(v.lat, v.lon);
       points.push(ll);
       L.circleMarker(ll, { radius: 8, weight: 1, color: "#333", fillColor: COLOURS[v.status], fillOpacity: 0.9 })
-        .bindPopup(popup(v)).bindTooltip(text(v.name || v.code)).addTo(layer);
+        .bindPopup(popup(v)).bindTooltip(text(v.name || v.code)).addTo(layer);  // an element built with textContent, never HTML
     });
     if (points.length && !fitted) { // fit once: later refreshes keep the user's view
       map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 13, animate: false });

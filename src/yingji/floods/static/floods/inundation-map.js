@@ -27,7 +27,7 @@
     var d = li.dataset;
     var icon = L.divIcon({ className: "affected-marker", iconSize: [14, 14] });
     L.marker([parseFloat(d.lat), parseFloat(d.lng)], { icon: icon, title: d.name, alt: d.name })
-      .bindTooltip(window.yingji.text(d.name + "：" + d.depth + " 米，" + d.arrival + " 到达"))
+      .bindTooltip(window.yingji.text(d.name + "：" + d.depth + " 米，" + d.arrival + " 到达"))  // an element built with textContent, never HTML
       .addTo(map);
   });
   el.setAttribute("data-ready", "1");

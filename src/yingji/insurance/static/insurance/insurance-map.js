@@ -23,7 +23,7 @@
 
   data.circles.forEach(function (c) {
     var circle = L.circle([c.lat, c.lon], { radius: c.radius_m, color: "#c0392b", weight: 2, fillOpacity: 0.05 })
-      .bindTooltip(text(c.label)).addTo(map);
+      .bindTooltip(text(c.label)).addTo(map);  // an element built with textContent, never HTML
     bounds.extend(circle.getBounds());
   });
 
@@ -35,13 +35,13 @@
     }
     pts.forEach(function (p) {
       L.circleMarker([p[0], p[1]], { radius: 3, color: colour(p[2]), fillOpacity: 1, weight: 1 })
-        .bindTooltip(text((t.name || t.code) + " " + p[3] + (p[2] !== null ? "，" + p[2] + " 级" : ""))).addTo(map);
+        .bindTooltip(text((t.name || t.code) + " " + p[3] + (p[2] !== null ? "，" + p[2] + " 级" : ""))).addTo(map);  // an element built with textContent, never HTML
     });
     if (pts.length) {
       var last = pts[pts.length - 1];
       L.marker([last[0], last[1]], {
         icon: L.divIcon({ className: "track-label", html: "", iconSize: [0, 0] }), interactive: false
-      }).addTo(map).bindTooltip(text((t.live ? "实时 " : "") + (t.name || t.code)), { permanent: t.live, direction: "right" });
+      }).addTo(map).bindTooltip(text((t.live ? "实时 " : "") + (t.name || t.code)), { permanent: t.live, direction: "right" });  // an element built with textContent, never HTML
       if (!data.circles.length) { pts.forEach(function (p) { bounds.extend([p[0], p[1]]); }); }
     }
   });
@@ -49,10 +49,10 @@
   data.projections.forEach(function (p) {
     var line = [p.from].concat(p.points.map(function (q) { return [q[0], q[1]]; }));
     L.polyline(line, { color: "#555", weight: 2, dashArray: "6 6" })
-      .bindTooltip(text("简单线性外推（非预报）")).addTo(map);
+      .bindTooltip(text("简单线性外推（非预报）")).addTo(map);  // an element built with textContent, never HTML
     p.points.forEach(function (q) {
       L.circleMarker([q[0], q[1]], { radius: 3, color: "#555", fillOpacity: 0.3, weight: 1 })
-        .bindTooltip(text("+" + q[2] + " 小时（线性外推）")).addTo(map);
+        .bindTooltip(text("+" + q[2] + " 小时（线性外推）")).addTo(map);  // an element built with textContent, never HTML
     });
   });
 
