@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from . import selectors, services, tokens
 from .choices import OrganizationKind, Role
 from .errors import DomainError
+from .models import MOBILE_PATTERN
 from .paging import Page, PageQuery, paginate
 from .scope import Scope
 
@@ -203,7 +204,7 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
-    mobile: str = Field("", max_length=20, pattern=r"^(\+?\d{5,19})?$")
+    mobile: str = Field("", max_length=20, pattern=MOBILE_PATTERN)
     region: str = Field(..., max_length=15)
     organization: int | None = None
     title: str = Field("", max_length=100)
@@ -215,7 +216,7 @@ class PersonIn(Schema):
 
 class PersonPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=50)
-    mobile: str | None = Field(None, max_length=20, pattern=r"^(\+?\d{5,19})?$")
+    mobile: str | None = Field(None, max_length=20, pattern=MOBILE_PATTERN)
     region: str | None = Field(None, max_length=15)
     organization: int | None = None
     title: str | None = Field(None, max_length=100)

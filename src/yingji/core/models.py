@@ -20,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from . import regioncodes
 from .choices import OrganizationKind, RegionLevel, Role
 
+# A mobile or phone number as the API, the forms and the people import accept it:
+# digits with an optional leading +, 5 to 19 of them ("abc" is no phone). Empty is allowed
+# (a person registered without one); the import requires one, as its key.
+MOBILE_PATTERN = r"^(\+?\d{5,19})?$"
+
 # China's bounding box in WGS84 degrees (lon, lat), for region locations.
 LON_RANGE = (73.0, 136.0)
 LAT_RANGE = (3.0, 54.0)

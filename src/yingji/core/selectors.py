@@ -74,7 +74,10 @@ def duty_kind_list():
     return DutyKind.objects.all()
 
 
-def audit_list(*, scope: Scope, object_type: str = "", object_id: str = ""):
+def audit_list(*, scope: Scope, object_type: str = "", object_id: str = "", actor: str = "",
+               since=None, until=None):
+    """The audit log in scope, newest first. `actor` is a login name; `since` and
+    `until` are aware datetimes (from inclusive, until exclusive)."""
     # Enterprise users do not read the audit log: it spans other parties' records.
     if scope.organization_id is not None:
         return AuditRecord.objects.none()
@@ -83,4 +86,16 @@ def audit_list(*, scope: Scope, object_type: str = "", object_id: str = ""):
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
     return qs
+
+
+def audit_object_types(*, scope: Scope) -> list[str]:
+    """The kinds of record the caller's part of the log names, for a filter."""
+    qs = audit_list(scope=scope).order_by().values_list("object_type", flat=True).distinct()
+    return sorted(qs)

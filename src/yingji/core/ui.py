@@ -56,6 +56,8 @@ def navigation(request) -> dict:
         "nav_person": person,
         "nav_region": person.region if person else None,
         "nav_can_write": scope.can_write and scope.organization_id is None,
+        # Government users (officers, admins, viewers): the management pages' links.
+        "nav_government": not scope.is_nobody and scope.organization_id is None,
     }
 
 
