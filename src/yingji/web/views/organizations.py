@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ...core import services
 from ...core import selectors as core_selectors
+from ...core import services
 from ...core.choices import OrganizationKind
 from ...core.errors import DomainError
 from ...core.ui import add_form_errors
