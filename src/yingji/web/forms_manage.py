@@ -11,23 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from ..core import selectors as core_selectors
 from ..core.choices import OrganizationKind, Role
 from ..core.models import MOBILE_PATTERN
+from ..core.region_field import region_field
 from ..core.scope import Scope
-from . import selectors
 from .forms import IMPORT_SUFFIXES, ImportForm
 
 __all__ = ["IMPORT_SUFFIXES", "AuditFilterForm", "DutyForm", "ImportForm", "OrganizationForm", "PersonForm",
            "region_field"]
 
 MOBILE_ERROR = _("Enter digits only (5 to 19, a leading + allowed), e.g. 13800000000")
-
-
-def region_field(scope: Scope, *, label=None, required: bool = True) -> forms.ChoiceField:
-    """The region input of every management form: a plain select of the regions in
-    the caller's scope. The one place to swap for the shared region picker."""
-    choices = [(r.code, f"{r.full_name} ({r.code})") for r in selectors.region_choices(scope=scope)]
-    if not required:
-        choices.insert(0, ("", "—"))
-    return forms.ChoiceField(label=label or _("Region"), choices=choices, required=required)
 
 
 def _organization_choices(scope: Scope, current=None) -> list[tuple[str, str]]:

@@ -84,11 +84,3 @@ def tag_names(*, scope: Scope) -> list[str]:
     used = enterprise_list(scope=scope).order_by().values("pk")
     return list(Tag.objects.filter(enterprises__in=used).distinct().values_list("name", flat=True))
 
-
-def region_choices(*, scope: Scope) -> list[Region]:
-    """Regions a management form may write into: the caller's subtree down to
-    townships, and to villages and grids when the caller sits at county level or
-    below (a province's thousands of villages would make the list useless)."""
-    top = list(region_list(scope=scope))
-    deepest = RegionLevel.GRID if top and top[0].level >= RegionLevel.COUNTY else RegionLevel.TOWNSHIP
-    return list(scope.filter(Region.objects.filter(level__lte=deepest)).order_by("code"))

@@ -24,11 +24,11 @@ Split by subject (`places`, `rain`, `events`, `forecasts`), re-exported here.
 
 from .events import issue_pending_warnings
 from .forecasts import forecast_section, forecast_steps, hourly_rain, hourly_stage, observed_steps, section_calibrate
-from .places import critical_rainfall_set, risk_point_create, section_create
+from .places import critical_rainfall_set, risk_point_create, risk_point_update, section_create
 from .rain import CONSUMER, evaluate_new_observations, evaluate_risk_point, level_reached, rain_at_risk_points
 
 __all__ = [
     "CONSUMER", "critical_rainfall_set", "evaluate_new_observations", "evaluate_risk_point", "forecast_section",
     "forecast_steps", "hourly_rain", "hourly_stage", "issue_pending_warnings", "level_reached", "observed_steps",
-    "rain_at_risk_points", "risk_point_create", "section_calibrate", "section_create",
+    "rain_at_risk_points", "risk_point_create", "risk_point_update", "section_calibrate", "section_create",
 ]

@@ -48,6 +48,35 @@ def risk_point_create(*, by, gauges: list[str] | None = None, responsible: list[
     return point
 
 
+def risk_point_update(*, by, risk_point: RiskPoint, gauges: list[str] | None = None,
+                      responsible: list[int] | None = None, **data) -> RiskPoint:
+    """Change a risk point (fields given in `data`; gauges and responsible persons
+    replaced when given), within the caller's region before and after."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(risk_point.region_id)
+    if "kind_id" in data and not RiskPointKind.objects.filter(pk=data["kind_id"]).exists():
+        raise DomainError("风险点类别不存在", "Unknown risk point kind", fields={"kind": "不存在 / unknown"})
+    before = audit.snapshot(risk_point)
+    apply_fields(risk_point, data, RISK_POINT_FIELDS)
+    scope.require_region(risk_point.region_id)
+    stations = _gauges(scope, gauges) if gauges is not None else None
+    people = _people(scope, responsible) if responsible is not None else None
+    with transaction.atomic():
+        save_audited(risk_point, by=by, action="update", before=before, region_code=risk_point.region_id)
+        if stations is not None or people is not None:
+            before = audit.snapshot(risk_point)
+            if stations is not None:
+                risk_point.gauges.set(stations)
+            if people is not None:
+                risk_point.responsible.set(people)
+            after = audit.snapshot(risk_point)
+            if after != before:
+                audit.record(actor=by, action="update", obj=risk_point, region_code=risk_point.region_id,
+                             before=before, after=after)
+    return risk_point
+
+
 def critical_rainfall_set(*, by, risk_point: RiskPoint, values: list[dict]) -> list[CriticalRainfall]:
     """Set the critical rainfall of a risk point for the given windows (each a dict of
     window_hours, prepare_mm, move_now_mm); windows not given are kept."""
