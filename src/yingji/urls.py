@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("yingji.hazards.urls")),
     path("", include("yingji.floods.urls")),
     path("", include("yingji.insurance.urls")),
+    path("", include("yingji.hydromet.urls")),
     path("", include("yingji.web.urls")),
 ]
 

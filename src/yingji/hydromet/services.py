@@ -264,6 +264,32 @@ def station_save(*, by, station: Station, before: dict | None) -> Station:
                             before=before, region_code=station.region_id)
 
 
+def station_create(*, by, **fields) -> Station:
+    """Register one station from a form: the same checks as a row of the station
+    import (`fields` keyed as STATION_COLUMNS), and a code not yet registered."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    if Station.objects.filter(code=str(fields.get("code", "")).strip()).exists():
+        raise DomainError("站号已登记", "A station with this code is already registered",
+                          fields={"code": "重复 / duplicate"})
+    _upsert_station(by, scope, _as_text(fields), StationKind.RAIN, "", form=True)
+    return Station.objects.get(code=str(fields["code"]).strip())
+
+
+def station_update(*, by, station: Station, **fields) -> Station:
+    """Change one station from a form (its code stays), with the import's checks."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(station.region_id)
+    _upsert_station(by, scope, _as_text({**fields, "code": station.code}), station.kind, "", form=True)
+    station.refresh_from_db()
+    return station
+
+
+def _as_text(fields: dict) -> dict:
+    return {name: "" if fields.get(name) is None else str(fields[name]).strip() for name in STATION_COLUMNS}
+
+
 def _column(row: dict, aliases: tuple) -> str:
     lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
     for name in aliases:
@@ -273,7 +299,8 @@ def _column(row: dict, aliases: tuple) -> str:
     return ""
 
 
-def _upsert_station(by, scope: Scope, f: dict, default_kind: str, default_source: str) -> str:
+def _upsert_station(by, scope: Scope, f: dict, default_kind: str, default_source: str, *,
+                    form: bool = False) -> str:
     data = _station_data(f, default_kind, default_source)
     scope.require_region(data["region_id"])
     station = Station.objects.filter(code=data["code"]).first()
@@ -287,15 +314,17 @@ def _upsert_station(by, scope: Scope, f: dict, default_kind: str, default_source
     if before is not None and audit.snapshot(station) == before:
         return "unchanged"
     with transaction.atomic():
-        save_audited(station, by=by, action="import", before=before, region_code=station.region_id)
+        action = ("create" if before is None else "update") if form else "import"
+        save_audited(station, by=by, action=action, before=before, region_code=station.region_id)
     return "created" if before is None else "updated"
 
 
 def _station_data(f: dict, default_kind: str, default_source: str) -> dict:
     if not f["code"] or len(f["code"]) > 20:
-        raise DomainError("站号必填，最长 20 位", "Code is required, at most 20 characters")
+        raise DomainError("站号必填，最长 20 位", "Code is required, at most 20 characters",
+                          fields={"code": "无效 / invalid"})
     if not f["name"]:
-        raise DomainError("站名必填", "Name is required")
+        raise DomainError("站名必填", "Name is required", fields={"name": "必填 / required"})
     try:
         lon = parse_number(f["longitude"], "经度", "longitude")
         lat = parse_number(f["latitude"], "纬度", "latitude")
@@ -304,10 +333,12 @@ def _station_data(f: dict, default_kind: str, default_source: str) -> dict:
         zh, en = exc.reason.split(" / ", 1)
         raise DomainError(zh, en) from None
     if not (73 <= lon <= 136 and 3 <= lat <= 54):
-        raise DomainError("经纬度不在中国范围内", "Coordinates are outside China")
+        raise DomainError("经纬度不在中国范围内", "Coordinates are outside China",
+                          fields={"longitude": "超出范围 / out of range", "latitude": "超出范围 / out of range"})
     kind = f["kind"] or default_kind
     if kind not in StationKind.values:
-        raise DomainError("测站类型无效", f"Unknown kind; one of {', '.join(StationKind.values)}")
+        raise DomainError("测站类型无效", f"Unknown kind; one of {', '.join(StationKind.values)}",
+                          fields={"kind": "无效 / invalid"})
     return {"code": f["code"], "name": f["name"][:100], "longitude": lon, "latitude": lat,
             "altitude": alt, "kind": kind, "source": (f["source"] or default_source)[:100],
             "region_id": _region_for(f["region_code"], lon, lat)}
@@ -317,7 +348,8 @@ def _region_for(code: str, lon: float, lat: float) -> str:
     """The given region, or the city containing the point, or the province."""
     if code:
         if not Region.objects.filter(pk=code).exists():
-            raise DomainError(f"区划 {code} 不存在", f"Region {code} does not exist")
+            raise DomainError(f"区划 {code} 不存在", f"Region {code} does not exist",
+                              fields={"region_code": "不存在 / not found"})
         return code
     city = city_code_at(lon, lat)
     return city if city and Region.objects.filter(pk=city).exists() else PROVINCE
