@@ -109,6 +109,15 @@ def checklist_list():
     return ChecklistTemplate.objects.prefetch_related("items").order_by("code")
 
 
+def checklist_get(*, id: int) -> ChecklistTemplate:
+    """One checklist (reference data: no scope), or NotFound."""
+    return SYSTEM.get(ChecklistTemplate.objects.prefetch_related("items"), pk=id)
+
+
+def checklist_item_get(*, checklist: ChecklistTemplate, id: int):
+    return SYSTEM.get(checklist.items.all(), pk=id)
+
+
 def campaign_list(*, scope: Scope):
     return scope.filter(Campaign.objects.select_related("region", "tag", "template")).order_by("-start", "id")
 

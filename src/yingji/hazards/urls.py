@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ..core.ui import page, private
-from .views import campaigns, evidence, hazards, inspections, reports
+from .views import campaigns, checklists, evidence, hazards, inspections, reports
 
 urlpatterns = [
     path("hazards/", private(hazards.hazard_list), name="hazard_list"),
@@ -12,6 +12,16 @@ urlpatterns = [
     path("report/", page(hazards.report_form), name="hazard_report_form"),
     path("hazards/campaigns/", private(campaigns.campaign_list), name="hazard_campaign_list"),
     path("hazards/campaigns/<int:id>/", private(campaigns.campaign_detail), name="hazard_campaign_detail"),
+    path("hazards/campaigns/new/", private(campaigns.campaign_new), name="hazard_campaign_new"),
+    path("hazards/campaigns/<int:id>/edit/", private(campaigns.campaign_edit), name="hazard_campaign_edit"),
+    path("hazards/checklists/", private(checklists.checklist_list), name="hazard_checklist_list"),
+    path("hazards/checklists/new/", private(checklists.checklist_new), name="hazard_checklist_new"),
+    path("hazards/checklists/<int:id>/", private(checklists.checklist_detail), name="hazard_checklist_detail"),
+    path("hazards/checklists/<int:id>/edit/", private(checklists.checklist_edit), name="hazard_checklist_edit"),
+    path("hazards/checklists/<int:id>/items/<int:item_id>/", private(checklists.checklist_item_edit),
+         name="hazard_checklist_item_edit"),
+    path("hazards/checklists/<int:id>/items/<int:item_id>/remove/", private(checklists.checklist_item_remove),
+         name="hazard_checklist_item_remove"),
     path("hazards/inspections/new/", private(inspections.inspection_new), name="hazard_inspection_new"),
     path("hazards/inspections/<int:id>/", private(inspections.inspection_detail),
          name="hazard_inspection_detail"),

@@ -9,7 +9,8 @@ start, submit and fix on the spot; only a bureau above the hazard's county lists
 for supervision (挂牌督办) and removes the listing (摘牌).
 """
 
-from .inspections import campaign_create, inspection_create
+from .checklists import checklist_item_remove, checklist_item_save, checklist_save
+from .inspections import campaign_create, campaign_update, inspection_create
 from .loop import (
     HIGHER_BUREAU_ACTIONS,
     LOOP,
@@ -35,7 +36,8 @@ from .registration import DEFAULT_DEADLINE_DAYS, deadline_days, hazard_register
 
 __all__ = [
     "DEFAULT_DEADLINE_DAYS", "HIGHER_BUREAU_ACTIONS", "LOOP", "OFFICER_ACTIONS", "PLAN_FIELDS", "InvalidTransition",
-    "actions_for", "allowed_actions", "campaign_create", "deadline_days", "evidence_add", "hazard_accept",
+    "actions_for", "allowed_actions", "campaign_create", "campaign_update", "checklist_item_remove",
+    "checklist_item_save", "checklist_save", "deadline_days", "evidence_add", "hazard_accept",
     "hazard_act", "hazard_change_level", "hazard_delist", "hazard_fix_on_spot", "hazard_plan", "hazard_register",
     "hazard_report", "hazard_return", "hazard_start", "hazard_submit", "hazard_supervise", "inspection_create",
 ]

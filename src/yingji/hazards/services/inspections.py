@@ -8,6 +8,7 @@ from django.db import transaction
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.scope import Scope, fits_database
+from ...core.services import save_audited
 from ...enterprises.selectors import tag_find
 from ..choices import (
     Answer,
@@ -118,15 +119,7 @@ def campaign_create(*, by, name: str, region_code: str, start: dt.date, end: dt.
                     tag: str = "", template_code: str = "", description: str = "") -> Campaign:
     scope = Scope.for_user(by)
     scope.require_officer()
-    scope.require_region(region_code)
-    if end < start:
-        raise DomainError("结束日期不能早于开始日期", "The end cannot be before the start",
-                          fields={"end": "无效 / invalid"})
-    tag_row = None
-    if tag:
-        tag_row = tag_find(name=tag)
-        if tag_row is None:
-            raise DomainError("标签不存在", "Unknown tag", fields={"tag": "不存在 / not found"})
+    tag_row = _campaign_checks(scope, region_code=region_code, start=start, end=end, tag=tag)
     campaign = Campaign(name=name, region_id=region_code, start=start, end=end, industry=industry, tag=tag_row,
                         template=_template(template_code), description=description)
     campaign.full_clean()
@@ -135,6 +128,36 @@ def campaign_create(*, by, name: str, region_code: str, start: dt.date, end: dt.
         audit.record(actor=by, action="campaign.create", obj=campaign, region_code=region_code,
                      after=audit.snapshot(campaign))
     return campaign
+
+
+def campaign_update(*, by, campaign: Campaign, name: str, region_code: str, start: dt.date, end: dt.date,
+                    industry: str = "", tag: str = "", template_code: str = "", description: str = "") -> Campaign:
+    """Change a campaign, with the checks of `campaign_create`, within the caller's
+    region before and after."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(campaign.region_id)
+    tag_row = _campaign_checks(scope, region_code=region_code, start=start, end=end, tag=tag)
+    before = audit.snapshot(campaign)
+    campaign.name, campaign.region_id, campaign.start, campaign.end = name, region_code, start, end
+    campaign.industry, campaign.tag, campaign.description = industry, tag_row, description
+    campaign.template = _template(template_code)
+    with transaction.atomic():
+        return save_audited(campaign, by=by, action="update", before=before, region_code=region_code)
+
+
+def _campaign_checks(scope: Scope, *, region_code: str, start: dt.date, end: dt.date, tag: str):
+    """What every campaign write checks; the tag row, or None."""
+    scope.require_region(region_code)
+    if end < start:
+        raise DomainError("结束日期不能早于开始日期", "The end cannot be before the start",
+                          fields={"end": "无效 / invalid"})
+    if not tag:
+        return None
+    tag_row = tag_find(name=tag)
+    if tag_row is None:
+        raise DomainError("标签不存在", "Unknown tag", fields={"tag": "不存在 / not found"})
+    return tag_row
 
 
 def _campaign_in_scope(scope: Scope, campaign_id) -> Campaign | None:

@@ -5,13 +5,18 @@ yet inspected.
 Enterprise users see no campaign pages: a campaign lists other enterprises.
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ...core.errors import Forbidden
+from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
-from .. import selectors
+from ...core.ui import add_form_errors
+from .. import selectors, services
+from ..forms import CampaignForm
 from ..lights import light
 
 HAZARDS_SHOWN = 100
@@ -31,7 +36,7 @@ def campaign_list(request):
     for campaign in page:
         campaign.figures = selectors.campaign_coverage(campaign)
         campaign.running = campaign.start <= today <= campaign.end
-    return render(request, "hazards/campaign_list.html", {"page": page})
+    return render(request, "hazards/campaign_list.html", {"page": page, "can_write": scope.can_write})
 
 
 def campaign_detail(request, id: int):
@@ -46,6 +51,7 @@ def campaign_detail(request, id: int):
         "campaign": campaign, "figures": selectors.campaign_coverage(campaign),
         "negative": [row for row in selectors.campaign_negative_list(campaign) if row["enterprise_id"] in visible],
         "pending": not_inspected(scope, campaign), "hazards": hazards, "hazards_shown": HAZARDS_SHOWN,
+        "can_write": scope.can_write,
     })
 
 
@@ -56,3 +62,32 @@ def not_inspected(scope: Scope, campaign) -> list:
                     .filter(date__range=(campaign.start, campaign.end)).values_list("enterprise_id", flat=True))
     selected = scope.filter(selectors.campaign_enterprises(campaign)).select_related("region")
     return [e for e in selected.order_by("region_id", "name", "id") if e.pk not in inspected]
+
+
+def campaign_new(request):
+    return _campaign_form(request, None)
+
+
+def campaign_edit(request, id: int):
+    return _campaign_form(request, selectors.campaign_get(scope=_scope(request), id=id))
+
+
+def _campaign_form(request, campaign):
+    """Create or change a campaign through the services (as POST /api/campaigns)."""
+    scope = _scope(request)
+    scope.require_officer()
+    form = CampaignForm(request.POST or None, scope=scope, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if campaign is None:
+                campaign = services.campaign_create(by=request.user, **form.service_kwargs())
+            else:
+                services.campaign_update(by=request.user, campaign=campaign, **form.service_kwargs())
+        except (DomainError, ValidationError) as exc:
+            if isinstance(exc, Forbidden) and not exc.fields:
+                raise
+            add_form_errors(form, exc, aliases={"region_id": "region", "template_id": "template"})
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("hazard_campaign_detail", id=campaign.id)
+    return render(request, "hazards/campaign_form.html", {"form": form, "campaign": campaign})
