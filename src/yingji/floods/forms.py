@@ -74,6 +74,6 @@ class CriticalRainfallForm(forms.Form):
     """One window's critical rainfall (临界雨量) of a risk point."""
 
     window_hours = forms.TypedChoiceField(label=_("Window"), coerce=int,
-                                          choices=[(h, _("%(h)d hours") % {"h": h}) for h in WINDOWS_HOURS])
+                                          choices=[(h, _("%(h)s hours") % {"h": h}) for h in WINDOWS_HOURS])
     prepare_mm = forms.FloatField(label=_("Prepare to move (mm)"), max_value=2000)
     move_now_mm = forms.FloatField(label=_("Move now (mm)"), max_value=2000)
