@@ -58,6 +58,8 @@ def changed_fields(record) -> str:
 def _verbose_name(object_type: str, attname: str) -> str:
     try:
         model = apps.get_model(object_type)
-        return str(model._meta.get_field(attname.removesuffix("_id")).verbose_name)
+        field = model._meta.get_field(attname.removesuffix("_id"))
     except (LookupError, ValueError, FieldDoesNotExist):
         return attname
+    # A snapshot key may name a reverse relation (no verbose name), e.g. a batch record.
+    return str(getattr(field, "verbose_name", attname))
