@@ -157,3 +157,27 @@ def test_region_choices_are_the_officers_own(wenling):
     choices = dict(wenling.get("/people/new/").context["form"].fields["region"].choices)
     assert WENLING in choices and WENLING_TOWN in choices
     assert LINHAI not in choices and LINHAI_TOWN not in choices
+
+
+def test_a_city_officer_edits_a_village_person_keeping_the_village(taizhou_officer):
+    """A city officer's select lists regions down to townships; the person's own village
+    is offered too, so an edit that leaves it does not fail."""
+    from yingji.core.services import region_create
+
+    region_create(by=taizhou_officer.user, code="331081001001", name="某村", parent_code=WENLING_TOWN)
+    person = PersonFactory(name="村干部", region_id="331081001001", user=None, mobile="13900000003")
+    response = _client(taizhou_officer).post(f"/people/{person.id}/edit/", _new_person(
+        name="村干部", mobile="13900000003", region="331081001001", title="村支书", active="on"))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.region_id, person.title) == ("331081001001", "村支书")
+
+
+def test_a_superior_above_the_officers_region_is_kept_on_edit(wenling, taizhou_officer, wenling_person):
+    wenling_person.superior = taizhou_officer
+    wenling_person.save()
+    response = wenling.post(f"/people/{wenling_person.id}/edit/", _new_person(
+        name="温岭的人", mobile="13900000002", superior_mobile=taizhou_officer.mobile, title="站长", active="on"))
+    assert response.status_code == 302
+    wenling_person.refresh_from_db()
+    assert (wenling_person.superior, wenling_person.title) == (taizhou_officer, "站长")

@@ -21,9 +21,14 @@ def region_choices(*, scope: Scope, deepest: int | None = None) -> list[Region]:
     return list(scope.filter(Region.objects.filter(level__lte=deepest)).order_by("code"))
 
 
-def region_field(scope: Scope, *, label=None, required: bool = True,
-                 deepest: int | None = None) -> forms.ChoiceField:
-    choices = [(r.code, f"{r.full_name} ({r.code})") for r in region_choices(scope=scope, deepest=deepest)]
+def region_field(scope: Scope, *, label=None, required: bool = True, deepest: int | None = None,
+                 current: str | None = None) -> forms.ChoiceField:
+    """`current`: the region the edited row has now, offered even when it lies below
+    the levels listed (a village person edited by a city officer), if in scope."""
+    regions = region_choices(scope=scope, deepest=deepest)
+    if current and current not in {r.code for r in regions} and scope.covers_region(current):
+        regions += list(Region.objects.filter(pk=current))
+    choices = [(r.code, f"{r.full_name} ({r.code})") for r in regions]
     if not required:
         choices.insert(0, ("", "—"))
     return forms.ChoiceField(label=label or _("Region"), choices=choices, required=required)

@@ -46,7 +46,7 @@ class PersonForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)
         self.scope, self.person = scope, person
-        self.fields["region"] = region_field(scope)
+        self.fields["region"] = region_field(scope, current=person.region_id if person else None)
         self.fields["organization"] = forms.ChoiceField(
             label=_("Organization"), required=False,
             choices=_organization_choices(scope, person.organization if person else None))
@@ -74,6 +74,8 @@ class PersonForm(forms.Form):
         mobile = self.cleaned_data["superior_mobile"].strip()
         if not mobile:
             return None
+        if self.person is not None and self.person.superior_id and self.person.superior.mobile == mobile:
+            return self.person.superior_id  # kept as it is, even when the superior is above the caller's region
         found = [p for p in core_selectors.person_list(scope=self.scope, q=mobile)[:20] if p.mobile == mobile]
         if len(found) != 1:
             raise forms.ValidationError(_("No single person with this mobile in your jurisdiction"))
@@ -106,7 +108,8 @@ class DutyForm(forms.Form):
             kwargs.setdefault("initial", {"region": person.region_id})
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—")] + [(k.code, k.name) for k in core_selectors.duty_kind_list()]
-        self.fields["region"] = region_field(scope, label=_("Region of the duty"))
+        self.fields["region"] = region_field(scope, label=_("Region of the duty"),
+                                             current=person.region_id if person else None)
 
 
 class OrganizationForm(forms.Form):
@@ -121,7 +124,7 @@ class OrganizationForm(forms.Form):
                                           "parent": organization.parent_id or ""})
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["region"] = region_field(scope)
+        self.fields["region"] = region_field(scope, current=organization.region_id if organization else None)
         self.fields["parent"] = forms.ChoiceField(
             label=_("Parent organization"), required=False,
             choices=_organization_choices(scope, organization.parent if organization else None))
