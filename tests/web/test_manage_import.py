@@ -87,10 +87,7 @@ def test_several_duties_of_one_person_come_as_several_rows(wenling_officer):
 
 
 def test_the_template_imports_back(wenling_officer):
-    """The template's example rows are valid for a Wenling officer (331081001001 is a
-    village under the officer's township 331081001, registered first)."""
-    from yingji.core.services import region_create
-    region_create(by=wenling_officer.user, code="331081001001", name="示例村", parent_code=WENLING_TOWN)
+    """The template's example rows are valid for a Wenling officer (township 331081001)."""
     report = import_people(by=wenling_officer.user, content=people_template("xlsx"), filename="t.xlsx")
     assert (report.created, report.rejected, report.duties_added) == (2, 0, 2), report.errors
     book = openpyxl.load_workbook(io.BytesIO(people_template("xlsx")))
@@ -128,3 +125,22 @@ def test_viewer_and_enterprise_user_cannot_import(wenling_viewer, enterprise_use
         upload = SimpleUploadedFile("people.csv", GOOD_AND_BAD, content_type="text/csv")
         assert client.post("/people/import/", {"file": upload}).status_code == 403
     assert not Person.objects.filter(mobile="13800000001").exists()
+
+
+def test_a_database_failure_midway_keeps_the_rows_before_and_says_where_it_stopped(wenling_officer, monkeypatch):
+    from django.db import OperationalError
+
+    from yingji.core import people_import, services
+
+    real = services.person_create
+
+    def failing(**kwargs):
+        if kwargs["name"] == "李四":
+            raise OperationalError("database is locked")
+        return real(**kwargs)
+
+    monkeypatch.setattr(people_import.services, "person_create", failing)
+    report = import_people(by=wenling_officer.user, content=GOOD_AND_BAD, filename="people.csv")
+    assert report.created == 1 and "第 3 行" in report.interrupted and "row 3" in report.interrupted
+    assert Person.objects.filter(mobile="13800000001").exists()
+    assert not Person.objects.filter(mobile__in=["13800000002", "13800000005"]).exists()

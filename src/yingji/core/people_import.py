@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import override
 
 from . import services, tabular
@@ -84,6 +84,7 @@ class PeopleImportReport:
     duties_added: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    interrupted: str = ""  # set when the database failed midway (each row commits on its own)
 
 
 class _RowRejected(Exception):
@@ -112,9 +113,17 @@ def import_people(*, by, content: bytes, filename: str) -> PeopleImportReport:
         report.warnings.append(f"未识别的列已忽略：{'、'.join(unknown)} / "
                                f"Unrecognised columns were ignored: {', '.join(unknown)}")
     kinds = _duty_kinds()
-    for number, cells in table.rows[1:]:
-        values = {key: _text(cells[i]) if i < len(cells) else "" for key, i in mapping.items()}
-        _import_row(report, number, values, by=by, scope=scope, kinds=kinds)
+    rows = table.rows[1:]
+    position = 0
+    try:
+        for position, (number, cells) in enumerate(rows):  # noqa: B007 - read after the loop
+            values = {key: _text(cells[i]) if i < len(cells) else "" for key, i in mapping.items()}
+            _import_row(report, number, values, by=by, scope=scope, kinds=kinds)
+    except DatabaseError as exc:  # not the row's fault: stop, and say what was kept
+        first = rows[position][0]
+        report.interrupted = (f"数据库错误，导入在第 {first} 行中断；此前的行已保存，请稍后重新导入本文件 / "
+                              f"Database error: the import stopped at row {first}; the rows before it were "
+                              f"saved; import the same file again later ({type(exc).__name__})")
     return report
 
 
@@ -280,12 +289,12 @@ def _messages(exc: ValidationError) -> dict[str, str]:
 # The template -------------------------------------------------------------------
 
 def people_template(fmt: str = "xlsx") -> bytes:
-    """The headers, two example rows (a village chief and a grid worker under him)
+    """The headers, two example rows (a township's flood chief and a grid worker under him)
     and, in .xlsx, a sheet of notes listing the duty kinds."""
     header = [c.header for c in COLUMNS]
     examples = [
-        ["张三", "13800000001", "331081001001", "村主任", "", "", "village_flood_chief", ""],
-        ["李四", "13800000002", "331081001001", "", "", "13800000001", "网格员", "331081001001"],
+        ["张三", "13800000001", "331081001", "镇长", "", "", "township_flood_chief", ""],
+        ["李四", "13800000002", "331081001", "", "", "13800000001", "网格员", "331081001"],
     ]
     if fmt == "csv":
         return tabular.csv_bytes([header, *examples])
