@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("YINGJI_VAR_DIR", Path.cwd() / "var"))
+# The project's shared data (typhoon archives, flood cases) beside a checkout: <repo>/../shared/data.
+# Optional: what the demo takes from it has a built-in fallback.
+SHARED_DATA_DIR = Path(os.environ.get("YINGJI_SHARED_DATA_DIR",
+                                      Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 DEMO_SECRET_KEY = "yingji-demo-secret-do-not-use-in-production"
 YINGJI_ENV = os.environ.get("YINGJI_ENV", "demo")
