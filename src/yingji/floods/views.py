@@ -5,8 +5,10 @@ as markers, with its table by arrival time). Thin, through the selectors' scope.
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..core import exports
 from ..core.scope import Scope
 from . import selectors
+from .exports import INUNDATION_RUNS
 from .layers import LAYERS
 from .models import InundationStatus
 
@@ -41,7 +43,10 @@ def _point_row(scope, point, now) -> dict:
 # Inundation runs ---------------------------------------------------------------------
 
 def inundation_list(request):
-    runs = selectors.inundation_list(Scope.for_user(request.user))[:RUNS_SHOWN]
+    runs = selectors.inundation_list(Scope.for_user(request.user))
+    if exports.requested(request):
+        return exports.response(request, INUNDATION_RUNS, runs)
+    runs = runs[:RUNS_SHOWN]
     return render(request, "floods/inundation_list.html", {"runs": runs})
 
 

@@ -9,9 +9,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from ...core import exports
 from ...core.errors import Forbidden
 from ...core.scope import Scope
 from .. import selectors
+from ..exports import CAMPAIGNS
 from ..lights import light
 
 HAZARDS_SHOWN = 100
@@ -26,6 +28,8 @@ def _scope(request) -> Scope:
 
 def campaign_list(request):
     scope = _scope(request)
+    if exports.requested(request):
+        return exports.response(request, CAMPAIGNS, selectors.campaign_list(scope=scope))
     page = Paginator(selectors.campaign_list(scope=scope), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for campaign in page:

@@ -4,12 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from ...core import exports
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
 from ...core.selectors import audit_list
@@ -28,6 +27,8 @@ EXPORT_FORMATS = {"xlsx", "csv"}
 def enterprise_list(request):
     scope = Scope.for_user(request.user)
     form = EnterpriseFilterForm(request.GET)
+    if fmt := exports.requested(request):
+        return enterprise_export(request, fmt)
     qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
@@ -51,14 +52,17 @@ def _wants_fragment(request) -> bool:
 
 
 def enterprise_export(request, fmt: str):
+    """The register as the list filters it, in the layout that imports back (the
+    shared export's bound and audit apply as to every list)."""
     if fmt not in EXPORT_FORMATS:
         raise DomainError("不支持的格式", "Unsupported format")
     form = EnterpriseFilterForm(request.GET)
     qs = enterprise_selectors.enterprise_list(scope=Scope.for_user(request.user), **form.filters())
-    response = HttpResponse(tabular.export_enterprises(qs, fmt), content_type=tabular.CONTENT_TYPES[fmt])
-    name = f"enterprises-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    count = qs.count()
+    exports.check_bound(count)
+    content = tabular.export_enterprises(qs, fmt)
+    exports.record(request, name="enterprises", fmt=fmt, count=count)
+    return exports.file_response(content, fmt, "enterprises")
 
 
 def enterprise_detail(request, id: int):
