@@ -94,7 +94,8 @@ def public_reports(w, lh):
 
 def campaigns(w, lh):
     today = timezone.localdate()
-    for officer, code, name in ((w, WENLING, "温岭燃气专项"), (w, WENLING, "温岭消防专项"), (lh, LINHAI, "临海燃气专项")):
+    made = ((w, WENLING, "温岭燃气专项"), (w, WENLING, "温岭消防专项"), (lh, LINHAI, "临海燃气专项"))
+    for officer, code, name in made:
         hazard_services.campaign_create(by=officer.user, name=name, region_code=code,
                                         start=today - dt.timedelta(days=5), end=today + dt.timedelta(days=5))
     return "/hazards/campaigns/", "名称", {"温岭燃气专项", "温岭消防专项"}, set(), {"临海燃气专项"}

@@ -29,14 +29,14 @@ class InspectionFilterForm(forms.Form):
     """The filters of the inspection ledger; each is optional, and an invalid one is
     shown with its error and filters nothing."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Inspected from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Inspected until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.RegexField(label=_("Region"), regex=r"^\d{2,15}$", max_length=15, required=False,
                               widget=forms.TextInput(attrs={"size": 12, "inputmode": "numeric"}))
     q = forms.CharField(label=_("Enterprise"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All kinds")), *InspectionKind.choices])
-    result = forms.ChoiceField(label=_("Result"), required=False, choices=[
+    result = forms.ChoiceField(label=_("Inspection result"), required=False, choices=[
         ("", _("All results")), ("found", _("Hazards found")), ("none", _("No hazard found"))])
     enterprise = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 

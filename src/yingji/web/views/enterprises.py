@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ...core import exports
 from ...core.errors import DomainError, Forbidden
+from ...core.rejects import rejects_file, rejects_get, rejects_keep
 from ...core.scope import Scope
 from ...core.selectors import audit_list
 from ...core.ui import add_form_errors
@@ -109,4 +110,14 @@ def enterprise_import(request):
             report = tabular.import_enterprises(by=request.user, content=upload.read(), filename=upload.name)
         except tabular.FileRejected as exc:
             add_form_errors(form, exc)
-    return render(request, "web/enterprise_import.html", {"form": form, "report": report})
+    rejected = report and rejects_keep(by=request.user, name="enterprises-rejected", title="待修改的行",
+                                       header=tabular.EXPORT_HEADERS, rows=tabular.rejected_rows(report))
+    return render(request, "web/enterprise_import.html", {"form": form, "report": report, "rejected": rejected})
+
+
+def import_rejects(request, token, fmt: str):
+    """The rows an import refused, as a file to correct and import again (core.rejects)."""
+    if fmt not in EXPORT_FORMATS:
+        raise DomainError("不支持的格式", "Unsupported format")
+    rejected = rejects_get(by=request.user, token=token)
+    return exports.file_response(rejects_file(rejected, fmt), fmt, rejected.name)
