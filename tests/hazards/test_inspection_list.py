@@ -107,3 +107,4 @@ def test_the_ledger_is_in_the_navigation_and_exports_its_filter(ledger, wenling_
     assert 'href="/hazards/inspections/"' in client.get("/hazards/").content.decode()
     html = client.get("/hazards/inspections/", {"result": "found"}).content.decode()
     assert "?result=found&amp;format=xlsx" in html
+    assert "导出 Excel" in html and "共 2 次检查" in html and "检查日期起" in html  # zh-hans

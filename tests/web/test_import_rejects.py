@@ -71,6 +71,7 @@ def test_rejected_rows_download_in_the_template_layout_with_the_reason(wenling_o
     assert (page.context["report"].created, page.context["report"].rejected) == (1, 2)
     rejected = page.context["rejected"]
     html = page.content.decode()
+    assert "下载未导入的 2 行" in html
     assert f"/imports/rejected/{rejected.token}.xlsx" in html and f"/imports/rejected/{rejected.token}.csv" in html
 
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/imports/rejected/{rejected.token}.xlsx").content)).active

@@ -114,6 +114,15 @@ def inundation_runs(w, lh):
     return "/floods/inundation/", "小流域", {"温岭小流域"}, set(), {"临海小流域"}
 
 
+def flood_risk_points(w, lh):
+    from yingji.floods.models import RiskPoint, RiskPointKind
+
+    kind = RiskPointKind.objects.first()
+    for code, name in ((WENLING_TOWN, "温岭下游村"), (LINHAI_TOWN, "临海下游村")):
+        RiskPoint.objects.create(kind=kind, name=name, region_id=code, population=120, households=40)
+    return "/floods/?table=points", "风险点", {"温岭下游村"}, set(), {"临海下游村"}
+
+
 def policies(w, lh):
     PolicyFactory(name="温岭巨灾保单", region_id=WENLING)
     PolicyFactory(name="临海巨灾保单", region_id=LINHAI)
@@ -139,7 +148,8 @@ def enterprises(w, lh):
     return "/enterprises/?q=化工", "企业名称", {"温岭化工甲厂"}, {"温岭机械乙厂"}, {"临海化工丙厂"}
 
 
-WORLDS = [hazards, inspections, public_reports, campaigns, warnings, inundation_runs, policies, claims, enterprises]
+WORLDS = [hazards, inspections, public_reports, campaigns, warnings, inundation_runs, flood_risk_points, policies,
+          claims, enterprises]
 
 
 def _with(path: str, **params) -> str:
@@ -217,3 +227,24 @@ def test_an_export_past_the_limit_asks_to_narrow_the_filters(settings, wenling_o
 def test_an_unknown_format_is_a_clear_400(wenling_officer):
     reply = login(wenling_officer).get("/hazards/?format=pdf")
     assert reply.status_code == 400 and "xlsx" in reply.content.decode()
+    assert login(wenling_officer).get("/floods/?format=xlsx&table=nothing").status_code == 400
+
+
+def test_a_campaign_page_exports_its_enterprises_not_yet_inspected(wenling_officer, linhai_officer):
+    from yingji.hazards.models import ChecklistItem
+
+    today = timezone.localdate()
+    campaign = hazard_services.campaign_create(by=wenling_officer.user, name="温岭燃气专项", region_code=WENLING,
+                                               start=today - dt.timedelta(days=5), end=today + dt.timedelta(days=5))
+    done, pending = (EnterpriseFactory(name=n, region_id=WENLING_TOWN) for n in ("已检查企业", "未检查企业"))
+    EnterpriseFactory(name="临海企业", region_id=LINHAI_TOWN)
+    item = ChecklistItem.objects.filter(template__code=SMALL_PARK).order_by("order").first()
+    hazard_services.inspection_create(by=wenling_officer.user, enterprise_id=done.pk, kind="planned", date=today,
+                                      template_code=SMALL_PARK, campaign_id=campaign.pk,
+                                      answers=[{"item": item.code, "answer": "yes"}])
+    client = login(wenling_officer)
+    path = f"/hazards/campaigns/{campaign.pk}/"
+    assert "?format=xlsx&amp;table=pending" in client.get(path).content.decode()
+    content = client.get(path, {"table": "pending", "format": "xlsx"}).content
+    assert xlsx_column(content, "企业") == [pending.name]
+    assert client.get(path, {"table": "nothing", "format": "csv"}).status_code == 400

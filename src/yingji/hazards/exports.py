@@ -102,3 +102,23 @@ CAMPAIGNS = Export("campaigns", "专项整治", (
     Column("发现隐患", _figure("found"), 10),
     Column("已销号", _figure("closed"), 10),
 ))
+
+
+def _negative_reason(row: dict) -> str:
+    return "；".join(text for flag, text in ((row["open_major"], "有未销号重大隐患"),
+                                             (row["repeated"], "同一问题重复发现")) if flag)
+
+
+NEGATIVE_LIST = Export("negative-list", "负面清单", (
+    Column("企业", lambda row: row["name"], 30),
+    Column("区划代码", lambda row: row["region"], 12),
+    Column("原因", _negative_reason, 30),
+))
+
+NOT_INSPECTED = Export("not-inspected", "尚未检查的企业", (
+    Column("企业", "name", 30),
+    Column("统一社会信用代码", "uscc", 20),
+    Column("区划代码", "region_id", 12),
+    Column("乡镇（街道）", "region.name", 14),
+    Column("风险等级", "get_risk_grade_display", 12),
+))
