@@ -241,6 +241,10 @@ YINGJI_IMPORT_MAX_BLANK_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_BLANK_ROWS"
 YINGJI_IMPORT_MAX_OBSERVATION_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_ROWS", 1_000_000))
 YINGJI_IMPORT_MAX_OBSERVATION_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_BYTES", 100 * 2**20))
 
+# Exports of the list pages (core/exports.py): past this many rows the person is
+# asked to narrow the filters instead of getting a file too large to open.
+YINGJI_EXPORT_MAX_ROWS = int(os.environ.get("YINGJI_EXPORT_MAX_ROWS", 50_000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ..core import tabular
+from ..core import exports, tabular
 from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..core.ui import add_form_errors
@@ -23,6 +23,7 @@ from .choices import (
     WarningLevel,
     WarningType,
 )
+from .exports import WARNINGS
 
 BOARD_POLL_SECONDS = 5
 
@@ -53,6 +54,8 @@ class FeedbackForm(forms.Form):
 
 def warning_list(request):
     scope = Scope.for_user(request.user)
+    if exports.requested(request):
+        return exports.response(request, WARNINGS, selectors.warning_list(scope=scope))
     warnings = selectors.warning_list(scope=scope).select_related("callup")[:200]
     return render(request, "alerts/warning_list.html", {
         "warnings": warnings, "can_issue": scope.role in ("admin", "officer"), "colours": LEVEL_COLOURS})

@@ -9,6 +9,7 @@ reads these; nothing else filters by region.
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -269,3 +270,22 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计记录不可删除"))
+
+
+class RejectedRows(models.Model):
+    """The rows an import refused (导入未通过的行), in the import's own template layout
+    with a column saying why, kept for the person who imported them to download,
+    correct and import again (core/rejects.py). Only that person may fetch them, and
+    they are deleted after `rejects.KEEP_DAYS`."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    name = models.CharField(max_length=60)  # the download's file name, before the date
+    title = models.CharField(max_length=31)  # the worksheet's title
+    header = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("导入未通过的行 Rejected import rows")
+        verbose_name_plural = _("导入未通过的行 Rejected import rows")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("report/", page(hazards.report_form), name="hazard_report_form"),
     path("hazards/campaigns/", private(campaigns.campaign_list), name="hazard_campaign_list"),
     path("hazards/campaigns/<int:id>/", private(campaigns.campaign_detail), name="hazard_campaign_detail"),
+    path("hazards/inspections/", private(inspections.inspection_list), name="hazard_inspection_list"),
     path("hazards/inspections/new/", private(inspections.inspection_new), name="hazard_inspection_new"),
     path("hazards/inspections/<int:id>/", private(inspections.inspection_detail),
          name="hazard_inspection_detail"),

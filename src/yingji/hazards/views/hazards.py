@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
+from ...core import exports
 from ...core.errors import DomainError
 from ...core.limits import plausible_year
 from ...core.paging import page_rows
@@ -21,6 +22,7 @@ from ...core.scope import Scope
 from .. import indexes, reporting, selectors, services
 from ..api import HAZARD_COUNT_LIMIT, client_ip
 from ..choices import HazardLevel, HazardState, Light
+from ..exports import HAZARDS
 from ..lights import light
 from ..models import TreatmentPlan
 
@@ -61,6 +63,8 @@ def hazard_list(request):
     qs = selectors.hazard_list(scope=scope, region=g.get("region", "")[:15], state=_choice(g, "state", HazardState),
                                level=_choice(g, "level", HazardLevel), light=_choice(g, "light", Light),
                                q=g.get("q", "")[:100])
+    if exports.requested(request):
+        return exports.response(request, HAZARDS, qs)
     page = CappedPaginator(qs, 50).get_page(g.get("page"))
     today = timezone.localdate()
     for h in page:
