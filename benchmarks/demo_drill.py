@@ -7,7 +7,7 @@ with 8 receipt threads got 187 answers of 500 out of 219.
 
 The script starts `yingji demo` in a fresh data folder, with a local HTTP gateway for SMS
 and voice that answers each message and hands its id to 8 threads posting receipts
-("delivered", reply "1") back to `/api/receipts`; it issues red drill warnings for three
+("delivered", reply "1") back to `/api/messaging/receipts`; it issues red drill warnings for three
 counties with `yingji demo-warning`, waits until no new message has come for a while,
 then prints the answers by status and counts "database is locked" and tracebacks in the
 demo's log. Exit status 1 when any receipt was not answered 200 or the log shows either.
@@ -84,7 +84,7 @@ def post_receipts(gateway: Gateway, base: str, answers: Counter, lock: threading
         except queue.Empty:
             continue
         body = json.dumps({"message_id": message_id, "status": "delivered", "reply": "1"}).encode()
-        request = urllib.request.Request(f"{base}/api/receipts", data=body, method="POST", headers={
+        request = urllib.request.Request(f"{base}/api/messaging/receipts", data=body, method="POST", headers={
             "Content-Type": "application/json", "X-Yingji-Gateway-Token": TOKEN})
         try:
             with urllib.request.urlopen(request, timeout=60) as r:
@@ -115,18 +115,19 @@ def main() -> int:
     parser.add_argument("--regions", nargs="+", default=["331081", "331082", "331002"],
                         help="counties to warn (default Wenling, Linhai, Jiaojiang)")
     parser.add_argument("--threads", type=int, default=8, help="threads posting receipts")
+    parser.add_argument("--var", type=Path, help="the demo's data folder to reuse (default: a new one)")
     parser.add_argument("--quiet-seconds", type=float, default=20, help="end after this long without a message")
     args = parser.parse_args()
 
     gateway = Gateway()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    var = Path(tempfile.mkdtemp(prefix="yingji-demo-drill-"))
+    var = args.var or Path(tempfile.mkdtemp(prefix="yingji-demo-drill-"))
     env = {**os.environ, "YINGJI_VAR_DIR": str(var), "YINGJI_SMS_URL": f"{gateway.url}/sms",
            "YINGJI_VOICE_URL": f"{gateway.url}/voice", "YINGJI_GATEWAY_TOKEN": TOKEN}
     for name in ("DATABASE_URL", "BROKER_URL", "YINGJI_FAKE_GATEWAY"):
         env.pop(name, None)
-    log_path = var / "demo.log"
+    log_path = var / f"demo-{int(time.time())}.log"
     print(f"demo on port {port}, data in {var}, log {log_path}")
     with open(log_path, "w") as log:
         demo = subprocess.Popen([str(YINGJI), "demo", "--port", str(port)], env=env, cwd=ROOT,
