@@ -213,6 +213,11 @@ YINGJI_PUBLIC_URL = os.environ.get("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000")
 YINGJI_CAP_SENDER = os.environ.get("YINGJI_CAP_SENDER", "yingji@yingji.local")
 YINGJI_CALLUP_TIME_SCALE = os.environ.get("YINGJI_CALLUP_TIME_SCALE", "1")
 
+# Flash floods: the scour velocity (冲刷流速, m/s) of a section without its own, and how
+# long an observed stage must stay below the warning stage before a new rise warns again.
+YINGJI_SCOUR_VELOCITY = float(os.environ.get("YINGJI_SCOUR_VELOCITY", "3.0"))
+YINGJI_STAGE_QUIET_MINUTES = float(os.environ.get("YINGJI_STAGE_QUIET_MINUTES", "60"))
+
 # Outbound e-mail (one of the messaging channels); unset EMAIL_HOST = not configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
