@@ -17,7 +17,10 @@ What it writes, each step idempotent (a second run changes nothing):
    middle gauge, 60 mm in the peak hour): the critical rainfall of the villages is
    crossed and warnings are raised by the floods ticks (run here at once: the demo
    is loaded before the worker starts);
-6. a stage forecast at the outlet three hours into the storm, with the rest of the
+6. a stage gauge at the outlet section (LA-H1) whose hourly readings during the storm
+   cross the warning stage, then the critical stage (two observed-stage alerts, by
+   the floods stage tick), and a scour velocity for that section;
+   a stage forecast at the outlet three hours into the storm, with the rest of the
    storm as forecast rain: the forecast crosses the warning stage;
 7. one inundation run on the DEM (observed rain of the first 3 hours plus the same
    forecast, 8 hours): the villages on the valley floor are hit, the hillside one is not.
@@ -142,6 +145,15 @@ SECTIONS = [  # name, town, x, area km², warning, critical (stage above the tha
 ]
 
 
+# The outlet's stage gauge and its hourly readings through the storm (m above the
+# thalweg, the profile's datum): warning 1.0 m reached at hour 4, critical 1.5 m at 5.
+STAGE_GAUGE = ("LA-H1", "东坑出口水位站（演示）")
+STAGE_M = [0.2, 0.5, 0.9, 1.2, 1.6, 1.3]
+# m/s: the outlet's own scour velocity, that of a gravel bed (permissible velocities,
+# Fortier & Scobey 1926, about 1.2 m/s); the installation's default is 3 m/s.
+OUTLET_SCOUR_VELOCITY = 1.2
+
+
 def section_profile(x: float, half_width: float = 400.0, step: float = 20.0) -> list[list[float]]:
     """The surveyed profile across the valley at x: (offset from the left bank m,
     bed elevation m above the thalweg), bank to bank."""
@@ -178,6 +190,7 @@ def load_flood_demo() -> DemoReport:
     report.created["villages"] = _villages()
     report.created["sections"] = _sections()
     report.created["observations"] = _storm()
+    report.created["stage readings"] = _stage()
     forecast = _forecast()
     report.forecast_peak, report.forecast_level = forecast.peak_stage, forecast.crossing_level
     run = _inundation_run(report)
@@ -251,6 +264,29 @@ def _storm() -> int:
     accepted = ingest(by=None, readings=storm_readings(), source="flood-demo", now=STORM_START + dt.timedelta(days=1)
                       ).accepted
     services.evaluate_new_observations()
+    services.issue_pending_warnings()
+    return accepted
+
+
+def _stage() -> int:
+    """The outlet's stage gauge, linked to its section with a scour velocity, and its
+    readings through hydromet; the floods stage tick raises the observed-stage alerts."""
+    from ..hydromet.services import import_stations, ingest
+
+    code, name = STAGE_GAUGE
+    lon, lat = lonlat(SECTIONS[1][2], THALWEG_Y)
+    import_stations(by=None, rows=[{"code": code, "name": name, "longitude": str(lon), "latitude": str(lat),
+                                    "region_code": TOWNS[SECTIONS[1][1]], "kind": "stage",
+                                    "source": "演示数据 demo (invented gauge)"}])
+    section = Section.objects.get(name=SECTIONS[1][0], region_id=TOWNS[SECTIONS[1][1]])
+    if section.stage_station_id is None:
+        services.section_levels_set(by=None, section=section, warning_stage=section.warning_stage,
+                                    critical_stage=section.critical_stage, scour_velocity=OUTLET_SCOUR_VELOCITY,
+                                    stage_station=code)
+    readings = [{"station": code, "quantity": "stage", "value": m,
+                 "time": (STORM_START + dt.timedelta(hours=k + 1)).isoformat()} for k, m in enumerate(STAGE_M)]
+    accepted = ingest(by=None, readings=readings, source="flood-demo", now=STORM_START + dt.timedelta(days=1)).accepted
+    services.evaluate_new_stage()
     services.issue_pending_warnings()
     return accepted
 
