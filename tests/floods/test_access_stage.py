@@ -2,8 +2,8 @@
 forecast velocity, and the stage and scour alerts, each within the caller's region.
 
 A Wenling officer cannot set a Linhai section's levels (404, as for an id that does not
-exist, and nothing changes) nor see Linhai's stage alerts; Linhai's officer can (the
-control). Viewers read but do not write."""
+exist, and nothing changes) nor see Linhai's stage alerts; the province can (the
+control): declared as data (tests/access/isolation.py). Viewers read but do not write."""
 
 import pytest
 
@@ -14,11 +14,10 @@ from yingji.hydromet.choices import StationKind
 from yingji.hydromet.models import Station
 from yingji.hydromet.services import ingest
 
+from ..access.isolation import IsolationCases
 from ..conftest import LINHAI, LINHAI_TOWN, WENLING_TOWN
 from ..readings import stage
 from .conftest import at, make_section
-
-ACCESS_CHECKED = {"POST /api/sections/{id}/levels"}
 
 pytestmark = pytest.mark.django_db
 
@@ -44,21 +43,20 @@ def wenling_section(regions):
     return _gauged_section(WENLING_TOWN, "WH1")
 
 
-def test_another_countys_section_levels_cannot_be_set(api_as, wenling_officer, linhai_section):
-    records = AuditRecord.objects.count()
-    r = api_as(wenling_officer).post(f"/api/sections/{linhai_section.pk}/levels", LEVELS)
-    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-    linhai_section.refresh_from_db()
-    assert (linhai_section.warning_stage, linhai_section.scour_velocity) == (1.3, None)
-    assert AuditRecord.objects.count() == records
+class TestStageIsolation(IsolationCases):
+    """Linhai's section (its levels) and its observed-stage alert, out of Wenling's reach."""
 
+    lists = {"GET /api/floods/alerts": [{"source": "stage"}, {"source": "stage", "region": LINHAI}]}
+    objects = {"POST /api/sections/{id}/levels": ("section", LEVELS),
+               "GET /api/sections/{id}": ("section", None)}
 
-def test_stage_alerts_of_another_county_are_not_listed(api_as, wenling_officer, linhai_officer, linhai_section):
-    params = {"source": "stage", "page_size": 500}
-    assert api_as(wenling_officer).get("/api/floods/alerts", params).json()["items"] == []
-    control = api_as(linhai_officer).get("/api/floods/alerts", params).json()["items"]
-    assert [(a["source"], a["level"], a["region"]) for a in control] == [("stage", "move_now", LINHAI_TOWN)]
-    assert all(a["region"].startswith(LINHAI) for a in control)
+    @pytest.fixture
+    def foreign(self, linhai_section):
+        return {"section": linhai_section}
+
+    @pytest.fixture
+    def home(self, wenling_officer, wenling_section):
+        return {"officer": wenling_officer, "section": wenling_section}
 
 
 def test_an_officer_sets_levels_and_reads_them_with_the_latest_stage(api_as, wenling_officer, wenling_section):
