@@ -22,6 +22,7 @@ from yingji.alerts import selectors, services
 from yingji.alerts.choices import NoticeKind, NoticeState, TargetState
 from yingji.alerts.models import CallUpNotice, CallUpTarget
 from yingji.alerts.services.callup import _tell_lifted
+from yingji.core import audit
 from yingji.core.models import Duty, Person, Region
 from yingji.core.scope import SYSTEM
 from yingji.messaging import services as messaging
@@ -160,6 +161,9 @@ def test_notices_are_not_targets(ward, gateway):
     assert sorted(n.about.count() for n in notices.filter(kind=NoticeKind.SUPERIOR)) == [1, 1, 1, 1, 2]
     assert [n.about.count() for n in notices.filter(kind=NoticeKind.DUTY_OFFICER)] == [6]
     assert set(notices.values_list("state", flat=True)) == {NoticeState.SENT}
+    sent = [r for r in audit.AuditRecord.objects.all() if r.action == "notice_batch"]
+    assert len(sent) == 1 and audit.batch_ids(sent[0]) == {"sent": sorted(n.pk for n in notices)}
+    assert audit.verify().ok
 
 
 def test_a_round_split_over_batches_still_makes_one_notice(ward, gateway):
@@ -237,3 +241,28 @@ def test_board_page_shows_subtotals_and_the_map_beside_the_table(ward, gateway, 
     assert 'data-sub="targets">8<' in row and 'data-sub="unreached">3<' in row and 'data-sub="notices">2<' in row
     grid = html[html.index('class="callup-grid"'):]
     assert grid.index('id="board"') < grid.index('id="callup-map"')
+
+
+def test_persons_added_later_make_a_round_of_their_own(ward, gateway):
+    """泽国镇 is warned at 0, all Wenling at 2: the 泽国镇 chief's escalation is due at 15,
+    the 大溪镇 chief's at 17. The county chief gets one notice per round, each naming
+    its own person: one SMS and one call at 15, one of each at 17."""
+    zeguo, daxi = ward.towns["331081100"], ward.towns["331081101"]
+    warning = services.warning_issue(by=None, type="rainstorm", level="red", region_codes=["331081100"],
+                                     headline="泽国镇暴雨红色预警", now=T0)
+    services.warning_update(by=None, warning=warning, region_codes=[WENLING], now=minutes(2))
+    quiet = {zeguo.chief.pk, daxi.chief.pk}
+    for target in CallUpTarget.objects.filter(callup=warning.callup).exclude(person_id__in=quiet):
+        services.acknowledge(target=target, channel="link", at=minutes(2))
+    for m in (0, 1, 2, 2.5, 3, 4, 4.5, 5.5, 6, 7.5):
+        tick(minutes(m))
+    to_county = []
+    for m in (15, 17):
+        before = len(gateway.received)
+        tick(minutes(m))
+        to_county.append([(r.path, r.body["text"]) for r in gateway.received[before:]
+                          if r.body["to"] == ward.county.mobile])
+    # One batch's requests go out in parallel: their order at the gateway is not fixed.
+    assert [sorted(path for path, _ in sent) for sent in to_county] == [["/sms", "/voice"], ["/sms", "/voice"]]
+    assert all(f"下级 {zeguo.chief.name} 未应答" in text for _, text in to_county[0])
+    assert all(f"下级 {daxi.chief.name} 未应答" in text for _, text in to_county[1])
