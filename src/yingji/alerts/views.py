@@ -112,9 +112,12 @@ def warning_board_export(request, id: int):
     warning = selectors.warning_get(scope=scope, id=id)
     board = selectors.board(scope=scope, warning=warning)
     summary = [["预警", warning.headline], *([label, board[key]] for label, key in SUMMARY_ROWS)]
-    regions = [["区划代码", "区划", "叫应对象", "已应答", "未叫应"]]
-    regions += [[r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"]]
-                for r in board["by_region"]]
+    regions = [["区划代码", "区划", "叫应人数", "已应答", "未叫应", "未应答通知"]]
+    for t in board["by_township"]:
+        regions.append([t["region"], f"{t['region_name']} 小计", t["targets"], t["acknowledged"], t["unreached"],
+                        t["notices"]])
+        regions += [[r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"], None]
+                    for r in t["regions"]]
     unreached = [["姓名", "手机号", "职务", "区划", "列入时间", "上级"]]
     unreached += [[u["name"], u["mobile"], u["title"], u["region_name"],
                    u["unreached_at"].replace(tzinfo=None) if u["unreached_at"] else None, u["superior"] or ""]
@@ -164,7 +167,8 @@ def _monthly(scope: Scope, data: dict) -> dict:
                                     drill=data["drill"])
 
 
-SUMMARY_ROWS = [("叫应对象", "targets"), ("已发送", "sent"), ("已送达", "delivered"), ("已应答", "acknowledged"),
+SUMMARY_ROWS = [("叫应人数", "targets"), ("未应答通知", "notices"), ("收到通知人数", "notified"),
+                ("已发送", "sent"), ("已送达", "delivered"), ("已应答", "acknowledged"),
                 ("已反馈", "feedback"), ("已通知上级", "escalated"), ("应答用时中位数（秒）", "ack_seconds_median"),
                 ("应答用时P90（秒）", "ack_seconds_p90")]
 
