@@ -45,6 +45,10 @@ class NumpyEngine:
         self.duration = self.duration + np.where(wet, dt, 0.0)
         return v_in, v_out, float(self.h.max(initial=0.0)), self.h.size
 
+    def hold(self, cells, depths, t_end):
+        """Set the depth of each cell (point stages), one after the other; returns each change, m."""
+        return _hold(self, cells, depths, t_end)
+
 
 class ThreadChoice:
     """Runs each step on one thread or on all, whichever lately cost less per cell.
@@ -180,6 +184,14 @@ class NumbaEngine:
         v_in, v_out = fast._boundary_volumes(self.qx, self.qy, m.faces.side, m.faces.index, dt, m.dx)
         return v_in, v_out, float(self.row_hmax.max()), m.ny * m.nx
 
+    def hold(self, cells, depths, t_end):
+        """Set the depth of each cell (point stages); the cells join the next step's work ranges."""
+        change = _hold(self, cells, depths, t_end)
+        fast._mark_cells(self.lo, self.hi, cells)
+        for (r, c) in cells:
+            self.row_hmax[r] = max(self.row_hmax[r], self.h[r, c])
+        return change
+
     def _flow(self, dt, t_end, rain_rate, face_values, rows):
         m = self.m
         fast.new_faces(self.h, m.z, m.active, self.qx, self.qy, self.qx_new, self.qy_new, self.n, m.theta,
@@ -198,3 +210,17 @@ class NumbaEngine:
         fast.continuity(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, t_end,
                         m.threshold, self.h_max, self.t_first, self.duration, self.lo, self.hi, self.row_hmax,
                         rows, self.c0, self.c1)
+
+
+def _hold(eng, cells, depths, t_end):
+    """Depths set at ``cells`` (in order), with the maximum and arrival time kept up; the changes, m."""
+    change = np.zeros(len(cells))
+    for k, (r, c) in enumerate(cells):
+        old = float(eng.h[r, c])
+        eng.h[r, c] = depths[k]
+        new = float(eng.h[r, c])  # as stored (float32 rounds)
+        change[k] = new - old
+        eng.h_max[r, c] = max(eng.h_max[r, c], new)
+        if new > eng.m.threshold and eng.t_first[r, c] < 0:
+            eng.t_first[r, c] = t_end
+    return change

@@ -98,6 +98,20 @@ class PointSource:
     discharge: float | TimeSeries
 
 
+@dataclass(frozen=True)
+class PointStage:
+    """A water level held at one cell (定水位点, LISFLOOD-FP's point HFIX/HVAR): ``level`` in m.
+
+    After each step the cell's depth is set to max(level − z, 0), ``level``
+    taken at the step's end, as LISFLOOD-FP does after its depth update; the
+    water this adds or removes is counted in the mass balance.
+    """
+
+    row: int
+    col: int
+    level: float | TimeSeries
+
+
 def edge_faces(boundaries: Sequence[EdgeBoundary], active: np.ndarray) -> EdgeFaces:
     """List the open edge faces: one per edge cell covered by a non-closed boundary."""
     ny, nx = active.shape

@@ -21,6 +21,7 @@ from .faces import FREE, STAGE, EdgeFaces, edge_cell
 from .forcing import (
     EdgeBoundary,
     PointSource,
+    PointStage,
     TimeSeries,
     _free_slope,
     _SeriesTable,
@@ -29,7 +30,7 @@ from .forcing import (
 )
 
 __all__ = ["EdgeBoundary", "FloodModel", "FloodResult", "MassRecord", "NumbaEngine", "NumpyEngine", "PointSource",
-           "ThreadChoice", "TimeSeries", "edge_faces", "simulate"]
+           "PointStage", "ThreadChoice", "TimeSeries", "edge_faces", "simulate"]
 
 
 @dataclass
@@ -37,6 +38,8 @@ class MassRecord:
     """Cumulative mass balance at ``time`` (s); volumes in m³.
 
     error = initial + rain + sources + boundary_in − boundary_out − stored.
+    ``sources`` holds the point sources and the water point stages added;
+    ``boundary_out`` what left through the edge and what point stages removed.
     """
 
     time: float
@@ -83,6 +86,7 @@ class FloodModel:
         Spatial pattern of rain (1 = the uniform series everywhere; a per-cell
         rate in m/s with ``rain=1``).
     sources : PointSource list;  boundaries : EdgeBoundary list (closed elsewhere)
+    stages : PointStage list (cells held at a water level)
     theta : float, − (de Almeida et al. 2012 θ; 1 = Bates et al. 2010)
     alpha : float, − (CFL coefficient);  dt_max : float, s
         Defaults θ = 0.8, α = 0.5, chosen by tests/kernels/test_flood2d_basin.py:
@@ -106,6 +110,7 @@ class FloodModel:
     rain_field: float | np.ndarray = 1.0
     sources: Sequence[PointSource] = ()
     boundaries: Sequence[EdgeBoundary] = ()
+    stages: Sequence[PointStage] = ()
     active: np.ndarray | None = None
     theta: float = 0.8
     friction_2d: bool = True
@@ -126,10 +131,10 @@ class FloodModel:
         self.ny, self.nx = self.z.shape
         self.n = np.asarray(self.manning, self.dtype)
         self.faces = edge_faces(self.boundaries, self.active)
-        self.src_cells = np.array([(s.row, s.col) for s in self.sources], np.int64).reshape(-1, 2)
-        for r, c in self.src_cells:
-            if not (0 <= r < self.ny and 0 <= c < self.nx and self.active[r, c]):
-                raise ValueError(f"point source at cell ({r}, {c}) is outside the grid or on NODATA")
+        self.src_cells = self._cells(self.sources, "point source")
+        self.stage_cells = self._cells(self.stages, "point stage")
+        self._stage_cell_z = self.z[self.stage_cells[:, 0], self.stage_cells[:, 1]].astype(float)
+        self._stage_levels = _SeriesTable([s.level for s in self.stages])
         self._rain_field_sum = float(np.sum(np.broadcast_to(self.rain_field, z.shape)[self.active]))
         self._free_slopes = np.array([_free_slope(self.z, s, i, self.dx)
                                       for s, i in zip(self.faces.side, self.faces.index)])
@@ -139,6 +144,13 @@ class FloodModel:
         self._stage_faces = stage
         self._stage_z = np.array([self.z[edge_cell(s, i, self.z.shape)]
                                   for s, i in zip(self.faces.side[stage], self.faces.index[stage])], float)
+
+    def _cells(self, points, what: str) -> np.ndarray:
+        cells = np.array([(p.row, p.col) for p in points], np.int64).reshape(-1, 2)
+        for r, c in cells:
+            if not (0 <= r < self.ny and 0 <= c < self.nx and self.active[r, c]):
+                raise ValueError(f"{what} at cell ({r}, {c}) is outside the grid or on NODATA")
+        return cells
 
     def face_values(self, t: float) -> np.ndarray:
         """Each open edge face's boundary value at time t (slope, stage m or inflow m²/s)."""
@@ -155,6 +167,12 @@ class FloodModel:
     def source_rates(self, t: float) -> np.ndarray:
         """Each point source's discharge at time t, m³/s."""
         return self._src_values(t)
+
+    def point_stage_depths(self, t: float) -> np.ndarray:
+        """Depth each point stage holds its cell at, at time t: max(level − z, 0), m."""
+        if not self.stages:
+            return np.zeros(0)
+        return np.maximum(self._stage_levels(t) - self._stage_cell_z, 0.0)
 
 
 def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage_points=(),
@@ -180,7 +198,7 @@ def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage
     out.sample(t, eng, clock, tot, v0, cell_area, initial=True)
     while t < sim_time:
         values = model.face_values(t)
-        h_cfl = max(h_top, model.stage_depth(values))
+        h_cfl = max(h_top, model.stage_depth(values), float(model.point_stage_depths(t).max(initial=0.0)))
         dt = model.dt_max if h_cfl <= 0 else min(model.dt_max, model.alpha * model.dx / math.sqrt(model.g * h_cfl))
         dt = min(dt, clock.next_event(t) - t)
         tm = t + 0.5 * dt
@@ -193,6 +211,12 @@ def simulate(model: FloodModel, h0, sim_time: float, *, snapshot_times=(), stage
         tot["boundary_in"] += v_in
         tot["boundary_out"] += v_out
         t = clock.snap(t + dt)
+        if model.stages:
+            held = model.point_stage_depths(t)
+            change = eng.hold(model.stage_cells, held, t) * cell_area
+            tot["sources"] += float(change[change > 0].sum())
+            tot["boundary_out"] -= float(change[change < 0].sum())
+            h_top = max(h_top, float(held.max()))
         steps += 1
         updates += n_cells
         out.sample(t, eng, clock, tot, v0, cell_area)
