@@ -166,7 +166,6 @@ class NumbaEngine:
 
     def step(self, dt, t_end, rain_rate, src_rates, face_values):
         m = self.m
-        fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
         fast._mark_cells(self.lo, self.hi, self._feeding_cells(src_rates, face_values))
         full = self.full_sweep or (rain_rate > 0.0 and self.rain_anywhere)
         rows, cells = fast._work_ranges(self.lo, self.hi, m.nx, full, self.c0, self.c1)
@@ -176,7 +175,7 @@ class NumbaEngine:
             numba.set_num_threads(1)
         t0 = time.perf_counter()
         try:
-            self._flow(dt, t_end, rain_rate, face_values, rows)
+            self._flow(dt, t_end, rain_rate, src_rates, face_values, rows)
         finally:
             if not parallel:
                 numba.set_num_threads(threads)
@@ -192,13 +191,15 @@ class NumbaEngine:
             self.row_hmax[r] = max(self.row_hmax[r], self.h[r, c])
         return change
 
-    def _flow(self, dt, t_end, rain_rate, face_values, rows):
+    def _flow(self, dt, t_end, rain_rate, src_rates, face_values, rows):
         m = self.m
         fast.new_faces(self.h, m.z, m.active, self.qx, self.qy, self.qx_new, self.qy_new, self.n, m.theta,
                        0.25 if m.friction_2d else 0.0, m.g, dt, m.dx, m.eps, rows, self.c0, self.c1)
         fast.commit_faces(self.qx, self.qy, self.qx_new, self.qy_new, rows, self.c0, self.c1)
         fast._boundary_faces(self.h, m.z, self.n, self.qx, self.qy, m.faces.side, m.faces.index, m.faces.kind,
                              face_values, m.g, dt, m.dx, m.eps)
+        # point sources enter with the depth update, after the fluxes (as reference.step and LISFLOOD-FP do)
+        fast._add_sources(self.h, m.src_cells, src_rates, dt, m.dx)
         self.flagged[:] = False
         fast.outflow_factor(self.h, m.active, self.qx, self.qy, rain_rate, self.rain_field, dt, m.dx, self.f,
                             self.flagged, rows, self.c0, self.c1)
