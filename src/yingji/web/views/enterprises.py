@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ...core.errors import DomainError, Forbidden
+from ...core.regionpicker import bind_scope
 from ...core.scope import Scope
 from ...core.selectors import audit_list
 from ...core.ui import add_form_errors
@@ -27,7 +28,7 @@ EXPORT_FORMATS = {"xlsx", "csv"}
 
 def enterprise_list(request):
     scope = Scope.for_user(request.user)
-    form = EnterpriseFilterForm(request.GET)
+    form = bind_scope(EnterpriseFilterForm(request.GET), scope)
     qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
@@ -35,8 +36,7 @@ def enterprise_list(request):
         template = "web/_enterprise_results.html"
     else:
         template = "web/enterprise_list.html"
-        context.update(region_options=selectors.region_options(scope=scope),
-                       tag_names=selectors.tag_names(scope=scope))
+        context.update(tag_names=selectors.tag_names(scope=scope))
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])  # a cache must not serve a fragment as the page
     return response
@@ -53,8 +53,9 @@ def _wants_fragment(request) -> bool:
 def enterprise_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise DomainError("不支持的格式", "Unsupported format")
-    form = EnterpriseFilterForm(request.GET)
-    qs = enterprise_selectors.enterprise_list(scope=Scope.for_user(request.user), **form.filters())
+    scope = Scope.for_user(request.user)
+    form = bind_scope(EnterpriseFilterForm(request.GET), scope)
+    qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     response = HttpResponse(tabular.export_enterprises(qs, fmt), content_type=tabular.CONTENT_TYPES[fmt])
     name = f"enterprises-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -81,7 +82,7 @@ def enterprise_edit(request, id: int):
     enterprise = enterprise_selectors.enterprise_get(scope=scope, id=id)
     self_service = scope.organization_id is not None
     initial = EnterpriseForm.initial_for(enterprise)
-    form = EnterpriseForm(request.POST or None, initial=initial, self_service=self_service)
+    form = bind_scope(EnterpriseForm(request.POST or None, initial=initial, self_service=self_service), scope)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise_update(by=request.user, enterprise=enterprise, **form.service_kwargs())
