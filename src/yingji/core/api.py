@@ -129,7 +129,8 @@ class PickList(Schema):
 
 class PickQuery(Schema):
     parent: str = Field("", max_length=15, pattern=r"^\d*$",
-                        description="the regions directly under this code; neither parent nor q: the caller's own region")
+                        description="the regions directly under this code; "
+                                    "neither parent nor q: the caller's own region")
     q: str = Field("", max_length=100, description="a name, part of one, pinyin initials (dxz) or a code prefix")
     min_level: int = Field(1, ge=1, le=6)
     max_level: int = Field(6, ge=1, le=6)

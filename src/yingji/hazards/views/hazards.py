@@ -14,11 +14,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
-from ...core.errors import DomainError
 from ...core.choices import RegionLevel
+from ...core.errors import DomainError
 from ...core.limits import plausible_year
-from ...core.regionpicker import RegionField, bind_scope
 from ...core.paging import page_rows
+from ...core.regionpicker import RegionField, bind_scope
 from ...core.scope import Scope
 from .. import indexes, reporting, selectors, services
 from ..api import HAZARD_COUNT_LIMIT, client_ip
