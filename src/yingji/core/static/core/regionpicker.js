@@ -41,6 +41,8 @@
     box.appendChild(this.results);
     this.input.setAttribute("aria-controls", this.results.id);
     this.input.setAttribute("aria-autocomplete", "list");
+    this.input.setAttribute("role", "combobox");
+    this.input.setAttribute("aria-expanded", "false");
     this.active = -1;
     this.timer = null;
     this.asked = 0;
@@ -112,7 +114,11 @@
     });
     var region = select.regions[select.value] || select.parentRegion;
     if (!region) { return; }
-    if (region.level >= this.minLevel && region.level <= this.maxLevel) { this.put(region); }
+    if (region.level >= this.minLevel && region.level <= this.maxLevel) {
+      this.put(region);
+    } else if (!this.multiple) {
+      this.input.value = "";  // a city where a township is wanted: nothing chosen yet
+    }
     if (select.value) { this.addLevel(region, depth + 1); }
   };
 
