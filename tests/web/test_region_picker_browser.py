@@ -28,8 +28,16 @@ def _level(page, depth: int, label: str):  # noqa: F811
 def test_officer_picks_a_township_level_by_level_and_by_initials(live_server, page, wenling_officer):  # noqa: F811
     enterprise = EnterpriseFactory(region_id=WENLING_TOWN, name="选择测试有限公司")
     expect = sync_api.expect
+    EnterpriseFactory(region_id=CHENGXI, name="城西测试有限公司")
     log_in(page, live_server, wenling_officer)
     edit = f"{live_server.url}/enterprises/{enterprise.id}/edit/"
+
+    page.goto(f"{live_server.url}/enterprises/")  # the list's filter: htmx on change
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+    _level(page, 0, "城西街道").select_option(label="城西街道")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results tbody")).to_contain_text("城西测试有限公司")
+    assert "region=" in page.url
 
     page.goto(edit)
     box = page.locator("#id_region")

@@ -77,7 +77,9 @@
     select.setAttribute("aria-label", this.text("levels") + " " + (depth + 1));
     this.levels.appendChild(select);
     var self = this;
-    select.addEventListener("change", function () { self.chosen(select); });
+    // The box announces the choice (its own change event); the nameless select's
+    // change goes no further, so a form filtering on change (htmx) asks once.
+    select.addEventListener("change", function (e) { e.stopPropagation(); self.chosen(select); });
     return select;
   };
 
