@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..core import exports, tabular
 from ..core.errors import DomainError
+from ..core.regionpicker import RegionField, bind_scope
 from ..core.scope import Scope
 from ..core.ui import add_form_errors
 from . import reports, selectors, services
@@ -31,7 +32,8 @@ BOARD_POLL_SECONDS = 5
 class WarningForm(forms.Form):
     type = forms.ChoiceField(label="预警类型", choices=WarningType.choices)
     level = forms.ChoiceField(label="预警级别", choices=WarningLevel.choices)
-    regions = forms.CharField(label="预警区划代码", help_text="多个代码以空格或逗号分隔，如 331081")
+    regions = RegionField(label="预警区划", multiple=True,
+                          help_text="逐级选择或输入名称、拼音首字母、代码；多个区划以顿号或空格分隔")
     headline = forms.CharField(label="标题", max_length=200)
     description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     expires = forms.DateTimeField(label="失效时间", required=False,
@@ -39,7 +41,7 @@ class WarningForm(forms.Form):
     drill = forms.BooleanField(label="演练", required=False)
 
     def region_codes(self) -> list[str]:
-        return [c for c in self.cleaned_data["regions"].replace("，", ",").replace(",", " ").split() if c]
+        return self.cleaned_data["regions"]
 
 
 # The bound of the API's FeedbackIn (and far inside the column's 2^31).
@@ -62,7 +64,7 @@ def warning_list(request):
 
 
 def warning_issue(request):
-    form = WarningForm(request.POST or None)
+    form = bind_scope(WarningForm(request.POST or None), Scope.for_user(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -130,7 +132,7 @@ def warning_board_export(request, id: int):
 
 
 class ReportForm(forms.Form):
-    region = forms.RegexField(label="区划代码", regex=r"^\d{2,12}$", max_length=12)
+    region = RegionField(label="区划")
     month = forms.RegexField(label="月份", regex=r"^\d{4}-\d{2}$", help_text="YYYY-MM",
                              widget=forms.TextInput(attrs={"placeholder": "2026-07"}))
     drill = forms.BooleanField(label="演练", required=False)
@@ -140,7 +142,7 @@ def callup_report(request):
     """The monthly report page: pick a region (your own by default) and a month."""
     scope = Scope.for_user(request.user)
     initial = {"region": scope.region_code or "33", "month": f"{timezone.localdate():%Y-%m}"}
-    form = ReportForm(request.GET or None, initial=initial)
+    form = bind_scope(ReportForm(request.GET or None, initial=initial), scope)
     report = None
     if request.GET and form.is_valid():
         try:
@@ -152,11 +154,12 @@ def callup_report(request):
 
 
 def callup_report_export(request):
-    form = ReportForm(request.GET)
+    scope = Scope.for_user(request.user)
+    form = bind_scope(ReportForm(request.GET), scope)
     if not form.is_valid():
         raise DomainError("报表参数有误", "Invalid report parameters",
                           fields={k: "; ".join(v) for k, v in form.errors.items()})
-    report = _monthly(Scope.for_user(request.user), form.cleaned_data)
+    report = _monthly(scope, form.cleaned_data)
     response = HttpResponse(reports.workbook(report), content_type=reports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{reports.filename(report)}"'
     return response
