@@ -88,7 +88,8 @@ class DdfTable:
                 if not row[j] > row[j - 1]:
                     raise TableError(
                         "depths_mm",
-                        f"{rp[i]}年一遇 {t[j]:g} 小时雨量 {row[j]:g} 毫米应大于 {t[j - 1]:g} 小时的 {row[j - 1]:g} 毫米",
+                        f"{rp[i]}年一遇 {t[j]:g} 小时雨量 {row[j]:g} 毫米"
+                        f"应大于 {t[j - 1]:g} 小时的 {row[j - 1]:g} 毫米",
                         f"the {rp[i]}-year {t[j]:g}-hour depth {row[j]:g} mm must exceed the "
                         f"{t[j - 1]:g}-hour depth {row[j - 1]:g} mm")
         for i in range(1, len(rp)):
@@ -110,7 +111,8 @@ class DdfTable:
                 if m > 1 + SLACK:
                     raise TableError(
                         "depths_mm",
-                        f"{rp[i]}年一遇 {t[j - 1]:g}–{t[j]:g} 小时平均雨强随历时增大（暴雨递减指数 n = {1 - m:.3f} < 0）",
+                        f"{rp[i]}年一遇 {t[j - 1]:g}–{t[j]:g} 小时平均雨强随历时增大"
+                        f"（暴雨递减指数 n = {1 - m:.3f} < 0）",
                         f"the {rp[i]}-year mean intensity rises from {t[j - 1]:g} to {t[j]:g} hours "
                         f"(decay exponent n = {1 - m:.3f} < 0)")
                 if m > previous * (1 + SLACK):
