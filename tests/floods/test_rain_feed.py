@@ -220,3 +220,16 @@ def test_another_countys_stations_cannot_be_pushed(regions, wenling_officer):
     report = push(by=wenling_officer.user, items=[station_item("LF1", rain_1h=80)])
     assert report.accepted == 0 and "jurisdiction" in report.rejected[0].reason
     assert RainForecast.objects.count() == 0
+
+
+def test_the_command_imports_a_file_and_prints_its_bad_lines(wenling_village, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "f.csv"
+    path.write_text(f"station,issued_at,rain_1h\nWF1,{at(11).isoformat()},12\nWF1,{at(10).isoformat()},-3\n")
+    out = StringIO()
+    call_command("rain_feed", "import", str(path), stdout=out)
+    assert "line 3" in out.getvalue() and "accepted 1" in out.getvalue()
+    assert RainForecast.objects.get().rain_1h == 12
