@@ -147,3 +147,14 @@ def test_the_page_shows_the_typical_frequency_floods(client, wenling_officer, dj
     assert "典型频率洪水" in page and "10 年一遇" in page
     assert f"/floods/inundation/{flood.run_id}/" in page
     assert "40" in page  # the table's 10-year 1-hour depth
+
+
+def test_a_design_runs_page_says_which_storm_it_is(client, wenling_officer):
+    make_table()
+    base = create_run(region=WENLING)
+    flood = design_storms.design_floods_start(by=wenling_officer.user, base_run=base, duration_hours=3,
+                                              return_periods=[20])[0]
+    client.force_login(wenling_officer.user)
+    page = client.get(f"/floods/inundation/{flood.run_id}/").content.decode()
+    assert "20 年一遇 3 小时设计暴雨，共 90.0 毫米" in page
+    assert "设计暴雨" not in client.get(f"/floods/inundation/{base.pk}/").content.decode()
