@@ -263,7 +263,7 @@ def _batch(by, scope, source, when, rows, stations, now) -> RainForecastBatch:
                      cell_deg=i.cell[2] if i.cell else None,
                      region_id=stations[i.station].region_id if i.station else i.region,
                      **dict(zip(RAIN_FIELDS.values(), i.values)))
-        for _, i in rows], batch_size=1000)
+        for _, i in rows], batch_size=1000, ignore_conflicts=True)  # a concurrent identical push: skipped
     # One audit record per delivery, not per cell: a province grid is thousands of rows.
     audit.record(actor=by, action="import", obj=batch, region_code=scope.region_code,
                  after={"issued_at": when.isoformat(), "source": batch.source, "stations": len(codes),
