@@ -233,3 +233,15 @@ def test_the_command_imports_a_file_and_prints_its_bad_lines(wenling_village, tm
     call_command("rain_feed", "import", str(path), stdout=out)
     assert "line 3" in out.getvalue() and "accepted 1" in out.getvalue()
     assert RainForecast.objects.get().rain_1h == 12
+
+
+def test_a_forecast_in_an_event_opened_by_observed_rain_is_labelled_as_forecast(wenling_village):
+    """Observed 35 mm in the hour ending 12:00 (1 h ≥ 30: prepare, by rain); then the
+    forecast 1 h 55 mm (≥ 50: move now) raises the move-now alert in the same event."""
+    ingest(by=None, readings=[rain("WF1", at(12), 35.0)], source="test")
+    services.evaluate_new_observations()
+    push(items=[station_item(rain_1h=55)])
+    tick()
+    event = FloodEvent.objects.get()
+    assert sorted(event.alerts.values_list("level", "source")) == [("move_now", "fc_rain"), ("prepare", "rain")]
+    assert event.peak_level == "move_now"

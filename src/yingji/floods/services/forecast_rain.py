@@ -188,6 +188,7 @@ def evaluate_point(point: RiskPoint, pool: ForecastPool, issued_at: dt.datetime)
     rain = "，".join(f"{h}小时 {totals[h]:.1f} 毫米" for h in WINDOWS_HOURS)
     return _raise_alert(
         event, top, by=None, observed_at=issued_at, risk_point=point, crossing_at=at, lead_minutes=lead,
+        source=AlertSource.FORECAST_RAIN,
         headline=f"{point.name}预报雨量将达{label}临界雨量",
         description=(f"{point.name}（{point.region}）按 {timezone.localtime(issued_at):%m-%d %H:%M} "
                      f"发布的降雨预报，累计雨量预计于 {timezone.localtime(at):%m-%d %H:%M}（约 {lead} 分钟后）"
