@@ -158,3 +158,18 @@ def test_a_design_runs_page_says_which_storm_it_is(client, wenling_officer):
     page = client.get(f"/floods/inundation/{flood.run_id}/").content.decode()
     assert "20 年一遇 3 小时设计暴雨，共 90.0 毫米" in page
     assert "设计暴雨" not in client.get(f"/floods/inundation/{base.pk}/").content.decode()
+
+
+def test_the_command_queues_each_return_period(wenling_officer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_table()
+    base = create_run(region=WENLING)
+    out = StringIO()
+    call_command("design_floods", "--run", str(base.pk), "--duration", "2", "--return-periods", "5,20",
+                 "--as", wenling_officer.user.username, stdout=out)
+    assert "5-year: 45.0 mm" in out.getvalue() and "20-year: 75.0 mm" in out.getvalue()
+    assert sorted(DesignFlood.objects.values_list("return_period", flat=True)) == [5, 20]
+    assert all(f.run.status == InundationStatus.QUEUED for f in DesignFlood.objects.all())
