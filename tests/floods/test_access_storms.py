@@ -1,7 +1,8 @@
 """Who sees and does what with design storm tables, typical-frequency floods and
 forecast rain: a Wenling officer never reaches Linhai's (lists leave them out, ids
 answer 404 as for ids that do not exist, writes into Linhai are 403 or refused item
-by item and create nothing); the control: Linhai's officer does."""
+by item and create nothing); the control: the province, or Linhai's officer, does.
+Declared as data (tests/access/isolation.py) where the shared checks fit."""
 
 import pytest
 
@@ -9,17 +10,11 @@ from yingji.floods.design_models import DesignFlood, DesignStormTable
 from yingji.floods.feed_models import RainForecast, RainForecastBatch
 from yingji.floods.services import design_storms, rain_feed
 
+from ..access.isolation import IsolationCases
 from ..conftest import LINHAI, LINHAI_TOWN, WENLING
 from .conftest import at, make_village
 from .test_design_storms import TABLE, body
 from .test_inundation import create_run, media  # noqa: F401 (media: autouse)
-
-ACCESS_CHECKED = {
-    "GET /api/design-storm-tables", "POST /api/design-storm-tables", "GET /api/design-storm-tables/{id}",
-    "PATCH /api/design-storm-tables/{id}", "GET /api/design-storm-tables/{id}/storm",
-    "POST /api/design-floods", "GET /api/design-floods",
-    "POST /api/rain-forecasts", "GET /api/rain-forecasts", "GET /api/rain-forecast-batches",
-}
 
 pytestmark = pytest.mark.django_db
 
@@ -36,37 +31,40 @@ def linhai_data(regions, linhai_officer):
     return {"table": table, "run": run, "flood": flood}
 
 
-LISTS = ["/api/design-storm-tables", "/api/design-floods", "/api/rain-forecasts", "/api/rain-forecast-batches"]
+class TestStormsIsolation(IsolationCases):
+    """Linhai's table, typical-frequency flood and forecast rain, out of Wenling's reach."""
+
+    lists = {"GET /api/design-storm-tables": [{}, {"region": LINHAI}],
+             "GET /api/design-floods": [{}, {"region": LINHAI}, {"watershed": "测试小流域"}],
+             "GET /api/rain-forecasts": [{}, {"station": "LF1"}],
+             "GET /api/rain-forecast-batches": [{}]}
+    objects = {"GET /api/design-storm-tables/{id}": ("table", None),
+               "PATCH /api/design-storm-tables/{id}": ("table", {"peak_ratio": 0.1})}
+    creates = {"POST /api/design-storm-tables": (DesignStormTable, lambda home: body(region=LINHAI, watershed="x"))}
+    elsewhere = {"GET /api/design-storm-tables/{id}/storm", "POST /api/design-floods", "POST /api/rain-forecasts"}
+
+    @pytest.fixture
+    def foreign(self, linhai_data):
+        return linhai_data
+
+    @pytest.fixture
+    def home(self, wenling_officer):
+        return {"officer": wenling_officer}
 
 
-@pytest.mark.parametrize("path", LISTS)
-@pytest.mark.parametrize("params", [{}, {"region": LINHAI}, {"station": "LF1"}])
-def test_lists_never_show_another_county(path, params, api_as, wenling_officer, linhai_officer, linhai_data):
-    items = api_as(wenling_officer).get(path, {**params, "page_size": 500}).json()["items"]
-    assert items == []
-    assert api_as(linhai_officer).get(path, {"page_size": 500}).json()["items"] != []
-
-
-def test_another_countys_table_is_not_found(api_as, wenling_officer, linhai_officer, linhai_data):
+def test_another_countys_storm_is_not_found(api_as, wenling_officer, linhai_officer, linhai_data):
     table = linhai_data["table"]
-    client = api_as(wenling_officer)
-    answers = [client.get(f"/api/design-storm-tables/{table.pk}"),
-               client.patch(f"/api/design-storm-tables/{table.pk}", {"peak_ratio": 0.1}),
-               client.get(f"/api/design-storm-tables/{table.pk}/storm", {"return_period": 5, "duration_hours": 2})]
-    assert [r.status_code for r in answers] == [404] * 3
-    assert all(r.json()["error"]["code"] == "not_found" for r in answers)
-    table.refresh_from_db()
-    assert table.peak_ratio == 0.5
-    assert api_as(linhai_officer).get(f"/api/design-storm-tables/{table.pk}").status_code == 200
+    query = {"return_period": 5, "duration_hours": 2}
+    r = api_as(wenling_officer).get(f"/api/design-storm-tables/{table.pk}/storm", query)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert api_as(linhai_officer).get(f"/api/design-storm-tables/{table.pk}/storm", query).status_code == 200
 
 
-def test_nothing_can_be_created_in_another_county(api_as, wenling_officer, linhai_data):
-    client = api_as(wenling_officer)
-    tables, floods = DesignStormTable.objects.count(), DesignFlood.objects.count()
-    assert client.post("/api/design-storm-tables", body(region=LINHAI, watershed="x")).status_code == 403
-    r = client.post("/api/design-floods", {"run": linhai_data["run"].pk, "duration_hours": 2})
+def test_another_countys_run_cannot_be_made_into_design_floods(api_as, wenling_officer, linhai_data):
+    floods = DesignFlood.objects.count()
+    r = api_as(wenling_officer).post("/api/design-floods", {"run": linhai_data["run"].pk, "duration_hours": 2})
     assert r.status_code == 404
-    assert (DesignStormTable.objects.count(), DesignFlood.objects.count()) == (tables, floods)
+    assert DesignFlood.objects.count() == floods
 
 
 def test_a_push_into_another_county_stores_nothing(api_as, wenling_officer, linhai_data):
