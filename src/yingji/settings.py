@@ -245,6 +245,8 @@ YINGJI_IMPORT_MAX_BLANK_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_BLANK_ROWS"
 # Observation files are long and narrow: a year of hourly rain at 70 stations is 613,200 rows.
 YINGJI_IMPORT_MAX_OBSERVATION_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_ROWS", 1_000_000))
 YINGJI_IMPORT_MAX_OBSERVATION_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_BYTES", 100 * 2**20))
+# Forecast rain from the weather bureau: a folder watched for CSV files (empty: no folder feed).
+YINGJI_RAIN_FEED_DIR = os.environ.get("YINGJI_RAIN_FEED_DIR", "")
 
 # Exports of the list pages (core/exports.py): past this many rows the person is
 # asked to narrow the filters instead of getting a file too large to open.

@@ -111,3 +111,14 @@ def test_the_outlet_gauge_crosses_warning_then_critical_and_the_forecast_warns_o
     assert forecast.peak_velocity >= demo.OUTLET_SCOUR_VELOCITY
     scour = FloodAlert.objects.get(section=section, source="scour")
     assert scour.forecast == forecast and scour.warning is not None
+
+
+def test_the_watershed_has_its_design_storm_table(loaded):
+    """The 100-year 24-hour design storm holds the table's 400.7 mm, its peak hour the 1-hour 98 mm."""
+    from yingji.floods.design_models import DesignStormTable
+    from yingji.floods.services.design_storms import design_storm, table_for
+
+    table = DesignStormTable.objects.get(watershed=demo.WATERSHED)
+    assert table_for(region_id=demo.COUNTY, watershed=demo.WATERSHED) == table
+    storm = design_storm(table=table, return_period=100, duration_hours=24)
+    assert sum(storm) == pytest.approx(400.7, abs=1e-9) and max(storm) == 98.0

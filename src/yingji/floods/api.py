@@ -402,3 +402,9 @@ def get_inundation_layer(request, id: int, name: str):
     response = HttpResponse(layer_png(run, name), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"  # a finished run's layers never change
     return response
+
+
+# Design storms, typical-frequency floods and the forecast-rain feed (flood-storms).
+from .api_storms import router as storms_router  # noqa: E402
+
+router.add_router("", storms_router)

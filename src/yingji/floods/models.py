@@ -420,3 +420,8 @@ class AffectedPlace(models.Model):
     @property
     def duration_hours(self) -> float:
         return self.duration_s / 3600
+
+
+# Design storms and the forecast-rain feed live in their own modules (flood-storms).
+from .design_models import DesignFlood, DesignStormTable  # noqa: E402, F401
+from .feed_models import RainForecast, RainForecastBatch  # noqa: E402, F401

@@ -3,11 +3,12 @@
 from django.urls import path
 
 from ..core.ui import private
-from . import views
+from . import design_views, views
 
 urlpatterns = [
     path("floods/", private(views.flood_home), name="flood_home"),
     path("floods/inundation/", private(views.inundation_list), name="inundation_list"),
     path("floods/inundation/<int:id>/", private(views.inundation_detail),
          name="inundation_detail"),
+    path("floods/design-storms/", private(design_views.design_storms), name="flood_design_storms"),
 ]
