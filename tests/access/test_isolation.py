@@ -2,8 +2,9 @@
 
 A Wenling county officer must not read, list, search, change or create anything of
 Linhai, by guessing ids or by filters. Every operation in the OpenAPI schema is
-declared below in one class of check; an endpoint that is not declared fails
-`test_every_endpoint_is_declared`, so a new endpoint cannot skip this file.
+declared as data in a test class deriving from `IsolationCases` (tests/access/isolation.py:
+the core's below, an app's in `tests/<app>/`); an endpoint that no class declares fails
+`test_every_endpoint_is_declared`, so a new endpoint cannot skip its isolation tests.
 """
 
 import importlib
@@ -15,11 +16,12 @@ from django.test.client import MULTIPART_CONTENT
 
 from yingji.api import api
 from yingji.core import audit
-from yingji.core.models import AuditRecord, Duty, Organization, Person, Region
+from yingji.core.models import Duty, Organization, Person, Region
 from yingji.enterprises.models import Enterprise, Licence
 
 from ..conftest import LINHAI, LINHAI_TOWN, WENLING, WENLING_TOWN
 from ..factories import EnterpriseFactory, OrganizationFactory, PersonFactory, valid_uscc
+from .isolation import IsolationCases
 
 
 @pytest.fixture
@@ -41,64 +43,12 @@ def wenling(regions, wenling_officer, wenling_enterprise):
     return {"officer": wenling_officer, "enterprise": wenling_enterprise, "organization": org}
 
 
-def _is_linhai(item: dict) -> bool:
-    for key in ("region", "region_code", "code"):
-        if isinstance(item.get(key), str) and item[key].startswith(LINHAI):
-            return True
-    return False
-
-
-# Lists and searches: nothing of Linhai, whatever the filter asks for.
-LIST_CASES = {
-    "GET /api/regions": [{}, {"parent": LINHAI}, {"level": 4}, {"q": "临海"}, {"q": LINHAI}],
-    "GET /api/organizations": [{}, {"region": LINHAI}, {"q": "临海"}],
-    "GET /api/people": [{}, {"region": LINHAI}, {"q": "临海"}, {"duty": "township_flood_chief"}],
-    "GET /api/enterprises": [{}, {"region": LINHAI}, {"region": "33"}, {"q": "测试"}, {"tag": ""}],
-    "GET /api/audit": [{}, {"object_type": "enterprises.enterprise"}],
-}
-
-# One foreign row each: the answer is 404, exactly as for an id that does not exist.
-OBJECT_CASES = {
-    "GET /api/regions/{code}": ("region", None),
-    "PATCH /api/regions/{code}": ("region", {"name": "改名"}),
-    "GET /api/organizations/{id}": ("organization", None),
-    "PATCH /api/organizations/{id}": ("organization", {"name": "改名"}),
-    "GET /api/people/{id}": ("person", None),
-    "PATCH /api/people/{id}": ("person", {"name": "改名"}),
-    "GET /api/people/{id}/duties": ("person", None),
-    "POST /api/people/{id}/duties": ("person", {"kind": "grid_worker", "region": LINHAI_TOWN}),
-    "DELETE /api/duties/{id}": ("duty", None),
-    "GET /api/enterprises/{id}": ("enterprise", None),
-    "PATCH /api/enterprises/{id}": ("enterprise", {"risk_grade": "red"}),
-    "POST /api/enterprises/{id}/licences": ("enterprise", {"kind": "other", "number": "X-1",
-                                                         "valid_from": "2026-01-01", "valid_to": "2027-01-01"}),
-    "PATCH /api/enterprises/licences/{licence_id}": ("licence", {"number": "X-2"}),
-    "DELETE /api/enterprises/licences/{licence_id}": ("licence", None),
-}
-
-# Creating something in Linhai: 403, and nothing created.
-CREATE_CASES = {
-    "POST /api/regions": (Region, lambda ctx: {"code": LINHAI_TOWN + "901", "name": "村", "parent": LINHAI_TOWN}),
-    "POST /api/organizations": (Organization, lambda ctx: {"name": "某单位", "kind": "bureau", "region": LINHAI}),
-    "POST /api/people": (Person, lambda ctx: {"name": "某人", "region": LINHAI}),
-    "POST /api/enterprises": (Enterprise, lambda ctx: {"name": "某企业", "uscc": valid_uscc(LINHAI),
-                                                        "region": LINHAI_TOWN}),
-}
-
-# Moving one's own record into Linhai is creating something there: 403.
-MOVE_CASES = {
-    "PATCH /api/organizations/{id}": ("organization", {"region": LINHAI}),
-    "PATCH /api/enterprises/{id}": ("enterprise", {"region": LINHAI_TOWN}),
-}
-
-# Files: an export of another county's enterprises contains none of them; an import
-# of rows for another county creates none of them.
-FILE_CASES = {"GET /api/enterprises/export", "POST /api/enterprises/import"}
-
 # Not region data: how to log in and out (a token is only its bearer's: tests/core/test_tokens.py), who am I,
-# the list of duty kinds (reference data), the empty import template.
+# the list of duty kinds (reference data), the empty import template, the public region tree.
 UNSCOPED = {"POST /api/auth/token", "POST /api/auth/logout", "GET /api/auth/me", "GET /api/duty-kinds",
-            "GET /api/enterprises/import-template"}
+            "GET /api/enterprises/import-template",
+            # The region tree for public forms' region picker: official names and codes, nothing else.
+            "GET /api/public/region-picker"}
 
 
 def _operations() -> set[str]:
@@ -106,82 +56,83 @@ def _operations() -> set[str]:
     return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
 
 
-def _checked_elsewhere() -> set[str]:
-    """Apps test their own endpoints' isolation in `tests/<app>/test_access*.py`, each
-    naming what it covers in a module-level `ACCESS_CHECKED` set of operations."""
-    ops = set()
-    for path in sorted(Path(__file__).parents[1].glob("*/test_access*.py")):
+def _declared() -> set[str]:
+    """Every test class deriving from IsolationCases declares its operations as data;
+    older hand-written files (`tests/<app>/test_access*.py`) name theirs in a
+    module-level `ACCESS_CHECKED` set."""
+    ops = set(UNSCOPED)
+    for path in sorted(Path(__file__).parents[1].glob("*/test_*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "IsolationCases" not in text and "ACCESS_CHECKED" not in text:
+            continue
         module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
-        ops |= module.ACCESS_CHECKED
+        ops |= getattr(module, "ACCESS_CHECKED", set())
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, IsolationCases) and value is not IsolationCases:
+                ops |= value.operations()
     return ops
 
 
 def test_every_endpoint_is_declared():
-    declared = (set(LIST_CASES) | set(OBJECT_CASES) | set(CREATE_CASES) | FILE_CASES | UNSCOPED
-                | _checked_elsewhere())
-    assert _operations() - declared == set(), "declare the new endpoints' access checks here"
+    declared = _declared()
+    assert _operations() - declared == set(), "declare the new endpoints' access checks (tests/access/isolation.py)"
     assert declared - _operations() == set(), "stale declarations"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("operation", sorted(LIST_CASES))
-def test_lists_never_show_another_county(operation, api_as, linhai, wenling):
-    client = api_as(wenling["officer"])
-    path = operation.split(" ")[1]
-    for params in LIST_CASES[operation]:
-        r = client.get(path, {**params, "page_size": 500})
-        assert r.status_code == 200, (params, r.content)
-        leaked = [item for item in r.json()["items"] if _is_linhai(item)]
-        assert leaked == [], (params, leaked)
+class TestCoreIsolation(IsolationCases):
+    """Regions, organizations, people and their duties, enterprises and the audit log."""
 
+    lists = {
+        "GET /api/regions": [{}, {"parent": LINHAI}, {"level": 4}, {"q": "临海"}, {"q": LINHAI}],
+        "GET /api/organizations": [{}, {"region": LINHAI}, {"q": "临海"}],
+        "GET /api/people": [{}, {"region": LINHAI}, {"q": "临海"}, {"duty": "township_flood_chief"}],
+        "GET /api/enterprises": [{}, {"region": LINHAI}, {"region": "33"}, {"q": "测试"}, {"tag": ""}],
+        "GET /api/audit": [{}, {"object_type": "enterprises.enterprise"}],
+        "GET /api/region-picker": [{}, {"parent": LINHAI}, {"parent": "3310"}, {"q": "临海"}, {"q": LINHAI},
+                                   {"q": "lhs"}],
+    }
+    objects = {
+        "GET /api/regions/{code}": ("region", None),
+        "PATCH /api/regions/{code}": ("region", {"name": "改名"}),
+        "GET /api/organizations/{id}": ("organization", None),
+        "PATCH /api/organizations/{id}": ("organization", {"name": "改名"}),
+        "GET /api/people/{id}": ("person", None),
+        "PATCH /api/people/{id}": ("person", {"name": "改名"}),
+        "GET /api/people/{id}/duties": ("person", None),
+        "POST /api/people/{id}/duties": ("person", {"kind": "grid_worker", "region": LINHAI_TOWN}),
+        "DELETE /api/duties/{id}": ("duty", None),
+        "GET /api/enterprises/{id}": ("enterprise", None),
+        "PATCH /api/enterprises/{id}": ("enterprise", {"risk_grade": "red"}),
+        "POST /api/enterprises/{id}/licences": ("enterprise", {"kind": "other", "number": "X-1",
+                                                             "valid_from": "2026-01-01", "valid_to": "2027-01-01"}),
+        "PATCH /api/enterprises/licences/{licence_id}": ("licence", {"number": "X-2"}),
+        "DELETE /api/enterprises/licences/{licence_id}": ("licence", None),
+    }
+    creates = {
+        "POST /api/regions": (Region, lambda home: {"code": LINHAI_TOWN + "901", "name": "村",
+                                                    "parent": LINHAI_TOWN}),
+        "POST /api/organizations": (Organization, lambda home: {"name": "某单位", "kind": "bureau",
+                                                                "region": LINHAI}),
+        "POST /api/people": (Person, lambda home: {"name": "某人", "region": LINHAI}),
+        "POST /api/enterprises": (Enterprise, lambda home: {"name": "某企业", "uscc": valid_uscc(LINHAI),
+                                                            "region": LINHAI_TOWN}),
+    }
+    # Moving one's own record into Linhai is creating something there.
+    moves = {
+        "PATCH /api/organizations/{id}": ("organization", {"region": LINHAI}),
+        "PATCH /api/enterprises/{id}": ("enterprise", {"region": LINHAI_TOWN}),
+    }
+    # Files, tested below: an export of another county's enterprises contains none of
+    # them; an import of rows for another county creates none of them.
+    elsewhere = {"GET /api/enterprises/export", "POST /api/enterprises/import"}
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("operation", sorted(LIST_CASES))
-def test_lists_do_show_the_same_kind_of_record_at_home(operation, api_as, linhai, wenling):
-    """The control: the province admin sees Linhai records in the same lists."""
-    client = api_as(PersonFactory(region_id="33", role="admin"))
-    path = operation.split(" ")[1]
-    found = any(_is_linhai(item) for params in LIST_CASES[operation]
-                for item in client.get(path, {**params, "page_size": 500}).json()["items"])
-    assert found
+    @pytest.fixture
+    def foreign(self, linhai):
+        return linhai
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("operation", sorted(OBJECT_CASES))
-def test_another_countys_records_are_not_found(operation, api_as, linhai, wenling):
-    method, template = operation.split(" ")
-    kind, body = OBJECT_CASES[operation]
-    row = linhai[kind]
-    before = audit.snapshot(row)
-    audit_count = AuditRecord.objects.count()
-    path = template.replace("{code}", str(row.pk)).replace("{id}", str(row.pk)).replace("{licence_id}", str(row.pk))
-    client = api_as(wenling["officer"])
-    call = getattr(client, method.lower())
-    r = call(path, body) if body is not None else call(path)
-    assert r.status_code == 404, r.content
-    assert r.json()["error"]["code"] == "not_found"
-    assert audit.snapshot(type(row).objects.get(pk=row.pk)) == before
-    assert AuditRecord.objects.count() == audit_count
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("operation", sorted(CREATE_CASES))
-def test_nothing_can_be_created_in_another_county(operation, api_as, linhai, wenling):
-    model, body = CREATE_CASES[operation]
-    count = model.objects.count()
-    r = api_as(wenling["officer"]).post(operation.split(" ")[1], body(wenling))
-    assert r.status_code == 403, r.content
-    assert model.objects.count() == count
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("operation", sorted(MOVE_CASES))
-def test_own_records_cannot_be_moved_into_another_county(operation, api_as, linhai, wenling):
-    kind, body = MOVE_CASES[operation]
-    row = wenling[kind]
-    r = api_as(wenling["officer"]).patch(operation.split(" ")[1].replace("{id}", str(row.pk)), body)
-    assert r.status_code == 403, r.content
-    assert type(row).objects.get(pk=row.pk).region_id.startswith(WENLING)
+    @pytest.fixture
+    def home(self, wenling):
+        return wenling
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ reads these; nothing else filters by region.
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import regioncodes
+from . import regioncodes, text
 from .choices import OrganizationKind, RegionLevel, Role
 
 # A mobile or phone number as the API, the forms and the people import accept it:
@@ -45,6 +46,8 @@ class Region(models.Model):
         on_delete=models.PROTECT, related_name="children",
     )
     full_name = models.CharField(_("全称"), max_length=300, editable=False)
+    # The name's pinyin initials ("大溪镇" → "dxz"), for the region picker's search.
+    initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, editable=False, db_index=True)
     # Where the region is drawn on maps (a village's committee, say), WGS84 degrees.
     # Optional: official codes come without a location. The ranges are China's
     # bounding box, so swapped lon/lat or a lost minus sign is refused, not mapped.
@@ -83,6 +86,9 @@ class Region(models.Model):
 
     def save(self, *args, **kwargs):
         self.full_name = (self.parent.full_name if self.parent_id else "") + self.name
+        self.initials = text.pinyin_initials(self.name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "initials"}
         super().save(*args, **kwargs)
 
 
@@ -274,3 +280,22 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计记录不可删除"))
+
+
+class RejectedRows(models.Model):
+    """The rows an import refused (导入未通过的行), in the import's own template layout
+    with a column saying why, kept for the person who imported them to download,
+    correct and import again (core/rejects.py). Only that person may fetch them, and
+    they are deleted after `rejects.KEEP_DAYS`."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    name = models.CharField(max_length=60)  # the download's file name, before the date
+    title = models.CharField(max_length=31)  # the worksheet's title
+    header = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("导入未通过的行 Rejected import rows")
+        verbose_name_plural = _("导入未通过的行 Rejected import rows")

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
+from ..core import exports
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from ..core.tabular import Limits, check_size
@@ -182,8 +183,12 @@ def export_enterprises(request, filters: Query[ExportQuery]):
         scope=Scope.for_user(request.user), region=filters.region, risk_grade=filters.risk_grade or "",
         industry=filters.industry or "", tag=filters.tag, q=filters.q,
     )
+    count = qs.count()
+    exports.check_bound(count)  # the same bound and audit as the list page's export (core.exports)
+    content = tabular.export_enterprises(qs, filters.format)
+    exports.record(request, name="enterprises", fmt=filters.format, count=count)
     name = f"enterprises-{timezone.localdate():%Y%m%d}.{filters.format}"
-    return _file_response(tabular.export_enterprises(qs, filters.format), filters.format, name)
+    return _file_response(content, filters.format, name)
 
 
 @router.get("/import-template", response={200: None})

@@ -17,10 +17,17 @@ What it writes, each step idempotent (a second run changes nothing):
    middle gauge, 60 mm in the peak hour): the critical rainfall of the villages is
    crossed and warnings are raised by the floods ticks (run here at once: the demo
    is loaded before the worker starts);
-6. a stage forecast at the outlet three hours into the storm, with the rest of the
+6. a stage gauge at the outlet section (LA-H1) whose hourly readings during the storm
+   cross the warning stage, then the critical stage (two observed-stage alerts, by
+   the floods stage tick), and a scour velocity for that section;
+   a stage forecast at the outlet three hours into the storm, with the rest of the
    storm as forecast rain: the forecast crosses the warning stage;
 7. one inundation run on the DEM (observed rain of the first 3 hours plus the same
-   forecast, 8 hours): the villages on the valley floor are hit, the hillside one is not.
+   forecast, 8 hours): the villages on the valley floor are hit, the hillside one is not;
+8. the watershed's design storm table (设计暴雨表, invented but of the size of
+   Zhejiang's mountain storms: 100-year 1 h 98 mm, 24 h 400.7 mm), from which
+   `yingji design-floods --run ID --duration 6 --as demo-province` computes the
+   typical-frequency floods (not run here: five runs of the demo DEM take minutes).
 
 Call :func:`load_flood_demo` after the official regions are loaded (`yingji
 flood-demo` does exactly that). About 10–20 s of CPU, most of it the 2-D run.
@@ -38,6 +45,7 @@ from django.db import transaction
 from ..core.models import Person, Region
 from . import inundation, selectors, services
 from .models import (
+    DesignStormTable,
     FloodAlert,
     Forecast,
     InundationRun,
@@ -142,6 +150,22 @@ SECTIONS = [  # name, town, x, area km², warning, critical (stage above the tha
 ]
 
 
+# The outlet's stage gauge and its hourly readings through the storm (m above the
+# thalweg, the profile's datum): warning 1.0 m reached at hour 4, critical 1.5 m at 5.
+STAGE_GAUGE = ("LA-H1", "东坑出口水位站（演示）")
+STAGE_M = [0.2, 0.5, 0.9, 1.2, 1.6, 1.3]
+# m/s: the outlet's own scour velocity, that of a gravel bed (permissible velocities,
+# Fortier & Scobey 1926, about 1.2 m/s); the installation's default is 3 m/s.
+OUTLET_SCOUR_VELOCITY = 1.2
+# Design storms: 1-hour depths per return period and the exponents m of D ∝ t^m per
+# duration band (decay exponents n = 1 − m of 0.45, 0.55, 0.62, 0.67: rising, as atlases give).
+DESIGN_DURATIONS = [1, 3, 6, 12, 24]
+DESIGN_PERIODS = [5, 10, 20, 50, 100]
+DESIGN_DEPTHS = [[55, 100.6, 137.5, 178.9, 224.9], [65, 118.9, 162.5, 211.4, 265.8],
+                 [75, 137.2, 187.5, 244.0, 306.7], [88, 161.0, 220.0, 286.3, 359.8],
+                 [98, 179.3, 245.0, 318.8, 400.7]]
+
+
 def section_profile(x: float, half_width: float = 400.0, step: float = 20.0) -> list[list[float]]:
     """The surveyed profile across the valley at x: (offset from the left bank m,
     bed elevation m above the thalweg), bank to bank."""
@@ -178,6 +202,8 @@ def load_flood_demo() -> DemoReport:
     report.created["villages"] = _villages()
     report.created["sections"] = _sections()
     report.created["observations"] = _storm()
+    report.created["stage readings"] = _stage()
+    report.created["design storm tables"] = _design_table()
     forecast = _forecast()
     report.forecast_peak, report.forecast_level = forecast.peak_stage, forecast.crossing_level
     run = _inundation_run(report)
@@ -237,6 +263,17 @@ def _sections() -> int:
     return made
 
 
+def _design_table() -> int:
+    from .services.design_storms import design_table_create
+
+    if DesignStormTable.objects.filter(region_id=COUNTY, watershed=WATERSHED).exists():
+        return 0
+    design_table_create(by=None, region_id=COUNTY, watershed=WATERSHED, source="演示数据（虚构）demo, invented",
+                        durations_hours=DESIGN_DURATIONS, return_periods=DESIGN_PERIODS, depths_mm=DESIGN_DEPTHS,
+                        peak_ratio=0.5)
+    return 1
+
+
 def storm_readings() -> list[dict]:
     return [{"station": code, "quantity": "rain", "value": round(mm * factor, 1), "interval_minutes": 60,
              "time": (STORM_START + dt.timedelta(hours=k + 1)).isoformat()}
@@ -251,6 +288,29 @@ def _storm() -> int:
     accepted = ingest(by=None, readings=storm_readings(), source="flood-demo", now=STORM_START + dt.timedelta(days=1)
                       ).accepted
     services.evaluate_new_observations()
+    services.issue_pending_warnings()
+    return accepted
+
+
+def _stage() -> int:
+    """The outlet's stage gauge, linked to its section with a scour velocity, and its
+    readings through hydromet; the floods stage tick raises the observed-stage alerts."""
+    from ..hydromet.services import import_stations, ingest
+
+    code, name = STAGE_GAUGE
+    lon, lat = lonlat(SECTIONS[1][2], THALWEG_Y)
+    import_stations(by=None, rows=[{"code": code, "name": name, "longitude": str(lon), "latitude": str(lat),
+                                    "region_code": TOWNS[SECTIONS[1][1]], "kind": "stage",
+                                    "source": "演示数据 demo (invented gauge)"}])
+    section = Section.objects.get(name=SECTIONS[1][0], region_id=TOWNS[SECTIONS[1][1]])
+    if section.stage_station_id is None:
+        services.section_levels_set(by=None, section=section, warning_stage=section.warning_stage,
+                                    critical_stage=section.critical_stage, scour_velocity=OUTLET_SCOUR_VELOCITY,
+                                    stage_station=code)
+    readings = [{"station": code, "quantity": "stage", "value": m,
+                 "time": (STORM_START + dt.timedelta(hours=k + 1)).isoformat()} for k, m in enumerate(STAGE_M)]
+    accepted = ingest(by=None, readings=readings, source="flood-demo", now=STORM_START + dt.timedelta(days=1)).accepted
+    services.evaluate_new_stage()
     services.issue_pending_warnings()
     return accepted
 

@@ -3,13 +3,14 @@
 from django.urls import path
 
 from ..core.ui import private
-from . import risk_point_views, views
+from . import design_views, risk_point_views, views
 
 urlpatterns = [
     path("floods/", private(views.flood_home), name="flood_home"),
     path("floods/inundation/", private(views.inundation_list), name="inundation_list"),
     path("floods/inundation/<int:id>/", private(views.inundation_detail),
          name="inundation_detail"),
+    path("floods/design-storms/", private(design_views.design_storms), name="flood_design_storms"),
     path("floods/risk-points/", private(risk_point_views.risk_point_list), name="risk_point_list"),
     path("floods/risk-points/new/", private(risk_point_views.risk_point_new), name="risk_point_new"),
     path("floods/risk-points/<int:id>/", private(risk_point_views.risk_point_detail), name="risk_point_detail"),

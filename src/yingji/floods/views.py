@@ -5,8 +5,11 @@ as markers, with its table by arrival time). Thin, through the selectors' scope.
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..core import exports
+from ..core.errors import DomainError
 from ..core.scope import Scope
 from . import selectors
+from .exports import FLOOD_HOME, INUNDATION_RUNS
 from .layers import LAYERS
 from .models import InundationStatus
 
@@ -16,15 +19,30 @@ RUNS_SHOWN = 100
 
 def flood_home(request):
     """Risk points with their rain now against critical rainfall; sections with the
-    latest forecast's peak against the warning and critical stages; latest alerts."""
+    latest forecast's peak against the warning and critical stages, their observed
+    stage and forecast velocity against the scour velocity; latest alerts."""
     scope = Scope.for_user(request.user)
+    if exports.requested(request):
+        return _flood_home_export(request, scope)
     now = timezone.now()
     points = [_point_row(scope, p, now) for p in selectors.risk_point_list(scope=scope)[:SHOWN]]
-    sections = [{"section": s, "forecast": selectors.latest_forecast(section=s)}
+    sections = [{"section": s, "forecast": selectors.latest_forecast(section=s),
+                 "stage": selectors.latest_stage(scope=scope, section=s)}
                 for s in selectors.section_list(scope=scope)[:SHOWN]]
     return render(request, "floods/home.html", {
         "points": points, "sections": sections, "alerts": selectors.alert_list(scope=scope)[:20], "now": now,
     })
+
+
+def _flood_home_export(request, scope):
+    """One of the page's three lists, whole (the page shows the first rows of each)."""
+    table = request.GET.get("table", "")
+    if table not in FLOOD_HOME:
+        raise DomainError("请选择要导出的列表", "Choose the list to export",
+                          fields={"table": "points / sections / alerts"})
+    rows = {"points": selectors.risk_point_list, "sections": selectors.section_list,
+            "alerts": selectors.alert_list}[table](scope=scope)
+    return exports.response(request, FLOOD_HOME[table], rows)
 
 
 def _point_row(scope, point, now) -> dict:
@@ -41,7 +59,10 @@ def _point_row(scope, point, now) -> dict:
 # Inundation runs ---------------------------------------------------------------------
 
 def inundation_list(request):
-    runs = selectors.inundation_list(Scope.for_user(request.user))[:RUNS_SHOWN]
+    runs = selectors.inundation_list(Scope.for_user(request.user))
+    if exports.requested(request):
+        return exports.response(request, INUNDATION_RUNS, runs)
+    runs = runs[:RUNS_SHOWN]
     return render(request, "floods/inundation_list.html", {"runs": runs})
 
 

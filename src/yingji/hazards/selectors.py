@@ -88,14 +88,22 @@ def evidence_get(*, scope: Scope, id: int) -> Evidence:
 
 
 def inspection_list(*, scope: Scope, region: str = "", enterprise: int | None = None, kind: str = "",
-                    campaign: int | None = None):
-    qs = scope.filter(Inspection.objects.select_related("enterprise", "template").prefetch_related("inspectors"))
+                    campaign: int | None = None, start: dt.date | None = None, end: dt.date | None = None,
+                    q: str = "", found: bool | None = None):
+    """Inspections, newest first, each with `hazard_count`; `found` True keeps those
+    that found hazards, False those that found none; `q` matches the enterprise's name."""
+    qs = scope.filter(Inspection.objects.select_related("enterprise", "template", "campaign")
+                      .prefetch_related("inspectors"))
     if region:
         qs = qs.filter(_in_region("region_id", region))
-    for field, value in (("enterprise_id", enterprise), ("kind", kind), ("campaign_id", campaign)):
+    for field, value in (("enterprise_id", enterprise), ("kind", kind), ("campaign_id", campaign),
+                         ("date__gte", start), ("date__lte", end), ("enterprise__name__contains", q)):
         if value:
             qs = qs.filter(**{field: value})
-    return qs.annotate(hazard_count=Count("hazards")).order_by("-date", "-id")
+    qs = qs.annotate(hazard_count=Count("hazards"))
+    if found is not None:
+        qs = qs.filter(hazard_count__gt=0) if found else qs.filter(hazard_count=0)
+    return qs.order_by("-date", "-id")
 
 
 def inspection_get(*, scope: Scope, id: int) -> Inspection:

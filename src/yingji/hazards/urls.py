@@ -12,6 +12,7 @@ urlpatterns = [
     path("report/", page(hazards.report_form), name="hazard_report_form"),
     path("hazards/campaigns/", private(campaigns.campaign_list), name="hazard_campaign_list"),
     path("hazards/campaigns/<int:id>/", private(campaigns.campaign_detail), name="hazard_campaign_detail"),
+    path("hazards/inspections/", private(inspections.inspection_list), name="hazard_inspection_list"),
     path("hazards/campaigns/new/", private(campaigns.campaign_new), name="hazard_campaign_new"),
     path("hazards/campaigns/<int:id>/edit/", private(campaigns.campaign_edit), name="hazard_campaign_edit"),
     path("hazards/checklists/", private(checklists.checklist_list), name="hazard_checklist_list"),

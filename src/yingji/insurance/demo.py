@@ -30,6 +30,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
 from ..core.errors import DomainError
 from ..core.models import Region
 from . import selectors, services
@@ -37,7 +39,11 @@ from .choices import TriggerKind
 from .models import Policy
 from .policy_yaml import parse_policy
 
-ARCHIVE_2019 = Path("/work/shared/data/typhoon/cma-besttrack/CH2019BST.txt")
+
+def archive_2019() -> Path:
+    """The 2019 CMA best-track file of the shared data, where it is installed."""
+    return settings.SHARED_DATA_DIR / "typhoon" / "cma-besttrack" / "CH2019BST.txt"
+
 
 DEMO_POLICY_YAML = """\
 name: 台州市巨灾保险 2023
@@ -169,7 +175,7 @@ class DemoReport:
                 f"触发事件 / events: typhoon {self.typhoon_events}, rain {self.rain_events}")
 
 
-def load_demo_policy(*, archive: Path | None = ARCHIVE_2019) -> DemoReport:
+def load_demo_policy(*, archive: Path | None = None) -> DemoReport:
     """Write the insurance demo (see the module docstring); safe to run again."""
     _require_regions()
     _stations()

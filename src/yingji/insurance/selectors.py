@@ -97,6 +97,15 @@ def claim_get(*, scope: PolicyScope, id: int) -> Claim:
     return claim
 
 
+def claim_list(*, scope: PolicyScope, status: str = "") -> QuerySet:
+    """The claims of the policies this scope sees, newest notice first."""
+    qs = Claim.objects.filter(event__policy__in=policy_list(scope=scope)).select_related(
+        "event__policy", "event__storm", "event__county")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-notified_at", "-id")
+
+
 def _require_reader(scope: PolicyScope) -> None:
     if scope.region.is_nobody:
         raise NotFound()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("policies/<int:id>/", private(views.policy_detail), name="policy_detail"),
     path("policies/<int:id>/backtest/", private(views.policy_backtest), name="policy_backtest"),
     path("policies/<int:id>/live/", private(views.policy_live), name="policy_live"),
+    path("policies/claims/", private(views.claim_list), name="claim_list"),
     path("policies/claims/<int:id>/verify/", private(views.claim_verify), name="claim_verify"),
     path("policies/claims/<int:id>/pay/", private(views.claim_pay), name="claim_pay"),
     path("typhoons/", private(views.storm_list), name="storm_list"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("enterprises/", private(enterprises.enterprise_list), name="enterprise_list"),
     path("enterprises/export.<str:fmt>", private(enterprises.enterprise_export), name="enterprise_export"),
     path("enterprises/import/", private(enterprises.enterprise_import), name="enterprise_import"),
+    path("imports/rejected/<uuid:token>.<str:fmt>", private(enterprises.import_rejects), name="import_rejects"),
     path("enterprises/<int:id>/", private(enterprises.enterprise_detail), name="enterprise_detail"),
     path("enterprises/<int:id>/edit/", private(enterprises.enterprise_edit), name="enterprise_edit"),
     # Management pages (people and duties, organizations, the audit log).

@@ -24,11 +24,11 @@ and character safety); the modules here hold the register's own rules:
 `report`.
 """
 
-from .exporting import CONTENT_TYPES, export_enterprises, export_template
+from .exporting import CONTENT_TYPES, EXPORT_HEADERS, export_enterprises, export_template, rejected_rows
 from .importing import import_enterprises
 from .report import FileRejected, ImportReport, RowError
 
 __all__ = [
-    "CONTENT_TYPES", "FileRejected", "ImportReport", "RowError", "export_enterprises", "export_template",
-    "import_enterprises",
+    "CONTENT_TYPES", "EXPORT_HEADERS", "FileRejected", "ImportReport", "RowError", "export_enterprises",
+    "export_template", "import_enterprises", "rejected_rows",
 ]

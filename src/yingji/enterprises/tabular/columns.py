@@ -42,7 +42,8 @@ COLUMN = {c.key: c for c in COLUMNS}
 REQUIRED_KEYS = ("name", "uscc")  # and one of region / region_name
 LICENCE_KEYS = ("licence_kind", "licence_number", "valid_from", "valid_to")
 # Columns that carry no data of ours but appear in most 台账; not worth a warning.
-IGNORED_HEADERS = {"序号", "编号", "no", "no.", "#"}
+# 错误原因: the reason column of a file of rejected rows (core.rejects), imported again.
+IGNORED_HEADERS = {"序号", "编号", "no", "no.", "#", "错误原因"}
 # Service and model errors name model fields; people know the column headers.
 FIELD_COLUMN = {
     "region_id": "region", "tags": "tags", "kind": "licence_kind", "number": "licence_number",

@@ -8,6 +8,7 @@ from django.utils.translation import override
 
 from ...core import tabular as sheets
 from ...core.errors import DomainError
+from ...core.rejects import reason_zh
 from .. import uscc
 from ..choices import Industry, LicenceKind, RiskGrade, Scale
 from ..models import Enterprise
@@ -39,6 +40,22 @@ def export_template(fmt: str = "xlsx") -> bytes:
         "valid_from": dt.date(2024, 1, 1), "valid_to": dt.date(2027, 1, 1),
     }
     return _write([[example[k] for k in EXPORT_KEYS]], fmt, notes=True)
+
+
+def rejected_rows(report) -> list[list]:
+    """The rows `report` refused or did not reach, in the template's layout (as the
+    file held them), each ending with its reason in Chinese: the file to correct and
+    import again (core.rejects)."""
+    reasons: dict[int, list[str]] = {}
+    for error in report.errors:
+        where = f"{error.field}：" if error.field else ""
+        reasons.setdefault(error.row, []).append(where + reason_zh(error.message))
+    rows = []
+    for number in sorted(report.cells):
+        values = report.cells[number]
+        reason = "；".join(reasons.get(number, [])) or "导入中断，此行未导入，请重新导入"
+        rows.append([values.get(k) for k in EXPORT_KEYS] + [f"原第 {number} 行：{reason}"])
+    return rows
 
 
 def _labels() -> dict[str, dict[str, str]]:

@@ -165,6 +165,8 @@ def import_enterprises(*, by, content: bytes, filename: str) -> ImportReport:
             _import_row(report, number, values, by=by, scope=scope, regions=regions, known=known)
     except DatabaseError as exc:  # not the row's fault: stop, and say what was kept
         _interrupt(report, exc, [n for n, _ in rows[position:]])
+    left = {e.row for e in report.errors} | set(report.not_imported)
+    report.cells = {number: values for number, values in rows if number in left}
     return report
 
 

@@ -30,6 +30,9 @@ class ImportReport:
     # commits on its own), these were not looked at, and the reason.
     interrupted: str = ""
     not_imported: list[int] = field(default_factory=list)
+    # The cells (by column key) of the rejected and not imported rows, by row number:
+    # what `exporting.rejected_rows` writes back for the person to correct.
+    cells: dict[int, dict] = field(default_factory=dict, repr=False)
 
     @property
     def complete(self) -> bool:

@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ...core import exports
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
 from ...core.ui import add_form_errors
 from .. import selectors, services
+from ..exports import CAMPAIGNS, HAZARDS, NEGATIVE_LIST, NOT_INSPECTED
 from ..forms import CampaignForm
 from ..lights import light
 
@@ -31,6 +33,8 @@ def _scope(request) -> Scope:
 
 def campaign_list(request):
     scope = _scope(request)
+    if exports.requested(request):
+        return exports.response(request, CAMPAIGNS, selectors.campaign_list(scope=scope))
     page = Paginator(selectors.campaign_list(scope=scope), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for campaign in page:
@@ -42,17 +46,38 @@ def campaign_list(request):
 def campaign_detail(request, id: int):
     scope = _scope(request)
     campaign = selectors.campaign_get(scope=scope, id=id)
+    if exports.requested(request):
+        return _campaign_export(request, scope, campaign)
     today = timezone.localdate()
     hazards = list(selectors.hazard_list(scope=scope, campaign=campaign.pk, today=today)[:HAZARDS_SHOWN])
     for h in hazards:
         h.light = light(state=h.state, deadline=h.deadline, today=today)
-    visible = set(scope.filter(selectors.campaign_enterprises(campaign)).values_list("pk", flat=True))
     return render(request, "hazards/campaign_detail.html", {
         "campaign": campaign, "figures": selectors.campaign_coverage(campaign),
-        "negative": [row for row in selectors.campaign_negative_list(campaign) if row["enterprise_id"] in visible],
+        "negative": negative_list(scope, campaign),
         "pending": not_inspected(scope, campaign), "hazards": hazards, "hazards_shown": HAZARDS_SHOWN,
         "can_write": scope.can_write,
     })
+
+
+def _campaign_export(request, scope: Scope, campaign):
+    """One of the campaign page's lists, whole: the negative list, the enterprises
+    not yet inspected, or the campaign's hazards (the page shows the first 100)."""
+    table = request.GET.get("table", "")
+    if table == "negative":
+        return exports.response(request, NEGATIVE_LIST, negative_list(scope, campaign))
+    if table == "pending":
+        return exports.response(request, NOT_INSPECTED, not_inspected(scope, campaign))
+    if table == "hazards":
+        return exports.response(request, HAZARDS, selectors.hazard_list(scope=scope, campaign=campaign.pk))
+    raise DomainError("请选择要导出的列表", "Choose the list to export",
+                      fields={"table": "negative / pending / hazards"})
+
+
+def negative_list(scope: Scope, campaign) -> list[dict]:
+    """The campaign's negative list, of the enterprises this scope sees."""
+    visible = set(scope.filter(selectors.campaign_enterprises(campaign)).values_list("pk", flat=True))
+    return [row for row in selectors.campaign_negative_list(campaign) if row["enterprise_id"] in visible]
 
 
 def not_inspected(scope: Scope, campaign) -> list:

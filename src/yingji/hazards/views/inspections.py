@@ -1,20 +1,63 @@
 """Pages of an inspection (检查) as it is done in a workshop, on a phone: find the
 enterprise, choose the checklist, answer item by item; every "no" becomes a hazard
-(services.inspection_create). Then the inspection with its answers and hazards.
+(services.inspection_create). Then the inspection with its answers and hazards, and
+the ledger of inspections (检查台账): filtered, paged and exported.
 """
 
 import datetime as dt
 
+from django import forms
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from ...core import exports
 from ...core.errors import DomainError
 from ...core.scope import Scope, fits_database
 from ...enterprises.selectors import enterprise_get, enterprises_in_scope
 from .. import selectors, services
 from ..choices import Answer, InspectionKind
+from ..exports import INSPECTIONS
 
 MATCHES_SHOWN = 20
+PAGE_SIZE = 50
+RESULTS = {"found": True, "none": False}
+
+
+class InspectionFilterForm(forms.Form):
+    """The filters of the inspection ledger; each is optional, and an invalid one is
+    shown with its error and filters nothing."""
+
+    start = forms.DateField(label=_("Inspected from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Inspected until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.RegexField(label=_("Region"), regex=r"^\d{2,15}$", max_length=15, required=False,
+                              widget=forms.TextInput(attrs={"size": 12, "inputmode": "numeric"}))
+    q = forms.CharField(label=_("Enterprise"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds")), *InspectionKind.choices])
+    result = forms.ChoiceField(label=_("Inspection result"), required=False, choices=[
+        ("", _("All results")), ("found", _("Hazards found")), ("none", _("No hazard found"))])
+    enterprise = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.inspection_list` from the valid fields."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if "result" in data:
+            data["found"] = RESULTS[data.pop("result")]
+        return data
+
+
+def inspection_list(request):
+    scope = Scope.for_user(request.user)
+    form = InspectionFilterForm(request.GET)
+    qs = selectors.inspection_list(scope=scope, **form.filters())
+    if exports.requested(request):
+        return exports.response(request, INSPECTIONS, qs)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hazards/inspection_list.html", {"form": form, "page": page,
+                                                            "can_inspect": scope.can_write})
 
 
 def inspection_new(request):

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ...core import exports
 from ...core.choices import WRITER_ROLES
 from ...core.errors import DomainError, Forbidden, NotFound
 from ...core.scope import Scope
 from ...enterprises.selectors import enterprise_list
 from .. import reporting, selectors
 from ..choices import HazardCategory, HazardLevel, ReportState
+from ..exports import REPORTS
 from ..services import deadline_days
 
 ENTERPRISES_OFFERED = 30
@@ -39,6 +41,8 @@ def report_triage(request):
     state = request.GET.get("state", ReportState.NEW)
     state = state if state in ReportState.values or state == "all" else ReportState.NEW
     reports = selectors.report_list(scope=scope, state="" if state == "all" else state)
+    if exports.requested(request):
+        return exports.response(request, REPORTS, reports.order_by("-created_at", "-id"))
     page = Paginator(reports.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "hazards/report_triage.html", {
         "page": page, "state": state, "states": ReportState.choices,

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ...core import exports
 from .. import selectors, services
 from ..choices import ClaimStatus, TriggerKind
+from ..exports import POLICIES
 from ..mapping import force_legend
 from ..models import Claim, TyphoonTrigger
 from .live import live_states, map_data
@@ -21,8 +23,10 @@ from .rain_charts import rain_charts
 
 
 def policy_list(request):
-    return render(request, "insurance/policy_list.html",
-                  {"policies": selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user))})
+    policies = selectors.policy_list(scope=selectors.PolicyScope.for_user(request.user))
+    if exports.requested(request):
+        return exports.response(request, POLICIES, policies)
+    return render(request, "insurance/policy_list.html", {"policies": policies})
 
 
 def policy_detail(request, id: int):

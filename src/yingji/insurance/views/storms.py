@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from ...core import exports
 from ...kernels.typhoon import TyphoonGrade, typhoon_grade, wind_force
 from .. import selectors
+from ..exports import STORMS
 from ..mapping import force_legend
 from .live import colours, track_json
 
@@ -19,6 +21,8 @@ def storm_list(request):
     q = request.GET.get("q", "").strip()[:60]
     year_value = int(year) if year.isdigit() and 1800 <= int(year) <= 2200 else None
     qs = selectors.storm_list(scope=selectors.PolicyScope.for_user(request.user), year=year_value, q=q)
+    if exports.requested(request):
+        return exports.response(request, STORMS, qs)
     page = Paginator(qs, STORMS_PER_PAGE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("year", year_value or ""), ("q", q)) if v)
     return render(request, "insurance/storm_list.html", {"page": page, "year": year_value or "", "q": q,

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from ...core import exports
 from ...core.errors import DomainError, Forbidden
+from ...core.regionpicker import bind_scope
+from ...core.rejects import rejects_file, rejects_get, rejects_keep
 from ...core.scope import Scope
 from ...core.selectors import audit_list
 from ...core.ui import add_form_errors
@@ -26,8 +27,10 @@ EXPORT_FORMATS = {"xlsx", "csv"}
 
 
 def enterprise_list(request):
+    if fmt := exports.requested(request):
+        return enterprise_export(request, fmt)
     scope = Scope.for_user(request.user)
-    form = EnterpriseFilterForm(request.GET)
+    form = bind_scope(EnterpriseFilterForm(request.GET), scope)
     qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
@@ -35,8 +38,7 @@ def enterprise_list(request):
         template = "web/_enterprise_results.html"
     else:
         template = "web/enterprise_list.html"
-        context.update(region_options=selectors.region_options(scope=scope),
-                       tag_names=selectors.tag_names(scope=scope))
+        context.update(tag_names=selectors.tag_names(scope=scope))
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])  # a cache must not serve a fragment as the page
     return response
@@ -51,14 +53,18 @@ def _wants_fragment(request) -> bool:
 
 
 def enterprise_export(request, fmt: str):
+    """The register as the list filters it, in the layout that imports back (the
+    shared export's bound and audit apply as to every list)."""
     if fmt not in EXPORT_FORMATS:
         raise DomainError("不支持的格式", "Unsupported format")
-    form = EnterpriseFilterForm(request.GET)
-    qs = enterprise_selectors.enterprise_list(scope=Scope.for_user(request.user), **form.filters())
-    response = HttpResponse(tabular.export_enterprises(qs, fmt), content_type=tabular.CONTENT_TYPES[fmt])
-    name = f"enterprises-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    scope = Scope.for_user(request.user)
+    form = bind_scope(EnterpriseFilterForm(request.GET), scope)
+    qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
+    count = qs.count()
+    exports.check_bound(count)
+    content = tabular.export_enterprises(qs, fmt)
+    exports.record(request, name="enterprises", fmt=fmt, count=count)
+    return exports.file_response(content, fmt, "enterprises")
 
 
 def enterprise_detail(request, id: int):
@@ -81,7 +87,7 @@ def enterprise_edit(request, id: int):
     enterprise = enterprise_selectors.enterprise_get(scope=scope, id=id)
     self_service = scope.organization_id is not None
     initial = EnterpriseForm.initial_for(enterprise)
-    form = EnterpriseForm(request.POST or None, initial=initial, self_service=self_service)
+    form = bind_scope(EnterpriseForm(request.POST or None, initial=initial, self_service=self_service), scope)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise_update(by=request.user, enterprise=enterprise, **form.service_kwargs())
@@ -122,4 +128,14 @@ def enterprise_import(request):
             report = tabular.import_enterprises(by=request.user, content=upload.read(), filename=upload.name)
         except tabular.FileRejected as exc:
             add_form_errors(form, exc)
-    return render(request, "web/enterprise_import.html", {"form": form, "report": report})
+    rejected = report and rejects_keep(by=request.user, name="enterprises-rejected", title="待修改的行",
+                                       header=tabular.EXPORT_HEADERS, rows=tabular.rejected_rows(report))
+    return render(request, "web/enterprise_import.html", {"form": form, "report": report, "rejected": rejected})
+
+
+def import_rejects(request, token, fmt: str):
+    """The rows an import refused, as a file to correct and import again (core.rejects)."""
+    if fmt not in EXPORT_FORMATS:
+        raise DomainError("不支持的格式", "Unsupported format")
+    rejected = rejects_get(by=request.user, token=token)
+    return exports.file_response(rejects_file(rejected, fmt), fmt, rejected.name)

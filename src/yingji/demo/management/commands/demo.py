@@ -17,7 +17,7 @@ from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
 from ....floods.demo import load_flood_demo
 from ....hazards.demo import seed_hazards_demo
-from ....insurance.demo import load_demo_policy
+from ....insurance.demo import archive_2019, load_demo_policy
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         # The Taizhou catastrophe policy with a typhoon and a rain
         # trigger (a dozen seconds: once, with the first seeding).
         self.stdout.write("巨灾保险演示 / insurance demo:")
-        self.stdout.write("  " + load_demo_policy().summary())
+        self.stdout.write("  " + load_demo_policy(archive=archive_2019()).summary())
         # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou) with villages,
         # gauges, a storm, warnings and an inundation run (seen by demo-province).
         self.stdout.write("山洪演示 / flood demo:")

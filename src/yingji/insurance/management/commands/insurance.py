@@ -181,7 +181,7 @@ class Command(BaseCommand):
         if archive is not None and not archive.is_file():
             raise CommandError(f"文件不存在 / No such file: {archive}")
         try:
-            report = demo.load_demo_policy(archive=archive or demo.ARCHIVE_2019)
+            report = demo.load_demo_policy(archive=archive or demo.archive_2019())
         except (DomainError, ValidationError) as exc:  # a readable line, not a trace
             raise CommandError(_reason(exc)) from exc
         self.stdout.write(report.summary())
