@@ -11,6 +11,13 @@ from ..conftest import WENLING_TOWN
 PHONE = {"width": 390, "height": 844}
 
 
+def _level(page, depth: int, label: str):  # noqa: F811
+    """The picker's select of `depth` once it offers `label`."""
+    select = page.locator(f"select.regionpicker-level[data-depth='{depth}']")
+    select.locator("option", has_text=label).first.wait_for(state="attached")
+    return select
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_officer_on_a_phone_registers_a_person_with_a_duty(live_server, page, regions, wenling_officer):
@@ -23,7 +30,7 @@ def test_officer_on_a_phone_registers_a_person_with_a_duty(live_server, page, re
     page.click("a[href='/people/new/']")
     page.fill("#id_name", "陈网格")
     page.fill("#id_mobile", "abc")  # first a wrong number: the form says so and keeps the rest
-    page.select_option("#id_region", WENLING_TOWN)
+    _level(page, 0, "太平街道").select_option(label="太平街道")  # the region picker, level by level
     page.click("button[type=submit].primary")
     expect(page.locator(".has-error .field-error")).to_have_count(1)
     expect(page.locator("#id_name")).to_have_value("陈网格")
@@ -34,8 +41,7 @@ def test_officer_on_a_phone_registers_a_person_with_a_duty(live_server, page, re
     person = Person.objects.get(name="陈网格")
     expect(page).to_have_url(f"{live_server.url}/people/{person.id}/")
 
-    page.select_option("#id_kind", "grid_worker")
-    page.select_option("#id_region", WENLING_TOWN)
+    page.select_option("#id_kind", "grid_worker")  # the duty's region starts as the person's
     page.click("#duties button[type=submit].primary")
     expect(page.locator("#duties tbody tr")).to_have_count(1)
     assert list(Duty.objects.filter(person=person).values_list("kind_id", "region_id")) == [

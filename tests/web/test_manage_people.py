@@ -7,7 +7,7 @@ from django.test import Client
 
 from yingji.core.models import AuditRecord, Duty, Person
 
-from ..conftest import LINHAI, LINHAI_TOWN, WENLING, WENLING_TOWN
+from ..conftest import LINHAI, LINHAI_TOWN, WENLING_TOWN
 from ..factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,10 +153,13 @@ def test_officer_sees_the_management_links(wenling):
         assert href in home
 
 
-def test_region_choices_are_the_officers_own(wenling):
-    choices = dict(wenling.get("/people/new/").context["form"].fields["region"].choices)
-    assert WENLING in choices and WENLING_TOWN in choices
-    assert LINHAI not in choices and LINHAI_TOWN not in choices
+def test_the_region_is_picked_by_code_or_name_inside_the_officers_scope(wenling):
+    """The region picker resolves a name as well as a code, and nothing outside Wenling."""
+    wenling.post("/people/new/", _new_person(region="太平街道"))
+    assert Person.objects.get(name="王五").region_id == WENLING_TOWN
+    response = wenling.post("/people/new/", _new_person(name="赵六", mobile="13700000009", region="临海市"))
+    assert "region" in response.context["form"].errors
+    assert not Person.objects.filter(name="赵六").exists()
 
 
 def test_a_city_officer_edits_a_village_person_keeping_the_village(taizhou_officer):

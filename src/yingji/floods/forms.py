@@ -45,7 +45,7 @@ class RiskPointForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.scope, self.point = scope, point
         self.fields["kind"].choices = [("", "—")] + [(k.code, k.name) for k in selectors.risk_point_kinds()]
-        self.fields["region"] = region_field(scope, current=point.region_id if point else None)
+        self.fields["region"] = region_field(scope)
         self.order_fields(["kind", "name", "region"])
 
     def clean(self):

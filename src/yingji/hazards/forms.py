@@ -33,7 +33,7 @@ class CampaignForm(forms.Form):
                 "template": campaign.template.code if campaign.template_id else "",
                 "description": campaign.description})
         super().__init__(*args, **kwargs)
-        self.fields["region"] = region_field(scope, current=campaign.region_id if campaign else None)
+        self.fields["region"] = region_field(scope)
         self.fields["template"].choices = [("", "—")] + [(c.code, c.name) for c in selectors.checklist_list()]
         self.order_fields(["name", "region"])
 

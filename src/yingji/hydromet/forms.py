@@ -26,8 +26,7 @@ class StationForm(forms.Form):
                 "latitude": station.latitude, "altitude": station.altitude, "region_code": station.region_id,
                 "source": station.source})
         super().__init__(*args, **kwargs)
-        self.fields["region_code"] = region_field(scope, required=False,
-                                                  current=station.region_id if station else None)
+        self.fields["region_code"] = region_field(scope, required=False)
         self.fields["region_code"].help_text = _("Empty: the city that contains the coordinates")
         self.order_fields(["code", "name", "kind", "region_code"])
         if station is not None:

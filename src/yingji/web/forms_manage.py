@@ -46,7 +46,7 @@ class PersonForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)
         self.scope, self.person = scope, person
-        self.fields["region"] = region_field(scope, current=person.region_id if person else None)
+        self.fields["region"] = region_field(scope)
         self.fields["organization"] = forms.ChoiceField(
             label=_("Organization"), required=False,
             choices=_organization_choices(scope, person.organization if person else None))
@@ -108,8 +108,7 @@ class DutyForm(forms.Form):
             kwargs.setdefault("initial", {"region": person.region_id})
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—")] + [(k.code, k.name) for k in core_selectors.duty_kind_list()]
-        self.fields["region"] = region_field(scope, label=_("Region of the duty"),
-                                             current=person.region_id if person else None)
+        self.fields["region"] = region_field(scope, label=_("Region of the duty"))
 
 
 class OrganizationForm(forms.Form):
@@ -124,7 +123,7 @@ class OrganizationForm(forms.Form):
                                           "parent": organization.parent_id or ""})
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["region"] = region_field(scope, current=organization.region_id if organization else None)
+        self.fields["region"] = region_field(scope)
         self.fields["parent"] = forms.ChoiceField(
             label=_("Parent organization"), required=False,
             choices=_organization_choices(scope, organization.parent if organization else None))

@@ -103,8 +103,9 @@ def enterprise_edit(request, id: int):
 
 def enterprise_new(request):
     """新增企业: one enterprise through the same service (and checks) as the API."""
-    Scope.for_user(request.user).require_officer()
-    form = EnterpriseForm(request.POST or None)
+    scope = Scope.for_user(request.user)
+    scope.require_officer()
+    form = bind_scope(EnterpriseForm(request.POST or None), scope)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_create(by=request.user, **form.service_kwargs())
