@@ -144,3 +144,21 @@ def test_a_database_failure_midway_keeps_the_rows_before_and_says_where_it_stopp
     assert report.created == 1 and "第 3 行" in report.interrupted and "row 3" in report.interrupted
     assert Person.objects.filter(mobile="13800000001").exists()
     assert not Person.objects.filter(mobile__in=["13800000002", "13800000005"]).exists()
+
+
+def test_refused_rows_download_with_their_reason_and_import_again_once_fixed(wenling_officer):
+    client = Client()
+    client.force_login(wenling_officer.user)
+    upload = SimpleUploadedFile("people.csv", GOOD_AND_BAD, content_type="text/csv")
+    rejected = client.post("/people/import/", {"file": upload}).context["rejected"]
+    download = client.get(f"/imports/rejected/{rejected.token}.csv")
+    assert download.status_code == 200
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == HEADER + ",错误原因"
+    assert [line.split(",")[0] for line in lines[1:]] == ["王五", "赵六", "孙七", "", "周八"]
+    assert "手机号格式不正确" in lines[1]
+    # The officer corrects 王五's mobile and 周八's region, and imports the file as it is.
+    fixed = [lines[0], lines[1].replace(",abc,", ",13800000003,"), lines[5].replace("周八,13800000007,,",
+                                                                                   f"周八,13800000007,{WENLING_TOWN},")]
+    report = import_people(by=wenling_officer.user, content="\n".join(fixed).encode(), filename="fixed.csv")
+    assert (report.created, report.rejected, report.warnings) == (2, 0, [])

@@ -31,6 +31,7 @@ from django.utils.translation import override
 from . import services, tabular
 from .errors import DomainError
 from .models import MOBILE_PATTERN, Duty, DutyKind, Organization, Person, Region
+from .rejects import REASON_HEADER, reason_zh
 from .scope import Scope
 
 
@@ -85,6 +86,9 @@ class PeopleImportReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     interrupted: str = ""  # set when the database failed midway (each row commits on its own)
+    # The refused rows in the template's layout with the reason (zh) last: the file
+    # the page offers to correct and import again (core.rejects).
+    rejected_rows: list[list] = field(default_factory=list)
 
 
 class _RowRejected(Exception):
@@ -135,7 +139,7 @@ def _map_header(cells: tuple) -> tuple[dict[str, int], list[str]]:
             continue
         key = HEADER_INDEX.get(_header_key(text))
         if key is None:
-            if _header_key(text) not in {"序号", "编号", "no", "no."}:
+            if _header_key(text) not in {"序号", "编号", "no", "no.", _header_key(REASON_HEADER)}:
                 unknown.append(text)
         else:
             mapping.setdefault(key, index)
@@ -165,15 +169,15 @@ def _import_row(report: PeopleImportReport, number: int, values: dict, *, by, sc
         with transaction.atomic():  # a savepoint: a failure undoes this row only
             outcome, duty_added = _apply_row(values, by=by, scope=scope, kinds=kinds)
     except _RowRejected as exc:
-        _reject(report, number, [(exc.key, exc.message)])
+        _reject(report, number, values, [(exc.key, exc.message)])
     except DomainError as exc:
         keys = [k for k in exc.fields if k in FIELD_COLUMN] or [""]
-        _reject(report, number, [(keys[0], f"{exc.zh} / {exc.en}")])
+        _reject(report, number, values, [(keys[0], f"{exc.zh} / {exc.en}")])
     except ValidationError as exc:
-        _reject(report, number, _validation_problems(exc))
+        _reject(report, number, values, _validation_problems(exc))
     except IntegrityError:
-        _reject(report, number, [("", "与已有记录冲突（可能正被他人同时修改） / "
-                                      "Conflicts with an existing record (perhaps changed at the same time)")])
+        _reject(report, number, values, [("", "与已有记录冲突（可能正被他人同时修改） / "
+                                              "Conflicts with an existing record (perhaps changed at the same time)")])
     else:
         setattr(report, outcome, getattr(report, outcome) + 1)
         report.duties_added += duty_added
@@ -265,11 +269,14 @@ def _add_duty(values: dict, person: Person, *, by, kinds: dict) -> int:
     return 1
 
 
-def _reject(report: PeopleImportReport, number: int, problems: list[tuple[str, str]]) -> None:
+def _reject(report: PeopleImportReport, number: int, values: dict, problems: list[tuple[str, str]]) -> None:
     report.rejected += 1
+    reasons = []
     for key, message in problems:
         column = COLUMN.get(FIELD_COLUMN.get(key, key))
         report.errors.append(RowError(row=number, field=column.header if column else "", message=message))
+        reasons.append((f"{column.header}：" if column else "") + reason_zh(message))
+    report.rejected_rows.append([values.get(c.key, "") for c in COLUMNS] + ["；".join(reasons)])
 
 
 def _validation_problems(exc: ValidationError) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ...core import people_import, services
 from ...core import selectors as core_selectors
 from ...core.errors import DomainError, Forbidden
+from ...core.rejects import rejects_keep
 from ...core.scope import Scope
 from ...core.tabular import CONTENT_TYPES, FileRejected
 from ...core.ui import add_form_errors
@@ -130,7 +131,9 @@ def people_import_page(request):
             report = people_import.import_people(by=request.user, content=upload.read(), filename=upload.name)
         except FileRejected as exc:
             add_form_errors(form, exc)
-    return render(request, "web/people_import.html", {"form": form, "report": report})
+    rejected = report and rejects_keep(by=request.user, name="people-rejected", title="待修改的行",
+                                       header=[c.header for c in people_import.COLUMNS], rows=report.rejected_rows)
+    return render(request, "web/people_import.html", {"form": form, "report": report, "rejected": rejected})
 
 
 def people_template(request, fmt: str):
