@@ -5,6 +5,7 @@ They parse input and offer only choices inside the caller's scope; the services
 import datetime as dt
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -148,7 +149,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("All types"))] + [(t, t) for t in object_types]
+        self.fields["object_type"].choices = [("", _("All types"))] + [(t, _type_label(t)) for t in object_types]
 
     def clean(self):
         data = super().clean()
@@ -167,6 +168,14 @@ class AuditFilterForm(forms.Form):
         if data["until"]:
             out["until"] = _start_of(data["until"] + dt.timedelta(days=1))
         return out
+
+
+def _type_label(object_type: str) -> str:
+    """A record type by its model's name ("人员 Person"), the label itself when unknown."""
+    try:
+        return f"{apps.get_model(object_type)._meta.verbose_name} ({object_type})"
+    except (LookupError, ValueError):
+        return object_type
 
 
 def _start_of(day: dt.date) -> dt.datetime:
