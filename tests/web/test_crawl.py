@@ -12,13 +12,13 @@ from django.db import transaction
 from django.test import Client
 
 from .crawl import crawl, parse
-from .demo_data import USERNAMES, seed_everything
+from .demo_data import USERNAMES, media_in, seed_everything
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_everything(str(tmp_path_factory.mktemp("media")))
+    with django_db_blocker.unblock(), media_in(str(tmp_path_factory.mktemp("media"))), transaction.atomic():
+        seed_everything()
         yield
         transaction.set_rollback(True)
 

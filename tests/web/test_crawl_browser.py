@@ -14,7 +14,7 @@ import pytest
 
 from ..browser import page, sync_api  # noqa: F401  (the shared Chromium fixture)
 from .crawl import CrawlLog, Form, form_target, kind_of, local_path, untranslated
-from .demo_data import FAST_HASHER, PASSWORD, USERNAMES, seed_everything
+from .demo_data import FAST_HASHER, PASSWORD, USERNAMES, media_in, seed_everything
 
 PER_KIND = 1  # the fast crawl visits two of each kind; the browser adds scripts, not kinds
 
@@ -186,16 +186,16 @@ class BrowserCrawl:
 def test_each_demo_role_crawls_the_ui_in_chromium_without_an_error_or_english(live_server, page, regions,  # noqa: F811
                                                                                tmp_path, settings):
     settings.PASSWORD_HASHERS = FAST_HASHER  # the seed's passwords, checked at each login
-    seed_everything(str(tmp_path))
-    crawler = BrowserCrawl(page, live_server.url)
-    summary = {}
-    for username in USERNAMES:
-        crawler.log_in(username)
-        before = len(crawler.log.visited)
-        crawler.log.kinds.clear()
-        crawler.log.nav = []
-        crawler.run()
-        summary[username] = (len(crawler.log.visited) - before, list(crawler.log.nav))
+    crawler, summary = BrowserCrawl(page, live_server.url), {}
+    with media_in(str(tmp_path)):
+        seed_everything()
+        for username in USERNAMES:
+            crawler.log_in(username)
+            before = len(crawler.log.visited)
+            crawler.log.kinds.clear()
+            crawler.log.nav = []
+            crawler.run()
+            summary[username] = (len(crawler.log.visited) - before, list(crawler.log.nav))
     print(summary)
     assert [str(f) for f in crawler.log.findings] == []
     for username, (pages, nav) in summary.items():

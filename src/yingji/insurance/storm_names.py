@@ -10,8 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 TABLE = Path(__file__).resolve().parent / "data" / "storm_names_zh.csv"
@@ -48,7 +47,7 @@ def storm_name_text(name: str) -> str:
     return re.sub(r" +（", "（", re.sub(r" {2,}", " ", _NAME.sub(chinese, name))).strip()
 
 
-def storm_name_html(name: str) -> SafeString:
+def storm_name_html(name: str) -> str:
     """A storm's name for a page: the Chinese name, with the international one beside
     it marked as English (`lang="en"`). A name that already has its Chinese name beside
     the international one (the demo's replayed 利奇马 LEKIMA) gets only the mark."""
@@ -60,9 +59,10 @@ def storm_name_html(name: str) -> SafeString:
         zh = chinese_names().get(match.group(0).upper())
         if not zh:
             continue
-        parts.append(conditional_escape(name[last:match.start()]))
+        parts.append(name[last:match.start()])
         english = format_html('<span lang="en" class="muted">{}</span>', match.group(0))
         parts.append(english if zh in name else format_html("{} {}", zh, english))
         last = match.end()
-    parts.append(conditional_escape(name[last:]))
-    return mark_safe("".join(parts))
+    parts.append(name[last:])
+    # format_html escapes the plain parts; the marked-up ones are format_html's own.
+    return format_html_join("", "{}", ((part,) for part in parts))
