@@ -131,8 +131,6 @@ class _PageParser(HTMLParser):
             name, first, chosen = self.select
             value = a.get("value", "")
             self.select = (name, value if first is None else first, value if "selected" in a else chosen)
-        elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":
-            self.form.fields.append((a["name"], a.get("value") or ""))
 
     def handle_endtag(self, tag):
         if tag == "select" and self.select is not None and self.form is not None:
@@ -194,7 +192,8 @@ def form_target(form: Form, page_path: str) -> tuple[str, str, list[tuple[str, s
 
     GET forms (filters) are sent with what they show. A POST form is sent only when it
     posts back to its own page (a create, edit or import form): with its fields as
-    shown, a new record's form is refused with messages, an edit form saves nothing new.
+    shown and no button pressed, a new record's form is refused with messages, an edit
+    form saves nothing new.
     Forms that post elsewhere are buttons that act (cancel, pay, revoke, log out) and are
     not pressed; the links and pages they lead to are crawled."""
     action = local_path(form.action or page_path, "http://testserver" + page_path)

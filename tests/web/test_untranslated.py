@@ -51,5 +51,5 @@ def test_navigation_links_and_forms_are_told_apart():
     filters, own, elsewhere = page.forms
     assert form_target(filters, "/hazards/") == ("get", "/hazards/?q=%E6%B3%B5&state=closed", [])
     assert form_target(own, "/hazards/7/") == ("post", "/hazards/7/", [
-        ("csrfmiddlewaretoken", "t"), ("reason", ""), ("action", "start")])
+        ("csrfmiddlewaretoken", "t"), ("reason", "")])  # no button pressed
     assert form_target(elsewhere, "/warnings/3/") is None  # a button that acts is not pressed
