@@ -33,6 +33,9 @@ if not SECRET_KEY or (PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRE
     )
 # Production never runs with DEBUG (tracebacks and settings in error pages), whatever DEBUG says.
 DEBUG = not PRODUCTION and os.environ.get("DEBUG", "1") == "1"
+# `yingji demo` shows people the product's own (Chinese) error pages, not Django's debug
+# pages, unless DEBUG=1 was asked for explicitly.
+DEMO_DEBUG = DEBUG and os.environ.get("DEBUG") == "1"
 # Behind a TLS-terminating proxy (nginx, a load balancer): name the header it sets to
 # "https", e.g. X-Forwarded-Proto. Only set it if the proxy always overwrites the header.
 if os.environ.get("YINGJI_PROXY_SSL_HEADER"):

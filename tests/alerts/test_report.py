@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from yingji.alerts import reports, selectors, services
 from yingji.alerts.models import CallUpTarget
+from yingji.core.models import DutyKind
 from yingji.core.scope import SYSTEM
 from yingji.messaging import services as messaging
 from yingji.messaging.models import Message
@@ -131,3 +132,14 @@ def test_report_page_shows_the_figures_and_links_the_workbook(client, wenling_of
     page = r.content.decode()
     assert r.status_code == 200 and "叫应 6 人次，应答 4 人次" in page and july.village.name in page
     assert client.get("/warnings/report.xlsx", {"region": WENLING, "month": "2026-07"}).status_code == 200
+
+
+def test_duties_are_named_on_the_page_and_in_the_workbook_not_coded(client, wenling_officer, july):
+    names = dict(DutyKind.objects.values_list("code", "name"))
+    client.force_login(wenling_officer.user)
+    page = client.get("/warnings/report/", {"region": WENLING, "month": "2026-07"}).content.decode()
+    assert names["county_flood_chief"] in page and "county_flood_chief" not in page
+    book = load_workbook(io.BytesIO(client.get("/warnings/report.xlsx", {"region": WENLING,
+                                                                        "month": "2026-07"}).content))
+    duties = {row[4] for row in list(book["责任人"].iter_rows(values_only=True))[1:]}
+    assert names["county_flood_chief"] in duties and not duties & set(names)  # names, never codes

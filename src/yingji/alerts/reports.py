@@ -26,7 +26,7 @@ def workbook(report: dict) -> bytes:
                ["叫应次数", report["callups"]], ["叫应人次", report["called"]], ["应答人次", report["acknowledged"]],
                ["应答率", report["ack_rate"]], ["应答用时中位数（秒）", report["ack_seconds_median"]]]
     persons = [["姓名", "手机号", "区划代码", "区划", "职责", "叫应次数", "应答次数", "应答率", "应答用时中位数（秒）"]]
-    persons += [[p["name"], p["mobile"], p["region"], p["region_name"], p["duty"], p["called"], p["acknowledged"],
+    persons += [[p["name"], p["mobile"], p["region"], p["region_name"], p["duty_name"], p["called"], p["acknowledged"],
                  p["ack_rate"], p["ack_seconds_median"]] for p in report["persons"]]
     stale = [["姓名", "失败号码", "当前登记号码", "区划代码", "永久失败次数", "最后失败时间"]]
     stale += [[s["name"], s["address"], s["current_mobile"], s["region"], s["failures"],

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..core import regioncodes
 from ..core.choices import RegionLevel
 from ..core.errors import NotFound
-from ..core.models import Region
+from ..core.models import DutyKind, Region
 from ..core.scope import SYSTEM, Scope, fits_database
 from ..messaging.choices import MessageStatus
 from ..messaging.selectors import failed_to_people, messages_with_status
@@ -253,13 +253,15 @@ def _answer_figures(rows: list[tuple]) -> dict:
 
 def _per_person(rows: list[tuple]) -> list[dict]:
     by_person: dict[int, list[tuple]] = {}
+    duty_names = dict(DutyKind.objects.values_list("code", "name"))  # the code is for machines
     for row in rows:
         by_person.setdefault(row[0], []).append(row)
     people = []
     for person_id, calls in by_person.items():
         _, name, mobile, region_id, region_name, duty, *_ = calls[0]
         people.append({"person_id": person_id, "name": name, "mobile": mobile, "region": region_id,
-                       "region_name": region_name, "duty": duty, **_answer_figures(calls)})
+                       "region_name": region_name, "duty": duty, "duty_name": duty_names.get(duty, duty),
+                       **_answer_figures(calls)})
     # Lowest answer rate first: the report is read to find who does not answer.
     return sorted(people, key=lambda p: (p["ack_rate"], p["region"], p["name"], p["person_id"]))
 

@@ -9,12 +9,14 @@ context every page's header needs.
 """
 
 import functools
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError, Forbidden, NotFound
 from .scope import Scope
@@ -26,6 +28,36 @@ _FIELD_ALIASES = {"region_id": "region"}
 def domain_message(exc: DomainError) -> str:
     """The message in the reader's language (the other one is for the log)."""
     return exc.zh if (get_language() or "zh").startswith("zh") else exc.en
+
+
+def in_reader_language(message: str) -> str:
+    """The reader's half of a bilingual "中文 / English" message (a field's reason)."""
+    zh, sep, en = str(message).partition(" / ")
+    if not sep:
+        return str(message)
+    return zh if (get_language() or "zh").startswith("zh") else en
+
+
+# "已通知 notified", "球面（半径 6371.0 km） sphere": a Chinese label with its English after it.
+_TRAILING_ENGLISH = re.compile(r"^(.*[^\x00-\x7f])\s+([A-Za-z][\x00-\x7f]*)$")
+
+
+def label_in_language(label) -> str:
+    """The reader's half of a choice label written "中文 english" (the insurance and
+    kernel labels, which name both for the logs and the admin); other labels as they are."""
+    match = _TRAILING_ENGLISH.match(str(label))
+    if not match:
+        return in_reader_language(label)
+    return match.group(1) if (get_language() or "zh").startswith("zh") else match.group(2)
+
+
+def actor_label(actor, actor_name: str) -> str:
+    """Who did something, as a reader knows them: the person's name where the account
+    has one, 系统 for the system's own steps (timers, seeds), else the account name."""
+    person = getattr(actor, "person", None) if actor is not None else None
+    if person is not None and person.name:
+        return person.name
+    return str(_("系统")) if actor_name in ("", "system") else actor_name
 
 
 def page(view):

@@ -15,8 +15,10 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from ..core.ui import actor_label
 from .choices import (
     Answer,
+    HazardAction,
     HazardCategory,
     HazardLevel,
     HazardSource,
@@ -363,6 +365,29 @@ class HazardEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("隐患处置记录 Hazard event")
         verbose_name_plural = _("隐患处置记录 Hazard events")
+
+    # The step that opens every timeline is not one of the loop's actions.
+    REGISTER = "register"
+
+    def action_label(self) -> str:
+        """The step in words ('开始整改'); the stored code stays for the API."""
+        if self.action == self.REGISTER:
+            return str(_("登记隐患"))
+        return _label(HazardAction, self.action)
+
+    def from_state_label(self) -> str:
+        return _label(HazardState, self.from_state)
+
+    def to_state_label(self) -> str:
+        return _label(HazardState, self.to_state)
+
+    def actor_label(self) -> str:
+        """Who acted, by the person's name ('系统' for the system's own steps)."""
+        return actor_label(self.actor if self.actor_id else None, self.actor_name)
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
 
 
 class Evidence(models.Model):

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
 from ...core import exports
@@ -21,6 +20,7 @@ from ...core.limits import plausible_year
 from ...core.paging import page_rows
 from ...core.regionpicker import RegionField, bind_scope
 from ...core.scope import Scope
+from ...core.ui import domain_message, in_reader_language
 from .. import indexes, reporting, selectors, services
 from ..api import HAZARD_COUNT_LIMIT, client_ip
 from ..choices import HazardLevel, HazardState, Light
@@ -83,7 +83,10 @@ def hazard_list(request):
         h.light = light(state=h.state, deadline=h.deadline, today=today)
     return render(request, "hazards/hazard_list.html", {
         "page": page, "states": HazardState.choices, "levels": HazardLevel.choices, "lights": Light.choices,
-        "filters": g, "region_form": region_form})
+        "filters": g, "region_form": region_form,
+        # Links only to what this user may open: the figures, campaigns and reports are
+        # the government's (enterprise users get 403 there), inspecting needs a writer.
+        "can_inspect": scope.can_write, "oversees": scope.organization_id is None})
 
 
 def _choice(params, name, choices) -> str:
@@ -103,17 +106,11 @@ class PlanForm(forms.ModelForm):
         widgets["deadline"] = forms.DateInput(attrs={"type": "date"})
 
 
-def _bilingual_errors(errors_by_field: dict) -> dict[str, str]:
+def _field_errors(errors_by_field: dict) -> dict[str, str]:
     """Each field's errors (ValidationErrors by field, as `form.errors.as_data()`) in
-    Chinese and English, as every refusal in Yingji."""
-    result = {}
-    for name, errors in errors_by_field.items():
-        with override("zh-hans"):
-            zh = "；".join(m for e in errors for m in e.messages)
-        with override("en"):
-            en = "; ".join(m for e in errors for m in e.messages)
-        result[name] = zh if zh == en else f"{zh} / {en}"
-    return result
+    the reader's language (a service's "中文 / English" reason included)."""
+    return {name: "；".join(in_reader_language(m) for e in errors for m in e.messages)
+            for name, errors in errors_by_field.items()}
 
 
 def _upload_evidence(request, hazard) -> None:
@@ -141,7 +138,7 @@ def hazard_detail(request, id: int):
             if action == "plan":
                 plan_form = PlanForm(request.POST)
                 if not plan_form.is_valid():
-                    plan_errors = _bilingual_errors(plan_form.errors.as_data())
+                    plan_errors = _field_errors(plan_form.errors.as_data())
                     raise DomainError("治理方案填写有误，请按提示修改", "The plan has errors; see the fields")
                 plan = plan_form.cleaned_data
             services.hazard_act(by=request.user, hazard=hazard, action=action,
@@ -152,17 +149,18 @@ def hazard_detail(request, id: int):
                 return HttpResponse(status=204, headers={"HX-Redirect": reverse("hazard_detail", args=[id])})
             return redirect("hazard_detail", id=id)
         except DomainError as exc:
-            error = f"{exc.zh} / {exc.en}"
-            plan_errors = plan_errors or {k: v for k, v in exc.fields.items() if k in services.PLAN_FIELDS}
+            error = domain_message(exc)
+            plan_errors = plan_errors or {k: in_reader_language(v) for k, v in exc.fields.items()
+                                          if k in services.PLAN_FIELDS}
         except ValidationError as exc:  # the model's own checks, run again by the service
-            error = "治理方案填写有误，请按提示修改 / The plan has errors; see the fields"
-            plan_errors = _bilingual_errors({k: [ValidationError(v) for v in vs] for k, vs in exc.message_dict.items()}
-                                            if hasattr(exc, "error_dict") else {"__all__": [exc]})
+            error = domain_message(DomainError("治理方案填写有误，请按提示修改", "The plan has errors; see the fields"))
+            plan_errors = _field_errors({k: [ValidationError(v) for v in vs] for k, vs in exc.message_dict.items()}
+                                        if hasattr(exc, "error_dict") else {"__all__": [exc]})
         hazard = selectors.hazard_get(scope=scope, id=id)
     actions = services.actions_for(hazard, scope)
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
-        "actions": actions, "events": hazard.events.all(), "error": error,
+        "actions": actions, "events": hazard.events.select_related("actor__person"), "error": error,
         "pending_evidence": [e for e in hazard.evidence.all() if e.event_id is None],
         "can_upload": hazard.is_open and scope.can_write,
         "plan_fields": [(plan_form[name], plan_errors.get(name, "")) for name in services.PLAN_FIELDS],
@@ -218,7 +216,7 @@ def report_form(request):
                 enterprise_name=p.get("enterprise_name", "")[:200], address=p.get("address", "")[:300],
                 contact=p.get("contact", "")[:100])
         except DomainError as exc:
-            context["error"] = f"{exc.zh} / {exc.en}"
+            context["error"] = domain_message(exc)
             status = exc.status
             return render(request, "hazards/report_form.html", context, status=status)
         except Exception as exc:  # model validation (e.g. an empty description)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ...core import exports
 from ...core.errors import DomainError
 from ...core.scope import Scope, fits_database
+from ...core.ui import domain_message
 from ...enterprises.selectors import enterprise_get, enterprises_in_scope
 from .. import selectors, services
 from ..choices import Answer, InspectionKind
@@ -84,7 +85,7 @@ def inspection_new(request):
                 answers=_answers(template, source), note=source.get("note", "")[:2000])
             return redirect("hazard_inspection_detail", id=inspection.pk)
         except DomainError as exc:
-            context["error"] = f"{exc.zh} / {exc.en}"
+            context["error"] = domain_message(exc)
     return render(request, "hazards/inspection_form.html", context)
 
 

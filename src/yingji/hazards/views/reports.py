@@ -20,6 +20,7 @@ from ...core import exports
 from ...core.choices import WRITER_ROLES
 from ...core.errors import DomainError, Forbidden, NotFound
 from ...core.scope import Scope
+from ...core.ui import domain_message
 from ...enterprises.selectors import enterprise_list
 from .. import reporting, selectors
 from ..choices import HazardCategory, HazardLevel, ReportState
@@ -61,7 +62,7 @@ def report_triage_detail(request, id: int):
         except (Forbidden, NotFound):
             raise
         except DomainError as exc:
-            error = f"{exc.zh} / {exc.en}"
+            error = domain_message(exc)
         except ValidationError as exc:  # the hazard's own validation (e.g. a bad category)
             error = "；".join(exc.messages)
         report = selectors.report_get(scope=scope, id=id)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ...core import exports
+from ...core.ui import label_in_language
 from ...kernels.typhoon import TyphoonGrade, typhoon_grade, wind_force
 from .. import selectors
 from ..exports import STORMS
@@ -14,6 +15,7 @@ from ..mapping import force_legend
 from .live import colours, track_json
 
 STORMS_PER_PAGE = 50
+
 
 
 def storm_list(request):
@@ -33,7 +35,8 @@ def storm_detail(request, id: int):
     storm = selectors.storm_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     positions = list(selectors.storm_positions(storm=storm))
     rows = [(p, wind_force(p.wind) if p.wind is not None else None,
-             TyphoonGrade(typhoon_grade(p.wind)).label if p.wind is not None else "") for p in positions]
+             label_in_language(TyphoonGrade(typhoon_grade(p.wind)).label) if p.wind is not None else "")
+            for p in positions]
     return render(request, "insurance/storm_detail.html", {
         "storm": storm, "rows": rows,
         "map_data": {"circles": [], "tracks": [track_json(storm, positions, live=False)],

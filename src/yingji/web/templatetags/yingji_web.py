@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ...core.ui import actor_label
 from ...enterprises.choices import RISK_COLOURS, RiskGrade
 
 register = template.Library()
@@ -39,6 +40,12 @@ def in_language(message: str) -> str:
     if not sep:
         return message
     return zh if (get_language() or "zh").startswith("zh") else en
+
+
+@register.filter
+def actor(record) -> str:
+    """Who made an audit record (or any row with actor and actor_name), by name."""
+    return actor_label(record.actor if record.actor_id else None, record.actor_name)
 
 
 @register.filter

@@ -13,7 +13,7 @@
   var d = el.dataset;
   var COLOURS = { acknowledged: "#2e9d4a", unreached: "#d2332d", pending: "#8c8c8c" };
   var STATUS = { acknowledged: "全部已应答", unreached: "有人未叫应", pending: "待应答" };
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  var map = yingji.map(el, { attributionControl: false, zoomSnap: 0.25 });
   map.setView([28.6, 121.2], 9); // Taizhou until the villages are known
   if (d.tiles) { L.tileLayer(d.tiles, { maxZoom: 18 }).addTo(map); }
   var layer = L.layerGroup().addTo(map);

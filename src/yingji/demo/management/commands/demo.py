@@ -83,6 +83,11 @@ class Command(BaseCommand):
             self._serve(host, port)
 
     def _serve(self, host: str, port: int) -> None:
+        # People trying the demo see its own Chinese 404/500 pages (DEBUG=1 for Django's).
+        with override_settings(DEBUG=settings.DEMO_DEBUG):
+            self._run(host, port)
+
+    def _run(self, host: str, port: int) -> None:
         worker = scheduler.start_worker_thread()
         try:
             # No autoreloader: it would fork a second process with a second worker thread.

@@ -9,7 +9,7 @@
   if (!el || !window.L || !window.yingji) { return; }
   var b = el.dataset.bounds.split(",").map(parseFloat);
   var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  var map = yingji.map(el, { attributionControl: false, zoomSnap: 0.25 });
   map.fitBounds(bounds, { padding: [8, 8], animate: false });
   L.rectangle(bounds, { color: "#35507a", weight: 1, fill: false, interactive: false }).addTo(map);
   var overlay = null;

@@ -16,7 +16,7 @@
     if (force === null || force === undefined || force < 12) { return colours.below || "#9aa5b1"; }
     return colours[String(Math.min(force, 17))];
   }
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  var map = yingji.map(el, { attributionControl: false, zoomSnap: 0.25 });
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map); }
   map.setView([28.65, 121.1], 7); // before adding layers: Leaflet adds them once it has a view
   var bounds = L.latLngBounds([]);

@@ -6,7 +6,7 @@
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
   var d = el.dataset;
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  var map = yingji.map(el, { attributionControl: false, zoomSnap: 0.25 });
   if (d.tiles) {
     L.tileLayer(d.tiles, { maxZoom: 18 }).addTo(map);
   }

@@ -24,7 +24,16 @@
     return el;
   }
 
-  window.yingji = { text: text, lines: lines };
+  /* A Leaflet map whose zoom buttons speak the page's language (Leaflet's own say
+   * "Zoom in" / "Zoom out" in English). Called by the page scripts once Leaflet is loaded. */
+  function map(el, options) {
+    var zh = (document.documentElement.lang || "zh").toLowerCase().indexOf("zh") === 0;
+    var m = window.L.map(el, Object.assign({}, options, { zoomControl: false }));
+    window.L.control.zoom({ zoomInTitle: zh ? "放大" : "Zoom in", zoomOutTitle: zh ? "缩小" : "Zoom out" }).addTo(m);
+    return m;
+  }
+
+  window.yingji = { text: text, lines: lines, map: map };
 
   // Capture phase: decided before htmx or the browser act on the submit.
   document.addEventListener("submit", function (e) {
