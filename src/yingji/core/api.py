@@ -203,7 +203,7 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
-    mobile: str = Field("", max_length=20, pattern=r"^(\+?\d{5,19})?$")
+    mobile: str = Field("", max_length=20)  # checked by the model (core.phones)
     region: str = Field(..., max_length=15)
     organization: int | None = None
     title: str = Field("", max_length=100)
@@ -215,7 +215,7 @@ class PersonIn(Schema):
 
 class PersonPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=50)
-    mobile: str | None = Field(None, max_length=20, pattern=r"^(\+?\d{5,19})?$")
+    mobile: str | None = Field(None, max_length=20)
     region: str | None = Field(None, max_length=15)
     organization: int | None = None
     title: str | None = Field(None, max_length=100)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import regioncodes
 from .choices import OrganizationKind, RegionLevel, Role
+from .phones import check_phones, validate_mobile, validate_phone
 
 # China's bounding box in WGS84 degrees (lon, lat), for region locations.
 LON_RANGE = (73.0, 136.0)
@@ -107,6 +108,9 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        check_phones(self, phone=validate_phone)
+
 
 class Person(models.Model):
     """A person (人员) known to the platform: an officer, a grid worker, a village
@@ -144,6 +148,7 @@ class Person(models.Model):
         return self.name
 
     def clean(self):
+        check_phones(self, mobile=validate_mobile)
         if self.role == Role.ENTERPRISE and (
             self.organization_id is None or self.organization.kind != OrganizationKind.ENTERPRISE
         ):

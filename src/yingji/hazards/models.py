@@ -9,12 +9,15 @@ enterprise (`scope_region`), as the enterprise register does.
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from ..core.phones import is_phone
 from .choices import (
     Answer,
     HazardCategory,
@@ -190,6 +193,16 @@ class PublicReport(models.Model):
     def __str__(self):
         return f"{self.enterprise_name or self.address} {self.created_at:%Y-%m-%d}"
 
+    def clean(self):
+        # A contact is how the reward reaches the reporter: a phone or an e-mail, or nothing.
+        contact = (self.contact or "").strip()
+        if contact and not is_phone(contact):
+            try:
+                validate_email(contact)
+            except ValidationError:
+                raise ValidationError({"contact": _("Give a phone number (13800000000, 0576-86000000) or an "
+                                                    "e-mail address, or leave it empty")}) from None
+
 
 class ReportWindow(models.Model):
     """How many public reports one client address sent in one fixed time window:
@@ -341,6 +354,10 @@ class TreatmentPlan(models.Model):
     class Meta:
         verbose_name = _("治理方案 Treatment plan")
         verbose_name_plural = _("治理方案 Treatment plans")
+
+    def clean(self):
+        if self.funds is not None and self.funds < 0:
+            raise ValidationError({"funds": _("Funds cannot be negative")})
 
 
 class HazardEvent(models.Model):

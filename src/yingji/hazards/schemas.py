@@ -159,6 +159,7 @@ class InspectionIn(Schema):
     inspector_ids: list[int] = Field(default_factory=list, max_length=20)
     campaign_id: int | None = Field(None, ge=1, le=2**62)
     note: str = Field("", max_length=5000)
+    no_hazard_found: bool = Field(False, description="confirm an inspection with no item answered found nothing")
 
 
 class InspectionOut(Schema):

@@ -144,18 +144,26 @@ def hazard_detail(request, id: int):
             plan_errors = plan_errors or {k: v for k, v in exc.fields.items() if k in services.PLAN_FIELDS}
         except ValidationError as exc:  # the model's own checks, run again by the service
             error = "治理方案填写有误，请按提示修改 / The plan has errors; see the fields"
-            plan_errors = _bilingual_errors({k: [ValidationError(v) for v in vs] for k, vs in exc.message_dict.items()}
-                                            if hasattr(exc, "error_dict") else {"__all__": [exc]})
+            plan_errors = _bilingual_errors(exc.error_dict if hasattr(exc, "error_dict") else {"__all__": [exc]})
         hazard = selectors.hazard_get(scope=scope, id=id)
     actions = services.actions_for(hazard, scope)
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
         "actions": actions, "events": hazard.events.all(), "error": error,
+        # The step form shows only when there is a step to take, and only the boxes its steps read.
+        "step_actions": [a for a in actions if a != "plan"],
+        "takes_reason": any(a in REASON_ACTIONS for a in actions),
+        "takes_evidence": any(a in EVIDENCE_ACTIONS for a in actions),
         "pending_evidence": [e for e in hazard.evidence.all() if e.event_id is None],
         "can_upload": hazard.is_open and scope.can_write,
         "plan_fields": [(plan_form[name], plan_errors.get(name, "")) for name in services.PLAN_FIELDS],
         # A refused plan is told in the plan's own section (the part htmx swaps) while there is one.
         "plan_errors": plan_errors, "plan_error": error if action == "plan" and "plan" in actions else ""})
+
+
+# The steps that read the form's "reason" and "evidence_text" boxes (services.hazard_act).
+REASON_ACTIONS = {"accept", "return", "report", "supervise", "delist", "escalate", "downgrade"}
+EVIDENCE_ACTIONS = {"fix_on_spot", "submit"}
 
 
 def ranking(request):
