@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from . import indexes
 from .choices import (
     Answer,
     HazardCategory,
@@ -351,7 +350,7 @@ class PeriodQuery(Schema):
 
 
 class RankingQuery(PeriodQuery):
-    bottom: int = Field(indexes.DEFAULT_BOTTOM, ge=0, le=1000)
+    bottom: int | None = Field(None, ge=0, le=1000, description="summons list size; capped at a share of the units")
 
 
 class FiguresOut(Schema):

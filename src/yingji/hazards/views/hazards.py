@@ -172,7 +172,9 @@ def ranking(request):
     code = request.GET.get("region", "") or scope.region_code or "33"
     start = _date(request.GET.get("from"), today.replace(month=1, day=1))
     end = _date(request.GET.get("to"), today)
-    result = indexes.ranking(scope=scope, code=code[:15], start=start, end=end)
+    wanted = request.GET.get("bottom", "")
+    bottom = min(int(wanted), 1000) if wanted.isdigit() and len(wanted) < 5 else None
+    result = indexes.ranking(scope=scope, code=code[:15], start=start, end=end, bottom=bottom)
     return render(request, "hazards/ranking.html", {"result": result, "start": start, "end": end,
                                                     "charts": indexes.chart_data(result, start, end)})
 
