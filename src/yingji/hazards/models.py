@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from ..core import uploads
 from ..core.phones import is_phone
 from .choices import (
     Answer,
@@ -402,6 +403,37 @@ class Evidence(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("整改佐证 Evidence")
         verbose_name_plural = _("整改佐证 Evidence")
+
+    @property
+    def kind(self):
+        """What the file is by its name (core.uploads), None without a file; its content
+        was checked against the name when it was uploaded."""
+        return uploads.kind_of(self.file.name) if self.file else None
+
+    @property
+    def is_image(self) -> bool:
+        return self.file.name.lower().endswith(IMAGE_SUFFIXES) if self.file else False
+
+    @property
+    def file_label(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    @property
+    def thumb_name(self) -> str:
+        """The cached thumbnail's name in the evidence storage, beside nothing else: the
+        file's own (unique) name under thumbs/."""
+        return f"thumbs/{self.file.name}.jpg"
+
+
+# The raster images a browser shows inline and Pillow makes thumbnails of.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+@receiver(post_delete, sender=Evidence, dispatch_uid="hazards.evidence.delete_files")
+def _delete_evidence_files(sender, instance, **kwargs):
+    # The thumbnail is a cache of the file: it goes with the row (the file itself stays,
+    # as enforcement evidence, unless an administrator removes it).
+    transaction.on_commit(lambda: evidence_storage().delete(instance.thumb_name))
 
 
 class Supervision(models.Model):

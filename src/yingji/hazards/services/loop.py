@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ...core import audit
+from ...core import audit, uploads
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
 from ..choices import (
@@ -257,6 +257,8 @@ def evidence_add(*, by, hazard: Hazard, file=None, text: str = "") -> Evidence:
         raise DomainError("已销号的隐患不能再上传整改佐证", "A closed hazard takes no more evidence")
     if file is None and not text.strip():
         raise DomainError("请上传文件或填写说明", "Give a file or a text", fields={"file": "必填 / required"})
+    if file is not None:
+        uploads.check_document(file)  # images, PDF and office documents, by their content
     with transaction.atomic():
         row = Evidence.objects.create(hazard=hazard, file=file or "", text=text, uploaded_by=by)
         # The file by its stored name (and size): the snapshot cannot hold a file object.

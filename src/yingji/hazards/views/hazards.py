@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
-from ...core import exports
+from ...core import exports, uploads
 from ...core.errors import DomainError
 from ...core.limits import plausible_year
 from ...core.paging import page_rows
@@ -156,6 +156,7 @@ def hazard_detail(request, id: int):
         "takes_evidence": any(a in EVIDENCE_ACTIONS for a in actions),
         "pending_evidence": [e for e in hazard.evidence.all() if e.event_id is None],
         "can_upload": hazard.is_open and scope.can_write,
+        "accept_files": uploads.ACCEPT_ATTRIBUTE,
         "plan_fields": [(plan_form[name], plan_errors.get(name, "")) for name in services.PLAN_FIELDS],
         # A refused plan is told in the plan's own section (the part htmx swaps) while there is one.
         "plan_errors": plan_errors, "plan_error": error if action == "plan" and "plan" in actions else ""})
