@@ -86,7 +86,8 @@ class Command(BaseCommand):
         # A second process does not know this one's port: tell it, so its links point here.
         links = "" if settings.YINGJI_PUBLIC_URL_EXPLICIT else f"YINGJI_PUBLIC_URL={url.rstrip('/')} "
         self.stdout.write("预警叫应演示 / call-up demo: 预警 → 发布预警 in the UI, or "
-                          f"{links}YINGJI_FAKE_GATEWAY=console .venv/bin/yingji demo-warning --region 331081 --level red")
+                          f"{links}YINGJI_FAKE_GATEWAY=console .venv/bin/yingji demo-warning "
+                          "--region 331081 --level red")
         self.stdout.write("")
 
     def serve(self, host: str, port: int) -> None:
