@@ -8,6 +8,9 @@ from . import views
 urlpatterns = [
     path("floods/", private(views.flood_home), name="flood_home"),
     path("floods/inundation/", private(views.inundation_list), name="inundation_list"),
+    path("floods/inundation/new/", private(views.inundation_new), name="inundation_new"),
     path("floods/inundation/<int:id>/", private(views.inundation_detail),
          name="inundation_detail"),
+    path("floods/inundation/<int:id>/progress/", private(views.inundation_progress),
+         name="inundation_progress"),
 ]
