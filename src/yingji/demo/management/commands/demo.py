@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 from ....core import scheduler
 from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
-from ....floods.demo import load_flood_demo
+from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
@@ -71,10 +71,12 @@ class Command(BaseCommand):
         # trigger (a dozen seconds: once, with the first seeding).
         self.stdout.write("巨灾保险演示 / insurance demo:")
         self.stdout.write("  " + load_demo_policy(archive=archive_2019()).summary())
-        # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou) with villages,
-        # gauges, a storm, warnings and an inundation run (seen by demo-province).
+        # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou, seen by
+        # demo-province) and the same in Wenling (seen by demo-wenling and demo-taizhou),
+        # each with villages, gauges, a storm, warnings and an inundation run.
         self.stdout.write("山洪演示 / flood demo:")
-        self.stdout.write("  " + load_flood_demo().summary())
+        for report in load_flood_demos():
+            self.stdout.write("  " + report.summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
