@@ -113,3 +113,8 @@ def test_a_public_report_contact_is_a_phone_or_an_email(api_as, regions, contact
     if not ok:
         assert "contact" in r.json()["error"]["fields"]
         assert not PublicReport.objects.exists()
+
+
+def test_the_inspection_ledger_refuses_an_end_before_the_start(wenling_officer):
+    page = _login(wenling_officer).get("/hazards/inspections/", {"start": "2026-03-10", "end": "2026-03-01"})
+    assert page.status_code == 200 and "结束日期早于开始日期" in page.content.decode()
