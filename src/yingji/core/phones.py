@@ -18,9 +18,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .text import forbidden_character
+
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(?:0(?:10|2\d|[3-9]\d{2})|\+?86(?:10|2\d|[3-9]\d{2}))?[2-9]\d{6,7}$")
+_LANDLINE = re.compile(r"^(?:(?:0|\+?86)(?:10|2\d|[3-9]\d{2})[1-9]\d{6,7}|[2-9]\d{6,7})$")
 _EXTENSION = re.compile(r"^(.+?)(?:-|转|ext\.?|#|x)\d{1,6}$", re.IGNORECASE)
 _SERVICE = re.compile(r"^(?:[48]00\d{7}|1\d{2,4}|9\d{4})$")
 
@@ -61,8 +63,11 @@ def check_phones(obj, **fields) -> None:
     by field, as a model's `clean()` does."""
     errors = {}
     for name, validator in fields.items():
+        value = getattr(obj, name, "") or ""
+        if forbidden_character(value):
+            continue  # core.text.check_text_fields names the character, which says more
         try:
-            validator(getattr(obj, name, "") or "")
+            validator(value)
         except ValidationError as exc:
             errors[name] = exc.error_list
     if errors:
