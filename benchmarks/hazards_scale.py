@@ -342,7 +342,9 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "DB_CONN_MAX_AGE": "600",
            "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "yingji.wsgi", "--workers", "2", "--bind",
-                               f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+                               f"127.0.0.1:{port}", "--log-level", "warning",
+                               # a first request (imports, password hashing) outlives gunicorn's 30 s on a busy machine
+                               "--timeout", "120"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -19,3 +19,9 @@ def rain(station: str, time: dt.datetime | str, mm, interval: int | None = None)
     if interval is not None:
         reading["interval_minutes"] = interval
     return reading
+
+
+def stage(station: str, time: dt.datetime | str, metres) -> dict:
+    """One stage (water level) reading, m in the gauge's datum."""
+    return {"station": station, "quantity": "stage", "time": time if isinstance(time, str) else time.isoformat(),
+            "value": metres}

@@ -215,6 +215,11 @@ YINGJI_PUBLIC_URL_EXPLICIT = "YINGJI_PUBLIC_URL" in os.environ
 YINGJI_CAP_SENDER = os.environ.get("YINGJI_CAP_SENDER", "yingji@yingji.local")
 YINGJI_CALLUP_TIME_SCALE = os.environ.get("YINGJI_CALLUP_TIME_SCALE", "1")
 
+# Flash floods: the scour velocity (冲刷流速, m/s) of a section without its own, and how
+# long an observed stage must stay below the warning stage before a new rise warns again.
+YINGJI_SCOUR_VELOCITY = float(os.environ.get("YINGJI_SCOUR_VELOCITY", "3.0"))
+YINGJI_STAGE_QUIET_MINUTES = float(os.environ.get("YINGJI_STAGE_QUIET_MINUTES", "60"))
+
 # Outbound e-mail (one of the messaging channels); unset EMAIL_HOST = not configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -242,6 +247,8 @@ YINGJI_IMPORT_MAX_BLANK_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_BLANK_ROWS"
 # Observation files are long and narrow: a year of hourly rain at 70 stations is 613,200 rows.
 YINGJI_IMPORT_MAX_OBSERVATION_ROWS = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_ROWS", 1_000_000))
 YINGJI_IMPORT_MAX_OBSERVATION_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_OBSERVATION_BYTES", 100 * 2**20))
+# Forecast rain from the weather bureau: a folder watched for CSV files (empty: no folder feed).
+YINGJI_RAIN_FEED_DIR = os.environ.get("YINGJI_RAIN_FEED_DIR", "")
 
 # Exports of the list pages (core/exports.py): past this many rows the person is
 # asked to narrow the filters instead of getting a file too large to open.

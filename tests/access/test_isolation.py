@@ -44,9 +44,11 @@ def wenling(regions, wenling_officer, wenling_enterprise):
 
 
 # Not region data: how to log in and out (a token is only its bearer's: tests/core/test_tokens.py), who am I,
-# the list of duty kinds (reference data), the empty import template.
+# the list of duty kinds (reference data), the empty import template, the public region tree.
 UNSCOPED = {"POST /api/auth/token", "POST /api/auth/logout", "GET /api/auth/me", "GET /api/duty-kinds",
-            "GET /api/enterprises/import-template"}
+            "GET /api/enterprises/import-template",
+            # The region tree for public forms' region picker: official names and codes, nothing else.
+            "GET /api/public/region-picker"}
 
 
 def _operations() -> set[str]:
@@ -86,6 +88,8 @@ class TestCoreIsolation(IsolationCases):
         "GET /api/people": [{}, {"region": LINHAI}, {"q": "临海"}, {"duty": "township_flood_chief"}],
         "GET /api/enterprises": [{}, {"region": LINHAI}, {"region": "33"}, {"q": "测试"}, {"tag": ""}],
         "GET /api/audit": [{}, {"object_type": "enterprises.enterprise"}],
+        "GET /api/region-picker": [{}, {"parent": LINHAI}, {"parent": "3310"}, {"q": "临海"}, {"q": LINHAI},
+                                   {"q": "lhs"}],
     }
     objects = {
         "GET /api/regions/{code}": ("region", None),

@@ -59,9 +59,10 @@ def test_board_counts_follow_the_flow(api_as, wenling_officer, chain, gateway):
     for m in (1, 2.5, 4, 5.5, 15):
         services.process_due_actions(now=minutes(m))
     board = api_as(wenling_officer).get(f"/api/warnings/{warning.pk}/callup").json()
-    # 4 duty targets; township chief and grid worker never answered → both unreached,
-    # both escalated (their superiors: county chief, village chief) → 2 escalation targets.
-    assert (board["duty_targets"], board["escalation_targets"], board["targets"]) == (4, 2, 6)
+    # 4 persons called; township chief and grid worker never answered → both unreached,
+    # both escalated: one notice to each superior (county chief, village chief), which
+    # are not persons called.
+    assert (board["targets"], board["duty_targets"], board["notices"], board["notified"]) == (4, 4, 2, 2)
     assert (board["sent"], board["delivered"], board["acknowledged"], board["feedback"]) == (4, 1, 2, 1)
     assert board["escalated"] == 2
     assert {u["person_id"] for u in board["unreached"]} == {chain.township.pk, chain.grid.pk}

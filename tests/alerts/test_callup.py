@@ -7,8 +7,8 @@ import re
 import pytest
 
 from yingji.alerts import selectors, services
-from yingji.alerts.choices import ActionState, TargetKind, TargetState
-from yingji.alerts.models import CallUpAction, CallUpTarget
+from yingji.alerts.choices import ActionState, NoticeKind, TargetKind, TargetState
+from yingji.alerts.models import CallUpAction, CallUpNotice, CallUpTarget
 from yingji.core import audit
 from yingji.core.scope import SYSTEM
 from yingji.messaging import services as messaging
@@ -75,12 +75,16 @@ def test_unanswered_person_is_redialled_on_schedule_then_escalated_to_the_superi
     tick(minutes(15))
     grid.refresh_from_db()
     assert grid.state == TargetState.UNREACHED and grid.escalated_at == minutes(15)
-    upper = CallUpTarget.objects.get(escalated_from=grid)
-    assert upper.person == chain.village and upper.kind == TargetKind.ESCALATION
-    tick(minutes(15))  # the superior's first message is due at once
-    text = [r.body["text"] for r in gateway.received if r.body["to"] == chain.village.mobile][-1]
-    link = re.search(r"/ack/(\S+)", text)
-    assert chain.grid.name in text and link and services.target_for_token(link.group(1)) == upper
+    # The superior is told by a notice, not called as a target: one SMS and one voice
+    # call (the ladder's channels, each once), with no acknowledgement link.
+    assert not CallUpTarget.objects.filter(escalated_from=grid).exists()
+    notice = CallUpNotice.objects.get(callup=warning.callup)
+    assert (notice.person, notice.kind, list(notice.about.all())) == (chain.village, NoticeKind.SUPERIOR, [grid])
+    assert sorted(channels_to(gateway, chain.village)) == ["/sms", "/voice"]  # sent in parallel: any order
+    text = [r.body["text"] for r in gateway.received if r.body["to"] == chain.village.mobile][0]
+    assert f"下级 {chain.grid.name} 未应答" in text and "/ack/" not in text
+    tick(minutes(15))
+    assert sorted(channels_to(gateway, chain.village)) == ["/sms", "/voice"]
     board = selectors.board(scope=SYSTEM, warning=warning)
     assert [u["person_id"] for u in board["unreached"]] == [chain.grid.pk]
     assert board["escalated"] == 1

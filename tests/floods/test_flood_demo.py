@@ -17,6 +17,8 @@ Hand checks on the demo's DEM (see `yingji.floods.demo`):
   least 0.50 − 0.1 = 0.40 m deep at 上坞村 (0.1 m above the thalweg): above 0.3 m.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.test import TestCase, override_settings
@@ -94,3 +96,29 @@ def test_the_demo_dem_is_the_documented_valley():
     assert z[0, 0] > 500  # the ridge at the far corner: 150 + 60 + 1.5 + 0.25·1840
     hillside = next(v for v in demo.VILLAGES if v.name == "山腰村")
     assert hillside.height == pytest.approx(1.5 + 0.25 * 255)
+
+
+def test_the_outlet_gauge_crosses_warning_then_critical_and_the_forecast_warns_of_scour(loaded):
+    """The readings 0.2 0.5 0.9 1.2 1.6 1.3 m against 1.0 and 1.5 m: prepare at hour
+    4, move now at hour 5, one event; the outlet's scour velocity (1.2 m/s) is below the forecast's peak velocity."""
+    section = Section.objects.get(name="东坑出口断面")
+    assert section.stage_station.code == demo.STAGE_GAUGE[0]
+    observed = FloodAlert.objects.filter(section=section, source="stage").order_by("observed_at")
+    assert [(a.level, a.observed_at) for a in observed] == [
+        ("prepare", demo.STORM_START + dt.timedelta(hours=4)), ("move_now", demo.STORM_START + dt.timedelta(hours=5))]
+    forecast = section.forecasts.get()
+    assert len(forecast.velocities) == len(forecast.stages)
+    assert forecast.peak_velocity >= demo.OUTLET_SCOUR_VELOCITY
+    scour = FloodAlert.objects.get(section=section, source="scour")
+    assert scour.forecast == forecast and scour.warning is not None
+
+
+def test_the_watershed_has_its_design_storm_table(loaded):
+    """The 100-year 24-hour design storm holds the table's 400.7 mm, its peak hour the 1-hour 98 mm."""
+    from yingji.floods.design_models import DesignStormTable
+    from yingji.floods.services.design_storms import design_storm, table_for
+
+    table = DesignStormTable.objects.get(watershed=demo.WATERSHED)
+    assert table_for(region_id=demo.COUNTY, watershed=demo.WATERSHED) == table
+    storm = design_storm(table=table, return_period=100, duration_hours=24)
+    assert sum(storm) == pytest.approx(400.7, abs=1e-9) and max(storm) == 98.0

@@ -54,21 +54,21 @@ def test_ea5_par_reads_as_its_authors_wrote_it():
 
 def test_keys_are_case_insensitive_and_comments_are_dropped(tmp_path):
     par = read_par(write_par(tmp_path, "# a case\nDEMFILE dem.asc\nSim_Time 60 # one minute\n"
-                                       "FPFRIC 0.03\n\n  saveint\t20\nDepthOff\n"))
+                                       "FPFRIC 0.03\n\n  saveint\t20\nDepthOff\nACCELERATION\n"))
     assert par.get("sim_time") == 60.0
     assert par.get("fpfric") == 0.03
     assert par.get("saveint") == 20.0
     assert par.get("demfile") == tmp_path / "dem.asc"
-    assert par.flags == {"depthoff"}
+    assert par.flags == {"depthoff", "acceleration"}
     assert par.warnings == []
 
 
-def test_unknown_keys_and_missing_solvers_are_reported_not_ignored(tmp_path):
-    par = read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 10\nfancykey 3\nturbo\nfv1\n"))
+def test_unknown_keys_and_outputs_not_written_are_reported_not_ignored(tmp_path):
+    par = read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 10\nfancykey 3\nturbo\nvoutput\nacceleration\n"))
     assert len(par.warnings) == 3
     assert "line 3" in par.warnings[0] and "fancykey" in par.warnings[0]
     assert "line 4" in par.warnings[1] and "turbo" in par.warnings[1]
-    assert "fv1" in par.warnings[2] and "not available" in par.warnings[2]
+    assert "voutput" in par.warnings[2] and "not written" in par.warnings[2]
 
 
 def test_windows_dirroot_maps_to_a_folder_beside_the_par(tmp_path):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ..core.admin_audit import AuditedAdmin, ReadOnlyAdmin
-from .models import CallUp, CallUpPolicy, CallUpStep, CallUpTarget, Warning
+from .models import CallUp, CallUpNotice, CallUpPolicy, CallUpStep, CallUpTarget, Warning
 
 
 class CallUpStepInline(admin.TabularInline):
@@ -37,3 +37,10 @@ class CallUpTargetAdmin(ReadOnlyAdmin):
     list_display = ["person", "region", "state", "acknowledged_at", "ack_channel"]
     list_filter = ["state"]
     raw_id_fields = ["callup", "person", "region", "escalated_from"]
+
+
+@admin.register(CallUpNotice)
+class CallUpNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["person", "kind", "region", "round_at", "state", "sent_at"]
+    list_filter = ["kind", "state"]
+    raw_id_fields = ["callup", "person", "region", "about"]

@@ -105,6 +105,11 @@ class RegionOut(GroupOut):
     region_name: str
 
 
+class TownshipOut(RegionOut):
+    notices: int
+    regions: list[RegionOut]
+
+
 class BoardOut(Schema):
     warning_id: int
     callup_id: int | None
@@ -112,9 +117,11 @@ class BoardOut(Schema):
     drill: bool
     started_at: dt.datetime | None
     policy: str
-    targets: int
+    targets: int = Field(description="persons called (one each, whatever their duties)")
     duty_targets: int
-    escalation_targets: int
+    notices: int = Field(description="notices of unreached persons to superiors and duty officers (not targets)")
+    notices_sent: int
+    notified: int = Field(description="persons who received such notices")
     sent: int
     delivered: int
     acknowledged: int
@@ -127,6 +134,7 @@ class BoardOut(Schema):
     unreached: list[UnreachedOut]
     by_level: list[LevelOut]
     by_region: list[RegionOut]
+    by_township: list[TownshipOut]
 
 
 class AckIn(Schema):

@@ -80,8 +80,29 @@ OPEN_TARGET_STATES = (TargetState.PENDING, TargetState.CALLING, TargetState.UNRE
 
 
 class TargetKind(models.TextChoices):
+    """Every target is a person called for a duty. ESCALATION rows were written by
+    earlier versions (a superior called once per unreached subordinate); superiors
+    are now told by a grouped `CallUpNotice` and are not targets."""
+
     DUTY = "duty", _("职责对象")
     ESCALATION = "escalation", _("上级升级")
+
+
+class NoticeKind(models.TextChoices):
+    """Who a notice of unreached persons goes to: the superior of those persons, or
+    the duty officers of the centre (the unreached list back to the centre)."""
+
+    SUPERIOR = "superior", _("上级")
+    DUTY_OFFICER = "duty_officer", _("值班员")
+
+
+class NoticeState(models.TextChoices):
+    """A notice gathers the unreached persons of one escalation round while it is
+    OPEN, is SENT once the round is complete, or CANCELLED when the call-up stops."""
+
+    OPEN = "open", _("待发送")
+    SENT = "sent", _("已发送")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class ActionKind(models.TextChoices):

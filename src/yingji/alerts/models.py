@@ -18,6 +18,8 @@ from .choices import (
     ActionKind,
     ActionState,
     CallUpStatus,
+    NoticeKind,
+    NoticeState,
     TargetKind,
     TargetState,
     WarningLevel,
@@ -189,6 +191,40 @@ class CallUpTarget(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_state_display()})"
+
+
+class CallUpNotice(models.Model):
+    """A notice of unreached persons (未应答通知): one per recipient and escalation
+    round, naming every person of that round who did not answer ("下级 A、B 未应答").
+    It goes to their superior (SMS, and one voice call if the plan's ladder has
+    voice) or to the centre's duty officers (SMS). A notice is not a target: it asks
+    for no acknowledgement, and the board counts it apart from the persons called.
+    A round is the escalation time shared by targets added together; the notice is
+    sent when every escalation of its round is done, so one message per person."""
+
+    scope_region = "region__code"
+
+    callup = models.ForeignKey("alerts.CallUp", on_delete=models.CASCADE, related_name="notices")
+    person = models.ForeignKey("core.Person", verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=14, choices=NoticeKind.choices)
+    round_at = models.DateTimeField(_("升级轮次时间"))
+    about = models.ManyToManyField("alerts.CallUpTarget", verbose_name=_("未应答人员"), related_name="notices")
+    state = models.CharField(_("状态"), max_length=10, choices=NoticeState.choices, default=NoticeState.OPEN)
+    created_at = models.DateTimeField(_("创建时间"))
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["callup_id", "round_at", "region_id", "id"]
+        verbose_name = _("未应答通知 Unreached notice")
+        verbose_name_plural = _("未应答通知 Unreached notices")
+        constraints = [models.UniqueConstraint(fields=["callup", "person", "kind", "round_at"],
+                                               name="alerts_notice_once_per_round")]
+        indexes = [models.Index(fields=["round_at", "id"], condition=models.Q(state=NoticeState.OPEN),
+                                name="alerts_notice_open_idx")]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_kind_display()})"
 
 
 class CallUpAction(models.Model):

@@ -50,8 +50,11 @@ def freeze(policy: CallUpPolicy, *, scale: float) -> dict:
         timeline.append({"kind": "escalate", "at": policy.escalate_after_minutes})
     # At equal times the messages go first: escalating before the last call would be unfair.
     timeline.sort(key=lambda e: (e["at"], e["kind"] == "escalate"))
+    # A superior told of unreached subordinates gets each channel of the ladder once.
+    notice_channels = list(dict.fromkeys(step.channel for step in policy.steps.order_by("number")))
     return {
         "policy_id": policy.pk, "policy_name": policy.name,
         "duty_kinds": sorted(policy.duty_kinds.values_list("code", flat=True)),
         "notify_duty_officer": policy.notify_duty_officer, "time_scale": scale, "timeline": timeline,
+        "notice_channels": notice_channels or ["sms"],
     }

@@ -21,8 +21,8 @@ from ..core.models import Region
 from ..core.scope import SYSTEM, Scope, fits_database
 from ..messaging.choices import MessageStatus
 from ..messaging.selectors import failed_to_people, messages_with_status
-from .choices import TargetKind, TargetState
-from .models import CallUp, CallUpTarget, Warning
+from .choices import NoticeState, TargetKind, TargetState
+from .models import CallUp, CallUpNotice, CallUpTarget, Warning
 
 SENT_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED)
 
@@ -91,26 +91,31 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def board(*, scope: Scope, warning: Warning) -> dict:
-    """The live board of a warning's call-up: counts, time to acknowledge, the
-    unreached list, and counts by level and by region. The API and the page both
-    show exactly this."""
+    """The live board of a warning's call-up: the persons called (one target each)
+    and, apart from them, the notices of unreached persons sent to superiors and
+    duty officers; time to acknowledge, the unreached list, counts by level, by
+    region and per township (subtotals). The API and the page both show exactly this."""
     callup = callup_of(warning)
     if callup is None:
         return _empty_board(warning)
-    targets = targets_in_scope(scope=scope, callup=callup)
+    # Persons called for a duty. Escalation targets of earlier versions are not persons
+    # called: superiors are told by notices now, counted below.
+    targets = targets_in_scope(scope=scope, callup=callup).filter(kind=TargetKind.DUTY)
+    notices = scope.filter(CallUpNotice.objects.filter(callup=callup)).exclude(state=NoticeState.CANCELLED)
     states = dict(targets.values_list("state").annotate(n=Count("pk")))
-    acked = list(targets.filter(kind=TargetKind.DUTY, acknowledged_at__isnull=False)
-                 .values_list("created_at", "acknowledged_at"))
+    acked = list(targets.filter(acknowledged_at__isnull=False).values_list("created_at", "acknowledged_at"))
     seconds = [(a - c).total_seconds() for c, a in acked]
+    by_region = _by(targets, "region_id", "region__full_name")
+    called = sum(states.values())
     return {
         "warning_id": warning.pk, "callup_id": callup.pk, "status": callup.status, "drill": callup.drill,
         "started_at": callup.started_at, "policy": callup.plan.get("policy_name", ""),
-        "targets": sum(states.values()),
-        "duty_targets": targets.filter(kind=TargetKind.DUTY).count(),
-        "escalation_targets": targets.filter(kind=TargetKind.ESCALATION).count(),
+        "targets": called, "duty_targets": called,
+        "notices": notices.count(), "notices_sent": notices.filter(state=NoticeState.SENT).count(),
+        "notified": notices.values("person_id").distinct().count(),
         "sent": _with_message(targets, SENT_STATUSES),
         "delivered": _with_message(targets, (MessageStatus.DELIVERED,)),
-        "acknowledged": targets.filter(acknowledged_at__isnull=False).count(),
+        "acknowledged": len(acked),
         "feedback": states.get(TargetState.FEEDBACK, 0),
         "escalated": targets.filter(escalated_at__isnull=False).count(),
         "calling": states.get(TargetState.CALLING, 0) + states.get(TargetState.PENDING, 0),
@@ -119,16 +124,17 @@ def board(*, scope: Scope, warning: Warning) -> dict:
         "ack_seconds_p90": percentile(seconds, 90),
         "unreached": _unreached(targets),
         "by_level": _by(targets, "level"),
-        "by_region": _by(targets, "region_id", "region__full_name"),
+        "by_region": by_region,
+        "by_township": _by_township(by_region, notices),
     }
 
 
 def _empty_board(warning: Warning) -> dict:
     return {"warning_id": warning.pk, "callup_id": None, "status": None, "drill": warning.drill,
-            "started_at": None, "policy": "", "targets": 0, "duty_targets": 0, "escalation_targets": 0,
-            "sent": 0, "delivered": 0, "acknowledged": 0, "feedback": 0, "escalated": 0, "calling": 0,
-            "cancelled": 0, "ack_seconds_median": None, "ack_seconds_p90": None, "unreached": [],
-            "by_level": [], "by_region": []}
+            "started_at": None, "policy": "", "targets": 0, "duty_targets": 0, "notices": 0, "notices_sent": 0,
+            "notified": 0, "sent": 0, "delivered": 0, "acknowledged": 0, "feedback": 0, "escalated": 0,
+            "calling": 0, "cancelled": 0, "ack_seconds_median": None, "ack_seconds_p90": None, "unreached": [],
+            "by_level": [], "by_region": [], "by_township": []}
 
 
 def _unreached(targets) -> list[dict]:
@@ -149,6 +155,28 @@ def _by(targets, *keys) -> list[dict]:
                                "unreached": r["unreached"]} for r in rows]
 
 
+def township_of(code: str) -> str:
+    """The township (乡镇街道) a region lies in; a county or wider region stands for itself."""
+    return code[:regioncodes.LENGTH[RegionLevel.TOWNSHIP]]
+
+
+def _by_township(by_region: list[dict], notices) -> list[dict]:
+    """Subtotals per township: its regions' rows summed (the township itself, its
+    villages and grids), with the notices sent to persons there; the rows beneath."""
+    groups: dict[str, dict] = {}
+    for row in by_region:
+        group = groups.setdefault(township_of(row["region"]), {
+            "targets": 0, "acknowledged": 0, "unreached": 0, "notices": 0, "regions": []})
+        for key in ("targets", "acknowledged", "unreached"):
+            group[key] += row[key]
+        group["regions"].append(row)
+    for region_id, n in notices.values_list("region_id").annotate(n=Count("pk")):
+        groups.setdefault(township_of(region_id), {"targets": 0, "acknowledged": 0, "unreached": 0,
+                                                   "notices": 0, "regions": []})["notices"] += n
+    names = dict(Region.objects.filter(pk__in=list(groups)).values_list("code", "full_name"))
+    return [{"region": code, "region_name": names.get(code, code), **groups[code]} for code in sorted(groups)]
+
+
 def village_map(*, scope: Scope, warning: Warning) -> dict:
     """The board's map (叫应村分布): per village holding targets of the call-up in the
     caller's scope, how many acknowledged, are unreached or still pending, and where
@@ -161,7 +189,7 @@ def village_map(*, scope: Scope, warning: Warning) -> dict:
     if callup is not None:
         village_len = regioncodes.LENGTH[RegionLevel.VILLAGE]
         open_unacked = Q(acknowledged_at__isnull=True)
-        rows = (targets_in_scope(scope=scope, callup=callup)
+        rows = (targets_in_scope(scope=scope, callup=callup).filter(kind=TargetKind.DUTY)
                 .filter(region__level__gte=RegionLevel.VILLAGE).exclude(state=TargetState.CANCELLED)
                 .annotate(village=Substr("region_id", 1, village_len)).values("village")
                 .annotate(targets=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),

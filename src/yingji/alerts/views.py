@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..core import exports, tabular
 from ..core.errors import DomainError
+from ..core.regionpicker import RegionField, bind_scope
 from ..core.scope import Scope
 from ..core.ui import add_form_errors
 from . import reports, selectors, services
@@ -31,7 +32,8 @@ BOARD_POLL_SECONDS = 5
 class WarningForm(forms.Form):
     type = forms.ChoiceField(label="预警类型", choices=WarningType.choices)
     level = forms.ChoiceField(label="预警级别", choices=WarningLevel.choices)
-    regions = forms.CharField(label="预警区划代码", help_text="多个代码以空格或逗号分隔，如 331081")
+    regions = RegionField(label="预警区划", multiple=True,
+                          help_text="逐级选择或输入名称、拼音首字母、代码；多个区划以顿号或空格分隔")
     headline = forms.CharField(label="标题", max_length=200)
     description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     expires = forms.DateTimeField(label="失效时间", required=False,
@@ -39,7 +41,7 @@ class WarningForm(forms.Form):
     drill = forms.BooleanField(label="演练", required=False)
 
     def region_codes(self) -> list[str]:
-        return [c for c in self.cleaned_data["regions"].replace("，", ",").replace(",", " ").split() if c]
+        return self.cleaned_data["regions"]
 
 
 # The bound of the API's FeedbackIn (and far inside the column's 2^31).
@@ -62,7 +64,7 @@ def warning_list(request):
 
 
 def warning_issue(request):
-    form = WarningForm(request.POST or None)
+    form = bind_scope(WarningForm(request.POST or None), Scope.for_user(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -112,9 +114,12 @@ def warning_board_export(request, id: int):
     warning = selectors.warning_get(scope=scope, id=id)
     board = selectors.board(scope=scope, warning=warning)
     summary = [["预警", warning.headline], *([label, board[key]] for label, key in SUMMARY_ROWS)]
-    regions = [["区划代码", "区划", "叫应对象", "已应答", "未叫应"]]
-    regions += [[r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"]]
-                for r in board["by_region"]]
+    regions = [["区划代码", "区划", "叫应人数", "已应答", "未叫应", "未应答通知"]]
+    for t in board["by_township"]:
+        regions.append([t["region"], f"{t['region_name']} 小计", t["targets"], t["acknowledged"], t["unreached"],
+                        t["notices"]])
+        regions += [[r["region"], r["region_name"], r["targets"], r["acknowledged"], r["unreached"], None]
+                    for r in t["regions"]]
     unreached = [["姓名", "手机号", "职务", "区划", "列入时间", "上级"]]
     unreached += [[u["name"], u["mobile"], u["title"], u["region_name"],
                    u["unreached_at"].replace(tzinfo=None) if u["unreached_at"] else None, u["superior"] or ""]
@@ -127,7 +132,7 @@ def warning_board_export(request, id: int):
 
 
 class ReportForm(forms.Form):
-    region = forms.RegexField(label="区划代码", regex=r"^\d{2,12}$", max_length=12)
+    region = RegionField(label="区划")
     month = forms.RegexField(label="月份", regex=r"^\d{4}-\d{2}$", help_text="YYYY-MM",
                              widget=forms.TextInput(attrs={"placeholder": "2026-07"}))
     drill = forms.BooleanField(label="演练", required=False)
@@ -137,7 +142,7 @@ def callup_report(request):
     """The monthly report page: pick a region (your own by default) and a month."""
     scope = Scope.for_user(request.user)
     initial = {"region": scope.region_code or "33", "month": f"{timezone.localdate():%Y-%m}"}
-    form = ReportForm(request.GET or None, initial=initial)
+    form = bind_scope(ReportForm(request.GET or None, initial=initial), scope)
     report = None
     if request.GET and form.is_valid():
         try:
@@ -149,11 +154,12 @@ def callup_report(request):
 
 
 def callup_report_export(request):
-    form = ReportForm(request.GET)
+    scope = Scope.for_user(request.user)
+    form = bind_scope(ReportForm(request.GET), scope)
     if not form.is_valid():
         raise DomainError("报表参数有误", "Invalid report parameters",
                           fields={k: "; ".join(v) for k, v in form.errors.items()})
-    report = _monthly(Scope.for_user(request.user), form.cleaned_data)
+    report = _monthly(scope, form.cleaned_data)
     response = HttpResponse(reports.workbook(report), content_type=reports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{reports.filename(report)}"'
     return response
@@ -164,7 +170,8 @@ def _monthly(scope: Scope, data: dict) -> dict:
                                     drill=data["drill"])
 
 
-SUMMARY_ROWS = [("叫应对象", "targets"), ("已发送", "sent"), ("已送达", "delivered"), ("已应答", "acknowledged"),
+SUMMARY_ROWS = [("叫应人数", "targets"), ("未应答通知", "notices"), ("收到通知人数", "notified"),
+                ("已发送", "sent"), ("已送达", "delivered"), ("已应答", "acknowledged"),
                 ("已反馈", "feedback"), ("已通知上级", "escalated"), ("应答用时中位数（秒）", "ack_seconds_median"),
                 ("应答用时P90（秒）", "ack_seconds_p90")]
 

@@ -8,7 +8,7 @@ from . import selectors, services, tokens
 from .choices import OrganizationKind, Role
 from .errors import DomainError
 from .paging import Page, PageQuery, paginate
-from .scope import Scope
+from .scope import PUBLIC_REGIONS, Scope
 
 router = Router()
 
@@ -110,6 +110,56 @@ def create_region(request, data: RegionIn):
 def rename_region(request, code: str, data: RegionPatch):
     region = selectors.region_get(scope=Scope.for_user(request.user), code=code)
     return services.region_rename(by=request.user, region=region, name=data.name)
+
+
+# The region picker (core/regionpicker.py) ------------------------------------
+
+class PickedRegion(Schema):
+    code: str
+    name: str
+    label: str = Field(..., description="the name as the caller reads it: full name less what their region "
+                                        "lies in (温岭市大溪镇 for a Wenling officer)")
+    level: int
+    full_name: str
+
+
+class PickList(Schema):
+    items: list[PickedRegion]
+
+
+class PickQuery(Schema):
+    parent: str = Field("", max_length=15, pattern=r"^\d*$",
+                        description="the regions directly under this code; "
+                                    "neither parent nor q: the caller's own region")
+    q: str = Field("", max_length=100, description="a name, part of one, pinyin initials (dxz) or a code prefix")
+    min_level: int = Field(1, ge=1, le=6)
+    max_level: int = Field(6, ge=1, le=6)
+
+
+def _pick(scope: Scope, query: PickQuery) -> dict:
+    levels = (query.min_level, query.max_level)
+    if query.q.strip():
+        regions = selectors.region_search(scope=scope, q=query.q, levels=levels)
+    else:
+        regions = selectors.region_children(scope=scope, parent=query.parent, levels=(1, levels[1]))
+    base = selectors.region_label_base(scope=scope)
+    return {"items": [{"code": r.code, "name": r.name, "label": selectors.region_label(r, base),
+                       "level": r.level, "full_name": r.full_name} for r in regions]}
+
+
+@router.get("/region-picker", response=PickList, tags=["regions"], url_name="region_pick")
+def pick_regions(request, query: Query[PickQuery]):
+    """Children of a region or a search, inside the caller's scope: what the region
+    picker's selects and suggestions show."""
+    return _pick(Scope.for_user(request.user), query)
+
+
+@router.get("/public/region-picker", response=PickList, tags=["regions"], auth=None,
+            url_name="region_pick_public")
+def pick_public_regions(request, query: Query[PickQuery]):
+    """The same over the whole region tree, without login, for public forms (the
+    hazard report form): region names and codes are official public data."""
+    return _pick(PUBLIC_REGIONS, query)
 
 
 # Organizations ---------------------------------------------------------------

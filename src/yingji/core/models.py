@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import regioncodes
+from . import regioncodes, text
 from .choices import OrganizationKind, RegionLevel, Role
 from .phones import check_phones, validate_mobile, validate_phone
 
@@ -42,6 +42,8 @@ class Region(models.Model):
         on_delete=models.PROTECT, related_name="children",
     )
     full_name = models.CharField(_("全称"), max_length=300, editable=False)
+    # The name's pinyin initials ("大溪镇" → "dxz"), for the region picker's search.
+    initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, editable=False, db_index=True)
     # Where the region is drawn on maps (a village's committee, say), WGS84 degrees.
     # Optional: official codes come without a location. The ranges are China's
     # bounding box, so swapped lon/lat or a lost minus sign is refused, not mapped.
@@ -80,6 +82,9 @@ class Region(models.Model):
 
     def save(self, *args, **kwargs):
         self.full_name = (self.parent.full_name if self.parent_id else "") + self.name
+        self.initials = text.pinyin_initials(self.name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "initials"}
         super().save(*args, **kwargs)
 
 

@@ -100,5 +100,9 @@ def fits_database(value) -> bool:
 
 # The system itself (CLI, scheduled tasks): everything, with write rights.
 SYSTEM = Scope(region_code="", role=Role.ADMIN, username="system")
+# The public forms' view of the region tree: every region, read only. Region names and
+# codes are official public data; only the region picker of public forms (the report
+# form) uses this scope, and only for regions, never for any other record.
+PUBLIC_REGIONS = Scope(region_code="", role=Role.VIEWER, username="public")
 # An anonymous or unattached user sees nothing.
 NOBODY = Scope(region_code=None, role=Role.VIEWER)  # type: ignore[arg-type]

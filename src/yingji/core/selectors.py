@@ -2,6 +2,9 @@
 
 from django.db.models import Q
 
+from . import regioncodes
+from .choices import RegionLevel
+from .errors import DomainError
 from .models import AuditRecord, Duty, DutyKind, Organization, Person, Region
 from .scope import Scope
 
@@ -84,3 +87,105 @@ def audit_list(*, scope: Scope, object_type: str = "", object_id: str = ""):
     if object_id:
         qs = qs.filter(object_id=object_id)
     return qs
+
+
+# The region picker: search and resolution of what a person typed ---------------
+
+SEARCH_LIMIT = 20
+_SEARCH_POOL = 200  # rows ranked in Python for one search
+_CANDIDATES_SHOWN = 8
+
+
+def region_label_base(*, scope: Scope) -> str:
+    """What every label in this scope starts with and may leave out: the full name of
+    the region above the caller's (a Wenling officer reads "温岭市大溪镇", the province
+    "浙江省台州市温岭市大溪镇")."""
+    above = regioncodes.parent(scope.region_code or "")
+    if not above:
+        return ""
+    return Region.objects.filter(code=above).values_list("full_name", flat=True).first() or ""
+
+
+def region_label(region: Region, base: str) -> str:
+    full = region.full_name or region.name
+    return full[len(base):] if base and full.startswith(base) and len(full) > len(base) else full
+
+
+def region_search(*, scope: Scope, q: str, levels: tuple[int, int] = (1, 6),
+                  limit: int = SEARCH_LIMIT) -> list[Region]:
+    """Regions in scope matching `q`: a code prefix (digits), pinyin initials (Latin
+    letters: "dxz" finds 大溪镇) or part of the name or the full name. Exact names
+    first, then names that start with `q`, then wider regions before narrower."""
+    q = "".join(q.split())
+    if not q:
+        return []
+    qs = scope.filter(Region.objects.all()).filter(level__gte=levels[0], level__lte=levels[1])
+    if q.isdigit():
+        qs = qs.filter(code__startswith=q)
+    elif q.isascii() and q.isalpha():
+        qs = qs.filter(Q(initials__startswith=q.lower()) | Q(name__icontains=q))
+    else:
+        qs = qs.filter(Q(name__contains=q) | Q(full_name__contains=q))
+    pool = list(qs.order_by("level", "code")[:_SEARCH_POOL])
+    pool.sort(key=lambda r: (r.name != q, not r.name.startswith(q), r.level, r.code))
+    return pool[:limit]
+
+
+def region_children(*, scope: Scope, parent: str, levels: tuple[int, int] = (1, 6)) -> list[Region]:
+    """The regions directly under `parent` that the caller may see; without `parent`,
+    the caller's own region (the whole system: the provinces)."""
+    qs = scope.filter(Region.objects.all()).filter(level__gte=levels[0], level__lte=levels[1])
+    if parent:
+        return list(qs.filter(parent_id=parent).order_by("code"))
+    if scope.region_code:
+        return list(qs.filter(code=scope.region_code))
+    return list(qs.filter(parent__isnull=True).order_by("code"))
+
+
+def region_resolve(*, scope: Scope, text: str, levels: tuple[int, int] = (1, 6)) -> Region:
+    """The one region that `text` names, inside the caller's scope: a code, a name
+    ("大溪镇") or a name qualified by the regions above it ("温岭市大溪镇", "浙江省台州市
+    温岭市大溪镇"). Raises DomainError saying why not: no such region, outside the
+    caller's jurisdiction, the wrong level, or several candidates (listed)."""
+    text = "".join(text.split())
+    if not text:
+        raise DomainError("请选择或输入区划", "Choose or type a region")
+    candidates = _named(text)
+    if not candidates:
+        if text.isdigit():
+            raise DomainError(f"区划代码 {text} 不存在", f"No region has the code {text}")
+        raise DomainError(f"找不到名为“{text}”的区划", f"No region is named '{text}'")
+    inside = [r for r in candidates if scope.covers_region(r.code)]
+    if not inside:
+        r = candidates[0]
+        raise DomainError(f"{r.full_name}（{r.code}）不在您的管辖范围内",
+                          f"{r.full_name} ({r.code}) is outside your jurisdiction")
+    fitting = [r for r in inside if levels[0] <= r.level <= levels[1]]
+    if not fitting:
+        r = inside[0]
+        wanted = "、".join(str(RegionLevel(n).label) for n in range(levels[0], levels[1] + 1))
+        raise DomainError(f"{r.full_name}是{r.get_level_display()}，这里应选择{wanted}",
+                          f"{r.full_name} is level {r.level}; choose a region of level {levels[0]}–{levels[1]}")
+    if len(fitting) > 1:
+        shown = "、".join(f"{r.full_name}（{r.code}）" for r in fitting[:_CANDIDATES_SHOWN])
+        more = f"等 {len(fitting)} 处" if len(fitting) > _CANDIDATES_SHOWN else ""
+        raise DomainError(f"“{text}”不唯一，请从中选择或填写代码：{shown}{more}",
+                          f"'{text}' names {len(fitting)} regions; choose one or give its code: {shown}")
+    return fitting[0]
+
+
+def _named(text: str) -> list[Region]:
+    """Every region `text` could name, wherever it is (scope is applied after, so that
+    a region outside the caller's jurisdiction is reported as such)."""
+    regions = Region.objects.all()
+    if text.isdigit():
+        return list(regions.filter(code=text))
+    for lookup in ({"name": text}, {"full_name": text}):
+        found = list(regions.filter(**lookup).order_by("code")[:_SEARCH_POOL])
+        if found:
+            return found
+    # "温岭市大溪镇": whole names of the regions above, then the name ("岭市大溪镇" is none).
+    found = list(regions.filter(full_name__endswith=text).order_by("code")[:_SEARCH_POOL])
+    above = {a for r in found for a in regioncodes.ancestors(r.code)}
+    whole = {""} | set(Region.objects.filter(code__in=above).values_list("full_name", flat=True))
+    return [r for r in found if r.full_name[:len(r.full_name) - len(text)] in whole and len(text) > len(r.name)]

@@ -15,6 +15,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from pypinyin import Style, lazy_pinyin
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORBIDDEN_INPUT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
@@ -46,3 +47,10 @@ def check_text_fields(obj: models.Model) -> None:
                 errors[f.name] = reason(found)
     if errors:
         raise ValidationError(errors)
+
+
+def pinyin_initials(name: str) -> str:
+    """The first letters of the pinyin of each character, lower case ("乐清市" → "yqs");
+    letters and digits stay as they are, anything else is left out."""
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    return "".join(c for c in "".join(letters).lower() if c.isascii() and c.isalnum())

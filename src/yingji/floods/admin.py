@@ -54,3 +54,32 @@ class InundationRunAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     raw_id_fields = ["region", "gauges"]
     inlines = [AffectedPlaceInline]
+
+
+# Design storms and forecast rain (flood-storms) ------------------------------------
+
+from .models import DesignFlood, DesignStormTable, RainForecast, RainForecastBatch  # noqa: E402
+
+
+@admin.register(DesignStormTable)
+class DesignStormTableAdmin(ReadOnlyAdmin):
+    list_display = ["region", "watershed", "source", "peak_ratio", "updated_at"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(DesignFlood)
+class DesignFloodAdmin(ReadOnlyAdmin):
+    list_display = ["run", "return_period", "duration_hours", "depth_mm", "created_at"]
+    raw_id_fields = ["run", "base_run", "table"]
+
+
+@admin.register(RainForecastBatch)
+class RainForecastBatchAdmin(ReadOnlyAdmin):
+    list_display = ["issued_at", "source", "region", "stations", "cells", "due_at", "attempts", "done_at"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(RainForecast)
+class RainForecastAdmin(ReadOnlyAdmin):
+    list_display = ["issued_at", "station", "cell_lon", "cell_lat", "rain_1h", "rain_3h", "rain_6h", "rain_24h"]
+    raw_id_fields = ["batch", "station", "region"]

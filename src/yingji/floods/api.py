@@ -107,12 +107,19 @@ class SectionOut(Schema):
     slope: float
     warning_stage: float
     critical_stage: float
+    scour_velocity: float | None = Field(None, description="m/s; null: the installation's default")
+    scour_threshold: float = Field(..., description="m/s: the scour velocity in force (own or default)")
+    stage_station: str | None = None
     calibration_nse: float | None
     gauges: list[str]
 
     @staticmethod
     def resolve_gauges(obj):
         return [g.code for g in obj.gauges.all()]
+
+    @staticmethod
+    def resolve_stage_station(obj):
+        return obj.stage_station.code if obj.stage_station_id else None
 
 
 class ForecastOut(Schema):
@@ -127,9 +134,18 @@ class ForecastOut(Schema):
     horizon_stages: dict[str, float]
     peak_stage: float
     peak_at: dt.datetime
+    velocities: list[float] = Field(..., description="m/s, V = Q / A at each step")
+    peak_velocity: float | None
+    peak_velocity_at: dt.datetime | None
     crossing_level: str
     crossing_at: dt.datetime | None
     lead_minutes: int | None
+
+
+class StageOut(Schema):
+    time: dt.datetime
+    stage: float
+    level: str = Field(..., description="prepare (警戒), move_now (危急) or empty")
 
 
 class SectionDetail(SectionOut):
@@ -138,10 +154,22 @@ class SectionDetail(SectionOut):
     route_x: float
     baseflow_m3s: float
     latest_forecast: ForecastOut | None
+    latest_stage: StageOut | None = Field(None, description="the stage gauge's latest good reading")
 
     @staticmethod
     def resolve_latest_forecast(obj):
         return selectors.latest_forecast(section=obj)
+
+    @staticmethod
+    def resolve_latest_stage(obj, context):
+        return selectors.latest_stage(scope=Scope.for_user(context["request"].user), section=obj)
+
+
+class LevelsIn(Schema):
+    warning_stage: float = Field(..., ge=-1000, le=10000, description="警戒水位, m in the stage gauge's datum")
+    critical_stage: float = Field(..., ge=-1000, le=10000, description="危急水位, m, at least the warning stage")
+    scour_velocity: float | None = Field(None, gt=0, le=50, description="冲刷流速, m/s; null: the default")
+    stage_station: str | None = Field(None, max_length=20, description="the stage gauge's station code")
 
 
 class ForecastIn(Schema):
@@ -217,6 +245,15 @@ def list_sections(request, filters: Query[SectionFilter], paging: Query[PageQuer
 
 @router.get("/sections/{id}", response=SectionDetail)
 def get_section(request, id: int):
+    return selectors.section_get(scope=Scope.for_user(request.user), id=id)
+
+
+@router.post("/sections/{id}/levels", response=SectionDetail)
+def set_section_levels(request, id: int, data: LevelsIn):
+    """Set the section's warning and critical stages (observed and forecast stage are
+    compared with them), its scour velocity and its stage gauge."""
+    section = selectors.section_get(scope=Scope.for_user(request.user), id=id)
+    services.section_levels_set(by=request.user, section=section, **data.model_dump())
     return selectors.section_get(scope=Scope.for_user(request.user), id=id)
 
 
@@ -365,3 +402,9 @@ def get_inundation_layer(request, id: int, name: str):
     response = HttpResponse(layer_png(run, name), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"  # a finished run's layers never change
     return response
+
+
+# Design storms, typical-frequency floods and the forecast-rain feed (flood-storms).
+from .api_storms import router as storms_router  # noqa: E402
+
+router.add_router("", storms_router)

@@ -39,3 +39,6 @@ class AlertSource(models.TextChoices):
 
     RAIN = "rain", _("临界雨量")
     FORECAST = "forecast", _("预报水位")
+    STAGE = "stage", _("实测水位")  # a section's stage gauge read at or above its warning stage
+    SCOUR = "scour", _("冲刷流速")  # a forecast's velocity at or above the section's scour threshold
+    FORECAST_RAIN = "fc_rain", _("预报雨量")  # the feed's forecast rain against critical rainfall

@@ -19,10 +19,17 @@ What it writes, each step idempotent (a second run changes nothing):
    middle gauge, 60 mm in the peak hour): the critical rainfall of the villages is
    crossed and warnings are raised by the floods ticks (run here at once: the demo
    is loaded before the worker starts);
-6. a stage forecast at the outlet three hours into the storm, with the rest of the
+6. a stage gauge at the outlet section (LA-H1) whose hourly readings during the storm
+   cross the warning stage, then the critical stage (two observed-stage alerts, by
+   the floods stage tick), and a scour velocity for that section;
+   a stage forecast at the outlet three hours into the storm, with the rest of the
    storm as forecast rain: the forecast crosses the warning stage;
 7. one inundation run on the DEM (observed rain of the first 3 hours plus the same
-   forecast, 8 hours): the villages on the valley floor are hit, the hillside one is not.
+   forecast, 8 hours): the villages on the valley floor are hit, the hillside one is not;
+8. the watershed's design storm table (设计暴雨表, invented but of the size of
+   Zhejiang's mountain storms: 100-year 1 h 98 mm, 24 h 400.7 mm), from which
+   `yingji design-floods --run ID --duration 6 --as demo-province` computes the
+   typical-frequency floods (not run here: five runs of the demo DEM take minutes).
 
 Call :func:`load_flood_demo` (one site, Lin'an by default) or :func:`load_flood_demos`
 after the official regions are loaded (`yingji flood-demo` does exactly that). About
@@ -41,6 +48,7 @@ from django.db import transaction
 from ..core.models import Person, Region
 from . import inundation, selectors, services
 from .models import (
+    DesignStormTable,
     FloodAlert,
     Forecast,
     InundationRun,
@@ -140,6 +148,7 @@ class Site:
     villages: tuple
     gauges: tuple  # (code, name), up the valley to the outlet, at GAUGE_X
     sections: tuple  # (name, town), at SECTION_X
+    stage_gauge: tuple  # (code, name): the outlet's water-level gauge
 
     def gauge_factors(self) -> dict:
         return {code: f for (code, _), f in zip(self.gauges, GAUGE_FACTORS)}
@@ -159,6 +168,7 @@ LINAN = Site(
     ),
     gauges=(("LA-R1", "上坞雨量站（演示）"), ("LA-R2", "溪口雨量站（演示）"), ("LA-R3", "东坑雨量站（演示）")),
     sections=(("溪口断面", "太湖源镇"), ("东坑出口断面", "太湖源镇")),
+    stage_gauge=("LA-H1", "东坑出口水位站（演示）"),
 )
 
 # The Taizhou watershed, so that the county officer of the demo (demo-wenling) and the
@@ -176,11 +186,28 @@ WENLING = Site(
     ),
     gauges=(("WL-R1", "坑口雨量站（演示）"), ("WL-R2", "岭下雨量站（演示）"), ("WL-R3", "溪头雨量站（演示）")),
     sections=(("岭下断面", "坞根镇"), ("坞根溪出口断面", "坞根镇")),
+    stage_gauge=("WL-H1", "坞根溪出口水位站（演示）"),
 )
 SITES = (LINAN, WENLING)
 
 # The Lin'an site's names, as the tests and the docs know them.
 COUNTY, TOWNS, VILLAGES, WATERSHED = LINAN.county, LINAN.towns, list(LINAN.villages), LINAN.watershed
+
+
+# The outlet's stage gauge and its hourly readings through the storm (m above the
+# thalweg, the profile's datum): warning 1.0 m reached at hour 4, critical 1.5 m at 5.
+STAGE_GAUGE = LINAN.stage_gauge
+STAGE_M = [0.2, 0.5, 0.9, 1.2, 1.6, 1.3]
+# m/s: the outlet's own scour velocity, that of a gravel bed (permissible velocities,
+# Fortier & Scobey 1926, about 1.2 m/s); the installation's default is 3 m/s.
+OUTLET_SCOUR_VELOCITY = 1.2
+# Design storms: 1-hour depths per return period and the exponents m of D ∝ t^m per
+# duration band (decay exponents n = 1 − m of 0.45, 0.55, 0.62, 0.67: rising, as atlases give).
+DESIGN_DURATIONS = [1, 3, 6, 12, 24]
+DESIGN_PERIODS = [5, 10, 20, 50, 100]
+DESIGN_DEPTHS = [[55, 100.6, 137.5, 178.9, 224.9], [65, 118.9, 162.5, 211.4, 265.8],
+                 [75, 137.2, 187.5, 244.0, 306.7], [88, 161.0, 220.0, 286.3, 359.8],
+                 [98, 179.3, 245.0, 318.8, 400.7]]
 
 
 def section_profile(x: float, half_width: float = 400.0, step: float = 20.0) -> list[list[float]]:
@@ -219,6 +246,8 @@ def load_flood_demo(site: Site = LINAN) -> DemoReport:
     report.created["villages"] = _villages(site)
     report.created["sections"] = _sections(site)
     report.created["observations"] = _storm(site)
+    report.created["stage readings"] = _stage(site)
+    report.created["design storm tables"] = _design_table(site)
     forecast = _forecast(site)
     report.forecast_peak, report.forecast_level = forecast.peak_stage, forecast.crossing_level
     run = _inundation_run(site, report)
@@ -285,6 +314,17 @@ def _sections(site: Site) -> int:
     return made
 
 
+def _design_table(site: Site) -> int:
+    from .services.design_storms import design_table_create
+
+    if DesignStormTable.objects.filter(region_id=site.county, watershed=site.watershed).exists():
+        return 0
+    design_table_create(by=None, region_id=site.county, watershed=site.watershed,
+                        source="演示数据（虚构）demo, invented", durations_hours=DESIGN_DURATIONS,
+                        return_periods=DESIGN_PERIODS, depths_mm=DESIGN_DEPTHS, peak_ratio=0.5)
+    return 1
+
+
 def storm_readings(site: Site = LINAN) -> list[dict]:
     return [{"station": code, "quantity": "rain", "value": round(mm * factor, 1), "interval_minutes": 60,
              "time": (STORM_START + dt.timedelta(hours=k + 1)).isoformat()}
@@ -299,6 +339,30 @@ def _storm(site: Site) -> int:
     accepted = ingest(by=None, readings=storm_readings(site), source="flood-demo",
                       now=STORM_START + dt.timedelta(days=1)).accepted
     services.evaluate_new_observations()
+    services.issue_pending_warnings()
+    return accepted
+
+
+def _stage(site: Site) -> int:
+    """The outlet's stage gauge, linked to its section with a scour velocity, and its
+    readings through hydromet; the floods stage tick raises the observed-stage alerts."""
+    from ..hydromet.services import import_stations, ingest
+
+    code, name = site.stage_gauge
+    (section_name, town), x = site.sections[1], SECTION_X[1]
+    lon, lat = lonlat(site, x, THALWEG_Y)
+    import_stations(by=None, rows=[{"code": code, "name": name, "longitude": str(lon), "latitude": str(lat),
+                                    "region_code": site.towns[town], "kind": "stage",
+                                    "source": "演示数据 demo (invented gauge)"}])
+    section = Section.objects.get(name=section_name, region_id=site.towns[town])
+    if section.stage_station_id is None:
+        services.section_levels_set(by=None, section=section, warning_stage=section.warning_stage,
+                                    critical_stage=section.critical_stage, scour_velocity=OUTLET_SCOUR_VELOCITY,
+                                    stage_station=code)
+    readings = [{"station": code, "quantity": "stage", "value": m,
+                 "time": (STORM_START + dt.timedelta(hours=k + 1)).isoformat()} for k, m in enumerate(STAGE_M)]
+    accepted = ingest(by=None, readings=readings, source="flood-demo", now=STORM_START + dt.timedelta(days=1)).accepted
+    services.evaluate_new_stage()
     services.issue_pending_warnings()
     return accepted
 

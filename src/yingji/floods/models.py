@@ -101,7 +101,9 @@ class Section(models.Model):
     """A river cross-section (断面) where stage is forecast from rain, with no measured
     rating curve: its surveyed profile, Manning's n and slope give stage from
     discharge; the catchment above it (area, curve number, lag) gives discharge from
-    rain. Warned at the warning stage (警戒水位) and the critical stage (危急水位)."""
+    rain. Warned at the warning stage (警戒水位) and the critical stage (危急水位), by
+    forecast and by the readings of its stage gauge (in the profile's datum), and at
+    the scour velocity (冲刷流速) by forecast."""
 
     scope_region = "region__code"
 
@@ -122,6 +124,9 @@ class Section(models.Model):
     baseflow_m3s = models.FloatField(_("基流（立方米/秒）"), default=0.0)
     warning_stage = models.FloatField(_("警戒水位（米）"))
     critical_stage = models.FloatField(_("危急水位（米）"))
+    # Empty: the installation's default (settings.YINGJI_SCOUR_VELOCITY).
+    scour_velocity = models.FloatField(_("冲刷流速阈值（米/秒）"), null=True, blank=True,
+                                       help_text=_("预报流速达到此值时发布冲刷预警；空则用系统默认值"))
     stage_station = models.ForeignKey("hydromet.Station", verbose_name=_("水位站"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="flood_sections")
     gauges = models.ManyToManyField("hydromet.Station", verbose_name=_("流域雨量站"), blank=True,
@@ -139,6 +144,20 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def scour_threshold(self) -> float:
+        """The scour velocity in force here (m/s): its own, else the installation's default."""
+        return float(self.scour_velocity if self.scour_velocity is not None else settings.YINGJI_SCOUR_VELOCITY)
+
+    def stage_level(self, stage: float) -> str | None:
+        """The level a stage (m) reaches here: move now at or above the critical
+        stage, prepare at or above the warning stage, else None."""
+        if stage >= self.critical_stage:
+            return AlertLevel.MOVE_NOW
+        if stage >= self.warning_stage:
+            return AlertLevel.PREPARE
+        return None
+
     def clean(self):
         from ..kernels.section import CrossSection
 
@@ -152,7 +171,8 @@ class Section(models.Model):
         checks = {"manning_n": self.manning_n > 0, "slope": self.slope > 0,
                   "catchment_area_km2": self.catchment_area_km2 > 0,
                   "curve_number": 0 < self.curve_number <= 100, "lag_hours": self.lag_hours >= 0,
-                  "route_k_hours": self.route_k_hours >= 0, "route_x": 0 <= self.route_x <= 0.5}
+                  "route_k_hours": self.route_k_hours >= 0, "route_x": 0 <= self.route_x <= 0.5,
+                  "scour_velocity": self.scour_velocity is None or 0 < self.scour_velocity <= 50}
         bad = {name: _("数值超出允许范围") for name, ok in checks.items() if not ok}
         if bad:
             raise ValidationError(bad)
@@ -160,7 +180,7 @@ class Section(models.Model):
 
 class Forecast(models.Model):
     """A stage forecast (水位预报) at a section: observed rain plus forecast rain for
-    the next 1/3/6/24 h, the predicted discharge and stage per step, and the first
+    the next 1/3/6/24 h, the predicted discharge, stage and velocity per step, and the first
     crossing of the warning or critical stage with its lead time (预见期)."""
 
     scope_region = "section__region__code"
@@ -174,6 +194,9 @@ class Forecast(models.Model):
     times = models.JSONField(_("时刻"))
     discharges = models.JSONField(_("流量（立方米/秒）"))
     stages = models.JSONField(_("水位（米）"))
+    velocities = models.JSONField(_("流速（米/秒）"), default=list)  # Q / A at each step's stage
+    peak_velocity = models.FloatField(_("最大流速（米/秒）"), null=True, blank=True)
+    peak_velocity_at = models.DateTimeField(_("最大流速时间"), null=True, blank=True)
     horizon_stages = models.JSONField(_("各预见期最高水位"), default=dict)
     peak_stage = models.FloatField(_("最高水位（米）"))
     peak_at = models.DateTimeField(_("最高水位时间"))
@@ -216,8 +239,10 @@ class FloodEvent(models.Model):
             # cannot both open one (the second insert fails and is retried as an update).
             models.UniqueConstraint(fields=["risk_point"], condition=Q(ended_at__isnull=True, risk_point__isnull=False),
                                     name="flood_event_one_open_per_risk_point"),
-            models.UniqueConstraint(fields=["section"], condition=Q(ended_at__isnull=True, section__isnull=False),
-                                    name="flood_event_one_open_per_section"),
+            # Per source: a section's forecast, observed-stage and scour events run side by side.
+            models.UniqueConstraint(fields=["section", "source"],
+                                    condition=Q(ended_at__isnull=True, section__isnull=False),
+                                    name="flood_event_one_open_per_section_source"),
             models.CheckConstraint(condition=Q(risk_point__isnull=False) | Q(section__isnull=False),
                                    name="flood_event_has_subject"),
         ]
@@ -395,3 +420,8 @@ class AffectedPlace(models.Model):
     @property
     def duration_hours(self) -> float:
         return self.duration_s / 3600
+
+
+# Design storms and the forecast-rain feed live in their own modules (flood-storms).
+from .design_models import DesignFlood, DesignStormTable  # noqa: E402, F401
+from .feed_models import RainForecast, RainForecastBatch  # noqa: E402, F401

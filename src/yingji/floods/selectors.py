@@ -7,7 +7,8 @@ from django.db.models import QuerySet, Sum
 
 from ..core.errors import NotFound
 from ..core.scope import SYSTEM, Scope
-from ..hydromet.selectors import rain_totals
+from ..hydromet.choices import Quantity
+from ..hydromet.selectors import latest_observation, rain_totals
 from .choices import WINDOWS_HOURS
 from .models import (
     FloodAlert,
@@ -44,18 +45,29 @@ def risk_point_kinds() -> QuerySet:
 
 
 def section_list(*, scope: Scope, region: str = "") -> QuerySet:
-    qs = scope.filter(Section.objects.select_related("region"))
+    qs = scope.filter(Section.objects.select_related("region", "stage_station"))
     if region:
         qs = qs.filter(region__code__startswith=region)
     return qs.prefetch_related("gauges").order_by("region_id", "name", "id")
 
 
 def section_get(*, scope: Scope, id: int) -> Section:
-    return scope.get(Section.objects.select_related("region").prefetch_related("gauges"), pk=id)
+    return scope.get(Section.objects.select_related("region", "stage_station").prefetch_related("gauges"), pk=id)
 
 
 def latest_forecast(*, section: Section) -> Forecast | None:
     return section.forecasts.order_by("-issued_at", "-id").first()
+
+
+def latest_stage(*, scope: Scope, section: Section) -> dict | None:
+    """The latest good reading of the section's stage gauge (time, stage m) and the
+    level it reaches ("prepare", "move_now" or ""); None without gauge or reading."""
+    if section.stage_station_id is None or not scope.covers_region(section.region_id):
+        return None
+    reading = latest_observation(scope=SYSTEM, station=section.stage_station, quantity=Quantity.STAGE)
+    if reading is None:
+        return None
+    return {"time": reading.time, "stage": reading.value, "level": section.stage_level(reading.value) or ""}
 
 
 def alert_list(*, scope: Scope, region: str = "", level: str = "", source: str = "") -> QuerySet:

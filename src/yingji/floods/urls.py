@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ..core.ui import private
-from . import views
+from . import design_views, views
 
 urlpatterns = [
     path("floods/", private(views.flood_home), name="flood_home"),
@@ -13,4 +13,5 @@ urlpatterns = [
          name="inundation_detail"),
     path("floods/inundation/<int:id>/progress/", private(views.inundation_progress),
          name="inundation_progress"),
+    path("floods/design-storms/", private(design_views.design_storms), name="flood_design_storms"),
 ]

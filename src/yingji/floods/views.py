@@ -23,13 +23,15 @@ RUNS_SHOWN = 100
 
 def flood_home(request):
     """Risk points with their rain now against critical rainfall; sections with the
-    latest forecast's peak against the warning and critical stages; latest alerts."""
+    latest forecast's peak against the warning and critical stages, their observed
+    stage and forecast velocity against the scour velocity; latest alerts."""
     scope = Scope.for_user(request.user)
     if exports.requested(request):
         return _flood_home_export(request, scope)
     now = timezone.now()
     points = [_point_row(scope, p, now) for p in selectors.risk_point_list(scope=scope)[:SHOWN]]
-    sections = [{"section": s, "forecast": selectors.latest_forecast(section=s)}
+    sections = [{"section": s, "forecast": selectors.latest_forecast(section=s),
+                 "stage": selectors.latest_stage(scope=scope, section=s)}
                 for s in selectors.section_list(scope=scope)[:SHOWN]]
     return render(request, "floods/home.html", {
         "points": points, "sections": sections, "alerts": selectors.alert_list(scope=scope)[:20], "now": now,

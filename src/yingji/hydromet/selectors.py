@@ -77,6 +77,12 @@ def latest(*, scope: Scope, station: Station) -> dict[str, Observation]:
     return found
 
 
+def latest_observation(*, scope: Scope, station: Station, quantity: Quantity) -> Observation | None:
+    """The station's latest good (not suspect) observation of `quantity`, or None."""
+    return (scope.filter(Observation.objects.filter(station=station, quantity=quantity, quality=Quality.OK))
+            .order_by("-time").first())
+
+
 def observations(*, scope: Scope, station: Station, quantity: Quantity, start: dt.datetime,
                  end: dt.datetime) -> QuerySet:
     """A station's observations in (start, end], oldest first, suspect ones included."""

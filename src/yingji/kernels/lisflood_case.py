@@ -4,45 +4,38 @@ Pure, no Django: :func:`read_par` parses the parameter file, :func:`build_case`
 turns it into a :class:`~yingji.kernels.flood2d.FloodModel` with its forcing,
 :func:`run_case` simulates and writes the outputs into ``dirroot``.
 
-Supported ``.par`` keys (case-insensitive; ``#`` starts a comment; a key
-without a value is a flag):
+The .par vocabulary (what runs, what is ignored with a warning, what is
+refused because it needs another solver) is in :mod:`yingji.kernels.io.lisflood_par`;
+the .bci/.bdy/rainfall formats in :mod:`yingji.kernels.lisflood_io`. What the
+keys do here:
 
 ==================  =========================================================
 ``DEMfile``         ESRI ASCII DEM; ``x.dem`` also finds ``x.dem.gz``,
                     ``x.dem.raw.gz``, ``x.dem.asc`` beside it. NODATA = wall.
 ``resroot``         output file name root (default ``res``)
-``dirroot``         output folder (default ``results``), see below
+``dirroot``         output folder (default ``results``)
 ``sim_time``        simulated time, s (required)
 ``initial_tstep``   s; the largest time step (the CFL step is never longer)
 ``saveint``         s between ``<resroot>-NNNN.wd`` snapshots (default 1000)
 ``massint``         s between ``.mass`` and ``.stage`` lines (default 100)
 ``fpfric``          floodplain Manning n, s/m^(1/3) (default 0.06)
 ``manningfile``     grid of Manning n (cells with NODATA take ``fpfric``)
-``bcifile``         boundary conditions: point ``P x y QFIX|QVAR`` (m²/s per
-                    cell width) and edge ``N|S|E|W a b FREE|HFIX|HVAR|QFIX|QVAR``
-``bdyfile``         time series named in the .bci (``seconds`` or ``hours``)
+``bcifile``         boundary conditions, point and edge, every kind (FREE,
+                    HFIX, HVAR, QFIX, QVAR; see lisflood_io)
+``bdyfile``         their time series (seconds, minutes, hours or days)
 ``stagefile``       points whose depth goes to ``<resroot>.stage``
 ``startfile``       initial depths grid, m (water levels with ``startelev``)
-``rainfall``        uniform rain series: a .bdy-like file of ``mm/h time``
+``rainfall``        uniform rain series in mm/h, laid out as a .bdy series
 ``cfl``             CFL coefficient α (default 0.7)
 ``theta``           de Almeida et al. (2012) θ (default 1)
 ``depththresh``     depth below which a face is dry, m (default 0.001)
+``gravity``         m/s² (default 9.80665)
 flags               ``acceleration`` (the local-inertial scheme: always used),
-                    ``elevoff`` (no ``.elev`` snapshots), ``depthoff`` (no
-                    ``.wd`` snapshots), ``startelev``, ``1Dfriction`` (friction
+                    ``elevoff`` (no ``-NNNN.elev`` snapshots), ``depthoff`` (no
+                    ``-NNNN.wd`` snapshots), ``startelev``, ``1Dfriction`` (friction
                     from each face's own discharge instead of LISFLOOD-FP's
                     default 2-D friction, which uses the discharge vector)
 ==================  =========================================================
-
-Any other key is returned in :attr:`ParFile.warnings` and ignored; solver
-choices this kernel does not have (``fv1``, ``cuda``, ...) are reported the same way.
-
-Paths are relative to the .par's folder. A Windows path (backslashes or a
-drive letter, e.g. ``dirroot ea5-10m\\acc-cpu`` or ``C:\\runs\\ea5``) is mapped by
-dropping the drive letter and leading separators and turning backslashes into
-folders under the .par's folder: ``<par folder>/ea5-10m/acc-cpu``,
-``<par folder>/runs/ea5``. An input file not found there is looked for by its
-bare name beside the .par.
 
 Outputs (as LISFLOOD-FP 8 names them; grids with the DEM's header, NODATA
 cells as NODATA): ``<resroot>.max`` maximum depth (m), ``.inittm`` time of
@@ -68,17 +61,28 @@ Volumes are written with 10 significant digits.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .flood2d import FloodModel, FloodResult, MassRecord, simulate
+from .io.lisflood_par import (
+    DEFAULTS,
+    FLAGS,
+    IGNORED,
+    NUMBER_KEYS,
+    PATH_KEYS,
+    REFUSED,
+    ParError,
+    ParFile,
+    local_path,
+    read_par,
+)
 from .lisflood_io import (
     AsciiGrid,
-    bci_forcing,
+    bci_boundaries,
     read_ascii_grid,
     read_bci,
     read_bdy,
@@ -87,120 +91,8 @@ from .lisflood_io import (
     write_ascii_grid,
 )
 
-NUMBER_KEYS = {"sim_time", "initial_tstep", "saveint", "massint", "fpfric", "cfl", "theta", "depththresh"}
-PATH_KEYS = {"demfile", "manningfile", "bcifile", "bdyfile", "stagefile", "startfile", "rainfall"}
-NAME_KEYS = {"resroot", "dirroot"}
-FLAGS = {"acceleration", "elevoff", "depthoff", "startelev", "1dfriction"}
-#: LISFLOOD-FP solver and output options this kernel does not have: why each is ignored
-UNSUPPORTED = {
-    "fv1": "the first-order finite-volume solver is not available; the local-inertial scheme runs",
-    "fv2": "the second-order finite-volume solver is not available; the local-inertial scheme runs",
-    "dg2": "the DG2 solver is not available; the local-inertial scheme runs",
-    "cuda": "no GPU solver; the numba CPU kernel runs",
-    "adaptoff": "the adaptive time step is always on",
-    "qoutput": "flux snapshots (.Qx/.Qy) are not written",
-    "voutput": "velocity snapshots (.Vx/.Vy) are not written",
-    "routing": "the rainfall routing scheme is not available",
-}
-DEFAULTS = {"resroot": "res", "dirroot": "results", "initial_tstep": 10.0, "saveint": 1000.0,
-            "massint": 100.0, "fpfric": 0.06, "cfl": 0.7, "theta": 1.0, "depththresh": 0.001}
-
-
-class ParError(ValueError):
-    """A .par file (or a file it names) that cannot be run."""
-
-
-@dataclass
-class ParFile:
-    """A parsed LISFLOOD-FP parameter file (参数文件).
-
-    ``values`` maps lower-case keys to numbers (NUMBER_KEYS), resolved paths
-    (PATH_KEYS, ``dirroot``) or strings; ``flags`` holds value-less keys that
-    were recognised; ``warnings`` says what was ignored and why.
-    """
-
-    path: Path
-    values: dict = field(default_factory=dict)
-    flags: set = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
-
-    def get(self, key):
-        return self.values.get(key, DEFAULTS.get(key))
-
-    @property
-    def output_root(self) -> Path:
-        """``dirroot/resroot``: the path every output name starts with."""
-        return self.get_dirroot() / self.get("resroot")
-
-    def get_dirroot(self) -> Path:
-        return self.values.get("dirroot") or local_path(DEFAULTS["dirroot"], self.path.parent)
-
-
-def local_path(raw: str, base: Path) -> Path:
-    """Map a path written in a .par to this machine (Windows style accepted; see module doc)."""
-    s = raw.strip().strip('"')
-    if "\\" in s or re.match(r"^[A-Za-z]:", s):
-        s = re.sub(r"^[A-Za-z]:", "", s).replace("\\", "/").lstrip("/")
-        return base / s
-    p = Path(s)
-    return p if p.is_absolute() else base / p
-
-
-def _input_path(raw: str, base: Path) -> Path:
-    p = local_path(raw, base)
-    if not _exists_as_input(p):
-        beside = base / re.split(r"[\\/]", raw.strip().strip('"'))[-1]
-        if _exists_as_input(beside):
-            return beside
-    return p
-
-
-def _exists_as_input(p: Path) -> bool:
-    return p.exists() or any(Path(f"{p}{ext}").exists() for ext in (".gz", ".raw.gz", ".asc", ".asc.gz"))
-
-
-def read_par(path) -> ParFile:
-    """Parse a .par file; unknown keys become warnings, malformed values raise ParError."""
-    path = Path(path)
-    par = ParFile(path=path)
-    try:
-        text = path.read_text(errors="replace")
-    except OSError as exc:
-        raise ParError(f"cannot read {path}: {exc}") from exc
-    for lineno, line in enumerate(text.splitlines(), 1):
-        parts = line.split("#", 1)[0].split(None, 1)
-        if parts:
-            _read_entry(par, parts[0].lower(), parts[1].strip() if len(parts) > 1 else "", lineno)
-    if "sim_time" not in par.values:
-        raise ParError(f"{path}: sim_time is missing")
-    if "demfile" not in par.values:
-        raise ParError(f"{path}: DEMfile is missing")
-    return par
-
-
-def _read_entry(par: ParFile, key: str, value: str, lineno: int) -> None:
-    where = f"{par.path.name} line {lineno}"
-    if key in par.values or key in par.flags:
-        par.warnings.append(f"{where}: {key} given again; the later value is used")
-    if key in NUMBER_KEYS:
-        try:
-            par.values[key] = float(value.split()[0])
-        except (ValueError, IndexError):
-            raise ParError(f"{where}: {key} needs a number, got {value!r}") from None
-    elif key in PATH_KEYS:
-        if not value:
-            raise ParError(f"{where}: {key} needs a file name")
-        par.values[key] = _input_path(value, par.path.parent)
-    elif key == "dirroot":
-        par.values[key] = local_path(value, par.path.parent) if value else par.path.parent
-    elif key in NAME_KEYS:
-        par.values[key] = value.split()[0] if value else DEFAULTS[key]
-    elif key in FLAGS:
-        par.flags.add(key)
-    elif key in UNSUPPORTED:
-        par.warnings.append(f"{where}: {key} ignored: {UNSUPPORTED[key]}")
-    else:
-        par.warnings.append(f"{where}: unknown key {key!r} ignored")
+__all__ = ["DEFAULTS", "FLAGS", "IGNORED", "NUMBER_KEYS", "PATH_KEYS", "REFUSED", "Balance", "CaseRun", "CaseSetup",
+           "ParError", "ParFile", "build_case", "local_path", "read_par", "run_case", "write_outputs"]
 
 
 @dataclass
@@ -228,14 +120,13 @@ def build_case(par: ParFile, dtype=np.float64) -> CaseSetup:
 def _assemble(par: ParFile, grid: AsciiGrid, dtype) -> CaseSetup:
     bdy = read_bdy(par.get("bdyfile")) if par.get("bdyfile") else {}
     bci = read_bci(par.get("bcifile")) if par.get("bcifile") else []
-    sources, edges = bci_forcing(bci, bdy, grid)
+    forcing = bci_boundaries(bci, bdy, grid)
     model = FloodModel(
         z=grid.data, dx=grid.cellsize, manning=_manning(par, grid),
         rain=read_rainfall(par.get("rainfall")) if par.get("rainfall") else 0.0,
-        sources=sources, boundaries=edges, theta=par.get("theta"), friction_2d="1dfriction" not in par.flags,
-        alpha=par.get("cfl"),
-        dt_max=par.get("initial_tstep"), eps=par.get("depththresh"), threshold=par.get("depththresh"),
-        dtype=dtype)
+        sources=forcing.sources, boundaries=forcing.edges, stages=forcing.stages, theta=par.get("theta"),
+        friction_2d="1dfriction" not in par.flags, alpha=par.get("cfl"), dt_max=par.get("initial_tstep"),
+        g=par.get("gravity"), eps=par.get("depththresh"), threshold=par.get("depththresh"), dtype=dtype)
     xy = read_stage(par.get("stagefile")) if par.get("stagefile") else []
     return CaseSetup(grid, model, _initial_depth(par, grid), xy, [_cell_or_none(grid, x, y) for x, y in xy])
 

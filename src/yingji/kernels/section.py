@@ -139,6 +139,17 @@ def velocity(section: CrossSection, stage: float, n: float, slope: float) -> flo
     return discharge(section, stage, n, slope) / area if area > 0 else 0.0
 
 
+def velocity_for_discharge(section: CrossSection, q: float, stage: float) -> float:
+    """Mean velocity V = Q / A (m/s) of a discharge `q` (m³/s) flowing at `stage` (m):
+    the model's own discharge over the wetted area its stage gives (for the stage of
+    `stage_for_discharge`, the same as `velocity` there, without a second Manning
+    evaluation); 0 where the section is dry."""
+    if q < 0 or not math.isfinite(q):
+        raise ValueError("discharge must be a finite number >= 0")
+    area = float(section.geometry(stage).area)
+    return q / area if area > 0 else 0.0
+
+
 def stage_for_discharge(section: CrossSection, q: float, n: float, slope: float, *,
                         tolerance: float = 1e-6) -> float:
     """The stage (m) at which the section carries `q` (m³/s): the inverse of

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core import regioncodes
 from ..core.choices import RegionLevel
+from ..core.regionpicker import RegionField
 from ..enterprises.choices import Industry, RiskGrade
 from ..enterprises.models import Enterprise
 from ..enterprises.services import SELF_SERVICE_FIELDS
@@ -23,7 +24,7 @@ def _with_blank(choices, label):
 class EnterpriseFilterForm(forms.Form):
     """The filters of the enterprise list; every field optional."""
 
-    region = forms.CharField(label=_("Region"), required=False, max_length=15)
+    region = RegionField(label=_("Region"), required=False)
     risk_grade = forms.ChoiceField(label=_("Risk grade"), required=False,
                                    choices=_with_blank(RiskGrade.choices, _("All grades")))
     industry = forms.ChoiceField(label=_("Industry"), required=False,
@@ -32,10 +33,10 @@ class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def filters(self) -> dict:
-        """Keyword arguments for `enterprise_list`; invalid input filters nothing out."""
-        if not self.is_valid():
-            return {}
-        return {k: v.strip() for k, v in self.cleaned_data.items() if v and v.strip()}
+        """Keyword arguments for `enterprise_list`; a field with invalid input filters
+        nothing out (its error is shown beside it)."""
+        self.is_valid()
+        return {k: v.strip() for k, v in self.cleaned_data.items() if isinstance(v, str) and v.strip()}
 
 
 EDIT_FIELDS = ["name", "uscc", "region", "address", "longitude", "latitude", "industry", "scale",
@@ -43,18 +44,18 @@ EDIT_FIELDS = ["name", "uscc", "region", "address", "longitude", "latitude", "in
 
 
 class EnterpriseForm(forms.Form):
-    """Edit an enterprise. Fields and labels come from the model; the region is typed
-    as its code (a select of all 1,400+ townships would be unusable). Enterprise users
-    get only the fields they may change themselves."""
+    """Edit an enterprise. Fields and labels come from the model; the township comes
+    from the region picker (chosen level by level, or typed as a name or code).
+    Enterprise users get only the fields they may change themselves."""
 
     def __init__(self, *args, self_service: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         names = [n for n in EDIT_FIELDS if not self_service or n in SELF_SERVICE_FIELDS]
         model_fields = fields_for_model(Enterprise, fields=[n for n in names if n != "region"])
         for name in names:
-            self.fields[name] = model_fields.get(name) or forms.CharField(
-                label=_("Township code"), max_length=15,
-                help_text=_("9 digits or more, e.g. 331081001"))
+            self.fields[name] = model_fields.get(name) or RegionField(
+                label=_("Township"), levels=(RegionLevel.TOWNSHIP, RegionLevel.GRID),
+                help_text=_("Choose level by level, or type a name, pinyin initials or a code"))
         if not self_service:
             self.fields["tags"] = forms.CharField(
                 label=_("Tags"), required=False, max_length=500,
@@ -75,7 +76,7 @@ class EnterpriseForm(forms.Form):
             raw = data.pop("tags").replace("，", ",")
             kwargs["tags"] = [t.strip() for t in raw.split(",") if t.strip()]
         if "region" in data:
-            data["region_id"] = data.pop("region").strip()
+            data["region_id"] = data.pop("region")
         for name in ("address", "legal_representative", "contact_phone"):
             if name in data and data[name] is None:
                 data[name] = ""

@@ -11,10 +11,8 @@ from collections import Counter
 from django.db.models import Count
 from django.utils import timezone
 
-from ..core.choices import RegionLevel
 from ..core.models import Region
 from ..core.scope import Scope
-from ..core.selectors import region_list
 from ..enterprises.choices import RISK_COLOURS, RiskGrade
 from ..enterprises.models import EXPIRING_WITHIN_DAYS, Licence, Tag
 from ..enterprises.selectors import enterprise_list
@@ -67,16 +65,6 @@ def ancestors_in_scope(*, scope: Scope, region: Region) -> list[Region]:
     return chain[::-1]
 
 
-def region_options(*, scope: Scope) -> list[Region]:
-    """Regions offered in the filter picker: the caller's top region and the levels
-    below it down to counties, or down to townships when the caller sits at county
-    level or below (a province's 1,400 townships would make the list useless)."""
-    deepest = RegionLevel.COUNTY
-    top = list(region_list(scope=scope))
-    if top and top[0].level >= RegionLevel.COUNTY:
-        deepest = RegionLevel.TOWNSHIP
-    qs = scope.filter(Region.objects.filter(level__lte=deepest)).order_by("code")
-    return list(qs)
 
 
 def tag_names(*, scope: Scope) -> list[str]:

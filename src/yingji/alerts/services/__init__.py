@@ -1,6 +1,7 @@
 """Every write of warnings and call-ups, by subject: `warnings` (issue, update, cancel,
 CAP import), `callup` (start, targets, stop), `timers` (the due actions: messages,
-escalation), `answers` (acknowledgement, feedback, replies) and `links` (the signed
+escalation), `notices` (one grouped notice per superior or duty officer and escalation
+round), `answers` (acknowledgement, feedback, replies) and `links` (the signed
 acknowledgement links and the texts of call-up messages). Callers import from
 `alerts.services`; the names below are its whole interface.
 
@@ -22,12 +23,13 @@ officers' acts (issue, update, cancel, acknowledging by link) one record each.
 from .answers import ACK_REPLIES, acknowledge, feedback, on_replies
 from .callup import BATCH, callup_start
 from .links import ACK_SALT, ack_token, ack_url, message_text, public_url, target_for_token
-from .timers import ACTION_BATCH, MAX_ESCALATION_DEPTH, process_action, process_due_actions
+from .notices import officer_text, superior_text
+from .timers import ACTION_BATCH, process_action, process_due_actions
 from .warnings import cap_sender, warning_cancel, warning_from_cap, warning_issue, warning_update
 
 __all__ = [
-    "ACK_REPLIES", "ACK_SALT", "ACTION_BATCH", "BATCH", "MAX_ESCALATION_DEPTH", "ack_token", "ack_url",
-    "acknowledge", "callup_start", "cap_sender", "feedback", "message_text", "on_replies", "process_action",
-    "process_due_actions", "public_url", "target_for_token", "warning_cancel", "warning_from_cap",
+    "ACK_REPLIES", "ACK_SALT", "ACTION_BATCH", "BATCH", "ack_token", "ack_url", "acknowledge", "callup_start",
+    "cap_sender", "feedback", "message_text", "officer_text", "on_replies", "process_action",
+    "process_due_actions", "public_url", "superior_text", "target_for_token", "warning_cancel", "warning_from_cap",
     "warning_issue", "warning_update",
 ]

@@ -17,6 +17,7 @@ from .. import plans
 from ..choices import (
     ActionState,
     CallUpStatus,
+    NoticeState,
     TargetKind,
     TargetState,
 )
@@ -26,6 +27,7 @@ from ..models import (
     CallUpTarget,
     Warning,
 )
+from . import notices
 from .links import _prefix
 from .timers import ACTION_BATCH, _action, _end_open_actions
 
@@ -150,10 +152,28 @@ def _stop(callup: CallUp, *, now: dt.datetime) -> None:
     callup.save(update_fields=["status", "cancelled_at"])
     CallUpAction.objects.filter(target__callup=callup, state=ActionState.PENDING).update(state=ActionState.CANCELLED)
     _cancel_targets(callup.targets.filter(state__in=[TargetState.PENDING, TargetState.CALLING]))
+    notices.cancel_open(callup)
+    _tell_lifted(callup)
+
+
+def _tell_lifted(callup: CallUp) -> None:
+    """Everyone who was sent anything about the warning (called for a duty, or told
+    of unreached subordinates) gets ONE "已解除" SMS: by person, not by target or
+    duty, under a key per call-up and person, so stopping twice sends nothing more."""
     warning = callup.warning
-    called = callup.targets.filter(first_sent_at__isnull=False).select_related("person")
-    for target in called.iterator(chunk_size=BATCH):
-        messaging.send(channel="sms", to="", person=target.person, region_code=target.region_id,
-                       idempotency_key=f"alerts:cancel:{target.pk}", subject=warning.headline,
-                       text=f"{_prefix(warning)}已解除：{warning.headline}",
-                       context={"alerts_callup": callup.pk, "alerts_target": target.pk, "cancel": True})
+    text = f"{_prefix(warning)}已解除：{warning.headline}"
+    persons: dict[int, tuple[str, str]] = {}
+    called = (callup.targets.filter(first_sent_at__isnull=False).order_by("region_id", "pk")
+              .values_list("person_id", "person__mobile", "region_id"))
+    told = (callup.notices.filter(state=NoticeState.SENT).order_by("region_id", "pk")
+            .values_list("person_id", "person__mobile", "region_id"))
+    for rows in (called, told):
+        for person_id, mobile, region_id in rows.iterator(chunk_size=BATCH):
+            persons.setdefault(person_id, (mobile, region_id))
+    items = [messaging.Outgoing(channel="sms", to=mobile, text=text, person_id=person_id, region_code=region_id,
+                                idempotency_key=f"alerts:cancel:{callup.pk}:person:{person_id}",
+                                subject=warning.headline,
+                                context={"alerts_callup": callup.pk, "cancel": True, "drill": callup.drill})
+             for person_id, (mobile, region_id) in persons.items()]
+    for start in range(0, len(items), BATCH):
+        messaging.send_many(items[start:start + BATCH])

@@ -1,5 +1,6 @@
 """Timers: the due `CallUpAction` rows, claimed in batches in the transaction that does
-their work (one bulk of messages; escalations one by one)."""
+their work (one bulk of messages; escalations one by one), then the notices of the
+rounds of escalations that are complete (notices.py)."""
 
 import datetime as dt
 from collections import Counter
@@ -7,9 +8,8 @@ from collections import Counter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ...core import audit, regioncodes
+from ...core import audit
 from ...core.bulk import json_rows, rows_table
-from ...core.models import Duty
 from ...core.queues import head_in_index_order
 from ...messaging import services as messaging
 from ..choices import (
@@ -17,7 +17,7 @@ from ..choices import (
     ActionKind,
     ActionState,
     CallUpStatus,
-    TargetKind,
+    NoticeKind,
     TargetState,
 )
 from ..models import (
@@ -25,9 +25,8 @@ from ..models import (
     CallUpAction,
     CallUpTarget,
 )
-from .links import _prefix, message_text, public_url
-
-MAX_ESCALATION_DEPTH = 4  # county chief is at most four links above a grid worker
+from . import notices
+from .links import message_text, public_url
 
 
 def _action(plan: dict, target: CallUpTarget, index: int) -> CallUpAction:
@@ -72,6 +71,9 @@ def process_due_actions(now: dt.datetime | None = None, limit: int = 500) -> dic
         if not claimed:
             break
         remaining -= len(claimed)
+    sent = notices.send_ready(now=now or timezone.now())
+    if sent:
+        done["notice"] += sent
     return dict(done)
 
 
@@ -80,6 +82,7 @@ def process_action(action_id: int, *, now: dt.datetime) -> str | None:
     with transaction.atomic():
         claimed = _claim_each([action_id], now)
         outcomes = _run_actions(claimed, now=now)
+    notices.send_ready(now=now)
     return outcomes[0] if outcomes else None
 
 
@@ -126,8 +129,8 @@ def _run_actions(claimed: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.da
         else:
             escalations.append((action, target))
     message_ids = _send_batch(sends, now=now) if sends else []
-    for _, target in escalations:
-        _escalate(target, now=now)
+    for action, target in escalations:
+        _escalate(action, target, now=now)
     _schedule_next([(target, action.index + 1) for action, target in sends + escalations])
     _close_actions([(pk, ActionState.SKIPPED, None) for pk in skipped]
                    + [(a.pk, ActionState.DONE, m) for (a, _), m in zip(sends, message_ids, strict=True)]
@@ -177,47 +180,19 @@ def _send_batch(sends: list[tuple[CallUpAction, CallUpTarget]], *, now: dt.datet
     return message_ids
 
 
-def _escalate(target: CallUpTarget, *, now: dt.datetime) -> None:
-    """Not answered in time: onto the unreached list, and the superior is called."""
+def _escalate(action: CallUpAction, target: CallUpTarget, *, now: dt.datetime) -> None:
+    """Not answered in time: onto the unreached list, and into this round's notice to
+    the superior (and to the duty officers): one message each when the round is
+    complete (notices.py), however many of their people are silent."""
     target.state, target.unreached_at = TargetState.UNREACHED, now
     superior = target.person.superior
-    if superior is not None and superior.active and _depth(target) < MAX_ESCALATION_DEPTH:
-        upper, created = CallUpTarget.objects.get_or_create(
-            callup=target.callup, person=superior, escalated_from=target,
-            defaults={"region_id": superior.region_id, "level": superior.region.level,
-                      "kind": TargetKind.ESCALATION, "created_at": now})
-        if created:
-            _action(target.callup.plan, upper, 0).save()
+    if superior is not None and superior.active:
+        notices.gather(target, recipient=superior, kind=NoticeKind.SUPERIOR, round_at=action.due_at, now=now)
         target.escalated_at = now
     target.save(update_fields=["state", "unreached_at", "escalated_at"])
     if target.callup.plan.get("notify_duty_officer"):
-        _tell_duty_officers(target)
+        for officer in notices.duty_officers(target):
+            notices.gather(target, recipient=officer, kind=NoticeKind.DUTY_OFFICER, round_at=action.due_at, now=now)
     audit.record(actor=None, action="callup_unreached", obj=target, region_code=target.region_id,
                  after={"person": target.person_id, "superior": superior.pk if superior else None,
                         "escalated": target.escalated_at is not None})
-
-
-def _depth(target: CallUpTarget) -> int:
-    depth, current = 0, target
-    while current.escalated_from_id is not None:
-        depth, current = depth + 1, current.escalated_from
-    return depth
-
-
-def _tell_duty_officers(target: CallUpTarget) -> None:
-    """The unreached list goes back to the centre: the duty officers of the nearest
-    region above the person that has any."""
-    for code in reversed(regioncodes.prefixes(target.region_id)):
-        officers = [d.person for d in Duty.objects.filter(kind_id="duty_officer", region_id=code,
-                                                         person__active=True).select_related("person")]
-        if officers:
-            break
-    else:
-        return
-    warning = target.callup.warning
-    text = (f"{_prefix(warning)}未叫应：{target.person.name}（{target.region.full_name}，"
-            f"{target.person.mobile or '无号码'}）在规定时间内未应答。")
-    for officer in officers:
-        messaging.send(channel="sms", to="", person=officer, region_code=officer.region_id, text=text,
-                       idempotency_key=f"alerts:unreached:{target.pk}:officer:{officer.pk}",
-                       context={"alerts_callup": target.callup_id, "unreached_target": target.pk})

@@ -9,6 +9,8 @@ Two watchers raise alerts:
   compared with its critical rainfall; the level reached opens or continues the
   point's flood event, and each level warns once per event. The event ends when every
   total is below every prepare level; a later crossing is a new event and warns again.
+* Observed stage (实测水位) and scour (冲刷流速): see `stage`; a second cursor over
+  the same batches (`evaluate_new_stage`), and the velocity of every forecast.
 * Stage (预报水位): `forecast_section` runs the catchment model on observed plus
   forecast rain and compares the forecast stage with the section's warning and
   critical stages; a crossing warns with its lead time (预见期).
@@ -19,16 +21,25 @@ tick) issues its warning through `alerts.services.warning_issue` (type flash_flo
 move now → red, prepare → orange, see `choices.WARNING_COLOUR`), call-up included,
 outside the transaction that evaluated the rain.
 
-Split by subject (`places`, `rain`, `events`, `forecasts`), re-exported here.
+Split by subject (`places`, `rain`, `events`, `forecasts`, `stage`), re-exported here.
 """
 
 from .events import issue_pending_warnings
 from .forecasts import forecast_section, forecast_steps, hourly_rain, hourly_stage, observed_steps, section_calibrate
 from .places import critical_rainfall_set, risk_point_create, section_create
 from .rain import CONSUMER, evaluate_new_observations, evaluate_risk_point, level_reached, rain_at_risk_points
+from .stage import (
+    STAGE_CONSUMER,
+    evaluate_new_stage,
+    evaluate_section_stage,
+    section_levels_set,
+    stage_at_sections,
+)
 
 __all__ = [
     "CONSUMER", "critical_rainfall_set", "evaluate_new_observations", "evaluate_risk_point", "forecast_section",
     "forecast_steps", "hourly_rain", "hourly_stage", "issue_pending_warnings", "level_reached", "observed_steps",
     "rain_at_risk_points", "risk_point_create", "section_calibrate", "section_create",
+    "STAGE_CONSUMER", "evaluate_new_stage", "evaluate_section_stage", "section_levels_set",
+    "stage_at_sections",
 ]

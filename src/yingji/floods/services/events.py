@@ -41,7 +41,8 @@ def _raise_alert(event: FloodEvent, level: str, *, by, observed_at, headline: st
     issued = set(event.alerts.values_list("level", flat=True))
     if any(LEVEL_RANK[lv] >= LEVEL_RANK[level] for lv in issued):
         return None
-    alert = FloodAlert(event=event, level=level, source=event.source, region_id=event.region_id,
+    extra.setdefault("source", event.source)  # what raised this alert, which may not be what opened the event
+    alert = FloodAlert(event=event, level=level, region_id=event.region_id,
                        observed_at=observed_at, headline=headline[:200], description=description, evidence=evidence,
                        warning_pending=True, **extra)
     try:

@@ -20,6 +20,7 @@ from ..models import (
     Section,
 )
 from .events import _close, _open_or_raise, _raise_alert
+from .stage import advance_scour
 
 # Rain before a forecast that the curve-number model counts as the current event's:
 # one day, the longest window of critical rainfall (a storm's start is rarely older).
@@ -49,6 +50,7 @@ def forecast_section(*, section: Section, now: dt.datetime, forecast_rain: dict,
     with transaction.atomic():
         forecast = _store_forecast(section, now, forecast_rain, by, times, result, len(past))
         _advance_section(section, forecast, by)
+        advance_scour(section, forecast, by)
     return forecast
 
 
@@ -152,7 +154,7 @@ def section_calibrate(*, by, section: Section, start: dt.datetime, end: dt.datet
 
 def _run_model(section: Section, rain: np.ndarray) -> dict:
     from ...kernels.runoff import Catchment, simulate_discharge
-    from ...kernels.section import CrossSection, stage_for_discharge, velocity
+    from ...kernels.section import CrossSection, stage_for_discharge, velocity_for_discharge
 
     shape = CrossSection(section.geometry)
     c = Catchment(area_km2=section.catchment_area_km2, curve_number=section.curve_number,
@@ -163,7 +165,7 @@ def _run_model(section: Section, rain: np.ndarray) -> dict:
         stages = [stage_for_discharge(shape, float(v), c.manning_n, c.slope) for v in q]
     except ValueError as exc:  # a flow no stage within 10 km of the bed carries: bad parameters
         raise DomainError("断面参数无法计算水位", f"The section's parameters give no stage: {exc}") from exc
-    speeds = [velocity(shape, h, c.manning_n, c.slope) for h in stages]
+    speeds = [velocity_for_discharge(shape, float(v), h) for v, h in zip(q, stages)]  # V = Q / A
     return {"discharge": q.tolist(), "stage": stages, "velocity": speeds}
 
 
@@ -179,6 +181,7 @@ def _store_forecast(section, now, forecast_rain, by, times, result, n_past) -> F
             crossings[level] = times[first]
     top = AlertLevel.MOVE_NOW if AlertLevel.MOVE_NOW in crossings else (
         AlertLevel.PREPARE if crossings else "")
+    fastest = max(future, key=lambda k: result["velocity"][k])
     horizons = {str(h): round(max(stages[n_past - 1 + k] for k in range(1, h + 1)), 3)
                 for h in WINDOWS_HOURS if n_past - 1 + h < len(stages)}
     forecast = Forecast(
@@ -186,6 +189,9 @@ def _store_forecast(section, now, forecast_rain, by, times, result, n_past) -> F
         forecast_rain={str(k): v for k, v in forecast_rain.items()}, step_minutes=60,
         times=[t.isoformat() for t in times], discharges=[round(v, 4) for v in result["discharge"]],
         stages=[round(v, 4) for v in stages], horizon_stages=horizons,
+        velocities=[round(float(v), 4) for v in result["velocity"]],
+        peak_velocity=round(float(result["velocity"][fastest]), 4),
+        peak_velocity_at=times[fastest],
         peak_stage=stages[peak], peak_at=times[peak], crossing_level=top,
         crossing_at=crossings.get(top), lead_minutes=_lead(crossings.get(top), now),
     )
@@ -199,7 +205,8 @@ def _lead(at: dt.datetime | None, now: dt.datetime) -> int | None:
 
 
 def _advance_section(section: Section, forecast: Forecast, by) -> FloodAlert | None:
-    event = FloodEvent.objects.select_for_update().filter(section=section, ended_at__isnull=True).first()
+    event = (FloodEvent.objects.select_for_update()
+             .filter(section=section, source=AlertSource.FORECAST, ended_at__isnull=True).first())
     level = forecast.crossing_level or None
     if level is None:
         if event is not None:

@@ -15,9 +15,11 @@ from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
 
 from ...core import exports, uploads
+from ...core.choices import RegionLevel
 from ...core.errors import DomainError
 from ...core.limits import plausible_year
 from ...core.paging import page_rows
+from ...core.regionpicker import RegionField, bind_scope
 from ...core.scope import Scope
 from .. import indexes, reporting, selectors, services
 from ..api import HAZARD_COUNT_LIMIT, client_ip
@@ -57,10 +59,20 @@ class LoadedPage(list):
         super().__init__(page_rows(queryset, low, high, ids_first=True))
 
 
+class RegionFilterForm(forms.Form):
+    """The region of a list's filters, from the region picker (a bad one filters nothing)."""
+
+    region = RegionField(label="区划", required=False)
+
+    def code(self, default: str = "") -> str:
+        return (self.cleaned_data.get("region") if self.is_valid() else "") or default
+
+
 def hazard_list(request):
     scope = Scope.for_user(request.user)
     g = request.GET
-    qs = selectors.hazard_list(scope=scope, region=g.get("region", "")[:15], state=_choice(g, "state", HazardState),
+    region_form = bind_scope(RegionFilterForm(g), scope)
+    qs = selectors.hazard_list(scope=scope, region=region_form.code(), state=_choice(g, "state", HazardState),
                                level=_choice(g, "level", HazardLevel), light=_choice(g, "light", Light),
                                q=g.get("q", "")[:100])
     if exports.requested(request):
@@ -71,7 +83,7 @@ def hazard_list(request):
         h.light = light(state=h.state, deadline=h.deadline, today=today)
     return render(request, "hazards/hazard_list.html", {
         "page": page, "states": HazardState.choices, "levels": HazardLevel.choices, "lights": Light.choices,
-        "filters": g})
+        "filters": g, "region_form": region_form})
 
 
 def _choice(params, name, choices) -> str:
@@ -170,13 +182,17 @@ EVIDENCE_ACTIONS = {"fix_on_spot", "submit"}
 def ranking(request):
     scope = Scope.for_user(request.user)
     today = timezone.localdate()
-    code = request.GET.get("region", "") or scope.region_code or "33"
+    region_form = bind_scope(RegionFilterForm(request.GET), scope)
+    code = region_form.code(default=scope.region_code or "33")
     start = _date(request.GET.get("from"), today.replace(month=1, day=1))
     end = _date(request.GET.get("to"), today)
     wanted = request.GET.get("bottom", "")
     bottom = min(int(wanted), 1000) if wanted.isdigit() and len(wanted) < 5 else None
-    result = indexes.ranking(scope=scope, code=code[:15], start=start, end=end, bottom=bottom)
+    result = indexes.ranking(scope=scope, code=code, start=start, end=end, bottom=bottom)
+    if not region_form.errors:  # the box shows the region ranked, by name
+        region_form = bind_scope(RegionFilterForm(initial={"region": code}), scope)
     return render(request, "hazards/ranking.html", {"result": result, "start": start, "end": end,
+                                                    "region_form": region_form,
                                                     "charts": indexes.chart_data(result, start, end)})
 
 
@@ -188,15 +204,27 @@ def _date(text, default: dt.date) -> dt.date:
     return value if plausible_year(value) else default
 
 
+class ReportPlaceForm(forms.Form):
+    """Where a reported hazard is, by name: the public picks a county, township or
+    village from the whole region tree (no codes asked of citizens)."""
+
+    region = RegionField(label="隐患所在地", public=True, levels=(RegionLevel.COUNTY, RegionLevel.VILLAGE),
+                         help_text="逐级选择县（市、区）、乡镇（街道）、村（社区），或输入地名查找，如“温岭市大溪镇”")
+
+
 @require_http_methods(["GET", "POST"])
 def report_form(request):
     """The public report form: no login, no captcha, rate-limited per address."""
-    context = {"done": None, "error": "", "data": request.POST}
+    place = ReportPlaceForm(request.POST if request.method == "POST" else None)
+    context = {"done": None, "error": "", "data": request.POST, "place": place}
     if request.method == "POST":
         p = request.POST
+        if not place.is_valid():
+            context["error"] = "请填写隐患所在地 / Say where the hazard is"
+            return render(request, "hazards/report_form.html", context, status=400)
         try:
             context["done"] = reporting.report_create(
-                ip=client_ip(request), region_code=p.get("region", "")[:15],
+                ip=client_ip(request), region_code=place.cleaned_data["region"],
                 description=p.get("description", "")[:5000],
                 enterprise_name=p.get("enterprise_name", "")[:200], address=p.get("address", "")[:300],
                 contact=p.get("contact", "")[:100])

@@ -11,8 +11,10 @@ from .model import (
                     FloodResult,
                     MassRecord,
                     PointSource,
+                    PointStage,
                     TimeSeries,
                     simulate,
 )
 
-__all__ = ["EdgeBoundary", "FloodModel", "FloodResult", "MassRecord", "PointSource", "TimeSeries", "simulate"]
+__all__ = ["EdgeBoundary", "FloodModel", "FloodResult", "MassRecord", "PointSource", "PointStage", "TimeSeries",
+           "simulate"]

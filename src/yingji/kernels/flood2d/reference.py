@@ -177,7 +177,9 @@ def step(h, qx, qy, z, active, n, rain, faces, face_values, src_cells, src_rates
     face_values : ndarray, per face
         Slope (free), stage m (stage) or inward discharge m²/s (inflow).
     src_cells : ndarray (k, 2) of int; src_rates : ndarray (k,), m³/s
-        Point sources, added as dt·Q/dx² before the flow update.
+        Point sources, added as dt·Q/dx² with the depth update: after the face
+        discharges are computed from the old depths, before the outflow limiter
+        (LISFLOOD-FP 8.1's ``UpdateH`` adds them there too).
     dt, dx : float, s and m
 
     Returns
@@ -186,11 +188,11 @@ def step(h, qx, qy, z, active, n, rain, faces, face_values, src_cells, src_rates
     v_in, v_out : float, m³ through the domain edge this step
     """
     h = h.copy()
-    for (r, c), rate in zip(src_cells, src_rates):
-        h[r, c] += dt * rate / (dx * dx)
     qx, qy = interior_faces(h, qx, qy, z, active, n, theta=theta, g=g, dt=dt, dx=dx, eps=eps,
                             friction_2d=friction_2d)
     boundary_faces(h, qx, qy, z, n, faces, face_values, g=g, dt=dt, dx=dx, eps=eps)
+    for (r, c), rate in zip(src_cells, src_rates):
+        h[r, c] += dt * rate / (dx * dx)
     f = outflow_factor(h, qx, qy, active, rain, dt=dt, dx=dx)
     qx, qy = scale_faces(qx, qy, f)
     v_in, v_out = boundary_volumes(qx, qy, faces, dt=dt, dx=dx)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ...core import exports
 from ...core.errors import DomainError, Forbidden
+from ...core.regionpicker import bind_scope
 from ...core.rejects import rejects_file, rejects_get, rejects_keep
 from ...core.scope import Scope
 from ...core.selectors import audit_list
@@ -26,10 +27,10 @@ EXPORT_FORMATS = {"xlsx", "csv"}
 
 
 def enterprise_list(request):
-    scope = Scope.for_user(request.user)
-    form = EnterpriseFilterForm(request.GET)
     if fmt := exports.requested(request):
         return enterprise_export(request, fmt)
+    scope = Scope.for_user(request.user)
+    form = bind_scope(EnterpriseFilterForm(request.GET), scope)
     qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
@@ -37,8 +38,7 @@ def enterprise_list(request):
         template = "web/_enterprise_results.html"
     else:
         template = "web/enterprise_list.html"
-        context.update(region_options=selectors.region_options(scope=scope),
-                       tag_names=selectors.tag_names(scope=scope))
+        context.update(tag_names=selectors.tag_names(scope=scope))
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])  # a cache must not serve a fragment as the page
     return response
@@ -57,8 +57,9 @@ def enterprise_export(request, fmt: str):
     shared export's bound and audit apply as to every list)."""
     if fmt not in EXPORT_FORMATS:
         raise DomainError("不支持的格式", "Unsupported format")
-    form = EnterpriseFilterForm(request.GET)
-    qs = enterprise_selectors.enterprise_list(scope=Scope.for_user(request.user), **form.filters())
+    scope = Scope.for_user(request.user)
+    form = bind_scope(EnterpriseFilterForm(request.GET), scope)
+    qs = enterprise_selectors.enterprise_list(scope=scope, **form.filters())
     count = qs.count()
     exports.check_bound(count)
     content = tabular.export_enterprises(qs, fmt)
@@ -86,7 +87,7 @@ def enterprise_edit(request, id: int):
     enterprise = enterprise_selectors.enterprise_get(scope=scope, id=id)
     self_service = scope.organization_id is not None
     initial = EnterpriseForm.initial_for(enterprise)
-    form = EnterpriseForm(request.POST or None, initial=initial, self_service=self_service)
+    form = bind_scope(EnterpriseForm(request.POST or None, initial=initial, self_service=self_service), scope)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise_update(by=request.user, enterprise=enterprise, **form.service_kwargs())
