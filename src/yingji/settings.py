@@ -213,6 +213,8 @@ SSL_CERT_FILE = os.environ.get("SSL_CERT_FILE", "")
 # Alerts: the base of acknowledgement links, the CAP sender, and a factor on every
 # call-up wait (drills, demos; checked where it is used, so a bad value is a clear error).
 YINGJI_PUBLIC_URL = os.environ.get("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000")
+# Whether the operator set it: `yingji demo --port` derives it from the port otherwise.
+YINGJI_PUBLIC_URL_EXPLICIT = "YINGJI_PUBLIC_URL" in os.environ
 YINGJI_CAP_SENDER = os.environ.get("YINGJI_CAP_SENDER", "yingji@yingji.local")
 YINGJI_CALLUP_TIME_SCALE = os.environ.get("YINGJI_CALLUP_TIME_SCALE", "1")
 

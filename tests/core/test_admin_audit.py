@@ -46,13 +46,13 @@ def _last(action: str, model) -> AuditRecord:
 
 @pytest.mark.django_db
 def test_an_organization_changed_in_the_admin_is_audited_with_before_and_after(admin_client, regions):
-    org = OrganizationFactory(name="温岭市应急管理局", phone="1")
+    org = OrganizationFactory(name="温岭市应急管理局", phone="0576-86000001")
     response = admin_client.post(f"/admin/core/organization/{org.pk}/change/", {
-        "name": "温岭市应急管理局", "kind": org.kind, "region": org.region_id, "parent": "", "phone": "2"})
+        "name": "温岭市应急管理局", "kind": org.kind, "region": org.region_id, "parent": "", "phone": "0576-86000002"})
     assert response.status_code == 302
     rec = _last("admin-update", Organization)
     assert rec.object_id == str(org.pk) and rec.actor_name == "t-root" and rec.region_code == "331081"
-    assert (rec.before["phone"], rec.after["phone"]) == ("1", "2")
+    assert (rec.before["phone"], rec.after["phone"]) == ("0576-86000001", "0576-86000002")
     assert audit.verify().ok
 
 

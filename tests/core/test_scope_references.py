@@ -15,10 +15,10 @@ def wenling_bureau(regions):
 @pytest.mark.django_db
 def test_county_officer_edits_its_own_bureau_whose_parent_is_the_city_bureau(api_as, wenling_officer,
                                                                              wenling_bureau):
-    response = api_as(wenling_officer).patch(f"/api/organizations/{wenling_bureau.pk}", {"phone": "0576-1"})
+    response = api_as(wenling_officer).patch(f"/api/organizations/{wenling_bureau.pk}", {"phone": "0576-86000001"})
     assert response.status_code == 200, response.content
     wenling_bureau.refresh_from_db()
-    assert wenling_bureau.phone == "0576-1" and wenling_bureau.parent.region_id == TAIZHOU
+    assert wenling_bureau.phone == "0576-86000001" and wenling_bureau.parent.region_id == TAIZHOU
 
 
 @pytest.mark.django_db

@@ -209,7 +209,7 @@ def _varied_register(officer) -> list[Enterprise]:
                           risk_grade=RiskGrade.RED, contact_phone="0576-80000001", employees=0,
                           legal_representative="王五")
     b = EnterpriseFactory(name="乙, \"引号\" 公司", address="多行\n地址", longitude=None, latitude=None,
-                          industry=Industry.BUILDING_MATERIALS, scale=Scale.MICRO, contact_phone="+86 576 1234")
+                          industry=Industry.BUILDING_MATERIALS, scale=Scale.MICRO, contact_phone="+86 576 8600 1234")
     services.enterprise_update(by=officer.user, enterprise=a, tags=["锂电池", "一厂多租"])
     for number, end in (("浙A-1", dt.date(2026, 3, 1)), ("浙A-2", dt.date(2025, 12, 31))):
         services.licence_add(by=officer.user, enterprise=a, kind=LicenceKind.HAZCHEM_USE, number=number,

@@ -39,7 +39,8 @@ def linhai(linhai_officer, linhai_enterprise):
     by = linhai_officer.user
     hazard = services.hazard_register(by=by, enterprise_id=linhai_enterprise.pk, description="临海隐患",
                                       deadline=DEADLINE, found_on=FOUND, level="major")
-    inspection = services.inspection_create(by=by, enterprise_id=linhai_enterprise.pk, kind="planned", date=FOUND)
+    inspection = services.inspection_create(by=by, enterprise_id=linhai_enterprise.pk, kind="planned", date=FOUND,
+                                            no_hazard_found=True)
     campaign = services.campaign_create(by=by, name="临海专项", region_code=LINHAI, start=FOUND, end=DEADLINE)
     report = reporting.report_create(ip="10.0.0.1", region_code=LINHAI_TOWN, description="临海某厂堵塞通道")
     return {"hazard": hazard, "inspection": inspection, "campaign": campaign, "report": report,

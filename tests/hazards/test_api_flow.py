@@ -43,14 +43,15 @@ def test_general_loop_by_api_with_a_refused_step(api_as, wenling_officer, enterp
     assert r.status_code == 409 and r.json()["error"]["message"].startswith("已销号的隐患不能再提交整改")
 
 
-def test_major_plan_by_api(api_as, wenling_officer, major):
+def test_major_plan_by_api(api_as, wenling_officer, major, today):
     client = api_as(wenling_officer)
     path = f"/api/hazards/{major.pk}/actions"
     client.post(f"{path}/report", {})
-    plan = {"goal": "g", "measures": "m", "funds": "120000.50", "people": "p", "deadline": "2026-09-30",
+    due = (today + dt.timedelta(days=120)).isoformat()
+    plan = {"goal": "g", "measures": "m", "funds": "120000.50", "people": "p", "deadline": due,
             "safety_measures": "s", "contingency_plan": "c"}
     body = client.post(f"{path}/plan", {"plan": plan}).json()
-    assert body["state"] == "planned" and body["deadline"] == "2026-09-30" and body["plan"]["funds"] == "120000.50"
+    assert body["state"] == "planned" and body["deadline"] == due and body["plan"]["funds"] == "120000.50"
 
 
 def test_evidence_upload_by_api_is_taken_by_the_submission(api_as, enterprise_user, general, settings, tmp_path):
@@ -148,7 +149,7 @@ def test_campaign_coverage_and_negative_list_by_hand(api_as, wenling_officer, re
                              found_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 6, 1))
     # Outside the campaign: an inspection of the other-industry firm does not count.
     services.inspection_create(by=by, enterprise_id=other_industry.pk, kind="planned", date=dt.date(2026, 3, 5),
-                               campaign_id=campaign["id"])
+                               campaign_id=campaign["id"], no_hazard_found=True)
     hazard = Hazard.objects.filter(enterprise=firms[0]).get()
     services.hazard_fix_on_spot(by=by, hazard=hazard, evidence_text="已拆除")
     body = client.get(f"/api/campaigns/{campaign['id']}").json()

@@ -74,7 +74,7 @@ def test_enterprise_user_only_self_inspects(enterprise_user, wenling_enterprise)
                                                   "kind": "planned", "date": "2026-03-02"})
     assert r.status_code == 200 and not Inspection.objects.exists()
     r = client.post("/hazards/inspections/new/", {"enterprise": wenling_enterprise.pk, "template": SMALL_PARK,
-                                                  "kind": "self", "date": "2026-03-02"})
+                                                  "kind": "self", "date": "2026-03-02", "answer-N01": "yes"})
     assert r.status_code == 302 and Inspection.objects.get().kind == "self"
 
 
@@ -82,7 +82,8 @@ def test_viewer_cannot_inspect_and_others_cannot_read_the_inspection(wenling_ent
                                                                      wenling_officer, linhai_officer):
     assert _login(wenling_viewer).get("/hazards/inspections/new/").status_code == 403
     _login(wenling_officer).post("/hazards/inspections/new/", {
-        "enterprise": wenling_enterprise.pk, "template": SMALL_PARK, "kind": "planned", "date": "2026-03-02"})
+        "enterprise": wenling_enterprise.pk, "template": SMALL_PARK, "kind": "planned", "date": "2026-03-02",
+        "answer-N01": "yes"})
     pk = Inspection.objects.get().pk
     assert _login(wenling_viewer).get(f"/hazards/inspections/{pk}/").status_code == 200
     assert _login(linhai_officer).get(f"/hazards/inspections/{pk}/").status_code == 404

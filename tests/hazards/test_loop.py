@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from yingji.core import audit
 from yingji.core.errors import DomainError, Forbidden, NotFound
@@ -65,13 +66,14 @@ def test_uploaded_evidence_counts_for_the_submission(general, enterprise_user):
     assert h.events.get(action="submit").evidence.count() == 1
 
 
-def test_major_hazard_goes_report_plan_rectify_accept_with_expert(major, enterprise_user, wenling_officer):
+def test_major_hazard_goes_report_plan_rectify_accept_with_expert(major, enterprise_user, wenling_officer, today):
     firm, officer = enterprise_user.user, wenling_officer.user
     services.hazard_report(by=firm, hazard=major)
     plan = {"goal": "消除有限空间作业风险", "measures": "建立审批制度", "funds": "50000", "people": "安全部",
-            "deadline": dt.date(2026, 6, 30), "safety_measures": "停止作业", "contingency_plan": "有限空间救援预案"}
+            "deadline": today + dt.timedelta(days=90), "safety_measures": "停止作业",
+            "contingency_plan": "有限空间救援预案"}
     h = services.hazard_plan(by=firm, hazard=major, plan=plan)
-    assert h.state == "planned" and h.deadline == dt.date(2026, 6, 30) and h.plan.people == "安全部"
+    assert h.state == "planned" and h.deadline == today + dt.timedelta(days=90) and h.plan.people == "安全部"
     services.hazard_start(by=firm, hazard=major)
     services.hazard_submit(by=firm, hazard=major, evidence_text="制度已建立")
     h = services.hazard_accept(by=officer, hazard=major, expert="张工（省专家库）")
@@ -141,7 +143,8 @@ def test_city_bureau_lists_a_major_hazard_and_delists_it_after_closure(major, ta
     officer = wenling_officer.user
     services.hazard_report(by=officer, hazard=h)
     services.hazard_plan(by=officer, hazard=h, plan={
-        "goal": "g", "measures": "m", "funds": "1", "people": "p", "deadline": dt.date(2026, 5, 1),
+        "goal": "g", "measures": "m", "funds": "1", "people": "p",
+        "deadline": timezone.localdate() + dt.timedelta(days=30),
         "safety_measures": "s", "contingency_plan": "c"})
     services.hazard_start(by=officer, hazard=h)
     services.hazard_submit(by=officer, hazard=h, evidence_text="done")

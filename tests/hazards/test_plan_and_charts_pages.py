@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from yingji.core.models import AuditRecord
 from yingji.hazards import indexes, services
@@ -16,8 +17,10 @@ from ..factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
+# Plans are made for the future: the deadline is counted from the day the test runs.
+DUE = timezone.localdate() + dt.timedelta(days=60)
 PLAN = {"goal": "消除有限空间作业风险", "measures": "安装强制通风和气体检测", "funds": "86000.50",
-        "materials": "通风机 2 台", "people": "安全科 王工", "deadline": "2027-01-31",
+        "materials": "通风机 2 台", "people": "安全科 王工", "deadline": DUE.isoformat(),
         "safety_measures": "作业前检测、专人监护", "contingency_plan": "中毒窒息专项应急预案"}
 
 
@@ -49,7 +52,7 @@ def test_plan_submitted_by_htmx_plans_the_hazard(reported, wenling_officer):
     r = _login(wenling_officer).post(f"/hazards/{reported.pk}/", {"action": "plan", **PLAN}, HTTP_HX_REQUEST="true")
     assert r.status_code == 204 and r["HX-Redirect"] == f"/hazards/{reported.pk}/"
     h = Hazard.objects.get(pk=reported.pk)
-    assert (h.state, h.deadline) == ("planned", dt.date(2027, 1, 31))
+    assert (h.state, h.deadline) == ("planned", DUE)
     plan = TreatmentPlan.objects.get(hazard=h)
     assert (plan.goal, str(plan.funds), plan.materials) == (PLAN["goal"], "86000.50", "通风机 2 台")
     assert h.events.filter(action="plan", from_state="reported", to_state="planned").exists()

@@ -8,6 +8,8 @@ public weather data for every logged-in person; only officers post positions or
 start following a storm. Claims: the policy's city officers and its insurers.
 """
 
+import datetime as dt
+
 import pytest
 
 from yingji.insurance import services
@@ -53,8 +55,9 @@ def test_an_officer_of_another_city_never_sees_the_policy(api_as, taizhou, hangz
 
 def test_an_officer_of_another_city_cannot_move_the_claim(api_as, taizhou, hangzhou_officer):
     client = api_as(hangzhou_officer)
-    for step in ("verify", "pay"):
-        r = client.post(f"/api/claims/{taizhou['claim'].pk}/{step}")
+    today = dt.date.today().isoformat()
+    for step, body in (("verify", {"verified_on": today}), ("pay", {"paid_on": today, "voucher": "V-1"})):
+        r = client.post(f"/api/claims/{taizhou['claim'].pk}/{step}", body)
         assert r.status_code == 404
     taizhou["claim"].refresh_from_db()
     assert taizhou["claim"].status == "notified"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from yingji.core.models import AuditRecord, Organization
 from yingji.insurance import services
@@ -131,11 +132,13 @@ def test_claim_moves_notified_verified_paid_with_times_and_people(policy, near_s
     event = TriggerEvent.objects.get()  # importing the track evaluated it
     insurer = policy.lots.get(name="标段一").insurer
     insurer_staff = PersonFactory(region_id="3310", role="officer", organization=insurer)
-    claim = services.claim_verify(by=taizhou_officer.user, claim=event.claim)
+    today = timezone.localdate()
+    claim = services.claim_verify(by=taizhou_officer.user, claim=event.claim, verified_on=today)
     with pytest.raises(Exception, match="verified claim|notified claim"):
-        services.claim_verify(by=taizhou_officer.user, claim=claim)
-    claim = services.claim_pay(by=insurer_staff.user, claim=claim)
+        services.claim_verify(by=taizhou_officer.user, claim=claim, verified_on=today)
+    claim = services.claim_pay(by=insurer_staff.user, claim=claim, paid_on=today, voucher="ZF-2026-001")
     assert claim.status == ClaimStatus.PAID and claim.paid_by == insurer_staff.user
+    assert (claim.paid_on, claim.voucher, claim.verified_on) == (today, "ZF-2026-001", today)
     assert claim.verified_by == taizhou_officer.user
     assert claim.notified_at <= claim.verified_at <= claim.paid_at
 
@@ -146,7 +149,7 @@ def test_a_county_officer_or_an_unrelated_insurer_cannot_process_claims(policy, 
                           organization=OrganizationFactory(kind="insurer", region_id="3310"))
     for person in (wenling_officer, other):
         with pytest.raises(Exception, match="process claims"):
-            services.claim_verify(by=person.user, claim=event.claim)
+            services.claim_verify(by=person.user, claim=event.claim, verified_on=timezone.localdate())
 
 
 def test_payout_allocation_adds_up_to_the_fen():

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from yingji.core.models import AuditRecord
 from yingji.insurance import services
 from yingji.insurance.models import Storm, TriggerEvent
 from yingji.insurance.policy_yaml import load_policy_file
@@ -106,30 +107,70 @@ def test_an_anonymous_visitor_is_sent_to_login(taizhou):
 
 
 def _buttons(text: str) -> set[str]:
-    return set(re.findall(r'action="/policies/claims/\d+/(verify|pay)/"', text))
+    return set(re.findall(r'href="/policies/claims/\d+/(verify|pay)/"', text))
 
 
-def test_the_city_officer_verifies_then_pays_with_the_buttons(client_as, taizhou, taizhou_officer):
+def test_the_city_officer_verifies_then_pays_through_confirmation_pages(client_as, taizhou, taizhou_officer):
     client = client_as(taizhou_officer)
     url, claim = f"/policies/{taizhou['policy'].pk}/", taizhou["claim"]
+    today = timezone.localdate()
     assert _buttons(_text(client.get(url))) == {"verify"}
-    r = client.post(f"/policies/claims/{claim.pk}/verify/")
+    confirm = _text(client.get(f"/policies/claims/{claim.pk}/verify/"))
+    assert "确认核定" in confirm and 'name="day"' in confirm and "20,000,000.00 元" in confirm
+    claim.refresh_from_db()
+    assert claim.status == "notified"  # opening the page changes nothing
+    r = client.post(f"/policies/claims/{claim.pk}/verify/", {"day": today.isoformat(), "note": "与台风路径核对无误"})
     assert r.status_code == 302 and r["Location"].endswith(url + "#events")
     assert _buttons(_text(client.get(url))) == {"pay"}
-    client.post(f"/policies/claims/{claim.pk}/pay/")
+    r = client.post(f"/policies/claims/{claim.pk}/pay/", {"day": today.isoformat(), "voucher": " ZF-2026-0815 "})
+    assert r.status_code == 302
     claim.refresh_from_db()
     assert claim.status == "paid" and claim.paid_at >= claim.verified_at >= claim.notified_at
+    assert (claim.verified_on, claim.verify_note, claim.paid_on, claim.voucher) == (
+        today, "与台风路径核对无误", today, "ZF-2026-0815")
     text = _text(client.get(url))
-    assert _buttons(text) == set() and "触发至赔付" in text
+    assert _buttons(text) == set() and "触发至赔付" in text and "ZF-2026-0815" in text
+    audit = AuditRecord.objects.filter(action="pay", object_id=str(claim.pk)).get()
+    assert audit.after["voucher"] == "ZF-2026-0815" and audit.after["paid_on"] == today.isoformat()
+
+
+def test_a_payment_without_voucher_or_with_a_future_date_is_refused(client_as, taizhou, taizhou_officer):
+    client = client_as(taizhou_officer)
+    claim, today = taizhou["claim"], timezone.localdate()
+    client.post(f"/policies/claims/{claim.pk}/verify/", {"day": today.isoformat()})
+    r = client.post(f"/policies/claims/{claim.pk}/pay/", {"day": today.isoformat(), "voucher": "  "})
+    assert r.status_code == 400 and 'id="voucher-error"' in _text(r) and "请填写赔付凭证号" in _text(r)
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    r = client.post(f"/policies/claims/{claim.pk}/pay/", {"day": tomorrow, "voucher": "ZF-1"})
+    assert r.status_code == 400 and 'id="day-error"' in _text(r) and "日期不能晚于今天" in _text(r)
+    r = client.post(f"/policies/claims/{claim.pk}/pay/", {"day": "2026-02-30", "voucher": "ZF-1"})
+    assert r.status_code == 400 and "请填写有效日期" in _text(r)
+    claim.refresh_from_db()
+    assert claim.status == "verified" and claim.voucher == "" and claim.paid_on is None
+
+
+def test_a_verification_dated_before_the_notice_is_refused(client_as, taizhou, taizhou_officer):
+    claim = taizhou["claim"]
+    before = timezone.localdate(claim.notified_at) - dt.timedelta(days=1)
+    r = client_as(taizhou_officer).post(f"/policies/claims/{claim.pk}/verify/", {"day": before.isoformat()})
+    assert r.status_code == 400 and "日期不能早于" in _text(r)
+    claim.refresh_from_db()
+    assert claim.status == "notified"
 
 
 def test_paying_before_verifying_is_refused_with_a_message(client_as, taizhou, taizhou_officer):
-    r = client_as(taizhou_officer).post(f"/policies/claims/{taizhou['claim'].pk}/pay/")
+    r = client_as(taizhou_officer).post(f"/policies/claims/{taizhou['claim'].pk}/pay/", {
+        "day": timezone.localdate().isoformat(), "voucher": "ZF-1"})
     assert r.status_code == 400 and "只有已核定的理赔可以登记赔付" in _text(r)
 
 
-def test_claim_steps_are_post_only(client_as, taizhou, taizhou_officer):
-    assert client_as(taizhou_officer).get(f"/policies/claims/{taizhou['claim'].pk}/verify/").status_code == 405
+def test_the_api_pay_needs_the_date_and_voucher(api_as, taizhou, taizhou_officer):
+    client, claim, today = api_as(taizhou_officer), taizhou["claim"], timezone.localdate().isoformat()
+    assert client.post(f"/api/claims/{claim.pk}/verify", {}).status_code == 422
+    assert client.post(f"/api/claims/{claim.pk}/verify", {"verified_on": today}).json()["status"] == "verified"
+    assert client.post(f"/api/claims/{claim.pk}/pay", {"paid_on": today}).status_code == 422
+    body = client.post(f"/api/claims/{claim.pk}/pay", {"paid_on": today, "voucher": "ZF-9"}).json()
+    assert (body["status"], body["voucher"], body["paid_on"]) == ("paid", "ZF-9", today)
 
 
 def test_no_buttons_for_a_county_officer_or_a_viewer(client_as, taizhou, wenling_officer, wenling_viewer):
@@ -139,7 +180,9 @@ def test_no_buttons_for_a_county_officer_or_a_viewer(client_as, taizhou, wenling
         client = client_as(person)
         page = client.get(f"/policies/{taizhou['policy'].pk}/")
         assert page.status_code == 200 and _buttons(_text(page)) == set()
-        assert client.post(f"/policies/claims/{taizhou['claim'].pk}/verify/").status_code == 403
+        assert client.get(f"/policies/claims/{taizhou['claim'].pk}/verify/").status_code == 403
+        assert client.post(f"/policies/claims/{taizhou['claim'].pk}/verify/", {
+            "day": timezone.localdate().isoformat()}).status_code == 403
 
 
 def test_the_insurer_holding_a_lot_gets_the_buttons(client_as, taizhou):

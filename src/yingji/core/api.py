@@ -7,7 +7,6 @@ from ninja import Field, Query, Router, Schema, Status
 from . import selectors, services, tokens
 from .choices import OrganizationKind, Role
 from .errors import DomainError
-from .models import MOBILE_PATTERN
 from .paging import Page, PageQuery, paginate
 from .scope import PUBLIC_REGIONS, Scope
 
@@ -254,7 +253,7 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
-    mobile: str = Field("", max_length=20, pattern=MOBILE_PATTERN)
+    mobile: str = Field("", max_length=20)  # checked by the model (core.phones)
     region: str = Field(..., max_length=15)
     organization: int | None = None
     title: str = Field("", max_length=100)
@@ -266,7 +265,7 @@ class PersonIn(Schema):
 
 class PersonPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=50)
-    mobile: str | None = Field(None, max_length=20, pattern=MOBILE_PATTERN)
+    mobile: str | None = Field(None, max_length=20)
     region: str | None = Field(None, max_length=15)
     organization: int | None = None
     title: str | None = Field(None, max_length=100)

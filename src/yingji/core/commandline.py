@@ -31,3 +31,31 @@ def progress_bar(done: int, total: int, width: int = 40) -> None:
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
     if done == total:
         sys.stderr.write("\n")
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above zero (a duration, a step), or a refusal
+    naming the value and the reason. `float()` alone takes -5, 0, nan and inf."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是数字 / not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"必须是大于 0 的有限数 / must be a finite number above 0: {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above zero (a count of threads, of years)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是整数 / not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"必须大于 0 / must be above 0: {text!r}")
+    return value

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import regioncodes, text
 from .choices import OrganizationKind, RegionLevel, Role
+from .phones import check_phones, validate_mobile, validate_phone
 
 # A mobile or phone number as the API, the forms and the people import accept it:
 # digits with an optional leading +, 5 to 19 of them ("abc" is no phone). Empty is allowed
@@ -117,6 +118,9 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        check_phones(self, phone=validate_phone)
+
 
 class Person(models.Model):
     """A person (人员) known to the platform: an officer, a grid worker, a village
@@ -154,6 +158,7 @@ class Person(models.Model):
         return self.name
 
     def clean(self):
+        check_phones(self, mobile=validate_mobile)
         if self.role == Role.ENTERPRISE and (
             self.organization_id is None or self.organization.kind != OrganizationKind.ENTERPRISE
         ):

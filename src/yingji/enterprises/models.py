@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..core.choices import RegionLevel
+from ..core.phones import check_phones, validate_phone
 from . import uscc
 from .choices import Industry, LicenceKind, LicenceStatus, RiskGrade, Scale
 
@@ -79,6 +80,7 @@ class Enterprise(models.Model):
 
     def clean(self):
         self.uscc = uscc.normalise(self.uscc or "")
+        check_phones(self, contact_phone=validate_phone)
         if self.region_id and self.region.level < RegionLevel.TOWNSHIP:
             raise ValidationError({"region": _("企业必须登记到乡镇（街道）或以下")})
         if (self.longitude is None) != (self.latitude is None):

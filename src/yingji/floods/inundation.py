@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -66,8 +67,13 @@ def inundation_create(*, by, watershed: str, region_id: str, dem_name: str, dem_
                       start: dt.datetime, observed_hours: int = 0, gauges: list[str] | None = None,
                       forecast_rain_mm: list[float] | None = None, duration_hours: float | None = None,
                       manning_n: float = 0.05, depth_threshold: float = 0.3, crs: str = "local",
-                      origin_lon: float | None = None, origin_lat: float | None = None) -> InundationRun:
+                      origin_lon: float | None = None, origin_lat: float | None = None,
+                      background: bool = False) -> InundationRun:
     """Register a run in the caller's region and queue it (after commit).
+
+    With a broker the Celery task is sent either way. Without one (tasks run eagerly,
+    in the caller), `background=True` leaves the run queued for the worker's tick
+    (`floods.background`), so that a page returns at once and shows the progress.
 
     The hourly rain is fixed now: the areal mean of `gauges` over `observed_hours`
     from `start` (hydromet's observations), then `forecast_rain_mm` (mm per hour);
@@ -103,7 +109,8 @@ def inundation_create(*, by, watershed: str, region_id: str, dem_name: str, dem_
         with transaction.atomic():
             save_audited(run, by=by, action="create", before=None, region_code=region_id)
             run.gauges.set(stations)
-            transaction.on_commit(lambda: _enqueue(run.pk))
+            if not (background and settings.CELERY_TASK_ALWAYS_EAGER):
+                transaction.on_commit(lambda: _enqueue(run.pk))
     except Exception:
         storage.delete(run.dem_path)  # no orphan upload when the row is refused
         raise

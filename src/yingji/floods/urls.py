@@ -8,8 +8,11 @@ from . import design_views, risk_point_views, views
 urlpatterns = [
     path("floods/", private(views.flood_home), name="flood_home"),
     path("floods/inundation/", private(views.inundation_list), name="inundation_list"),
+    path("floods/inundation/new/", private(views.inundation_new), name="inundation_new"),
     path("floods/inundation/<int:id>/", private(views.inundation_detail),
          name="inundation_detail"),
+    path("floods/inundation/<int:id>/progress/", private(views.inundation_progress),
+         name="inundation_progress"),
     path("floods/design-storms/", private(design_views.design_storms), name="flood_design_storms"),
     path("floods/risk-points/", private(risk_point_views.risk_point_list), name="risk_point_list"),
     path("floods/risk-points/new/", private(risk_point_views.risk_point_new), name="risk_point_new"),

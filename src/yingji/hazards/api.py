@@ -124,7 +124,7 @@ def create_inspection(request, data: InspectionIn):
     inspection = services.inspection_create(
         by=request.user, enterprise_id=given["enterprise_id"], kind=given["kind"], date=given["date"],
         template_code=given["template"], answers=given["answers"], inspector_ids=given["inspector_ids"],
-        campaign_id=given["campaign_id"], note=given["note"])
+        campaign_id=given["campaign_id"], note=given["note"], no_hazard_found=given["no_hazard_found"])
     return Status(201, selectors.inspection_get(scope=Scope.for_user(request.user), id=inspection.pk))
 
 

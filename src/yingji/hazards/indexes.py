@@ -16,8 +16,10 @@ Definitions (as of `min(end, today)`):
 """
 
 import datetime as dt
+import math
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -32,7 +34,12 @@ from .choices import HazardLevel
 from .models import DailyHazardCount, Hazard, IndexWeight, Inspection, MonthlyHazardCount
 from .selectors import _in_region, region_range
 
-DEFAULT_BOTTOM = 10
+# The summons list (约谈名单): at most DEFAULT_BOTTOM units, and never more than
+# DEFAULT_SUMMONS_SHARE of the units ranked, so that it names a minority (a city of
+# nine counties summons at most three). Settings HAZARD_SUMMONS_BOTTOM and
+# HAZARD_SUMMONS_SHARE change them; the share is held within (0, 1/2].
+DEFAULT_BOTTOM = 3
+DEFAULT_SUMMONS_SHARE = 1 / 3
 # Used when the weights table is empty (the data migration fills it).
 DEFAULT_WEIGHTS = {"rectification_rate": 0.4, "on_time": 0.2, "major_closure": 0.2, "coverage": 0.2}
 
@@ -223,10 +230,12 @@ def region_figures(*, scope: Scope, code: str, start: dt.date, end: dt.date,
     return {"region": code, "name": region.full_name, "from": start, "to": end, **figures.as_dict()}
 
 
-def ranking(*, scope: Scope, code: str, start: dt.date, end: dt.date, bottom: int = DEFAULT_BOTTOM,
+def ranking(*, scope: Scope, code: str, start: dt.date, end: dt.date, bottom: int | None = None,
             today: dt.date | None = None) -> dict:
     """The child regions ranked by the composite index, best first (ties by code),
-    and the bottom `bottom` of them, worst first, for summons (约谈)."""
+    and the bottom `bottom` of them (default `default_bottom()`), worst first, for
+    summons (约谈): a real minority (`summons_list`)."""
+    bottom = default_bottom() if bottom is None else bottom
     region = _check_access(scope, code)
     _check_period(start, end)
     children = list(Region.objects.filter(parent_id=code).order_by("code"))
@@ -242,8 +251,36 @@ def ranking(*, scope: Scope, code: str, start: dt.date, end: dt.date, bottom: in
     items.sort(key=lambda i: (-i["index"], i["region"]))
     for rank, item in enumerate(items, start=1):
         item["rank"] = rank
-    worst = sorted(items, key=lambda i: (i["index"], i["region"]))[:max(bottom, 0)]
-    return {"region": code, "name": region.full_name, "weights": w, "items": items, "bottom": worst}
+    worst = summons_list(items, bottom)
+    return {"region": code, "name": region.full_name, "weights": w, "items": items, "bottom": worst,
+            "bottom_limit": summons_size(len(items), bottom), "summons_share": summons_share()}
+
+
+def summons_share() -> float:
+    share = float(getattr(settings, "HAZARD_SUMMONS_SHARE", DEFAULT_SUMMONS_SHARE))
+    return min(max(share, 0.0), 0.5)
+
+
+def default_bottom() -> int:
+    return int(getattr(settings, "HAZARD_SUMMONS_BOTTOM", DEFAULT_BOTTOM))
+
+
+def summons_size(ranked: int, requested: int) -> int:
+    """How many of `ranked` units the summons list may name: `requested`, but at most
+    the share (rounded down), so never all of them, and none of one or two units."""
+    return max(0, min(requested, math.floor(ranked * summons_share() + 1e-9)))
+
+
+def summons_list(items: list[dict], requested: int) -> list[dict]:
+    """The worst units, worst first, for summons (约谈): `summons_size` of them, less
+    those tied with the first unit left out. A tie at the cut is not broken by region
+    code: a unit is summoned for its index, so when all units score the same, no one is."""
+    ordered = sorted(items, key=lambda i: (i["index"], i["region"]))
+    size = summons_size(len(items), requested)
+    if size < len(ordered):
+        cut = ordered[size]["index"]
+        return [i for i in ordered[:size] if i["index"] < cut]
+    return ordered[:size]
 
 
 RANKING_COLUMNS = [

@@ -9,12 +9,16 @@ enterprise (`scope_region`), as the enterprise register does.
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from ..core import uploads
+from ..core.phones import is_phone
 from ..core.ui import actor_label
 from .choices import (
     Answer,
@@ -192,6 +196,16 @@ class PublicReport(models.Model):
     def __str__(self):
         return f"{self.enterprise_name or self.address} {self.created_at:%Y-%m-%d}"
 
+    def clean(self):
+        # A contact is how the reward reaches the reporter: a phone or an e-mail, or nothing.
+        contact = (self.contact or "").strip()
+        if contact and not is_phone(contact):
+            try:
+                validate_email(contact)
+            except ValidationError:
+                raise ValidationError({"contact": _("Give a phone number (13800000000, 0576-86000000) or an "
+                                                    "e-mail address, or leave it empty")}) from None
+
 
 class ReportWindow(models.Model):
     """How many public reports one client address sent in one fixed time window:
@@ -344,6 +358,10 @@ class TreatmentPlan(models.Model):
         verbose_name = _("治理方案 Treatment plan")
         verbose_name_plural = _("治理方案 Treatment plans")
 
+    def clean(self):
+        if self.funds is not None and self.funds < 0:
+            raise ValidationError({"funds": _("Funds cannot be negative")})
+
 
 class HazardEvent(models.Model):
     """One step in a hazard's timeline (处置记录): who did what, when, from which state
@@ -410,6 +428,37 @@ class Evidence(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("整改佐证 Evidence")
         verbose_name_plural = _("整改佐证 Evidence")
+
+    @property
+    def kind(self):
+        """What the file is by its name (core.uploads), None without a file; its content
+        was checked against the name when it was uploaded."""
+        return uploads.kind_of(self.file.name) if self.file else None
+
+    @property
+    def is_image(self) -> bool:
+        return self.file.name.lower().endswith(IMAGE_SUFFIXES) if self.file else False
+
+    @property
+    def file_label(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    @property
+    def thumb_name(self) -> str:
+        """The cached thumbnail's name in the evidence storage, beside nothing else: the
+        file's own (unique) name under thumbs/."""
+        return f"thumbs/{self.file.name}.jpg"
+
+
+# The raster images a browser shows inline and Pillow makes thumbnails of.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+@receiver(post_delete, sender=Evidence, dispatch_uid="hazards.evidence.delete_files")
+def _delete_evidence_files(sender, instance, **kwargs):
+    # The thumbnail is a cache of the file: it goes with the row (the file itself stays,
+    # as enforcement evidence, unless an administrator removes it).
+    transaction.on_commit(lambda: evidence_storage().delete(instance.thumb_name))
 
 
 class Supervision(models.Model):

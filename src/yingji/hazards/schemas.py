@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from . import indexes
 from .choices import (
     Answer,
     HazardCategory,
@@ -159,6 +158,7 @@ class InspectionIn(Schema):
     inspector_ids: list[int] = Field(default_factory=list, max_length=20)
     campaign_id: int | None = Field(None, ge=1, le=2**62)
     note: str = Field("", max_length=5000)
+    no_hazard_found: bool = Field(False, description="confirm an inspection with no item answered found nothing")
 
 
 class InspectionOut(Schema):
@@ -350,7 +350,7 @@ class PeriodQuery(Schema):
 
 
 class RankingQuery(PeriodQuery):
-    bottom: int = Field(indexes.DEFAULT_BOTTOM, ge=0, le=1000)
+    bottom: int | None = Field(None, ge=0, le=1000, description="summons list size; capped at a share of the units")
 
 
 class FiguresOut(Schema):

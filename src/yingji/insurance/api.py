@@ -19,6 +19,9 @@ class ClaimOut(Schema):
     notified_at: dt.datetime
     verified_at: dt.datetime | None
     paid_at: dt.datetime | None
+    verified_on: dt.date | None
+    paid_on: dt.date | None
+    voucher: str
 
 
 class EventOut(Schema):
@@ -230,13 +233,23 @@ def add_position(request, id: int, data: PositionIn):
     return Status(201, {"position": position, "events": [e for e in events if e.policy_id in visible]})
 
 
+class ClaimVerifyIn(Schema):
+    verified_on: dt.date = Field(..., description="the day the claim was verified (not in the future)")
+    note: str = Field("", max_length=2000)
+
+
+class ClaimPayIn(Schema):
+    paid_on: dt.date = Field(..., description="the day the payment was made (not in the future)")
+    voucher: str = Field(..., min_length=1, max_length=100, description="payment voucher number (凭证号)")
+
+
 @router.post("/claims/{id}/verify", response=ClaimOut)
-def verify_claim(request, id: int):
-    return services.claim_verify(by=request.user,
+def verify_claim(request, id: int, data: ClaimVerifyIn):
+    return services.claim_verify(by=request.user, verified_on=data.verified_on, note=data.note,
                                  claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
 
 
 @router.post("/claims/{id}/pay", response=ClaimOut)
-def pay_claim(request, id: int):
-    return services.claim_pay(by=request.user,
+def pay_claim(request, id: int, data: ClaimPayIn):
+    return services.claim_pay(by=request.user, paid_on=data.paid_on, voucher=data.voucher,
                               claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))

@@ -262,6 +262,12 @@ class Claim(models.Model):
     paid_at = models.DateTimeField(_("赔付时间"), null=True, blank=True)
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("赔付登记人"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
+    # What the person confirming a step declares (the *_at stamps are when it was recorded):
+    # the day the claim was verified, with a note; the day it was paid and the voucher.
+    verified_on = models.DateField(_("核定日期"), null=True, blank=True)
+    verify_note = models.TextField(_("核定意见"), blank=True)
+    paid_on = models.DateField(_("赔付日期"), null=True, blank=True)
+    voucher = models.CharField(_("赔付凭证号"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-notified_at"]

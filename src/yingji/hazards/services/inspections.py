@@ -36,10 +36,14 @@ from .registration import (
 
 def inspection_create(*, by, enterprise_id: int, kind: str, date: dt.date, template_code: str = "",
                       answers: list[dict] = (), inspector_ids: list[int] = (), campaign_id: int | None = None,
-                      note: str = "") -> Inspection:
+                      note: str = "", no_hazard_found: bool = False) -> Inspection:
     """Record an inspection; every "no" answer registers a hazard pre-filled from its
     item (major when the item says so), with the default rectification period.
-    Self-inspections (自查自纠) are the enterprise's; the others officers'."""
+    Self-inspections (自查自纠) are the enterprise's; the others officers'.
+
+    An inspection with no item answered would enter the ledger as "未发现隐患" though
+    nothing was checked: it is refused unless the inspector confirms, with
+    `no_hazard_found`, that the visit found nothing (an inspection without a checklist)."""
     scope = Scope.for_user(by)
     if kind == InspectionKind.SELF:
         scope.require_writer()
@@ -55,6 +59,10 @@ def inspection_create(*, by, enterprise_id: int, kind: str, date: dt.date, templ
     if not inspectors and _person_of(by) is not None:
         inspectors = [_person_of(by)]
     items = _answered_items(template, answers)
+    if not items and not no_hazard_found:
+        raise DomainError("未填写任何检查项：请至少回答一项，或确认“未发现隐患”",
+                          "No checklist item answered: answer at least one, or confirm that no hazard was found",
+                          fields={"answers": "至少回答一项 / answer at least one item"})
     inspection = Inspection(enterprise=enterprise, region_id=enterprise.region_id, kind=kind, date=date,
                             template=template, campaign=campaign, note=note)
     inspection.full_clean()

@@ -3,10 +3,12 @@ take them, and the transitions themselves, each one event on the hazard's timeli
 one audit record."""
 
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from ...core import audit
+from ...core import audit, uploads
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
 from ..choices import (
@@ -184,10 +186,28 @@ def hazard_plan(*, by, hazard: Hazard, plan: dict) -> Hazard:
         for field in PLAN_FIELDS:
             setattr(row, field, plan.get(field, TreatmentPlan._meta.get_field(field).get_default()))
         row.full_clean()
+        _check_plan_deadline(row, hazard)
         row.save()
         hazard.state, hazard.deadline = S.PLANNED, row.deadline
         _finish(by, hazard, before, A.PLAN, "", data={"plan": audit.snapshot(row)})
     return hazard
+
+
+# A treatment lasting longer than this is not a deadline but a wish: a plan names years
+# only for works such as relocating a plant.
+PLAN_MAX_YEARS = 5
+
+
+def _check_plan_deadline(row: TreatmentPlan, hazard: Hazard) -> None:
+    """A plan's deadline is in the future of the day it is made (today itself is allowed),
+    not before the hazard was found, and within `PLAN_MAX_YEARS`."""
+    today = timezone.localdate()
+    if row.deadline < today or row.deadline < hazard.found_on:
+        raise ValidationError({"deadline": ValidationError(
+            _("The deadline cannot be in the past (today is %(today)s)"), params={"today": today.isoformat()})})
+    if row.deadline > today.replace(year=today.year + PLAN_MAX_YEARS, day=min(today.day, 28)):
+        raise ValidationError({"deadline": ValidationError(
+            _("The deadline is more than %(n)d years away"), params={"n": PLAN_MAX_YEARS})})
 
 
 def hazard_supervise(*, by, hazard: Hazard, reason: str = "") -> Hazard:
@@ -237,6 +257,8 @@ def evidence_add(*, by, hazard: Hazard, file=None, text: str = "") -> Evidence:
         raise DomainError("已销号的隐患不能再上传整改佐证", "A closed hazard takes no more evidence")
     if file is None and not text.strip():
         raise DomainError("请上传文件或填写说明", "Give a file or a text", fields={"file": "必填 / required"})
+    if file is not None:
+        uploads.check_document(file)  # images, PDF and office documents, by their content
     with transaction.atomic():
         row = Evidence.objects.create(hazard=hazard, file=file or "", text=text, uploaded_by=by)
         # The file by its stored name (and size): the snapshot cannot hold a file object.

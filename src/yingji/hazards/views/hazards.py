@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
-from ...core import exports
+from ...core import exports, uploads
 from ...core.choices import RegionLevel
 from ...core.errors import DomainError
 from ...core.limits import plausible_year
@@ -161,11 +161,21 @@ def hazard_detail(request, id: int):
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
         "actions": actions, "events": hazard.events.select_related("actor__person"), "error": error,
+        # The step form shows only when there is a step to take, and only the boxes its steps read.
+        "step_actions": [a for a in actions if a != "plan"],
+        "takes_reason": any(a in REASON_ACTIONS for a in actions),
+        "takes_evidence": any(a in EVIDENCE_ACTIONS for a in actions),
         "pending_evidence": [e for e in hazard.evidence.all() if e.event_id is None],
         "can_upload": hazard.is_open and scope.can_write,
+        "accept_files": uploads.ACCEPT_ATTRIBUTE,
         "plan_fields": [(plan_form[name], plan_errors.get(name, "")) for name in services.PLAN_FIELDS],
         # A refused plan is told in the plan's own section (the part htmx swaps) while there is one.
         "plan_errors": plan_errors, "plan_error": error if action == "plan" and "plan" in actions else ""})
+
+
+# The steps that read the form's "reason" and "evidence_text" boxes (services.hazard_act).
+REASON_ACTIONS = {"accept", "return", "report", "supervise", "delist", "escalate", "downgrade"}
+EVIDENCE_ACTIONS = {"fix_on_spot", "submit"}
 
 
 def ranking(request):
@@ -175,7 +185,9 @@ def ranking(request):
     code = region_form.code(default=scope.region_code or "33")
     start = _date(request.GET.get("from"), today.replace(month=1, day=1))
     end = _date(request.GET.get("to"), today)
-    result = indexes.ranking(scope=scope, code=code, start=start, end=end)
+    wanted = request.GET.get("bottom", "")
+    bottom = min(int(wanted), 1000) if wanted.isdigit() and len(wanted) < 5 else None
+    result = indexes.ranking(scope=scope, code=code, start=start, end=end, bottom=bottom)
     if not region_form.errors:  # the box shows the region ranked, by name
         region_form = bind_scope(RegionFilterForm(initial={"region": code}), scope)
     return render(request, "hazards/ranking.html", {"result": result, "start": start, "end": end,

@@ -41,6 +41,12 @@ class InspectionFilterForm(forms.Form):
         ("", _("All results")), ("found", _("Hazards found")), ("none", _("No hazard found"))])
     enterprise = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date is before the start date"))
+        return data
+
     def filters(self) -> dict:
         """Keyword arguments for `selectors.inspection_list` from the valid fields."""
         self.is_valid()

@@ -7,9 +7,10 @@ the caller's reach is a 404 exactly as in the API. The presentation helpers belo
 """
 
 from .backtest import policy_backtest
+from .claim_steps import claim_pay, claim_verify
 from .claims import claim_list
 from .live import linear_projection, live_state, live_states
-from .policies import claim_pay, claim_verify, duration_text, may_process_claim, policy_detail, policy_list, policy_live
+from .policies import duration_text, may_process_claim, policy_detail, policy_list, policy_live
 from .rain_charts import rain_charts
 from .storms import storm_detail, storm_list
 

@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from ...core import exports
 from .. import selectors, services
@@ -54,26 +51,6 @@ def policy_live(request, id: int):
     policy = selectors.policy_get(scope=selectors.PolicyScope.for_user(request.user), id=id)
     live = live_states(request.user, list(policy.typhoon_triggers.all()))
     return render(request, "insurance/_live_panel.html", {"policy": policy, "live": live})
-
-
-@require_POST
-def claim_verify(request, id: int):
-    claim = services.claim_verify(by=request.user,
-                                  claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
-    messages.success(request, f"理赔 {claim.pk} 已核定")
-    return redirect(_claims_anchor(claim))
-
-
-@require_POST
-def claim_pay(request, id: int):
-    claim = services.claim_pay(by=request.user,
-                               claim=selectors.claim_get(scope=selectors.PolicyScope.for_user(request.user), id=id))
-    messages.success(request, f"理赔 {claim.pk} 已登记赔付")
-    return redirect(_claims_anchor(claim))
-
-
-def _claims_anchor(claim: Claim) -> str:
-    return reverse("policy_detail", args=[claim.event.policy_id]) + "#events"
 
 
 def _payout_rows(trigger: TyphoonTrigger) -> list[tuple[int, Decimal]]:

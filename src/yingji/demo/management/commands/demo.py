@@ -9,16 +9,28 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from ....core import scheduler
 from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
-from ....floods.demo import load_flood_demo
+from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
+
+
+def demo_public_url(host: str, port: int) -> str:
+    """The base of the links the demo sends (acknowledgement links): the operator's
+    YINGJI_PUBLIC_URL when set, otherwise this server's host and port (a wildcard host
+    is reached on the loopback address)."""
+    if settings.YINGJI_PUBLIC_URL_EXPLICIT:
+        return settings.YINGJI_PUBLIC_URL.rstrip("/")
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    if ":" in shown:  # an IPv6 address
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
 
 
 class Command(BaseCommand):
@@ -31,8 +43,10 @@ class Command(BaseCommand):
                             help="only prepare the database, then exit")
 
     def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"--port：端口应在 1–65535 之间 / --port must be between 1 and 65535: {port}")
         self.prepare()
-        url = f"http://{host}:{port}/"
+        url = demo_public_url(host, port) + "/"
         self.print_logins(url)
         if not no_serve:
             self.serve(host, port)
@@ -57,10 +71,12 @@ class Command(BaseCommand):
         # trigger (a dozen seconds: once, with the first seeding).
         self.stdout.write("巨灾保险演示 / insurance demo:")
         self.stdout.write("  " + load_demo_policy(archive=archive_2019()).summary())
-        # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou) with villages,
-        # gauges, a storm, warnings and an inundation run (seen by demo-province).
+        # The flash-flood demo: a synthetic watershed in Lin'an (Hangzhou, seen by
+        # demo-province) and the same in Wenling (seen by demo-wenling and demo-taizhou),
+        # each with villages, gauges, a storm, warnings and an inundation run.
         self.stdout.write("山洪演示 / flood demo:")
-        self.stdout.write("  " + load_flood_demo().summary())
+        for report in load_flood_demos():
+            self.stdout.write("  " + report.summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
@@ -69,17 +85,21 @@ class Command(BaseCommand):
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<16} {account.title}（{account.region_code}）")
         self.stdout.write(f"API: {url}api/docs")
+        # A second process does not know this one's port: tell it, so its links point here.
+        links = "" if settings.YINGJI_PUBLIC_URL_EXPLICIT else f"YINGJI_PUBLIC_URL={url.rstrip('/')} "
         self.stdout.write("预警叫应演示 / call-up demo: 预警 → 发布预警 in the UI, or "
-                          "YINGJI_FAKE_GATEWAY=console .venv/bin/yingji demo-warning --region 331081 --level red")
+                          f"{links}YINGJI_FAKE_GATEWAY=console .venv/bin/yingji demo-warning "
+                          "--region 331081 --level red")
         self.stdout.write("")
 
     def serve(self, host: str, port: int) -> None:
         # Without a real SMS/voice gateway the demo prints its messages to the console.
-        # An explicit YINGJI_FAKE_GATEWAY (even empty) is left as it is.
+        # An explicit YINGJI_FAKE_GATEWAY (even empty) is left as it is. The
+        # acknowledgement links in the messages point at this server's port.
+        overrides = {"YINGJI_PUBLIC_URL": demo_public_url(host, port)}
         if not settings.YINGJI_SMS_URL and settings.YINGJI_FAKE_GATEWAY is None:
-            with override_settings(YINGJI_FAKE_GATEWAY="console"):
-                self._serve(host, port)
-        else:
+            overrides["YINGJI_FAKE_GATEWAY"] = "console"
+        with override_settings(**overrides):
             self._serve(host, port)
 
     def _serve(self, host: str, port: int) -> None:

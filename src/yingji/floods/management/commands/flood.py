@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
+from ....core.commandline import positive_float, positive_int
 from ....kernels.lisflood_case import ParError, read_par, run_case
 
 
@@ -45,8 +46,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         p = sub.add_parser("run", help="run a LISFLOOD-FP .par case")
         p.add_argument("par", type=Path, help="the LISFLOOD-FP parameter file")
-        p.add_argument("--sim-time", type=float, default=None, help="simulated seconds (overrides sim_time)")
-        p.add_argument("--threads", type=int, default=None, help="numba threads (default: all cores)")
+        p.add_argument("--sim-time", type=positive_float, default=None, help="simulated seconds (overrides sim_time)")
+        p.add_argument("--threads", type=positive_int, default=None, help="numba threads (default: all cores)")
         p.add_argument("--float32", action="store_true", help="single precision state (faster, less exact)")
         p.add_argument("--out", type=Path, default=None, help="output folder (overrides dirroot)")
 

@@ -1,4 +1,4 @@
-"""`yingji flood-demo`: load the flash-flood demo watershed near Lin'an (山洪演示).
+"""`yingji flood-demo`: load the flash-flood demo watersheds near Lin'an and in Wenling (山洪演示).
 
 Migrates and loads the official regions first when they are missing, so it also
 works on a fresh database. Idempotent: a second run changes nothing. See
@@ -10,15 +10,17 @@ from django.core.management.base import BaseCommand
 
 from ....core.models import Region
 from ....core.services import import_official_regions
-from ...demo import load_flood_demo
+from ...demo import SITES, load_flood_demo
 
 
 class Command(BaseCommand):
-    help = "Load the flash-flood demo: a synthetic watershed near Lin'an with a storm, warnings and an inundation run."
+    help = ("Load the flash-flood demo: a synthetic watershed near Lin'an and one in Wenling (Taizhou), each with a "
+            "storm, warnings and an inundation run.")
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if not Region.objects.filter(pk="330112").exists():
             import_official_regions()
-        report = load_flood_demo()
-        self.stdout.write("山洪演示 / flood demo: " + report.summary())
+        for site in SITES:
+            report = load_flood_demo(site)
+            self.stdout.write(f"山洪演示 / flood demo {site.watershed}: " + report.summary())

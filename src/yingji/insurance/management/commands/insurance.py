@@ -65,17 +65,10 @@ class Command(BaseCommand):
     # offline -------------------------------------------------------------------
 
     def do_backtest(self, *, policy, tracks, interpolate, format, **_):
-        from ....kernels.besttrack import parse_paths
-
         spec = load_policy_file(policy)
         if spec.typhoon is None:
             raise CommandError("保单没有台风触发条件 / The policy has no typhoon trigger")
-        missing = [str(p) for p in tracks if not p.exists()]
-        if missing:
-            raise CommandError(f"路径不存在 / No such path: {', '.join(missing)}")
-        parsed = parse_paths(tracks)
-        for issue in parsed.issues:
-            self.stderr.write(f"注意 / warning: {issue}")
+        parsed = self._tracks(tracks)
         result = backtest(parsed.storms, spec.typhoon, interpolate=interpolate)
         if format == "json":
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
@@ -83,18 +76,12 @@ class Command(BaseCommand):
             self.stdout.write(format_table(result, spec.premium_typhoon))
 
     def do_map(self, *, policy, tracks, out, interpolate, **_):
-        from ....kernels.besttrack import parse_paths
         from ...mapping import backtest_map, save_png
 
         spec = load_policy_file(policy)
         if spec.typhoon is None:
             raise CommandError("保单没有台风触发条件 / The policy has no typhoon trigger")
-        missing = [str(p) for p in tracks if not p.exists()]
-        if missing:
-            raise CommandError(f"路径不存在 / No such path: {', '.join(missing)}")
-        parsed = parse_paths(tracks)
-        for issue in parsed.issues:
-            self.stderr.write(f"注意 / warning: {issue}")
+        parsed = self._tracks(tracks)
         fig, result = backtest_map(spec.typhoon, parsed.storms, interpolate=interpolate, name=spec.name)
         try:
             save_png(fig, out)
@@ -102,6 +89,23 @@ class Command(BaseCommand):
             raise CommandError(f"无法写入 / Cannot write {out}: {exc}") from exc
         self.stdout.write(f"{out}: {len(result.triggers)} 个触发台风 / triggering storms, "
                           f"{result.first_year}-{result.last_year}")
+
+    def _tracks(self, paths):
+        """The storms of the CMA best-track files at `paths` (files, or folders of *.txt),
+        warnings on stderr; no storm at all is an error, not a backtest of 0 years."""
+        from ....kernels.besttrack import parse_paths
+
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(f"路径不存在 / No such path: {', '.join(missing)}")
+        parsed = parse_paths(paths)
+        for issue in parsed.issues:
+            self.stderr.write(f"注意 / warning: {issue}")
+        if not parsed.storms:
+            names = ", ".join(str(p) for p in paths)
+            raise CommandError(f"--tracks：在 {names} 中未找到台风路径（CMA 最佳路径 *.txt 文件）/ "
+                               f"--tracks: no best-track storm found in {names} (CMA best-track *.txt files)")
+        return parsed
 
     def do_evaluate_rain(self, *, policy, observations, format, **_):
         spec = load_policy_file(policy)
@@ -143,6 +147,9 @@ class Command(BaseCommand):
         report = services.import_tracks(by=None, paths=paths)
         for issue in report["issues"]:
             self.stderr.write(f"注意 / warning: {issue}")
+        if not (report["created"] or report["updated"] or report["unchanged"]):
+            raise CommandError(f"未找到台风路径（CMA 最佳路径 *.txt 文件）/ no best-track storm found in "
+                               f"{', '.join(str(p) for p in paths)}")
         self.stdout.write(f"storms created {report['created']}, updated {report['updated']}, "
                           f"unchanged {report['unchanged']}; positions {report['positions']}")
 
