@@ -273,10 +273,11 @@ def test_ea5_short_run_writes_outputs_and_balances(tmp_path):
 
 
 def test_lisflood_defaults_and_the_1dfriction_flag(tmp_path):
-    """A .par runs LISFLOOD-FP's scheme: θ 1, cfl 0.7, 2-D friction unless ``1Dfriction`` is given."""
+    """A .par runs LISFLOOD-FP's scheme: cfl 0.7, 2-D friction unless ``1Dfriction`` is given; θ 0.95 (not
+    LISFLOOD-FP's 1, which lets standing water grow a checkerboard) unless the .par sets it."""
     like = AsciiGrid(np.zeros((3, 3)), 0.0, 0.0, 1.0)
     write_ascii_grid(tmp_path / "dem.asc", np.zeros((3, 3)), like)
     model = build_case(read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 1\n"))).model
-    assert (model.theta, model.alpha, model.friction_2d) == (1.0, 0.7, True)
+    assert (model.theta, model.alpha, model.friction_2d) == (0.95, 0.7, True)
     model = build_case(read_par(write_par(tmp_path, "DEMfile dem.asc\nsim_time 1\n1Dfriction\ntheta 0.7\n"))).model
     assert (model.theta, model.friction_2d) == (0.7, False)

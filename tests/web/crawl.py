@@ -25,11 +25,12 @@ from django.urls import Resolver404, resolve
 # Acronyms, units and product names that Chinese pages use as they are.
 ALLOWED = frozenset("""
     API CAP USCC CSV PDF PNG JPG JPEG SMS ID URL HTTP HTTPS UTC CMA WMO MQTT JSON YAML XML HTML GB AQ
-    DEM GIS GPS LISFLOOD FP QR OK TXT DOC DOCX XLS XLSX GDP PM AM
-    Excel WPS Word Leaflet ECharts OpenStreetMap Yingji htmx ESRI ASCII GeoTIFF WGS
+    DEM GIS GPS LISFLOOD FP QR OK TXT DOC DOCX XLS XLSX GDP PM AM GIF HEIC MB KB PPT PPTX ODT ODS ODP
+    Excel WPS Word PowerPoint Office WebP Leaflet ECharts OpenStreetMap Yingji htmx ESRI ASCII GeoTIFF WGS
     mm km hPa kPa MPa kg kW kWh ha cm
 """.split())
-ALLOWED_LOWER = frozenset({"xlsx", "csv", "pdf", "png", "jpg", "jpeg", "txt", "docx", "xls", "doc"})
+ALLOWED_LOWER = frozenset({"xlsx", "csv", "pdf", "png", "jpg", "jpeg", "txt", "docx", "xls", "doc", "asc", "gz",
+                           "tif", "tiff"})
 
 SKIPPED_TAGS = frozenset({"script", "style", "template", "code", "kbd", "samp", "pre", "noscript", "textarea"})
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -38,13 +39,16 @@ TEXT_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 _CHUNK = re.compile(r"[\x21-\x7e]+")  # runs of printable ASCII; CJK text and spaces end them
 _LETTERS = re.compile(r"[A-Za-z]+")
 _DATE_FORMAT = re.compile(r"^[YMDHms]+([-/:][YMDHms]+)*$")  # YYYY-MM-DD, the notation of a date
+# The project's bilingual messages, "中文 / English" (errors name field and reason in both
+# languages): the English half after a Chinese one is the translation, not a leftover.
+_ENGLISH_HALF = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) / [A-Za-z][^\u3400-\u9fff]*")
 
 
 def untranslated(texts) -> list[str]:
     """The English words in these visible texts, each once, in the order met."""
     found: dict[str, None] = {}
     for text in texts:
-        for chunk in _CHUNK.findall(text):
+        for chunk in _CHUNK.findall(_ENGLISH_HALF.sub("", text)):
             chunk = chunk.strip("()[]{}<>,.;:!?'\"`*·|")
             if not chunk or any(c.isdigit() for c in chunk) or "@" in chunk or "://" in chunk:
                 continue  # numbers and codes (W1, 1909, 0571-8780…), addresses, links

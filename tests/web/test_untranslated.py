@@ -22,6 +22,13 @@ def test_acronyms_units_numbers_codes_and_date_notation_are_chinese_enough():
     assert untranslated(texts) == []
 
 
+def test_the_english_half_of_a_bilingual_message_is_its_translation():
+    assert untranslated(["请选择或输入区划 / Choose or type a region"]) == []
+    assert untranslated(["请填写隐患所在地 / Say where the hazard is。"]) == []
+    assert untranslated(["Choose or type a region"]) == ["Choose", "or", "type", "region"]
+    assert untranslated(["a/b Choose"]) == ["Choose"]  # no Chinese half before it
+
+
 def test_text_marked_as_not_for_translation_is_left_alone():
     html = """<html lang="zh-hans"><head><title>隐患 · 应急</title></head><body>
       <p>许可证 <span translate="no">(浙)WH安许证字</span></p>

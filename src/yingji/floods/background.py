@@ -13,7 +13,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 from . import inundation
 from .models import InundationRun, InundationStatus
@@ -46,18 +46,20 @@ def run_queued_inundation(*, in_thread: bool = True) -> int | None:
         _busy.release()
         return None
     if not in_thread:
-        _execute(run)
+        _execute(run, own_thread=False)
         return run.pk
-    threading.Thread(target=_execute, args=(run,), name=f"inundation-{run.pk}", daemon=True).start()
+    threading.Thread(target=_execute, args=(run,), kwargs={"own_thread": True}, name=f"inundation-{run.pk}",
+                     daemon=True).start()
     return run.pk
 
 
-def _execute(run: InundationRun) -> None:
+def _execute(run: InundationRun, *, own_thread: bool) -> None:
     try:
         inundation.inundation_execute(run)
     except Exception:  # inundation_execute records failures itself; this is the last net
         log.exception("inundation run %s", run.pk)
     finally:
         _busy.release()
-        close_old_connections()
+        if own_thread:  # the thread's own connection ends with it; the caller's is not ours to close
+            connection.close()
 

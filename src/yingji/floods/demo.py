@@ -270,7 +270,7 @@ def _gauges(site: Site) -> int:
     for (code, name), x in zip(site.gauges, GAUGE_X):
         lon, lat = lonlat(site, x, THALWEG_Y + 60)
         rows.append({"code": code, "name": name, "longitude": str(lon), "latitude": str(lat),
-                     "region_code": town, "kind": "rain", "source": "演示数据 demo (invented gauge)"})
+                     "region_code": town, "kind": "rain", "source": "演示数据（虚构站点）"})
     return import_stations(by=None, rows=rows).created
 
 
@@ -320,7 +320,7 @@ def _design_table(site: Site) -> int:
     if DesignStormTable.objects.filter(region_id=site.county, watershed=site.watershed).exists():
         return 0
     design_table_create(by=None, region_id=site.county, watershed=site.watershed,
-                        source="演示数据（虚构）demo, invented", durations_hours=DESIGN_DURATIONS,
+                        source="演示数据（虚构）", durations_hours=DESIGN_DURATIONS,
                         return_periods=DESIGN_PERIODS, depths_mm=DESIGN_DEPTHS, peak_ratio=0.5)
     return 1
 
@@ -353,7 +353,7 @@ def _stage(site: Site) -> int:
     lon, lat = lonlat(site, x, THALWEG_Y)
     import_stations(by=None, rows=[{"code": code, "name": name, "longitude": str(lon), "latitude": str(lat),
                                     "region_code": site.towns[town], "kind": "stage",
-                                    "source": "演示数据 demo (invented gauge)"}])
+                                    "source": "演示数据（虚构站点）"}])
     section = Section.objects.get(name=section_name, region_id=site.towns[town])
     if section.stage_station_id is None:
         services.section_levels_set(by=None, section=section, warning_stage=section.warning_stage,

@@ -24,7 +24,7 @@ def _numbers(text: str) -> list[float]:
 class InundationRunForm(forms.Form):
     watershed = forms.CharField(label="小流域", max_length=100)
     region = forms.ChoiceField(label="所在县（市、区）")
-    dem = forms.FileField(label="数字高程模型（ESRI ASCII .asc/.asc.gz 或 GeoTIFF）")
+    dem = forms.FileField(label="数字高程模型（ESRI ASCII 格式 .asc、.asc.gz 或 GeoTIFF）")
     start = forms.DateTimeField(label="模拟起始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
     observed_hours = forms.IntegerField(label="实测雨量时段（小时，自起始时间）", min_value=0, max_value=240, initial=0)
@@ -34,14 +34,17 @@ class InundationRunForm(forms.Form):
                                       required=False)
     manning_n = forms.FloatField(label="糙率 n", min_value=0.005, max_value=0.5, initial=0.05)
     depth_threshold = forms.FloatField(label="受影响水深阈值（米）", min_value=0.01, max_value=10, initial=0.3)
-    crs = forms.CharField(label="坐标系（local 或米制投影，如 EPSG:32651）", max_length=20, initial="local")
-    origin_lon = forms.FloatField(label="左下角经度（local 坐标系必填）", min_value=73, max_value=136, required=False)
-    origin_lat = forms.FloatField(label="左下角纬度（local 坐标系必填）", min_value=3, max_value=54, required=False)
+    crs = forms.CharField(label="坐标系（留空为本地坐标，或米制投影，如 EPSG:32651）", max_length=20, required=False)
+    origin_lon = forms.FloatField(label="左下角经度（本地坐标必填）", min_value=73, max_value=136, required=False)
+    origin_lat = forms.FloatField(label="左下角纬度（本地坐标必填）", min_value=3, max_value=54, required=False)
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         counties = region_list(scope=scope, level=RegionLevel.COUNTY).order_by("code")
         self.fields["region"].choices = [(r.code, r.full_name) for r in counties]
+
+    def clean_crs(self) -> str:
+        return self.cleaned_data["crs"].strip() or "local"  # the API's name for a grid in local metres
 
     def clean_gauges(self) -> list[str]:
         return [g.strip() for g in self.cleaned_data["gauges"].replace("，", ",").split(",") if g.strip()]

@@ -79,7 +79,7 @@ LOCAL_GAUGES = [  # invented local gauges at plausible places: town centres of e
     {"code": "L1", "name": "临海古城（演示）", "lon": "121.145", "lat": "28.858", "region_code": "331082"},
     {"code": "L2", "name": "临海括苍（演示）", "lon": "120.935", "lat": "28.820", "region_code": "331082"},
 ]
-GAUGE_SOURCE = "演示数据 demo (invented gauge)"
+GAUGE_SOURCE = "演示数据（虚构站点）"
 
 REPLAY_CODE = "DEMO-2019-12 (1909)"
 REPLAY_NAME = "利奇马 LEKIMA（2019 年路径平移至 2023 年）"

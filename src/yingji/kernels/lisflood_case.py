@@ -27,7 +27,7 @@ keys do here:
 ``startfile``       initial depths grid, m (water levels with ``startelev``)
 ``rainfall``        uniform rain series in mm/h, laid out as a .bdy series
 ``cfl``             CFL coefficient α (default 0.7)
-``theta``           de Almeida et al. (2012) θ (default 1)
+``theta``           de Almeida et al. (2012) θ (default 0.95; LISFLOOD-FP's is 1, see io/lisflood_par.py)
 ``depththresh``     depth below which a face is dry, m (default 0.001)
 ``gravity``         m/s² (default 9.80665)
 flags               ``acceleration`` (the local-inertial scheme: always used),
