@@ -197,6 +197,8 @@ def test_each_demo_role_crawls_the_ui_in_chromium_without_an_error_or_english(li
             crawler.run()
             summary[username] = (len(crawler.log.visited) - before, list(crawler.log.nav))
     print(summary)
-    assert [str(f) for f in crawler.log.findings] == []
+    findings = [str(f) for f in crawler.log.findings]
+    print("\n".join(findings))
+    assert findings == []
     for username, (pages, nav) in summary.items():
         assert len(nav) >= 6 and pages > 2 * len(nav), username  # it really went round

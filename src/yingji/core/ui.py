@@ -11,6 +11,7 @@ context every page's header needs.
 import functools
 import re
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -117,3 +118,9 @@ def add_form_errors(form, exc: DomainError | ValidationError, aliases: dict | No
             if target is None and name not in (None, "__all__"):
                 message = f"{name}: {message}"
             form.add_error(target, message)
+
+
+def date_input() -> forms.DateInput:
+    """A browser date picker: <input type="date"> takes only yyyy-mm-dd, whatever the
+    language's date format (zh-hans shows 2026/09/08, which the picker rejects)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core.region_field import region_field
 from ..core.scope import Scope
+from ..core.ui import date_input
 from ..enterprises.choices import Industry
 from . import selectors
 from .choices import HazardCategory
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_input()
 
 
 class CampaignForm(forms.Form):

@@ -14,6 +14,7 @@ from ..core.choices import OrganizationKind, Role
 from ..core.models import MOBILE_PATTERN
 from ..core.region_field import region_field
 from ..core.scope import Scope
+from ..core.ui import date_input
 from .forms import IMPORT_SUFFIXES, ImportForm
 
 __all__ = ["IMPORT_SUFFIXES", "AuditFilterForm", "DutyForm", "ImportForm", "OrganizationForm", "PersonForm",
@@ -144,8 +145,8 @@ class AuditFilterForm(forms.Form):
 
     object_type = forms.ChoiceField(label=_("Record type"), required=False)
     actor = forms.CharField(label=_("Done by (login name)"), max_length=150, required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=date_input())
 
     def __init__(self, *args, object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)

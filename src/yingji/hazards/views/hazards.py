@@ -20,7 +20,7 @@ from ...core.limits import plausible_year
 from ...core.paging import page_rows
 from ...core.regionpicker import RegionField, bind_scope
 from ...core.scope import Scope
-from ...core.ui import domain_message, in_reader_language
+from ...core.ui import date_input, domain_message, in_reader_language
 from .. import indexes, reporting, selectors, services
 from ..api import HAZARD_COUNT_LIMIT, client_ip
 from ..choices import HazardLevel, HazardState, Light
@@ -103,7 +103,7 @@ class PlanForm(forms.ModelForm):
         fields = list(services.PLAN_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in
                    ("goal", "measures", "materials", "people", "safety_measures", "contingency_plan")}
-        widgets["deadline"] = forms.DateInput(attrs={"type": "date"})
+        widgets["deadline"] = date_input()
 
 
 def _field_errors(errors_by_field: dict) -> dict[str, str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ...core import exports
 from ...core.errors import DomainError
 from ...core.scope import Scope, fits_database
-from ...core.ui import domain_message
+from ...core.ui import date_input, domain_message
 from ...enterprises.selectors import enterprise_get, enterprises_in_scope
 from .. import selectors, services
 from ..choices import Answer, InspectionKind
@@ -30,8 +30,8 @@ class InspectionFilterForm(forms.Form):
     """The filters of the inspection ledger; each is optional, and an invalid one is
     shown with its error and filters nothing."""
 
-    start = forms.DateField(label=_("Inspected from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Inspected until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Inspected from"), required=False, widget=date_input())
+    end = forms.DateField(label=_("Inspected until"), required=False, widget=date_input())
     region = forms.RegexField(label=_("Region"), regex=r"^\d{2,15}$", max_length=15, required=False,
                               widget=forms.TextInput(attrs={"size": 12, "inputmode": "numeric"}))
     q = forms.CharField(label=_("Enterprise"), max_length=100, required=False)
