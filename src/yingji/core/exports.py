@@ -63,11 +63,22 @@ class Export:
     columns: tuple[Column, ...]
     widths: list[int] = field(default_factory=list)
 
+    def __post_init__(self):
+        _EXPORTS[self.name] = self
+
     def header(self) -> list[str]:
         return [str(c.header) for c in self.columns]
 
     def row(self, obj) -> list:
         return [_plain(c.of(obj)) for c in self.columns]
+
+
+_EXPORTS: dict[str, Export] = {}
+
+
+def by_name(name: str) -> Export | None:
+    """The export declared under this name (the audit log names a record `export.<name>`)."""
+    return _EXPORTS.get(name)
 
 
 def requested(request) -> str:

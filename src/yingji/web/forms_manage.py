@@ -5,7 +5,6 @@ They parse input and offer only choices inside the caller's scope; the services
 import datetime as dt
 
 from django import forms
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from ..core.models import MOBILE_PATTERN
 from ..core.region_field import region_field
 from ..core.scope import Scope
 from ..core.ui import date_input
+from . import audit_labels
 from .forms import IMPORT_SUFFIXES, ImportForm
 
 __all__ = ["IMPORT_SUFFIXES", "AuditFilterForm", "DutyForm", "ImportForm", "OrganizationForm", "PersonForm",
@@ -172,11 +172,8 @@ class AuditFilterForm(forms.Form):
 
 
 def _type_label(object_type: str) -> str:
-    """A record type by its model's name ("人员 Person"), the label itself when unknown."""
-    try:
-        return f"{apps.get_model(object_type)._meta.verbose_name} ({object_type})"
-    except (LookupError, ValueError):
-        return object_type
+    """A record type by its name in the reader's language ("人员"), the code when unknown."""
+    return audit_labels.record_type_label(object_type) or object_type
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ...core.errors import DomainError
+from ...core.ui import domain_message, in_reader_language, label_in_language
 from .. import selectors, services
 from ..choices import ClaimStatus
 from ..models import Claim
@@ -50,11 +51,12 @@ def _step(request, id: int, step: str):
                 messages.success(request, f"理赔 {claim.pk} 已登记赔付")
             return redirect(_claims_anchor(claim))
         except DomainError as exc:
-            context["error"], context["field_errors"] = f"{exc.zh} / {exc.en}", exc.fields
+            context["error"] = domain_message(exc)
+            context["field_errors"] = {k: in_reader_language(v) for k, v in exc.fields.items()}
             status = exc.status
     elif claim.status != STEPS[step]:
-        context["error"] = ("该理赔当前状态不能办理此步骤 / This claim is not in the state for this step："
-                            f"{claim.get_status_display()}")
+        context["error"] = (in_reader_language("该理赔当前状态不能办理此步骤 / This claim is not in the state for "
+                                               "this step") + f"：{label_in_language(claim.get_status_display())}")
     return render(request, "insurance/claim_confirm.html", context, status=status)
 
 

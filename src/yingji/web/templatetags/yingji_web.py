@@ -1,19 +1,15 @@
 """Small display helpers of the UI templates: `{% load yingji_web %}`."""
 
 from django import template
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from ...core.ui import actor_label
 from ...enterprises.choices import RISK_COLOURS, RiskGrade
+from .. import audit_labels
 
 register = template.Library()
 
-# Audit actions as written by the services, in words a reader knows.
-_ACTIONS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "import": _("Imported")}
 # Bookkeeping columns that change with every save and tell a reader nothing.
 _QUIET_FIELDS = {"id", "created_at", "updated_at"}
 
@@ -49,24 +45,27 @@ def actor(record) -> str:
 
 
 @register.filter
-def audit_action(action: str) -> str:
-    return _ACTIONS.get(action, action)
+def audit_action(action: str):
+    """An audit record's action in words; an action with no name, as the code it is."""
+    return _named_or_code(audit_labels.action_label(action), action)
 
 
 @register.filter
-def changed_fields(record) -> str:
-    """The fields an audit record changed, by their (Chinese) names: '名称、地址'."""
+def record_type(object_type: str):
+    """An audit record's type by its name ('隐患'); an unknown type, as the code it is."""
+    return _named_or_code(audit_labels.record_type_label(object_type), object_type)
+
+
+@register.filter
+def changed_fields(record):
+    """The fields an audit record changed, by their (Chinese) names: '名称、地址'; a key
+    that names no field (a batch record's counts) as the code it is."""
     before, after = record.before or {}, record.after or {}
     names = sorted(k for k in set(before) | set(after)
                    if before.get(k) != after.get(k) and k not in _QUIET_FIELDS)
-    return "、".join(_verbose_name(record.object_type, n) for n in names)
+    return format_html_join("、", "{}", ((_named_or_code(audit_labels.field_label(record.object_type, n), n),)
+                                        for n in names))
 
 
-def _verbose_name(object_type: str, attname: str) -> str:
-    try:
-        model = apps.get_model(object_type)
-        field = model._meta.get_field(attname.removesuffix("_id"))
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return attname
-    # A snapshot key may name a reverse relation (no verbose name), e.g. a batch record.
-    return str(getattr(field, "verbose_name", attname))
+def _named_or_code(name: str | None, code: str):
+    return format_html("{}", name) if name is not None else format_html("<code>{}</code>", code)

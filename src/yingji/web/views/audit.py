@@ -15,6 +15,7 @@ def audit_list(request):
     scope = government_scope(request)
     form = AuditFilterForm(request.GET or None,
                            object_types=core_selectors.audit_object_types(scope=scope))
-    qs = core_selectors.audit_list(scope=scope, **form.filters())
+    # The actor's person names the row (yingji_web's `actor`): one query, not one a row.
+    qs = core_selectors.audit_list(scope=scope, **form.filters()).select_related("actor__person")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/audit_list.html", {"form": form, "page": page})

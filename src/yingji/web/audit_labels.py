@@ -1,0 +1,141 @@
+"""The audit log in a reader's words: record types, actions and changed fields.
+
+The log stores codes (`hazards.hazard`, `hazard.accept`, `first_time`) because they are
+what the hash chain and the API hold; a page names them. One place does it:
+- a record type by its model's name ("隐患 Hazard" → 隐患 for a Chinese reader), an
+  export by the list exported ("导出：隐患台账");
+- an action by the words of ACTIONS (a hazard's steps by the loop's own labels);
+- a changed field by its model field's name.
+What has no name here (a payload key of a batch record, an action another change adds)
+is shown as the code it is, marked as code so nobody takes it for untranslated text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ..core import exports
+from ..core.ui import label_in_language
+from ..hazards.choices import HazardAction
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Actions as the services write them (core.audit), in words.
+ACTIONS = {
+    "create": pgettext_lazy("audit action", "Created"),
+    "update": pgettext_lazy("audit action", "Changed"),
+    "delete": pgettext_lazy("audit action", "Deleted"),
+    "import": pgettext_lazy("audit action", "Imported"),
+    "export": pgettext_lazy("audit action", "Exported"),
+    # alerts
+    "issue": pgettext_lazy("audit action", "Issued"),
+    "cancel": pgettext_lazy("audit action", "Cancelled"),
+    "callup_start": pgettext_lazy("audit action", "Call-up started"),
+    "callup_retarget": pgettext_lazy("audit action", "Call-up targets updated"),
+    "callup_unreached": pgettext_lazy("audit action", "Superior told of no answer"),
+    "notice_batch": pgettext_lazy("audit action", "No-answer notices sent"),
+    "acknowledge": pgettext_lazy("audit action", "Acknowledged"),
+    "acknowledge_batch": pgettext_lazy("audit action", "Acknowledgements recorded"),
+    "feedback": pgettext_lazy("audit action", "Feedback recorded"),
+    # messaging
+    "create_batch": pgettext_lazy("audit action", "Messages queued"),
+    "deliver_batch": pgettext_lazy("audit action", "Messages handed to the gateway"),
+    "receipts": pgettext_lazy("audit action", "Delivery receipts recorded"),
+    "send": pgettext_lazy("audit action", "Sent"),
+    "retry": pgettext_lazy("audit action", "Queued for retry"),
+    "fail": pgettext_lazy("audit action", "Failed"),
+    "give_up": pgettext_lazy("audit action", "Given up"),
+    "deliver": pgettext_lazy("audit action", "Delivered"),
+    # hydromet, floods, insurance
+    "ingest": pgettext_lazy("audit action", "Observations received"),
+    "forecast": pgettext_lazy("audit action", "Forecast made"),
+    "calibrate": pgettext_lazy("audit action", "Calibrated"),
+    "raise": pgettext_lazy("audit action", "Flood alert raised"),
+    "warn": pgettext_lazy("audit action", "Warning issued for the alert"),
+    "complete": pgettext_lazy("audit action", "Run completed"),
+    "trigger": pgettext_lazy("audit action", "Trigger met"),
+    "reevaluate": pgettext_lazy("audit action", "Trigger re-evaluated"),
+    "verify": pgettext_lazy("audit action", "Claim verified"),
+    "pay": pgettext_lazy("audit action", "Claim payment recorded"),
+    # hazards (the loop's steps come from HazardAction below)
+    "hazard.register": pgettext_lazy("audit action", "Hazard registered"),
+    "hazard.evidence": pgettext_lazy("audit action", "Rectification evidence added"),
+    "inspection.create": pgettext_lazy("audit action", "Inspection recorded"),
+    "campaign.create": pgettext_lazy("audit action", "Campaign created"),
+    "report.create": pgettext_lazy("audit action", "Public report received"),
+    "report.accept": pgettext_lazy("audit action", "Public report accepted"),
+    "report.reject": pgettext_lazy("audit action", "Public report rejected"),
+    "report.penalty": pgettext_lazy("audit action", "Penalty and reward recorded"),
+    # accounts
+    "issue_token": pgettext_lazy("audit action", "API token issued"),
+    "revoke_token": pgettext_lazy("audit action", "API token revoked"),
+    "revoke_tokens": pgettext_lazy("audit action", "API tokens revoked"),
+    "login_lockout": pgettext_lazy("audit action", "Login locked after failed attempts"),
+}
+ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
+# Lists exported by a writer of their own rather than a declared core.exports.Export.
+_EXPORT_TITLES = {"enterprises": _("Enterprise register")}
+# Bookkeeping models whose verbose name is English only (renaming them would migrate).
+_MODEL_NAMES = {"core.audithead": _("Audit chain head"), "hazards.inspectionanswer": _("Inspection answer"),
+                "hazards.hazardcounter": _("Hazard number counter"), "hazards.reportwindow": _("Report rate window")}
+_ADMIN_PREFIX = "admin-"  # core.admin_audit: an act in Django's admin site
+
+
+def action_label(action: str) -> str | None:
+    """An action in words ('验收销号'); None for an action with no name here."""
+    if action.startswith(_ADMIN_PREFIX):
+        label = ACTIONS.get(action.removeprefix(_ADMIN_PREFIX))
+        return str(_("%(action)s (in the admin site)") % {"action": label}) if label else None
+    label = ACTIONS.get(action)
+    return str(label) if label is not None else None
+
+
+def record_type_label(object_type: str) -> str | None:
+    """A record type by its name in the reader's language ('叫应'); None when unknown."""
+    if object_type.startswith("export."):
+        name = object_type.removeprefix("export.")
+        export = exports.by_name(name)
+        title = export.title if export else _EXPORT_TITLES.get(name)
+        return str(_("Export: %(list)s") % {"list": title}) if title else None
+    if object_type in _MODEL_NAMES:
+        return str(_MODEL_NAMES[object_type])
+    model = _model(object_type)
+    if model is None:
+        return None
+    return _named(model._meta.verbose_name)
+
+
+def field_label(object_type: str, key: str) -> str | None:
+    """A changed field by its model field's name ('名称'); None for a key that is no
+    named field (a batch record's counts, a snapshot's reverse relation)."""
+    model = _model(object_type)
+    if model is None:
+        return None
+    for name in dict.fromkeys((key, key.removesuffix("_id"))):  # a column (region_id) names its field
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        return _named(getattr(field, "verbose_name", None))
+    return None
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _named(verbose_name) -> str | None:
+    """A model's or field's name ("隐患 Hazard", written in both languages for the admin
+    and the logs) in the reader's language; None where it has no Chinese name (Django's
+    default, made from the code), so that the code is shown as code instead."""
+    if verbose_name is None or not _CJK.search(str(verbose_name)):
+        return None
+    return label_in_language(verbose_name)
