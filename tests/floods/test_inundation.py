@@ -25,7 +25,7 @@ from PIL import Image
 
 from yingji.core.errors import DomainError, Forbidden
 from yingji.floods import inundation, layers, selectors
-from yingji.floods.models import AffectedPlace, InundationRun, InundationStatus
+from yingji.floods.models import AffectedPlace, InundationRun, InundationStatus, inundation_storage
 from yingji.floods.services import risk_point_create
 
 from ..conftest import LINHAI_TOWN, WENLING, WENLING_TOWN
@@ -137,6 +137,14 @@ def test_layers_are_pngs_transparent_where_dry(done_run):
         alpha = np.array(img)[:, :, 3]
         assert alpha[_pixel(alpha.shape, done_run.bounds, 10, 15)] > 0, name  # the pit is coloured
         assert alpha[_pixel(alpha.shape, done_run.bounds, 10, 2)] == 0, name  # the high ground is not
+
+
+def test_a_layer_whose_file_is_gone_is_not_found(done_run, api_as, wenling_officer):
+    """A result file removed from the storage after the run: 404 as for any missing layer, not a 500."""
+    inundation_storage().delete(f"{done_run.result_dir}/arrival.npy")
+    r = api_as(wenling_officer).get(f"/api/inundation-runs/{done_run.pk}/layers/arrival.png")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert api_as(wenling_officer).get(f"/api/inundation-runs/{done_run.pk}/layers/max_depth.png").status_code == 200
 
 
 def _pixel(shape, bounds, row, col):

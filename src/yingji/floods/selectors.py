@@ -124,5 +124,8 @@ def result_grid(run: InundationRun, name: str) -> np.ndarray:
     """One stored result grid (m or s; NaN where the threshold was never reached)."""
     if run.status != InundationStatus.DONE or name not in RESULT_NAMES:
         raise NotFound("结果尚未生成", "No results yet")
-    with inundation_storage().open(f"{run.result_dir}/{name}.npy", "rb") as fh:
-        return np.load(fh)
+    try:
+        with inundation_storage().open(f"{run.result_dir}/{name}.npy", "rb") as fh:
+            return np.load(fh)
+    except FileNotFoundError:  # removed from the storage since the run finished: missing, not a fault
+        raise NotFound("结果文件已不存在", "The result file is gone") from None
