@@ -63,8 +63,16 @@ class BrowserCrawl:
         self.log = CrawlLog()
         self.current = ""
         page.on("console", self._console)
-        page.on("requestfailed", lambda r: self.log.add(self.current, f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+
+    def _request_failed(self, request) -> None:
+        # A script's fetch that the crawl's next navigation cancels (the region picker loads
+        # its first level after the page) was never answered, so nothing failed; every
+        # answer that does come is checked in _response.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type in ("fetch", "xhr"):
+            return
+        self.log.add(self.current, f"request failed: {request.url} {request.failure}")
 
     def _console(self, message) -> None:
         # Chromium also logs each 4xx/5xx answer as "Failed to load resource": those are
