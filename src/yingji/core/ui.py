@@ -120,6 +120,15 @@ def add_form_errors(form, exc: DomainError | ValidationError, aliases: dict | No
             form.add_error(target, message)
 
 
+def refuse_or_attach(form, exc: DomainError | ValidationError, aliases: dict | None = None) -> None:
+    """A service's refusal on a page's form: one about the whole action (Forbidden naming no
+    field) is raised to the plain-words 403 page; one about a field (a region outside the
+    jurisdiction, the admin role) or the input stays on the form, next to its field."""
+    if isinstance(exc, Forbidden) and not exc.fields:
+        raise exc
+    add_form_errors(form, exc, aliases=aliases)
+
+
 def date_input() -> forms.DateInput:
     """A browser date picker: <input type="date"> takes only yyyy-mm-dd, whatever the
     language's date format (zh-hans shows 2026/09/08, which the picker rejects)."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ..core.errors import DomainError, Forbidden
 from ..core.scope import Scope
 from ..core.selectors import audit_list
-from ..core.ui import add_form_errors
+from ..core.ui import refuse_or_attach
 from . import selectors, services
 from .forms import CriticalRainfallForm, RiskPointForm
 
@@ -25,10 +25,6 @@ def _scope(request) -> Scope:
         raise Forbidden("企业用户不能查看风险清单", "Enterprise users cannot read the risk lists")
     return scope
 
-
-def _refuse_whole(exc) -> None:
-    if isinstance(exc, Forbidden) and not exc.fields:
-        raise exc
 
 
 def risk_point_list(request):
@@ -49,8 +45,7 @@ def risk_point_detail(request, id: int):
             try:
                 services.critical_rainfall_set(by=request.user, risk_point=point, values=[form.cleaned_data])
             except (DomainError, ValidationError) as exc:
-                _refuse_whole(exc)
-                add_form_errors(form, exc)
+                refuse_or_attach(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("risk_point_detail", id=point.id)
@@ -80,8 +75,7 @@ def _form(request, point):
             else:
                 services.risk_point_update(by=request.user, risk_point=point, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            _refuse_whole(exc)
-            add_form_errors(form, exc, aliases=ALIASES)
+            refuse_or_attach(form, exc, aliases=ALIASES)
         else:
             messages.success(request, _("Saved."))
             return redirect("risk_point_detail", id=point.id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..core.errors import DomainError, Forbidden
 from ..core.scope import Scope
 from ..core.selectors import audit_list
-from ..core.ui import add_form_errors
+from ..core.ui import refuse_or_attach
 from . import selectors, services
 from .choices import StationKind
 from .forms import StationForm
@@ -65,9 +65,7 @@ def _form(request, station):
             else:
                 station = services.station_update(by=request.user, station=station, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            if isinstance(exc, Forbidden) and not exc.fields:
-                raise
-            add_form_errors(form, exc, aliases=ALIASES)
+            refuse_or_attach(form, exc, aliases=ALIASES)
         else:
             messages.success(request, _("Saved."))
             return redirect("station_detail", code=station.code)

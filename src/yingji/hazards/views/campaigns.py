@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ...core import exports
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
-from ...core.ui import add_form_errors
+from ...core.ui import refuse_or_attach
 from .. import selectors, services
 from ..exports import CAMPAIGNS, HAZARDS, NEGATIVE_LIST, NOT_INSPECTED
 from ..forms import CampaignForm
@@ -109,9 +109,7 @@ def _campaign_form(request, campaign):
             else:
                 services.campaign_update(by=request.user, campaign=campaign, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            if isinstance(exc, Forbidden) and not exc.fields:
-                raise
-            add_form_errors(form, exc, aliases={"region_id": "region", "template_id": "template"})
+            refuse_or_attach(form, exc, aliases={"region_id": "region", "template_id": "template"})
         else:
             messages.success(request, _("Saved."))
             return redirect("hazard_campaign_detail", id=campaign.id)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ...core.choices import Role
 from ...core.errors import DomainError, Forbidden
 from ...core.scope import Scope
-from ...core.ui import add_form_errors
+from ...core.ui import refuse_or_attach
 from .. import selectors, services
 from ..forms import ChecklistForm, ChecklistItemForm
 
@@ -102,7 +102,5 @@ def _saved(form, service, **kwargs):
     try:
         return service(**kwargs, **form.cleaned_data)
     except (DomainError, ValidationError) as exc:
-        if isinstance(exc, Forbidden) and not exc.fields:
-            raise
-        add_form_errors(form, exc)
+        refuse_or_attach(form, exc)
         return None

@@ -9,12 +9,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ...core import exports
-from ...core.errors import DomainError, Forbidden
+from ...core.errors import DomainError
 from ...core.regionpicker import bind_scope
 from ...core.rejects import rejects_file, rejects_get, rejects_keep
 from ...core.scope import Scope
 from ...core.selectors import audit_list
-from ...core.ui import add_form_errors
+from ...core.ui import add_form_errors, refuse_or_attach
 from ...enterprises import selectors as enterprise_selectors
 from ...enterprises import tabular
 from ...enterprises.services import enterprise_create, enterprise_update
@@ -92,9 +92,7 @@ def enterprise_edit(request, id: int):
         try:
             enterprise_update(by=request.user, enterprise=enterprise, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            if isinstance(exc, Forbidden) and not exc.fields:
-                raise
-            add_form_errors(form, exc)
+            refuse_or_attach(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("enterprise_detail", id=enterprise.id)
@@ -110,9 +108,7 @@ def enterprise_new(request):
         try:
             enterprise = enterprise_create(by=request.user, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            if isinstance(exc, Forbidden) and not exc.fields:
-                raise
-            add_form_errors(form, exc)
+            refuse_or_attach(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("enterprise_detail", id=enterprise.id)

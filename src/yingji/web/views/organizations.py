@@ -11,9 +11,9 @@ from ...core import selectors as core_selectors
 from ...core import services
 from ...core.choices import OrganizationKind
 from ...core.errors import DomainError
-from ...core.ui import add_form_errors
+from ...core.ui import refuse_or_attach
 from ..forms_manage import OrganizationForm
-from .people import _raise_plain_forbidden, government_scope
+from .people import government_scope
 
 PAGE_SIZE = 50
 ALIASES = {"region_id": "region", "parent_id": "parent"}
@@ -62,8 +62,7 @@ def _form(request, org):
             else:
                 services.organization_update(by=request.user, organization=org, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            _raise_plain_forbidden(exc)
-            add_form_errors(form, exc, aliases=ALIASES)
+            refuse_or_attach(form, exc, aliases=ALIASES)
         else:
             messages.success(request, _("Saved."))
             return redirect("organization_detail", id=org.id)

@@ -16,7 +16,7 @@ from ...core.errors import DomainError, Forbidden
 from ...core.rejects import rejects_keep
 from ...core.scope import Scope
 from ...core.tabular import CONTENT_TYPES, FileRejected
-from ...core.ui import add_form_errors
+from ...core.ui import add_form_errors, refuse_or_attach
 from ..forms_manage import DutyForm, ImportForm, PersonForm
 
 PAGE_SIZE = 50
@@ -53,8 +53,7 @@ def person_detail(request, id: int):
                 services.duty_assign(by=request.user, person=person, kind_code=form.cleaned_data["kind"],
                                      region_code=form.cleaned_data["region"])
             except (DomainError, ValidationError) as exc:
-                _raise_plain_forbidden(exc)
-                add_form_errors(form, exc, aliases={"region_id": "region", "person": "kind"})
+                refuse_or_attach(form, exc, aliases={"region_id": "region", "person": "kind"})
             else:
                 messages.success(request, _("Duty added."))
                 return redirect("person_detail", id=person.id)
@@ -85,8 +84,7 @@ def person_new(request):
         try:
             person = services.person_create(by=request.user, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            _raise_plain_forbidden(exc)
-            add_form_errors(form, exc, aliases=PERSON_ALIASES)
+            refuse_or_attach(form, exc, aliases=PERSON_ALIASES)
         else:
             messages.success(request, _("Saved."))
             return redirect("person_detail", id=person.id)
@@ -102,8 +100,7 @@ def person_edit(request, id: int):
         try:
             services.person_update(by=request.user, person=person, **form.service_kwargs())
         except (DomainError, ValidationError) as exc:
-            _raise_plain_forbidden(exc)
-            add_form_errors(form, exc, aliases=PERSON_ALIASES)
+            refuse_or_attach(form, exc, aliases=PERSON_ALIASES)
         else:
             messages.success(request, _("Saved."))
             return redirect("person_detail", id=person.id)
@@ -113,12 +110,6 @@ def person_edit(request, id: int):
 PERSON_ALIASES = {"region_id": "region", "organization_id": "organization", "superior": "superior_mobile",
                   "superior_id": "superior_mobile"}
 
-
-def _raise_plain_forbidden(exc) -> None:
-    """A refusal about the whole action is a 403 page; one about a field (a region
-    outside the jurisdiction, the admin role) stays next to that field."""
-    if isinstance(exc, Forbidden) and not exc.fields:
-        raise exc
 
 
 def people_import_page(request):
