@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "yingji.alerts",
     "yingji.hazards",
     "yingji.floods",
+    "yingji.duty",
+    "yingji.response",
     "yingji.web",
     "yingji.demo",
 ]

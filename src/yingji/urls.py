@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("yingji.floods.urls")),
     path("", include("yingji.insurance.urls")),
     path("", include("yingji.hydromet.urls")),
+    path("", include("yingji.duty.urls")),
+    path("", include("yingji.response.urls")),
     path("", include("yingji.web.urls")),
 ]
 

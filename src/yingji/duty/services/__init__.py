@@ -1,0 +1,1 @@
+"""Every write of the app, one module per subject, re-exported here."""

@@ -1,0 +1,3 @@
+"""Pages of the app (mounted at the site root: keep paths under their own prefix)."""
+
+urlpatterns = []
