@@ -23,7 +23,7 @@ from yingji.alerts.choices import NoticeKind, NoticeState, TargetState
 from yingji.alerts.models import CallUpNotice, CallUpTarget
 from yingji.alerts.services.callup import _tell_lifted
 from yingji.core import audit
-from yingji.core.models import Duty, Person, Region
+from yingji.core.models import Duty, Person, Region, RosterShift
 from yingji.core.scope import SYSTEM
 from yingji.messaging import services as messaging
 from yingji.messaging.models import Message
@@ -151,6 +151,19 @@ def test_a_superior_gets_one_grouped_notice_per_round(ward, gateway):
     assert "/ack/" not in sms and texts[(zeguo.villages[0].mobile, "/voice")] == sms
     assert f"下级 {daxi.chief.name} 未应答" in texts[(ward.county.mobile, "/sms")]
     assert "未叫应 6 人" in texts[(ward.officer.mobile, "/sms")]
+
+
+def test_the_officer_on_the_roster_now_hears_of_the_unreached_not_the_standing_one(ward, gateway):
+    """With a roster shift covering the escalation, its officer gets the list; the
+    standing duty officer (the fallback when no shift covers now) gets nothing."""
+    on_shift = PersonFactory(name="今日值班员", region_id=WENLING, user=None, role="viewer")
+    RosterShift.objects.create(region_id=WENLING, person=on_shift, starts_at=minutes(-60), ends_at=minutes(8 * 60))
+    call_up_until_escalation(ward)
+    before = len(gateway.received)
+    tick(minutes(15))
+    texts = {(r.body["to"], r.path): r.body["text"] for r in gateway.received[before:]}
+    assert "未叫应 6 人" in texts[(on_shift.mobile, "/sms")]
+    assert not any(to == ward.officer.mobile for to, _ in texts)
 
 
 def test_notices_are_not_targets(ward, gateway):

@@ -35,3 +35,12 @@ class Role(models.TextChoices):
 
 
 WRITER_ROLES = {Role.ADMIN, Role.OFFICER}
+
+
+class ShiftRole(models.TextChoices):
+    """Who a roster shift puts on the duty desk (值班表): the duty officer takes the calls,
+    the leader on duty (带班领导) answers for the shift, the backup (备班) stands in."""
+
+    OFFICER = "officer", _("值班员 Duty officer")
+    LEADER = "leader", _("带班领导 Leader on duty")
+    BACKUP = "backup", _("备班 Backup")

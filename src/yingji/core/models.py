@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import regioncodes, text
-from .choices import OrganizationKind, RegionLevel, Role
+from .choices import OrganizationKind, RegionLevel, Role, ShiftRole
 from .phones import check_phones, validate_mobile, validate_phone
 
 # A mobile or phone number as the API, the forms and the people import accept it:
@@ -210,6 +210,40 @@ class Duty(models.Model):
 
     def __str__(self):
         return f"{self.region_id} {self.kind_id} {self.person_id}"
+
+
+class RosterShift(models.Model):
+    """One person's shift on a bureau's duty roster (值班表): who holds the desk of a
+    region from `starts_at` to `ends_at`, and in which role. A roster is the set of
+    shifts of one region; during a response it is reinforced (联合值班) with extra
+    shifts marked `reinforced`. The call-up's duty-officer step and the public reach
+    whoever is on shift now (core.selectors.on_duty), so the shifts live beside the
+    duties they stand for; the duty app edits, imports and publishes them."""
+
+    scope_region = "region__code"
+
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT)
+    person = models.ForeignKey("core.Person", verbose_name=_("人员"), on_delete=models.PROTECT,
+                               related_name="shifts")
+    role = models.CharField(_("岗位"), max_length=16, choices=ShiftRole.choices, default=ShiftRole.OFFICER)
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    reinforced = models.BooleanField(_("加强值班"), default=False)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region_id", "starts_at", "role"]
+        verbose_name = _("值班班次 Roster shift")
+        verbose_name_plural = _("值班班次 Roster shifts")
+        indexes = [models.Index(fields=["region", "ends_at", "starts_at"], name="shift_region_now")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="shift_ends_after_start"),
+            models.UniqueConstraint(fields=["region", "person", "role", "starts_at"], name="shift_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.role} {self.person_id} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

@@ -5,7 +5,7 @@ from django.db.models import Q
 from . import regioncodes
 from .choices import RegionLevel
 from .errors import DomainError
-from .models import AuditRecord, Duty, DutyKind, Organization, Person, Region
+from .models import AuditRecord, Duty, DutyKind, Organization, Person, Region, RosterShift
 from .scope import Scope
 
 
@@ -204,3 +204,19 @@ def _named(text: str) -> list[Region]:
     above = {a for r in found for a in regioncodes.ancestors(r.code)}
     whole = {""} | set(Region.objects.filter(code__in=above).values_list("full_name", flat=True))
     return [r for r in found if r.full_name[:len(r.full_name) - len(text)] in whole and len(text) > len(r.name)]
+
+
+def on_duty(*, region_code: str, at, roles: tuple[str, ...] = ("officer",)) -> list[Person]:
+    """Who holds the duty desk of one region at `at`: the active people on a roster shift
+    of those roles covering that moment. A region with no roster that moment falls back
+    to its standing duty officers (Duty of kind `duty_officer`), as before rosters existed.
+    Not scoped: the caller decides whose desk it needs (a report goes up to a desk the
+    reporter cannot read)."""
+    shifts = (RosterShift.objects.filter(region_id=region_code, role__in=roles, starts_at__lte=at, ends_at__gt=at,
+                                         person__active=True)
+              .select_related("person").order_by("role", "starts_at", "person_id"))
+    people = list(dict.fromkeys(s.person for s in shifts))
+    if people or "officer" not in roles:
+        return people
+    duties = Duty.objects.filter(kind_id="duty_officer", region_id=region_code, person__active=True)
+    return [d.person for d in duties.select_related("person").order_by("person_id")]

@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from ...core import audit, regioncodes
-from ...core.models import Duty, Person
+from ...core.models import Person
+from ...core.selectors import on_duty
 from ...messaging import services as messaging
 from ..choices import ActionKind, ActionState, CallUpStatus, NoticeKind, NoticeState
 from ..models import CallUp, CallUpAction, CallUpNotice, CallUpTarget
@@ -46,11 +47,11 @@ def gather(target: CallUpTarget, *, recipient: Person, kind: str, round_at: dt.d
     return notice
 
 
-def duty_officers(target: CallUpTarget) -> list[Person]:
-    """The duty officers of the nearest region above the person that has any."""
+def duty_officers(target: CallUpTarget, *, at: dt.datetime) -> list[Person]:
+    """The duty officers of the nearest region above the person that has any: whoever is
+    on that desk's roster now, or its standing duty officers where no roster covers now."""
     for code in reversed(regioncodes.prefixes(target.region_id)):
-        officers = [d.person for d in Duty.objects.filter(kind_id="duty_officer", region_id=code,
-                                                         person__active=True).select_related("person")]
+        officers = on_duty(region_code=code, at=at)
         if officers:
             return officers
     return []

@@ -191,7 +191,7 @@ def _escalate(action: CallUpAction, target: CallUpTarget, *, now: dt.datetime) -
         target.escalated_at = now
     target.save(update_fields=["state", "unreached_at", "escalated_at"])
     if target.callup.plan.get("notify_duty_officer"):
-        for officer in notices.duty_officers(target):
+        for officer in notices.duty_officers(target, at=now):
             notices.gather(target, recipient=officer, kind=NoticeKind.DUTY_OFFICER, round_at=action.due_at, now=now)
     audit.record(actor=None, action="callup_unreached", obj=target, region_code=target.region_id,
                  after={"person": target.person_id, "superior": superior.pk if superior else None,
