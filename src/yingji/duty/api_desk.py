@@ -19,8 +19,8 @@ router = Router(tags=["duty"])
 def aware(value: dt.datetime | None) -> dt.datetime | None:
     """A time without a zone is Beijing time (the desk's clock)."""
     if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+        value = timezone.make_aware(value)
+    return value.astimezone(dt.UTC) if value is not None else None
 
 
 def _range(start, end) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -31,7 +31,7 @@ def _range(start, end) -> tuple[dt.datetime | None, dt.datetime | None]:
         if isinstance(value, dt.datetime):
             return aware(value)
         day = value + dt.timedelta(days=1) if upper else value
-        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        return timezone.make_aware(dt.datetime.combine(day, dt.time())).astimezone(dt.UTC)
     lo, hi = edge(start, False), edge(end, True)
     if lo is not None and hi is not None and hi < lo:
         raise DomainError("结束早于开始", "`to` is before `from`", fields={"to": "早于开始 / before from"})
@@ -124,6 +124,14 @@ def create_shifts(request, data: ShiftIn | list[ShiftIn]):
     return Status(201, {"items": [roster.shift_get(scope=scope, id=s.pk) for s in shifts]})
 
 
+@router.post("/rosters/reinforce", response={201: ShiftsOut})
+def reinforce_today(request, data: ReinforceIn):
+    """联合值班: the people join today's desk from now to the next shift change."""
+    shifts = roster.reinforce(by=request.user, region_code=data.region, person_ids=data.people,
+                              role=str(data.role.value), note=data.note)
+    return Status(201, {"items": shifts})
+
+
 @router.patch("/rosters/{id}", response=ShiftOut)
 def update_shift(request, id: int, data: ShiftPatch):
     shift = roster.shift_get(scope=Scope.for_user(request.user), id=id)
@@ -141,14 +149,6 @@ def remove_shift(request, id: int):
     shift = roster.shift_get(scope=Scope.for_user(request.user), id=id)
     roster.shift_remove(by=request.user, shift=shift)
     return Status(204, None)
-
-
-@router.post("/rosters/reinforce", response={201: ShiftsOut})
-def reinforce_today(request, data: ReinforceIn):
-    """联合值班: the people join today's desk from now to the next shift change."""
-    shifts = roster.reinforce(by=request.user, region_code=data.region, person_ids=data.people,
-                              role=str(data.role.value), note=data.note)
-    return Status(201, {"items": shifts})
 
 
 # Who is on duty now ----------------------------------------------------------------------

@@ -135,7 +135,9 @@ def handover_create(*, by, region_code: str, notes: str = "", incoming_id: int |
         raise DomainError("上一次交班尚未接班", "The previous handover has not been accepted yet",
                           code="pending_handover")
     last = Handover.objects.filter(region_id=region_code, handed_at__lte=now).order_by("-handed_at").first()
-    period_start = last.handed_at if last else desk_day_bounds(desk_day(now))[0]
+    # Without an earlier handover, the shift handed over is the regular one that began
+    # at least an hour ago (a handover a little after 08:30 closes yesterday's shift).
+    period_start = last.handed_at if last else desk_day_bounds(desk_day(now - dt.timedelta(hours=1)))[0]
     period_start = min(period_start, now)
     handover = Handover(region_id=region_code, period_start=period_start, handed_at=now, outgoing=outgoing,
                         incoming=incoming, notes=notes or "",

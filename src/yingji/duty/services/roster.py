@@ -29,7 +29,7 @@ EDITABLE = ("person", "role", "starts_at", "ends_at", "reinforced", "note")
 
 def desk_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The regular shift of `day`: from the shift change of that day to the next one."""
-    start = timezone.make_aware(dt.datetime.combine(day, SHIFT_CHANGE))
+    start = timezone.make_aware(dt.datetime.combine(day, SHIFT_CHANGE)).astimezone(dt.UTC)
     return start, start + dt.timedelta(hours=SHIFT_HOURS)
 
 

@@ -165,12 +165,12 @@ def _apply_row(raw: dict, *, by, scope: Scope, default_region: str) -> str:
     region = _region(scope, region)
     day = _date(raw.get("date"))
     start_time = _time(raw.get("start"), "start") or SHIFT_CHANGE
-    starts_at = timezone.make_aware(dt.datetime.combine(day, start_time))
+    starts_at = timezone.make_aware(dt.datetime.combine(day, start_time)).astimezone(dt.UTC)
     end_time = _time(raw.get("end"), "end")
     if end_time is None:
         ends_at = starts_at + dt.timedelta(hours=SHIFT_HOURS)
     else:
-        ends_at = timezone.make_aware(dt.datetime.combine(day, end_time))
+        ends_at = timezone.make_aware(dt.datetime.combine(day, end_time)).astimezone(dt.UTC)
         if ends_at <= starts_at:  # 08:30 → 08:30, or 18:00 → 08:00: the next day
             ends_at += dt.timedelta(days=1)
     role = _role(_text(raw.get("role")))
@@ -188,6 +188,8 @@ def _region(scope: Scope, text: str) -> str:
     if not text:
         raise _RowRejected("region", "请填写区划代码", "A region code is required")
     if Region.objects.filter(pk=text).exists():
+        if not scope.covers_region(text):
+            raise _RowRejected("region", f"区划不在您的管辖范围内：{text}", f"Region outside your jurisdiction: {text}")
         return text
     named = list(Region.objects.filter(name=text).values_list("code", flat=True)[:2])
     named = [c for c in named if scope.covers_region(c)]
