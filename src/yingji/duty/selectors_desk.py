@@ -130,6 +130,11 @@ class RosterDay:
     day: dt.date
     cells: dict[str, list[RosterShift]] = field(default_factory=dict)  # role -> shifts of that day
 
+    @property
+    def columns(self) -> list[list[RosterShift]]:
+        """The cells in the order of the roles (officer, leader, backup)."""
+        return [self.cells[r] for r in ShiftRole.values]
+
 
 def period(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
     """The days a roster page shows: the week (Monday to Sunday) or the month of `anchor`."""
