@@ -29,8 +29,12 @@ ENTRY_FIELDS = ("occurred_at", "source", "caller", "caller_phone", "summary", "a
 FUTURE_SLACK = dt.timedelta(minutes=10)  # clocks of phones differ a little
 
 
-def _person_of(by) -> Person | None:
-    return getattr(by, "person", None) if by is not None else None
+def _person_of(by, person: Person | None = None) -> Person | None:
+    """Who acts at the desk: the caller's person; the system (by=None: a seed, an import
+    run from the command line) names the person it acts for."""
+    if by is None:
+        return person
+    return getattr(by, "person", None)
 
 
 def _writable_region(by, code) -> Scope:
@@ -54,12 +58,13 @@ def _check_entry(entry: LogEntry, now: dt.datetime) -> None:
 
 def entry_create(*, by, region_code: str, summary: str, source: str = LogSource.PHONE,
                  occurred_at: dt.datetime | None = None, caller: str = "", caller_phone: str = "",
-                 actions: str = "", closed: bool = False, now: dt.datetime | None = None) -> LogEntry:
+                 actions: str = "", closed: bool = False, now: dt.datetime | None = None,
+                 person: Person | None = None) -> LogEntry:
     _writable_region(by, region_code)
     now = now or timezone.now()
     entry = LogEntry(region_id=region_code, occurred_at=occurred_at or now, source=source, caller=caller or "",
                      caller_phone=caller_phone or "", summary=(summary or "").strip(), actions=actions or "",
-                     recorded_by=_person_of(by), recorded_at=now)
+                     recorded_by=_person_of(by, person), recorded_at=now)
     if closed:
         entry.state, entry.closed_at = LogState.CLOSED, now
     _check_entry(entry, now)
@@ -117,11 +122,11 @@ def open_entries(region_code: str):
 
 
 def handover_create(*, by, region_code: str, notes: str = "", incoming_id: int | None = None,
-                    now: dt.datetime | None = None) -> Handover:
+                    now: dt.datetime | None = None, person: Person | None = None) -> Handover:
     """The outgoing officer (the caller) hands the desk over: the open entries are carried."""
     _writable_region(by, region_code)
     now = now or timezone.now()
-    outgoing = _person_of(by)
+    outgoing = _person_of(by, person)
     if outgoing is None:
         raise Forbidden("交班须由值班人员本人操作", "Only a person on the desk can hand it over")
     incoming = None
@@ -152,9 +157,10 @@ def handover_create(*, by, region_code: str, notes: str = "", incoming_id: int |
         return handover
 
 
-def handover_accept(*, by, handover: Handover, now: dt.datetime | None = None) -> Handover:
+def handover_accept(*, by, handover: Handover, now: dt.datetime | None = None,
+                    person: Person | None = None) -> Handover:
     _writable_region(by, handover.region_id)
-    person = _person_of(by)
+    person = _person_of(by, person)
     if person is None:
         raise Forbidden("接班须由值班人员本人操作", "Only a person on the desk can accept it")
     if handover.state != HandoverState.HANDED:
@@ -177,12 +183,13 @@ def leaders_of(handover: Handover) -> list[int]:
                 .values_list("person_id", flat=True))
 
 
-def handover_sign_off(*, by, handover: Handover, note: str = "", now: dt.datetime | None = None) -> Handover:
+def handover_sign_off(*, by, handover: Handover, note: str = "", now: dt.datetime | None = None,
+                      person: Person | None = None) -> Handover:
     """The leader on duty signs the shift's log (带班领导签字). Where the roster names
     leaders for that shift only they may sign; where it names none, an officer of the
     region's bureau may (and the audit says who)."""
     _writable_region(by, handover.region_id)
-    person = _person_of(by)
+    person = _person_of(by, person)
     if person is None:
         raise Forbidden("签字须由带班领导本人操作", "Only the leader on duty can sign off")
     if handover.signed_off_at is not None:
