@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ..conftest import _person, WENLING
+from ..conftest import WENLING, _person
 from ..factories import PersonFactory
 
 # A Monday in the desk's zone, noon: far from any shift change.

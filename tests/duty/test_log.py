@@ -47,7 +47,8 @@ def test_handover_carries_the_open_entries_which_stay_open(desk):
     open_two = entry(o, "企业报告：停电", at(DAY, 11))
     log.entry_close(by=o.user, entry=open_two, note="已恢复供电", now=at(DAY, 12))
     open_three = entry(o, "县气象台：暴雨预警", at(DAY, 13))
-    handover = log.handover_create(by=o.user, region_code=WENLING, notes="关注山体裂缝", now=at(DAY + dt.timedelta(1), 8, 30))
+    handover = log.handover_create(by=o.user, region_code=WENLING, notes="关注山体裂缝",
+                                   now=at(DAY + dt.timedelta(1), 8, 30))
     assert set(handover.carried.all()) == {open_one, open_three}
     assert handover.entries == 4 and handover.period_start == at(DAY, 8, 30)
     assert LogEntry.objects.get(pk=open_one.pk).state == "open" and done.state == "closed"

@@ -13,7 +13,7 @@ from yingji.duty.models import Handover, LogEntry
 from yingji.duty.services import log, roster
 
 from ..access.isolation import IsolationCases
-from ..conftest import LINHAI, WENLING
+from ..conftest import LINHAI
 from ..factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

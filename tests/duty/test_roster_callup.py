@@ -19,7 +19,8 @@ def test_the_escalation_notice_goes_to_the_officer_on_the_imported_roster(ward, 
     on_roster = PersonFactory(name="导入值班员", mobile="13911112222", region_id=WENLING, user=None, role="viewer")
     day = timezone.localtime(minutes(0)).date()
     rows = [["日期", "开始", "结束", "岗位", "姓名", "手机", "区划"],
-            [(day - dt.timedelta(days=1)).isoformat(), "08:30", "08:30", "值班员", "导入值班员", "13911112222", WENLING],
+            [(day - dt.timedelta(days=1)).isoformat(), "08:30", "08:30", "值班员", "导入值班员", "13911112222",
+             WENLING],
             [day.isoformat(), "08:30", "08:30", "值班员", "导入值班员", "13911112222", WENLING]]
     report = import_roster(by=wenling_officer.user, content=tabular.xlsx([tabular.Sheet("值班表", rows)]),
                            filename="roster.xlsx")

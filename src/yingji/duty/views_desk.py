@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..core import exports, regioncodes
 from ..core.choices import ShiftRole
@@ -95,7 +96,7 @@ def duty_home(request):
             except (DomainError, ValidationError) as exc:
                 refuse_or_attach(entry_form, exc)
             else:
-                messages.success(request, _("Logged."))
+                messages.success(request, pgettext("duty desk", "Logged."))
                 return redirect(_back("duty_home", region))
     start, _end = roster.desk_day_bounds(roster.desk_day(now))
     pending = selectors.handover_list(scope=scope, region=region).filter(region_id=region,
@@ -165,12 +166,12 @@ def _roster_post(request, region: str, form, reinforce_form) -> bool:
             roster.shift_create(by=request.user, region_code=region, person_id=data["person"], role=data["role"],
                                 starts_at=starts_at, ends_at=ends_at, reinforced=data["reinforced"],
                                 note=data["note"])
-            messages.success(request, _("Shift added."))
+            messages.success(request, pgettext("duty desk", "Shift added."))
             return True
         if action == "reinforce" and reinforce_form.is_valid():
             roster.reinforce(by=request.user, region_code=region, person_ids=reinforce_form.cleaned_data["people"],
                              note=reinforce_form.cleaned_data["note"])
-            messages.success(request, _("Today's desk is reinforced."))
+            messages.success(request, pgettext("duty desk", "Today's desk is reinforced."))
             return True
         if action == "remove":
             try:
@@ -179,7 +180,7 @@ def _roster_post(request, region: str, form, reinforce_form) -> bool:
                 raise DomainError("班次不存在", "No such shift") from None
             roster.shift_remove(by=request.user, shift=roster.shift_get(scope=Scope.for_user(request.user),
                                                                           id=shift_id))
-            messages.success(request, _("Shift removed."))
+            messages.success(request, pgettext("duty desk", "Shift removed."))
             return True
     except (DomainError, ValidationError) as exc:
         refuse_or_attach(reinforce_form if action == "reinforce" else form, exc,
@@ -286,7 +287,7 @@ def handover_new(request):
                 raise
             messages.error(request, _refusal(exc))
         else:
-            messages.success(request, _("Handed over."))
+            messages.success(request, pgettext("duty desk", "Handed over."))
             return redirect("duty_handover", id=handover.pk)
     return redirect(_back("duty_home", region))
 
@@ -306,10 +307,10 @@ def handover_detail(request, id: int):
         try:
             if action == "accept":
                 log.handover_accept(by=request.user, handover=handover)
-                messages.success(request, _("Accepted."))
+                messages.success(request, pgettext("duty desk", "Accepted."))
             elif action == "sign" and sign_form.is_valid():
                 log.handover_sign_off(by=request.user, handover=handover, note=sign_form.cleaned_data["note"])
-                messages.success(request, _("Signed off."))
+                messages.success(request, pgettext("duty desk", "Signed off."))
         except DomainError as exc:
             messages.error(request, _refusal(exc))
         return redirect("duty_handover", id=handover.pk)

@@ -98,8 +98,10 @@ def entry_correct(*, by, entry: LogEntry, note: str, now: dt.datetime | None = N
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
-        raise DomainError(f"字段 {name} 不可修改", f"Field {name} cannot be changed", fields={name: "不可修改 / read-only"})
-    new = LogEntry(region_id=entry.region_id, recorded_by=_person_of(by), recorded_at=now, version=entry.version + 1,
+        raise DomainError(f"字段 {name} 不可修改", f"Field {name} cannot be changed",
+                          fields={name: "不可修改 / read-only"})
+    new = LogEntry(region_id=entry.region_id, recorded_by=_person_of(by), recorded_at=now,
+                   version=entry.version + 1,
                    replaces=entry, correction_note=note.strip(), state=entry.state, closed_at=entry.closed_at,
                    closing_note=entry.closing_note,
                    **{f: getattr(entry, f) for f in ENTRY_FIELDS})

@@ -267,9 +267,11 @@ def _person(scope: Scope, region: str, name: str, mobile: str) -> Person:
     if len(found) == 1 and not mobile:
         return found[0]
     if len(found) > 1 and not mobile:
-        raise _RowRejected("mobile", f"本区划有多位 {name}，请填写手机号", f"Several people named {name}: add the mobile")
-    raise _RowRejected("name", f"本区划人员中没有 {name}{'（手机 ' + mobile + '）' if mobile else ''}，请先在人员台账中登记",
-                       f"No person {name}{' (mobile ' + mobile + ')' if mobile else ''} in the region; "
+        raise _RowRejected("mobile", f"本区划有多位 {name}，请填写手机号",
+                           f"Several people named {name}: add the mobile")
+    zh_mobile, en_mobile = (f"（手机 {mobile}）", f" (mobile {mobile})") if mobile else ("", "")
+    raise _RowRejected("name", f"本区划人员中没有 {name}{zh_mobile}，请先在人员台账中登记",
+                       f"No person {name}{en_mobile} in the region; "
                        f"register them in the people register first")
 
 
