@@ -108,3 +108,14 @@ def test_pages_of_another_county_are_not_found(desk, linhai_officer):
     assert c.get(f"/duty/?region={LINHAI}").status_code == 404
     assert c.get(f"/duty/roster/?region={LINHAI}").status_code == 404
     assert "临海" not in c.get("/duty/log/").content.decode()
+
+
+def test_an_enterprise_sees_whom_to_call_at_the_county_but_not_the_log(desk, enterprise_user):
+    o, now = desk["officer"], timezone.now()
+    roster.shift_create(by=o.user, region_code=WENLING, person_id=o.pk, starts_at=now - dt.timedelta(hours=1),
+                        ends_at=now + dt.timedelta(hours=1))
+    log.entry_create(by=o.user, region_code=WENLING, summary="内部事项")
+    page = browser(enterprise_user).get("/duty/")
+    html = page.content.decode()
+    assert page.status_code == 200 and o.mobile in html and "内部事项" not in html
+    assert browser(enterprise_user).get("/duty/log/").status_code == 403

@@ -82,6 +82,9 @@ def _back(name: str, region: str, **extra) -> str:
 # The desk now --------------------------------------------------------------------------
 
 def duty_home(request):
+    scope = Scope.for_user(request.user)
+    if scope.organization_id is not None and not scope.is_nobody:
+        return _enterprise_home(request, scope)
     scope = _scope(request)
     region = _region(request, scope)
     now = timezone.now()
@@ -111,6 +114,16 @@ def duty_home(request):
         "entry_form": entry_form, "handover_form": handover_form if scope.can_write else None,
         "pending": pending, "unsigned": unsigned, "me": me, "can_write": scope.can_write,
     })
+
+
+def _enterprise_home(request, scope: Scope):
+    """An enterprise sees whom to call: the county's desk and those above it (an
+    accident is reported to the county bureau within the hour), nothing of the log."""
+    now = timezone.now()
+    county = scope.region_code[:6]
+    return render(request, "duty/home.html", {
+        "region": Region.objects.get(pk=county), "regions": [], "now": now, "enterprise": True,
+        "desks": selectors.desks_up(scope=scope, region_code=county, at=now)})
 
 
 # The roster ------------------------------------------------------------------------------
