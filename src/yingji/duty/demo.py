@@ -164,8 +164,10 @@ def _log(code: str, people: dict, now: dt.datetime, rng: random.Random) -> tuple
         day = today - dt.timedelta(days=back)
         start, end = desk_day_bounds(day)
         officer = _on(code, "officer", start)
-        for _ in range(rng.randint(2, 4)):
-            at = start + dt.timedelta(minutes=rng.randint(20, 23 * 60))
+        moments = [start + dt.timedelta(minutes=rng.randint(20, 23 * 60)) for _ in range(rng.randint(2, 4))]
+        if back == 0 and now - start > dt.timedelta(minutes=30):  # the shift now has its first calls
+            moments += [start + (now - start) / 3, start + (now - start) * 2 / 3]
+        for at in sorted(moments):
             if at + dt.timedelta(minutes=3) > now:
                 continue
             source, caller, summary, actions, stays_open = rng.choice(EVENTS)
