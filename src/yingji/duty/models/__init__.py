@@ -1,1 +1,13 @@
 """The app's models, one module per subject, re-exported here."""
+
+from .notices import (  # noqa: F401
+    Consultation,
+    ConsultationAction,
+    ConsultationKind,
+    ConsultationNote,
+    FeedbackState,
+    Notice,
+    NoticeKind,
+    NoticeTarget,
+    Urgency,
+)
