@@ -206,7 +206,7 @@ def _read_state(target: NoticeTarget) -> str:
 
 
 def feedback_answer(*, target: NoticeTarget, answer: str, by=None, person: Person | None = None,
-                    now: dt.datetime | None = None) -> NoticeTarget:
+                    name: str = "", now: dt.datetime | None = None) -> NoticeTarget:
     """Record (or amend) a region's answer. `by` is the logged-in user, or None when the
     answer comes through a signed link (then `person` is who the link was sent to)."""
     now = now or timezone.now()
@@ -225,7 +225,7 @@ def feedback_answer(*, target: NoticeTarget, answer: str, by=None, person: Perso
         row.read_at = row.read_at or now
         row.state = FeedbackState.ANSWERED
         row.answered_by = person
-        row.answered_by_name = person.name if person else getattr(by, "username", "")[:50]
+        row.answered_by_name = (name or (person.name if person else getattr(by, "username", "")))[:50]
         if row.notice.reply_by is not None and now > row.notice.reply_by:
             row.late = True
         save_audited(row, by=by, action="notice.answer", before=before, region_code=row.region_id)

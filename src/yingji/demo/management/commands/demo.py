@@ -15,6 +15,7 @@ from django.test.utils import override_settings
 from ....core import scheduler
 from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
+from ....duty.demo_notices import seed_notices_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
@@ -77,6 +78,7 @@ class Command(BaseCommand):
         self.stdout.write("山洪演示 / flood demo:")
         for report in load_flood_demos():
             self.stdout.write("  " + report.summary())
+        self.stdout.write(f"提示单与会商演示 / notices and consultations demo: {seed_notices_demo()}")
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
