@@ -106,3 +106,34 @@ def test_a_county_answers_on_a_phone_through_its_link(live_server, page, desks, 
     target.refresh_from_db()
     assert (target.state, target.answered_by_id) == ("answered", desks.linhai_shift.pk)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_demos_notice_and_consultation_pages_are_chinese(regions):
+    """Every page of notices and consultations, as the demo's city and county see them
+    in Chinese (the default language): no English left (the crawl's rule)."""
+    from django.contrib.auth import get_user_model
+
+    from yingji.duty.demo_notices import seed_notices_demo
+
+    from ..conftest import _person
+    from ..web.crawl import parse, untranslated
+
+    _person("demo-taizhou", TAIZHOU, "officer")
+    _person("demo-wenling", WENLING, "officer")
+    seed_notices_demo()
+    target = NoticeTarget.objects.filter(late=True).first()
+    for username in ("demo-taizhou", "demo-wenling"):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        paths = ["/duty/notices/", "/duty/notices/new/", "/duty/consultations/",
+                 *(f"/duty/notices/{n.pk}/" for n in Notice.objects.all()),
+                 *(f"/duty/consultations/{c.pk}/" for c in Consultation.objects.all())]
+        for path in paths:
+            r = client.get(path)
+            assert r.status_code in (200, 404), path
+            if r.status_code == 200:
+                assert untranslated(parse(r.content.decode()).texts) == [], path
+    anonymous = Client()
+    for path in (f"/duty/notices/answer/{services.answer_token(target, 1)}", "/duty/notices/answer/forged"):
+        r = anonymous.get(path)
+        assert untranslated(parse(r.content.decode()).texts) == [], path

@@ -14,29 +14,35 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=root, base_url=getattr(settings, "MEDIA_URL", "") or "/media/")
 
 
+# Choice labels are English msgids (Chinese in the .po); messages use the Chinese
+# names below whatever the reader's language.
 class NoticeKind(models.TextChoices):
-    TIP_SHEET = "tip_sheet", _("提示单 Tip sheet")
-    WORK_TIP = "work_tip", _("工作提示 Work tip")
-    CIRCULAR = "circular", _("通知 Circular")
+    TIP_SHEET = "tip_sheet", _("Tip sheet")
+    WORK_TIP = "work_tip", _("Work tip")
+    CIRCULAR = "circular", _("Circular")
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("平件 Normal")
-    URGENT = "urgent", _("急件 Urgent")
-    VERY_URGENT = "very_urgent", _("特急 Very urgent")
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    VERY_URGENT = "very_urgent", _("Very urgent")
+
+
+KIND_ZH = {"tip_sheet": "提示单", "work_tip": "工作提示", "circular": "通知"}
+URGENCY_ZH = {"normal": "平件", "urgent": "急件", "very_urgent": "特急"}
 
 
 class FeedbackState(models.TextChoices):
-    SENT = "sent", _("已发送 Sent")
-    READ = "read", _("已阅 Read")
-    ANSWERED = "answered", _("已反馈 Answered")
+    SENT = "sent", _("Sent")
+    READ = "read", _("Read")
+    ANSWERED = "answered", _("Answered")
 
 
 class ConsultationKind(models.TextChoices):
-    CONSULTATION = "consultation", _("会商 Consultation")
-    DAILY_JUDGEMENT = "daily_judgement", _("日研判 Daily judgement")
-    DAILY_DISPATCH = "daily_dispatch", _("日调度 Daily dispatch")
-    DAILY_BULLETIN = "daily_bulletin", _("日通报 Daily bulletin")
+    CONSULTATION = "consultation", _("Consultation")
+    DAILY_JUDGEMENT = "daily_judgement", _("Daily judgement")
+    DAILY_DISPATCH = "daily_dispatch", _("Daily dispatch")
+    DAILY_BULLETIN = "daily_bulletin", _("Daily bulletin")
 
 
 class Consultation(models.Model):
@@ -64,7 +70,7 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["-held_at", "-id"]
-        verbose_name = _("会商 Consultation")
+        verbose_name = _("Consultation")
         verbose_name_plural = _("会商 Consultations")
         indexes = [models.Index(fields=["region", "held_at"], name="duty_consult_region_idx")]
 

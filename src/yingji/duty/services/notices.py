@@ -27,7 +27,7 @@ from ...core.scope import Scope
 from ...core.selectors import on_duty
 from ...core.services import save_audited
 from ...messaging import services as messaging
-from ..models.notices import Consultation, FeedbackState, Notice, NoticeTarget, attachment_storage
+from ..models.notices import KIND_ZH, URGENCY_ZH, Consultation, FeedbackState, Notice, NoticeTarget, attachment_storage
 
 LINK_SALT = "yingji.duty.notice"
 # How long an answer link works (days): long after any reply-by, short of forever.
@@ -168,8 +168,8 @@ def _message(notice: Notice, target: NoticeTarget, person: Person, what: str, te
 
 
 def _prefix(notice: Notice) -> str:
-    urgency = "" if notice.urgency == "normal" else f"【{str(notice.get_urgency_display()).split(' ')[0]}】"
-    return f"{urgency}【{str(notice.get_kind_display()).split(' ')[0]}】{notice.region.full_name}："
+    urgency = "" if notice.urgency == "normal" else f"【{URGENCY_ZH[notice.urgency]}】"
+    return f"{urgency}【{KIND_ZH[notice.kind]}】{notice.region.full_name}："
 
 
 def _deadline(notice: Notice) -> str:
