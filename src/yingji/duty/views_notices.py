@@ -127,6 +127,8 @@ def notice_detail(request, id: int):
     targets = selectors.targets_for(scope=scope, notice=notice)
     own = next((t for t in targets if t.region_id == scope.region_code), None)
     form = None
+    if own is not None and request.method == "POST":
+        scope.require_officer()  # a viewer of the region reads, but does not answer
     if own is not None and scope.role in ("admin", "officer"):
         if own.read_at is None:
             services.feedback_read(target=own, person=getattr(request.user, "person", None))
