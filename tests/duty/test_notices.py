@@ -189,3 +189,13 @@ def test_a_viewer_reads_but_does_not_send(desks, taizhou_officer, wenling_viewer
     assert client.get(f"/api/notices/{notice.pk}").status_code == 200
     assert client.post("/api/notices", {"title": "t", "body": "b"}).status_code == 403
     assert client.post(f"/api/notices/{notice.pk}/feedback", {"answer": "x"}).status_code == 403
+
+
+def test_a_regions_delivery_time_comes_from_the_gateways_receipt(desks, taizhou_officer, api_as, gateway):
+    notice = send(taizhou_officer.user)
+    messaging.deliver_due()
+    linhai = Message.objects.get(context__duty_notice=notice.pk, person=desks.linhai_shift)
+    messaging.record_receipt(message_id=linhai.pk, status="delivered")
+    feedback = {f["region"]: f["delivered_at"] for f in
+                api_as(taizhou_officer).get(f"/api/notices/{notice.pk}").json()["feedback"]}
+    assert feedback[WENLING] is None and feedback[LINHAI] is not None

@@ -28,6 +28,7 @@ class FeedbackOut(Schema):
     region_name: str
     state: str
     recipients: int
+    delivered_at: dt.datetime | None
     read_at: dt.datetime | None
     answered_at: dt.datetime | None
     answer: str
@@ -86,7 +87,7 @@ def notice_out(notice, scope: Scope) -> dict:
         "has_attachment": bool(notice.attachment), **selectors.progress(targets),
         "feedback": [{
             "region": t.region_id, "region_name": t.region.full_name, "state": t.state,
-            "recipients": t.recipients, "read_at": t.read_at, "answered_at": t.answered_at, "answer": t.answer,
+            "recipients": t.recipients, "delivered_at": t.delivered_at, "read_at": t.read_at, "answered_at": t.answered_at, "answer": t.answer,
             "answered_by": t.answered_by_name, "late": t.late, "reminded_at": t.reminded_at,
         } for t in targets],
     }

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from ..core.errors import NotFound
 from ..core.scope import Scope, fits_database
+from ..messaging.selectors import message_list
 from .models.notices import Consultation, ConsultationAction, FeedbackState, Notice, NoticeTarget
 
 
@@ -48,11 +49,20 @@ def notice_get(*, scope: Scope, id: int) -> Notice:
 
 
 def targets_for(*, scope: Scope, notice: Notice) -> list[NoticeTarget]:
-    """The feedback rows the caller may read: all for the sender's side, else its own."""
+    """The feedback rows the caller may read: all for the sender's side, else its own.
+    Each carries `delivered_at`: when the first of its desk's messages reached a phone
+    (the gateway's receipt), None until one has."""
     qs = notice.targets.select_related("region", "answered_by").order_by("region_id")
-    if scope.covers_region(notice.region_id):
-        return list(qs)
-    return list(scope.filter(qs))
+    targets = list(qs) if scope.covers_region(notice.region_id) else list(scope.filter(qs))
+    delivered: dict[int, object] = {}
+    messages = message_list(scope=scope, context=f"duty_notice={notice.pk}").filter(delivered_at__isnull=False)
+    for context, at in messages.values_list("context", "delivered_at"):
+        key = context.get("duty_notice_target")
+        if key is not None and (key not in delivered or at < delivered[key]):
+            delivered[key] = at
+    for target in targets:
+        target.delivered_at = delivered.get(target.pk)
+    return targets
 
 
 def progress(targets: list[NoticeTarget]) -> dict:
