@@ -87,7 +87,8 @@ def notice_out(notice, scope: Scope) -> dict:
         "has_attachment": bool(notice.attachment), **selectors.progress(targets),
         "feedback": [{
             "region": t.region_id, "region_name": t.region.full_name, "state": t.state,
-            "recipients": t.recipients, "delivered_at": t.delivered_at, "read_at": t.read_at, "answered_at": t.answered_at, "answer": t.answer,
+            "recipients": t.recipients, "delivered_at": t.delivered_at, "read_at": t.read_at,
+            "answered_at": t.answered_at, "answer": t.answer,
             "answered_by": t.answered_by_name, "late": t.late, "reminded_at": t.reminded_at,
         } for t in targets],
     }
