@@ -137,3 +137,24 @@ def test_the_demos_notice_and_consultation_pages_are_chinese(regions):
     for path in (f"/duty/notices/answer/{services.answer_token(target, 1)}", "/duty/notices/answer/forged"):
         r = anonymous.get(path)
         assert untranslated(parse(r.content.decode()).texts) == [], path
+
+
+def test_an_attachment_is_checked_and_served_only_to_those_who_see_the_notice(desks, taizhou_officer,
+                                                                                wenling_officer, linhai_officer,
+                                                                                settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = client_of(taizhou_officer)
+    form = {"kind": "circular", "urgency": "normal", "title": "防汛方案", "body": "见附件。", "targets": "温岭市"}
+    disguised = SimpleUploadedFile("方案.pdf", b"<html><script>alert(1)</script></html>")
+    r = client.post("/duty/notices/new/", {**form, "attachment": disguised})
+    assert r.status_code == 200 and Notice.objects.count() == 0 and "field-error" in r.content.decode()
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
+    r = client.post("/duty/notices/new/", {**form, "attachment": SimpleUploadedFile("方案.pdf", pdf)})
+    notice = Notice.objects.get(title="防汛方案")
+    url = f"/duty/notices/{notice.pk}/attachment"
+    download = client_of(wenling_officer).get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+    assert download["Content-Type"] == "application/octet-stream"
+    assert client_of(linhai_officer).get(url).status_code == 404
