@@ -73,7 +73,7 @@ def test_feedback_is_tracked_until_every_region_has_answered(desks, taizhou_offi
 
 
 def test_an_overdue_region_is_reminded_once_by_the_tick_and_listed_late(desks, taizhou_officer, wenling_officer,
-                                                                       gateway):
+                                                                       gateway, api_as):
     t0 = timezone.now()
     notice = send(taizhou_officer.user, reply_in_hours=2, now=t0)
     services.notice_answer(by=wenling_officer.user, notice=notice, answer="已落实", now=t0 + dt.timedelta(hours=1))
@@ -85,6 +85,9 @@ def test_an_overdue_region_is_reminded_once_by_the_tick_and_listed_late(desks, t
     assert [b["to"] for b in reminders] == [desks.linhai_shift.mobile]
     late = {t.region_id: t.late for t in NoticeTarget.objects.filter(notice=notice)}
     assert late == {WENLING: False, LINHAI: True}
+    assert [n["id"] for n in api_as(taizhou_officer).get("/api/notices", {"late": True}).json()["items"]] == [
+        notice.pk]
+    assert api_as(wenling_officer).get("/api/notices", {"late": True}).json()["items"] == []  # its row is on time
     # The reminder runs as a registered scheduler tick.
     autodiscover()
     assert "duty.notices.remind_overdue" in registry.ticks

@@ -27,7 +27,7 @@ def _records(person, region, town):
 class TestNoticesIsolation(IsolationCases):
     lists = {
         "GET /api/notices": [{}, {"region": LINHAI}, {"direction": "sent"}, {"direction": "received"},
-                             {"open": True}],
+                             {"open": True}, {"late": False}],
         "GET /api/consultations": [{}, {"region": LINHAI}, {"kind": "consultation"}],
     }
     objects = {

@@ -71,6 +71,7 @@ class NoticeFilter(Schema):
     direction: str = Field("", pattern="^(|sent|received)$")
     region: str = Field("", max_length=15)
     open: bool = False
+    late: bool = Field(False, description="only notices with a region late (reminded, or answered after reply-by)")
 
 
 class AnswerIn(Schema):
@@ -98,7 +99,7 @@ def notice_out(notice, scope: Scope) -> dict:
 def list_notices(request, filters: Query[NoticeFilter], paging: Query[PageQuery]):
     scope = Scope.for_user(request.user)
     qs = selectors.notice_list(scope=scope, direction=filters.direction, region=filters.region,
-                               open_only=filters.open)
+                               open_only=filters.open, late_only=filters.late)
     page = paginate(qs, paging)
     page["items"] = [notice_out(n, scope) for n in page["items"]]
     return page

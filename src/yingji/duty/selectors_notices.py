@@ -23,7 +23,8 @@ def _visible(scope: Scope):
         NoticeTarget.objects.filter(notice=OuterRef("pk"), region__code__startswith=scope.region_code)))
 
 
-def notice_list(*, scope: Scope, direction: str = "", region: str = "", open_only: bool = False):
+def notice_list(*, scope: Scope, direction: str = "", region: str = "", open_only: bool = False,
+                late_only: bool = False):
     """`direction`: "sent" (by the caller's subtree), "received" (sent to it from above)."""
     qs = _visible(scope)
     own = scope.region_code or ""
@@ -35,8 +36,17 @@ def notice_list(*, scope: Scope, direction: str = "", region: str = "", open_onl
         qs = qs.filter(Q(region__code__startswith=region) | Exists(
             NoticeTarget.objects.filter(notice=OuterRef("pk"), region__code__startswith=region)))
     if open_only:
-        qs = qs.filter(Exists(NoticeTarget.objects.filter(notice=OuterRef("pk"), answered_at__isnull=True)))
+        qs = qs.filter(_with_target(own, answered_at__isnull=True))
+    if late_only:
+        qs = qs.filter(_with_target(own, late=True))
     return qs.order_by("-sent_at", "-id")
+
+
+def _with_target(own: str, **condition) -> Q:
+    """Notices with a target in this condition among the rows the caller reads: any
+    target of a notice its subtree sent, its own targets of one sent from above."""
+    rows = NoticeTarget.objects.filter(notice=OuterRef("pk"), **condition)
+    return (Q(region__code__startswith=own) & Exists(rows)) | Exists(rows.filter(region__code__startswith=own))
 
 
 def notice_get(*, scope: Scope, id: int) -> Notice:

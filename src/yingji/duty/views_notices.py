@@ -99,6 +99,7 @@ def notice_list(request):
         "sent": _rows(scope, selectors.notice_list(scope=scope, direction="sent")),
         "received": _rows(scope, selectors.notice_list(scope=scope, direction="received")),
         "can_write": scope.role in ("admin", "officer"),
+        "late": list(selectors.late_targets(scope=scope)[:LIST_ROWS]),
     })
 
 
