@@ -202,3 +202,25 @@ def test_a_regions_delivery_time_comes_from_the_gateways_receipt(desks, taizhou_
     feedback = {f["region"]: f["delivered_at"] for f in
                 api_as(taizhou_officer).get(f"/api/notices/{notice.pk}").json()["feedback"]}
     assert feedback[WENLING] is None and feedback[LINHAI] is not None
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("post", "/api/notices", {"title": "t\x00", "body": "b", "targets": ["331081001"]}),
+    ("post", "/api/notices", {"title": "t", "body": "b", "targets": ["x" * 5000]}),
+    ("post", "/api/notices", {"title": "t", "body": "b", "reply_by": "31/12/2030"}),
+    ("post", "/api/notices", [1, 2]),
+    ("get", "/api/notices/abc", None),
+    ("get", f"/api/notices/{2**70}", None),
+    ("get", "/api/notices?page=0", None),
+    ("get", "/api/notices?region=" + "3" * 100, None),
+    ("post", "/api/notices/1/feedback", {"answer": "x" * 2001}),
+    ("post", "/api/consultations", {"held_at": "2026-07-01T09:00", "topic": "t", "convened_by": "c",
+                                    "actions": [{"text": "x"}] * 51}),
+    ("post", "/api/consultations/1/notes", {"text": ""}),
+    ("post", "/api/consultation-actions/99999999/done", None),
+])
+def test_odd_input_gets_a_clear_4xx_never_a_500(regions, wenling_officer, api_as, method, path, body):
+    client = api_as(wenling_officer)
+    r = getattr(client, method)(path, body) if body is not None else getattr(client, method)(path)
+    assert 400 <= r.status_code < 500, (r.status_code, r.content)
+    assert "error" in r.json()

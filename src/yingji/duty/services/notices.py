@@ -97,12 +97,12 @@ def notice_create(*, by, region: str, title: str, body: str, kind: str, urgency:
                               fields={"consultation_id": "不存在 / unknown"})
     if attachment is not None:
         uploads.check_document(attachment, field="attachment")
+    notice = Notice(region=sender, kind=kind, urgency=urgency, title=title, body=body, reply_by=reply_by,
+                    consultation=consultation, created_by=by, sent_at=now)
+    notice.full_clean()  # before the file is stored: a refused notice leaves no file behind
     with transaction.atomic():
-        stored = _store(attachment, now) if attachment is not None else ""
-        notice = save_audited(
-            Notice(region=sender, kind=kind, urgency=urgency, title=title, body=body, reply_by=reply_by,
-                   consultation=consultation, attachment=stored, created_by=by, sent_at=now),
-            by=by, action="notice.create", before=None, region_code=sender.code)
+        notice.attachment = _store(attachment, now) if attachment is not None else ""
+        notice = save_audited(notice, by=by, action="notice.create", before=None, region_code=sender.code)
         NoticeTarget.objects.bulk_create([NoticeTarget(notice=notice, region_id=code, due_at=reply_by)
                                           for code in codes])
         audit.record(actor=by, action="notice.targets", obj=notice, region_code=sender.code,
