@@ -9,6 +9,7 @@ from django.test import TestCase, override_settings
 
 from yingji.demo.seed import ACCOUNTS, PASSWORD, seed_demo
 from yingji.duty.demo import seed_duty_demo
+from yingji.duty.demo_notices import seed_notices_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
@@ -45,6 +46,7 @@ def seed_everything() -> None:
             load_demo_policy(archive=ARCHIVE_2019 if ARCHIVE_2019.exists() else None)
             load_flood_demo()
             seed_duty_demo()
+            seed_notices_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

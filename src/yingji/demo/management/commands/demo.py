@@ -16,6 +16,7 @@ from ....core import scheduler
 from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
 from ....duty.demo import seed_duty_demo
+from ....duty.demo_notices import seed_notices_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         for report in load_flood_demos():
             self.stdout.write("  " + report.summary())
         self.stdout.write("值班值守演示 / duty desk demo: " + seed_duty_demo().summary())
+        self.stdout.write(f"提示单与会商演示 / notices and consultations demo: {seed_notices_demo()}")
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")

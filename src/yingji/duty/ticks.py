@@ -1,0 +1,4 @@
+"""The duty app's scheduler ticks, one module per subject (imported here so that
+core.scheduler.autodiscover finds them)."""
+
+from . import ticks_notices  # noqa: F401
