@@ -179,6 +179,7 @@ def on_unexpected(request, exc):
 def _mount_routers():
     from .alerts.api import router as alerts_router
     from .core.api import router as core_router
+    from .duty.api_reports import router as info_reports_router
     from .enterprises.api import router as enterprises_router
     from .floods.api import router as floods_router
     from .hazards.api import router as hazards_router
@@ -194,6 +195,7 @@ def _mount_routers():
     api.add_router("", alerts_router)
     api.add_router("", hazards_router)
     api.add_router("", floods_router)
+    api.add_router("", info_reports_router)
 
 
 _mount_routers()
