@@ -99,7 +99,7 @@ class InfoReport(models.Model):
     """An emergency information report (紧急信息报送): an event, where and when it
     happened, its latest figures and grade, and its state (首报 → 续报 → 终报)."""
 
-    scope_region = "region_id"
+    scope_region = "region__code"
 
     region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT,
                                related_name="+")
