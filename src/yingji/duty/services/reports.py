@@ -254,6 +254,7 @@ def report_create(*, by, region: str, kind: str, title: str, description: str, o
     scope = Scope.for_user(by)
     scope.require_officer()
     now = now or timezone.now()
+    place = _region(region, scope)  # the jurisdiction first: a 403 whatever else is wrong
     figures = _figures(deaths=deaths, injuries=injuries, missing=missing, direct_loss=direct_loss)
     occurred_at, learned_at, phoned_at = _times(occurred_at=occurred_at, learned_at=learned_at,
                                                 phoned_at=phoned_at, now=now)
@@ -262,7 +263,7 @@ def report_create(*, by, region: str, kind: str, title: str, description: str, o
         raise DomainError("新报告只能标记为漏报", "A new report can only be flagged as never reported",
                           fields={"flag": "无效 / invalid"})
     report = InfoReport(
-        region=_region(region, scope), kind=_kind(kind), title=_text(title, "title", required=True, limit=200),
+        region=place, kind=_kind(kind), title=_text(title, "title", required=True, limit=200),
         description=_text(description, "description", required=True, limit=5000),
         measures=_text(measures, "measures", required=False, limit=5000),
         enterprise_name=_text(enterprise_name, "enterprise_name", required=False, limit=200),
