@@ -4,6 +4,7 @@ again and own the rules; these only parse."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..core.models import LAT_RANGE, LON_RANGE
 from ..core.region_field import region_field
@@ -26,15 +27,15 @@ def _count(label):
 class FiguresForm(forms.Form):
     """A follow-up (续报) or the final report (终报): the figures as they are now."""
 
-    deaths = _count(_("Deaths"))
-    injuries = _count(_("Injured"))
-    missing = _count(_("Missing"))
-    direct_loss = forms.DecimalField(label=_("Direct loss (yuan)"), min_value=0, max_digits=15, decimal_places=2,
-                                     initial=0, required=False)
-    description = forms.CharField(label=_("Situation now"), max_length=5000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    measures = forms.CharField(label=_("Measures taken"), max_length=5000, required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    deaths = _count(pgettext_lazy("info-report", "Deaths"))
+    injuries = _count(pgettext_lazy("info-report", "Injured"))
+    missing = _count(pgettext_lazy("info-report", "Missing"))
+    direct_loss = forms.DecimalField(label=pgettext_lazy("info-report", "Direct loss (yuan)"), min_value=0,
+                                     max_digits=15, decimal_places=2, initial=0, required=False)
+    description = forms.CharField(label=pgettext_lazy("info-report", "Situation now"), max_length=5000,
+                                  required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    measures = forms.CharField(label=pgettext_lazy("info-report", "Measures taken"), max_length=5000,
+                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReportForm(FiguresForm):
@@ -42,7 +43,7 @@ class ReportForm(FiguresForm):
 
     kind = forms.ChoiceField(label=_("Kind of event"))
     title = forms.CharField(label=_("Title"), max_length=200)
-    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=_moment())
+    occurred_at = forms.DateTimeField(label=pgettext_lazy("info-report", "Occurred at"), widget=_moment())
     learned_at = forms.DateTimeField(label=_("Learned of it at"), widget=_moment(), required=False,
                                      help_text=_("Leave empty: now"))
     phoned_at = forms.DateTimeField(label=_("Reported by phone at"), widget=_moment(), required=False)
@@ -56,7 +57,7 @@ class ReportForm(FiguresForm):
         self.fields["kind"].choices = [(k.code, k.name) for k in selectors.report_kinds()]
         self.fields["region"] = region_field(scope, label=_("Where (region)"))
         self.fields["description"].required = True
-        self.fields["description"].label = _("What happened")
+        self.fields["description"].label = pgettext_lazy("info-report", "What happened")
         self.order_fields(["kind", "title", "region", "occurred_at", "learned_at", "phoned_at", "deaths",
                            "injuries", "missing", "direct_loss", "description", "measures", "enterprise_name",
                            "latitude", "longitude"])
@@ -69,8 +70,8 @@ class ReportForm(FiguresForm):
 
 
 class FlagForm(forms.Form):
-    flag = forms.ChoiceField(label=_("Flag"), choices=[("concealed", _("Concealed (瞒报)")),
+    flag = forms.ChoiceField(label=pgettext_lazy("info-report", "Flag"), choices=[("concealed", _("Concealed (瞒报)")),
                                                        ("missed", _("Never reported (漏报)")),
-                                                       ("", _("No flag"))])
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False,
+                                                       ("", pgettext_lazy("info-report", "No flag"))])
+    reason = forms.CharField(label=pgettext_lazy("info-report", "Reason"), max_length=1000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
