@@ -115,7 +115,7 @@ def test_the_list_shows_in_chinese_and_the_late_page_counts_per_county_and_month
     assert "温岭市" in html and "迟到的报告" in html
 
 
-def test_the_demo_has_three_reports_at_different_stages_one_late(regions):
+def test_the_demo_has_three_reports_at_different_stages_one_late(regions, api_as):
     for username, region in (("demo-wenling", WENLING), ("demo-linhai", LINHAI), ("demo-taizhou", TAIZHOU)):
         PersonFactory(user=UserFactory(username=username), region_id=region, role="officer")
     now = dt.datetime(2026, 7, 3, 2, 0, tzinfo=dt.UTC)
@@ -126,4 +126,8 @@ def test_the_demo_has_three_reports_at_different_stages_one_late(regions):
     slide = reports["某村山体滑坡"]
     assert (slide.grade, slide.version) == ("larger", 2)  # 1 dead + 3 missing: 较大
     assert seed_reports_demo(now=now).created == 0  # once
+    # The province's receipt was recorded with no person: the API still shows it.
+    city_officer = PersonFactory(region_id=TAIZHOU, role="officer")
+    body = api_as(city_officer).get(f"/api/info-reports/{slide.pk}").json()
+    assert [a["person"] for a in body["acknowledgements"] if a["level"] == "province"] == [None]
     assert InfoReport.objects.count() == 3

@@ -228,6 +228,8 @@ def _notify_desks(report: InfoReport, *, stage: str, now: dt.datetime) -> int:
         if deadline.desk_region_id is None:
             continue
         for person in on_duty(region_code=deadline.desk_region_id, at=now):
+            if not person.mobile:
+                continue  # confirms in the system; nothing to text
             items.append(messaging.Outgoing(
                 channel="sms", to=person.mobile, person_id=person.pk, region_code=deadline.desk_region_id,
                 text=message_text(report, stage, ack_url(deadline, person.pk)),
@@ -498,6 +500,8 @@ def _remind(deadline: ReportDeadline, *, now: dt.datetime) -> None:
     items = []
     for desk, own in desks:
         for person in on_duty(region_code=desk, at=now):
+            if not person.mobile:
+                continue
             text = head + (f"请立即确认：{ack_url(deadline, person.pk)}" if own else "请督促下级值班人员确认。")
             items.append(messaging.Outgoing(
                 channel="sms", to=person.mobile, person_id=person.pk, region_code=desk, text=text,
