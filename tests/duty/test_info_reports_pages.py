@@ -131,3 +131,16 @@ def test_the_demo_has_three_reports_at_different_stages_one_late(regions, api_as
     body = api_as(city_officer).get(f"/api/info-reports/{slide.pk}").json()
     assert [a["person"] for a in body["acknowledgements"] if a["level"] == "province"] == [None]
     assert InfoReport.objects.count() == 3
+
+
+def test_an_enterprise_user_is_told_how_to_report_and_sees_no_bureaus_reports(api_as, desks, enterprise_user):
+    from .reports_fixtures import accident
+
+    with time_machine.travel(at(10), tick=False):
+        api_as(desks.reporter).post("/api/info-reports", accident())
+    page = browser(enterprise_user).get("/info-reports/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "某厂车间起火" not in html and "县级应急管理部门" in html
+    assert browser(enterprise_user).get(f"/info-reports/{InfoReport.objects.get().pk}/").status_code == 403
+    assert api_as(enterprise_user).get("/api/info-reports").json()["items"] == []

@@ -31,6 +31,13 @@ def _region_range(code: str) -> Q:
     return Q(region_id__gte=low, region_id__lte=high)
 
 
+def _visible(scope: Scope):
+    """Reports are the bureaus' work: an enterprise user (scope with an organization)
+    sees none, not even those of its own township."""
+    reports = scope.filter(InfoReport.objects.all())
+    return reports.none() if scope.organization_id is not None else reports
+
+
 def report_kinds() -> list[ReportKind]:
     return list(ReportKind.objects.all())
 
@@ -39,7 +46,7 @@ def report_list(*, scope: Scope, region: str = "", state: str = "", late: bool |
                 flag: str = "", month: str = ""):
     """Reports in scope, newest learned first. `month` is "YYYY-MM" of learning
     (the month a late report counts in)."""
-    qs = scope.filter(InfoReport.objects.all()).select_related("region", "kind").prefetch_related(
+    qs = _visible(scope).select_related("region", "kind").prefetch_related(
         Prefetch("deadlines", queryset=ReportDeadline.objects.order_by("due_at", "pk")))
     if region:
         qs = qs.filter(_region_range(region))
@@ -58,7 +65,7 @@ def report_list(*, scope: Scope, region: str = "", state: str = "", late: bool |
 
 
 def report_get(*, scope: Scope, id: int) -> InfoReport:
-    qs = InfoReport.objects.select_related("region", "kind", "created_by", "flagged_by").prefetch_related(
+    qs = _visible(scope).select_related("region", "kind", "created_by", "flagged_by").prefetch_related(
         Prefetch("deadlines", queryset=ReportDeadline.objects.select_related("desk_region", "done_by")
                  .prefetch_related("acknowledgements__person").order_by("due_at", "pk")),
         Prefetch("versions", queryset=InfoReportVersion.objects.select_related("created_by").order_by("number")))
@@ -119,7 +126,7 @@ class LateRow:
 def late_summary(*, scope: Scope, region: str = "", year: int | None = None) -> list[LateRow]:
     """Late (迟报), never reported (漏报) and concealed (瞒报) reports per county and
     month of learning, in the caller's scope."""
-    qs = scope.filter(InfoReport.objects.all()).filter(Q(late=True) | ~Q(flag=ReportFlag.NONE))
+    qs = _visible(scope).filter(Q(late=True) | ~Q(flag=ReportFlag.NONE))
     if region:
         qs = qs.filter(_region_range(region))
     if year:

@@ -15,7 +15,7 @@ from ..core.scope import Scope
 from ..core.ui import domain_message, refuse_or_attach
 from . import selectors_reports as selectors
 from .forms_reports import FIGURES, FiguresForm, FlagForm, ReportForm
-from .models.reports import AckChannel, ReportFlag, ReportState
+from .models.reports import AckChannel, InfoReport, ReportFlag, ReportState
 from .services import reports as services
 
 PAGE_SIZE = 30
@@ -29,9 +29,16 @@ def _scope(request) -> Scope:
 
 
 def info_report_list(request):
-    scope = _scope(request)
+    scope = Scope.for_user(request.user)
     filters = {k: request.GET.get(k, "").strip()[:20] for k in ("region", "state", "kind", "late")}
     late = {"1": True, "true": True, "0": False, "false": False}.get(filters["late"])
+    if scope.organization_id is not None:
+        # The navigation offers the page to everyone: an enterprise user learns how its
+        # accidents are reported (to the county bureau) and sees no bureau's reports.
+        return render(request, "duty/report_list.html", {
+            "page": Paginator(InfoReport.objects.none(), PAGE_SIZE).get_page(1), "filters": filters,
+            "kinds": [], "states": ReportState.choices, "can_write": False, "enterprise": True})
+    scope = _scope(request)
     qs = selectors.report_list(scope=scope, region=filters["region"], kind=filters["kind"], late=late,
                                state=filters["state"] if filters["state"] in ReportState.values else "")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
