@@ -144,3 +144,31 @@ def test_an_enterprise_user_is_told_how_to_report_and_sees_no_bureaus_reports(ap
     assert "某厂车间起火" not in html and "县级应急管理部门" in html
     assert browser(enterprise_user).get(f"/info-reports/{InfoReport.objects.get().pk}/").status_code == 403
     assert api_as(enterprise_user).get("/api/info-reports").json()["items"] == []
+
+
+def test_hostile_values_in_any_field_of_the_report_forms_never_make_a_500(api_as, desks):
+    """Each field of each form alone takes each hostile value of the web fuzz
+    (tests/web/test_forms_fuzz.py), the others staying valid."""
+    from ..web.test_forms_fuzz import HOSTILE
+    from .reports_fixtures import accident
+
+    with time_machine.travel(at(10), tick=False):
+        report_id = api_as(desks.reporter).post("/api/info-reports", accident()).json()["id"]
+    figures = {"deaths": "1", "injuries": "0", "missing": "0", "direct_loss": "", "description": "", "measures": ""}
+    forms = [("/info-reports/new/", form(), desks.reporter),
+             (f"/info-reports/{report_id}/followup/", figures, desks.reporter),
+             (f"/info-reports/{report_id}/final/", figures, desks.reporter),
+             (f"/info-reports/{report_id}/", {"action": "flag", "flag": "concealed", "reason": "x"}, desks.county),
+             (f"/info-reports/{report_id}/", {"action": "acknowledge", "level": "county"}, desks.county)]
+    with time_machine.travel(at(20), tick=False):
+        for path, fields, person in forms:
+            client = browser(person)
+            for name in fields:
+                for value in HOSTILE:
+                    r = client.post(path, {**fields, name: value})
+                    assert r.status_code < 500, (path, name, value[:40])
+    for path in ("/info-reports/", "/info-reports/late/"):
+        for value in HOSTILE:
+            r = browser(desks.city).get(path, {"region": value, "state": value, "late": value, "month": value,
+                                               "kind": value, "page": value})
+            assert r.status_code < 500, (path, value[:40])

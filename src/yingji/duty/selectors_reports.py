@@ -78,6 +78,8 @@ def month_start(month: str) -> dt.datetime | None:
         day = dt.date.fromisoformat(f"{(month or '').strip()[:7]}-01")
     except ValueError:
         return None
+    if not 1900 <= day.year <= 2999:  # no report then; year 9999's next month does not exist
+        return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
