@@ -136,7 +136,8 @@ def today():
 # in dependency order: duty kinds before the call-up policies that name them.
 SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
          ("yingji.floods.migrations.0002_risk_point_kinds", "add_kinds"),
-         ("yingji.alerts.migrations.0002_default_policies", "add_policies")]
+         ("yingji.alerts.migrations.0002_default_policies", "add_policies"),
+         ("yingji.duty.migrations.0003_info_reports", "seed_limits")]
 
 
 @pytest.fixture(autouse=True)

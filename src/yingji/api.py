@@ -181,6 +181,7 @@ def _mount_routers():
     from .core.api import router as core_router
     from .duty.api_desk import router as duty_desk_router
     from .duty.api_notices import router as duty_notices_router
+    from .duty.api_reports import router as info_reports_router
     from .enterprises.api import router as enterprises_router
     from .floods.api import router as floods_router
     from .hazards.api import router as hazards_router
@@ -198,6 +199,7 @@ def _mount_routers():
     api.add_router("", floods_router)
     api.add_router("/duty", duty_desk_router)
     api.add_router("", duty_notices_router)
+    api.add_router("", info_reports_router)
 
 
 _mount_routers()

@@ -10,6 +10,7 @@ from django.test import TestCase, override_settings
 from yingji.demo.seed import ACCOUNTS, PASSWORD, seed_demo
 from yingji.duty.demo import seed_duty_demo
 from yingji.duty.demo_notices import seed_notices_demo
+from yingji.duty.demo_reports import seed_reports_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
@@ -43,6 +44,7 @@ def seed_everything() -> None:
         with TestCase.captureOnCommitCallbacks(execute=True):
             seed_demo()
             seed_hazards_demo()
+            seed_reports_demo()
             load_demo_policy(archive=ARCHIVE_2019 if ARCHIVE_2019.exists() else None)
             load_flood_demo()
             seed_duty_demo()

@@ -9,3 +9,10 @@ class DutyConfig(AppConfig):
     name = "yingji.duty"
     label = "duty"
     verbose_name = _("值班值守 Duty desk")
+
+    def ready(self):
+        from ..messaging.services import register_reply_batch_listener
+        from .services.reports import on_replies
+
+        # A "1" or "收到" replied to an information report's SMS confirms receipt.
+        register_reply_batch_listener(on_replies)

@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("yingji.duty.urls_desk")),
     path("", include("yingji.duty.urls_notices")),
+    path("", include("yingji.duty.urls_reports")),
 ]

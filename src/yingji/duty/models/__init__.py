@@ -12,3 +12,11 @@ from .notices import (  # noqa: F401
     NoticeTarget,
     Urgency,
 )
+from .reports import (  # noqa: F401
+    InfoReport,
+    InfoReportVersion,
+    ReportAcknowledgement,
+    ReportDeadline,
+    ReportingRule,
+    ReportKind,
+)

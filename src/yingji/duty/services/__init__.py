@@ -12,3 +12,14 @@ from .notices import (  # noqa: F401
     remind_overdue,
     target_for_token,
 )
+from .reports import (  # noqa: F401
+    acknowledge_as,
+    deadline_for_token,
+    on_replies,
+    process_due_deadlines,
+    report_acknowledge,
+    report_create,
+    report_final,
+    report_flag,
+    report_followup,
+)

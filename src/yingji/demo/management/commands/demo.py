@@ -17,6 +17,7 @@ from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
 from ....duty.demo import seed_duty_demo
 from ....duty.demo_notices import seed_notices_demo
+from ....duty.demo_reports import seed_reports_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         # A year of inspections and hazards in Taizhou. It plays the past on a simulated
         # clock, so it must run before the worker thread and the server start.
         self.stdout.write("隐患排查治理演示 / hazards demo: " + seed_hazards_demo().summary())
+        self.stdout.write("信息报送演示 / information reports demo: " + seed_reports_demo().summary())
         # The Taizhou catastrophe policy with a typhoon and a rain
         # trigger (a dozen seconds: once, with the first seeding).
         self.stdout.write("巨灾保险演示 / insurance demo:")
