@@ -17,6 +17,7 @@ class Grade(models.TextChoices):
 RANK = {Grade.IV: 1, Grade.III: 2, Grade.II: 3, Grade.I: 4}
 # The colours of the response levels (blue, yellow, orange, red), on pages and the map.
 COLOUR = {Grade.IV: "#1f6fd1", Grade.III: "#e6b800", Grade.II: "#f07800", Grade.I: "#d2332d"}
+COLOUR_NAME = {Grade.IV: "blue", Grade.III: "yellow", Grade.II: "orange", Grade.I: "red"}
 ZH = {Grade.IV: "Ⅳ级", Grade.III: "Ⅲ级", Grade.II: "Ⅱ级", Grade.I: "Ⅰ级"}
 
 

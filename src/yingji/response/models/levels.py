@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ...core.choices import RegionLevel
-from ..choices_levels import ChangeAction, ConfirmChannel, Grade, LevelStatus, TaskState
+from ..choices_levels import COLOUR_NAME, ZH, ChangeAction, ConfirmChannel, Grade, LevelStatus, TaskState
 
 
 class HazardType(models.Model):
@@ -91,6 +91,15 @@ class ResponseLevel(models.Model):
 
     def __str__(self):
         return f"{self.hazard_id} {self.grade} ({self.region_code})"
+
+    @property
+    def grade_zh(self) -> str:
+        return ZH.get(self.grade, self.grade)
+
+    @property
+    def colour_name(self) -> str:
+        """The badge class of the level: blue, yellow, orange, red for IV to I."""
+        return COLOUR_NAME.get(self.grade, "blue")
 
 
 class LevelArea(models.Model):
