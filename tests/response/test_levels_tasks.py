@@ -8,6 +8,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from yingji.core.errors import DomainError
 from yingji.messaging import services as messaging
 from yingji.messaging.models import Message
 from yingji.response import services
@@ -140,7 +141,7 @@ def test_lowering_and_ending_leave_nothing_to_escalate(wenling_officer, chains):
     services.level_change(by=wenling_officer.user, level=level, action="end", now=minutes(5))
     assert services.escalate_due_tasks(now=minutes(1000)) == 0
     assert not Message.objects.filter(idempotency_key__startswith="response:escalate:").exists()
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError, match="cancelled"):
         services.task_confirm(task=task(level, "five_stops", ZEGUO), by=chains.zeguo.user)
 
 

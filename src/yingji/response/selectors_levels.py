@@ -15,8 +15,8 @@ from .models import HazardType, LevelChange, ResponseLevel, ResponseOrder, Respo
 
 def levels_in_scope(scope: Scope):
     qs = ResponseLevel.objects.all()
-    if scope.is_nobody:
-        return qs.none()
+    if scope.is_nobody or scope.organization_id is not None:
+        return qs.none()  # enterprise users: the government's response is not theirs to read here
     if scope.region_code:
         mine = Q(areas__region__code__startswith=scope.region_code)
         above = Q(areas__region_id__in=regioncodes.prefixes(scope.region_code))
@@ -52,6 +52,8 @@ def tasks_in_scope(scope: Scope, *, person_id: int | None = None):
     qs = ResponseTask.objects.all()
     if scope.is_nobody:
         return qs.none()
+    if scope.organization_id is not None:
+        return qs.filter(owner_id=person_id) if person_id is not None else qs.none()
     visible = scope.filter(qs)
     if person_id is not None and scope.region_code:
         return ResponseTask.objects.filter(Q(pk__in=visible.values("pk")) | Q(owner_id=person_id))

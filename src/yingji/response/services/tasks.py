@@ -15,7 +15,7 @@ from ...core.models import Person
 from ...core.scope import Scope
 from ...core.selectors import on_duty
 from ...messaging import services as messaging
-from ..choices_levels import WAITING, ConfirmChannel, LevelStatus, TaskState
+from ..choices_levels import ConfirmChannel, LevelStatus, TaskState
 from ..models import ResponseTask, TaskConfirmation
 
 SALT = "yingji.response.task"
@@ -63,7 +63,8 @@ def task_confirm(*, task: ResponseTask, by=None, items: list[str] | None = None,
         scope = Scope.for_user(by)
         is_owner = person is not None and person.pk == task.owner_id
         if not is_owner and not (scope.role in ("admin", "officer") and scope.covers_region(task.region_id)):
-            raise Forbidden("只有任务责任人或上级工作人员可以确认", "Only the task's owner or an officer above may confirm")
+            raise Forbidden("只有任务责任人或上级工作人员可以确认",
+                            "Only the task's owner or an officer above may confirm")
     note = (note or "").strip()
     if len(note) > 300:
         raise DomainError("备注太长", "Note too long", fields={"note": "太长 / too long"})
