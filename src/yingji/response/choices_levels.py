@@ -42,7 +42,7 @@ class TaskState(models.TextChoices):
     OPEN = "open", _("Open")
     CONFIRMED = "confirmed", _("Confirmed")
     ESCALATED = "escalated", _("Escalated")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Called off")
 
 
 # Tasks that still wait for their confirmation (an escalated one stays confirmable).
