@@ -110,6 +110,8 @@ class LevelArea(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["level", "region"], name="response_levelarea_unique")]
+        verbose_name = _("Response area")
+        verbose_name_plural = _("Response areas")
 
 
 class LevelChange(models.Model):
@@ -127,6 +129,8 @@ class LevelChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("Response change")
+        verbose_name_plural = _("Response changes")
 
 
 class ResponseTask(models.Model):
@@ -155,6 +159,8 @@ class ResponseTask(models.Model):
         ordering = ["region_id", "order__sort", "pk"]
         indexes = [models.Index(fields=["state", "due_at"], name="response_task_due")]
         constraints = [models.UniqueConstraint(fields=["change", "order", "region"], name="response_task_unique")]
+        verbose_name = _("Response task")
+        verbose_name_plural = _("Response tasks")
 
 
 class TaskConfirmation(models.Model):
@@ -171,3 +177,5 @@ class TaskConfirmation(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("Task confirmation")
+        verbose_name_plural = _("Task confirmations")
