@@ -102,9 +102,12 @@ def level_map(request, id: int):
     """The map's data: the area, the level's colour, the regions with tasks."""
     scope = Scope.for_user(request.user)
     level = selectors.level_get(scope=scope, id=id)
+    regions = selectors.map_regions(scope=scope, level=level)
     return JsonResponse({"level": level.grade, "colour": COLOUR[level.grade], "status": level.status,
-                         "areas": sorted(a.region_id for a in level.areas.all()),
-                         "regions": selectors.map_regions(scope=scope, level=level)})
+                         "areas": sorted(a.region_id for a in level.areas.all()), "regions": regions,
+                         "totals": {"total": sum(r["total"] for r in regions),
+                                    "confirmed": sum(r["confirmed"] for r in regions),
+                                    "escalated": sum(r["escalated"] for r in regions)}})
 
 
 @require_POST

@@ -22,9 +22,20 @@
     return level;
   }
 
+  var markers = L.layerGroup().addTo(map);
+  var outlined = false;
+
+  function counts(totals) {
+    Object.keys(totals || {}).forEach(function (key) {
+      document.querySelectorAll('[data-count="' + key + '"]').forEach(function (e) { e.textContent = String(totals[key]); });
+    });
+  }
+
   function draw(data) {
     var points = [];
-    if (d.outlines) {
+    counts(data.totals);
+    if (d.outlines && !outlined) {
+      outlined = true;
       fetch(d.outlines, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (g) {
         var layer = L.geoJSON(g, {
           style: function (f) {
@@ -42,16 +53,24 @@
         }
       }).catch(function () { /* the regions still show without outlines */ });
     }
+    markers.clearLayers();
     data.regions.forEach(function (r) {
       if (r.lat === null || r.lon === null) { return; }
       var ll = L.latLng(r.lat, r.lon);
       points.push(ll);
       L.circleMarker(ll, { radius: 7, weight: 1, color: "#333", fillColor: colourOf(r, data.colour), fillOpacity: 0.9 })
-        .bindTooltip(text((r.full_name || r.code) + " " + r.confirmed + "/" + r.total)).addTo(map);
+        .bindTooltip(text((r.full_name || r.code) + " " + r.confirmed + "/" + r.total)).addTo(markers);
     });
-    if (points.length) { map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 12, animate: false }); }
+    if (points.length && !fitted) {
+      fitted = true; map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 12, animate: false }); }
   }
 
-  fetch(d.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(draw)
-    .catch(function () { el.appendChild(text("—")); });
+  var fitted = false;
+  function load() {
+    fetch(d.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(draw)
+      .catch(function () { /* the next poll tries again */ });
+  }
+  load();
+  // Counted live: confirmations arrive from phones while the page is open.
+  if (d.poll) { setInterval(load, Math.max(parseInt(d.poll, 10) || 15, 5) * 1000); }
 }());
