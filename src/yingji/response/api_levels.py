@@ -54,7 +54,8 @@ class LevelOut(Schema):
 
     @staticmethod
     def resolve_tasks(obj):
-        return obj.tasks.exclude(state=TaskState.CANCELLED).count()
+        live = getattr(obj, "live_tasks", None)  # annotated on lists; one count for a single level
+        return live if live is not None else obj.tasks.exclude(state=TaskState.CANCELLED).count()
 
 
 class LevelDetail(LevelOut):

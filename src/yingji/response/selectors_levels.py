@@ -25,7 +25,8 @@ def levels_in_scope(scope: Scope):
 
 
 def level_list(*, scope: Scope, status: str | None = None, hazard: str | None = None, drill: bool | None = None):
-    qs = levels_in_scope(scope).select_related("hazard").prefetch_related("areas__region")
+    qs = (levels_in_scope(scope).select_related("hazard").prefetch_related("areas__region")
+          .annotate(live_tasks=Count("tasks", filter=~Q(tasks__state=TaskState.CANCELLED))))
     if status:
         qs = qs.filter(status=status)
     if hazard:
