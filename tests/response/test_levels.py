@@ -169,3 +169,20 @@ def test_bad_changes_are_refused_with_the_reason(api_as, wenling_officer, chains
     r = client.post(f"/api/response/levels/{level.pk}/actions/end")
     assert r.status_code == 400 and r.json()["error"]["code"] == "ended"
     assert client.post(f"/api/response/levels/{2**70}/actions/end").status_code in (404, 422)
+
+
+def test_orders_are_data_an_administrator_edits(admin_client, wenling_officer, chains):
+    from yingji.response.models import ResponseOrder
+
+    assert admin_client.get("/admin/response/responseorder/").status_code == 200
+    # Switched off in the admin, the county watch makes no task at the next declaration.
+    ResponseOrder.objects.filter(hazard_id="typhoon", code="county_watch").update(active=False)
+    level = declare(wenling_officer.user)
+    assert live(level).count() == III_TASKS - 1
+
+
+def test_the_escalation_tick_is_registered():
+    from yingji.core import scheduler
+
+    scheduler.autodiscover()
+    assert "response.escalate_tasks" in scheduler.registry.ticks
