@@ -158,3 +158,21 @@ def test_pages_show_the_level_its_orders_and_the_phone_tasks(client, wenling_off
     client.force_login(chains.zeguo.user)
     mine = client.get("/response/my/").content.decode()
     assert mine.count('class="card task-card') == 3  # level II for 泽国: patrol, post, five stops
+
+
+def test_the_task_table_exports_what_the_api_counts(client, api_as, wenling_officer, chains):
+    import io
+
+    import openpyxl
+
+    level = declare(wenling_officer.user)
+    services.task_confirm(task=task(level, "five_stops", ZEGUO), by=chains.zeguo.user)
+    client.force_login(wenling_officer.user)
+    for state, expected in (("", 2 + 3 * WENLING_TOWNSHIPS + 2), ("confirmed", 1)):
+        r = client.get(f"/response/levels/{level.pk}/", {"format": "xlsx", "state": state})
+        assert r.status_code == 200
+        rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+        api = api_as(wenling_officer).get("/api/response/tasks", {"level": level.pk, "state": state or None}
+                                          if state else {"level": level.pk}).json()["count"]
+        assert len(rows) - 1 == api == expected
+    assert rows[1][1].endswith("泽国镇") and rows[1][6] == "已确认" and rows[1][7] == "停课、停工、停产、停运、停业"

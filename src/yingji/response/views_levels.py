@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ..alerts import selectors as alerts_selectors
+from ..core import exports
 from ..core.errors import DomainError
 from ..core.regionpicker import RegionField, bind_scope
 from ..core.scope import Scope
@@ -18,6 +19,7 @@ from ..core.ui import refuse_or_attach
 from . import selectors_levels as selectors
 from . import services
 from .choices_levels import COLOUR, ZH, ChangeAction, ConfirmChannel, Grade, LevelStatus, TaskState
+from .exports_levels import TASKS
 
 RECENT = 30
 TASKS_ON_PAGE = 1000
@@ -86,6 +88,8 @@ def level_detail(request, id: int):
     state = request.GET.get("state", "")
     state = state if state in TaskState.values else ""
     tasks = selectors.task_list(scope=scope, level=level.pk, state=state or None)
+    if exports.requested(request):
+        return exports.response(request, TASKS, tasks)
     board = selectors.order_board(scope=scope, level=level)
     return render(request, "response/level_detail.html", {
         "level": level, "zh": ZH, "colour": COLOUR[level.grade], "history": selectors.history(level),
