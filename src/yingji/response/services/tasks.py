@@ -3,10 +3,11 @@ checklist order such as 五停), and escalating the unconfirmed ones at their de
 to the owner's superior, once."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ...core import audit, regioncodes
@@ -114,43 +115,49 @@ def _items(checklist: list[str], items) -> list[str]:
 def escalate_due_tasks(now: dt.datetime | None = None) -> int:
     """The scheduler's tick: every open task past its deadline goes, once, to its
     owner's superior (no superior: the duty officers of the nearest region above), and
-    is marked escalated (still confirmable). Claimed by a conditional UPDATE, so two
-    workers never send one twice; the message's key makes a retry send nothing more."""
+    is marked escalated (still confirmable). A batch is claimed under row locks that
+    other workers skip (PostgreSQL; SQLite has one writer), so two workers never send
+    one twice; the message's key makes a retry send nothing more."""
     now = now or timezone.now()
     done = 0
     while True:
-        ids = list(ResponseTask.objects.filter(state=TaskState.OPEN, due_at__lte=now)
-                   .order_by("due_at", "pk").values_list("pk", flat=True)[:ESCALATE_BATCH])
-        if not ids:
-            return done
         with transaction.atomic():
-            won = [pk for pk in ids if ResponseTask.objects.filter(pk=pk, state=TaskState.OPEN)
-                   .update(state=TaskState.ESCALATED, escalated_at=now)]
-            tasks = list(ResponseTask.objects.filter(pk__in=won)
+            due = ResponseTask.objects.filter(state=TaskState.OPEN, due_at__lte=now).order_by("due_at", "pk")
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True, of=("self",))
+            ids = list(due.values_list("pk", flat=True)[:ESCALATE_BATCH])
+            if not ids:
+                return done
+            ResponseTask.objects.filter(pk__in=ids, state=TaskState.OPEN).update(state=TaskState.ESCALATED,
+                                                                                 escalated_at=now)
+            tasks = list(ResponseTask.objects.filter(pk__in=ids)
                          .select_related("order", "region", "owner__superior", "level__hazard"))
+            officers: dict[str, list[Person]] = {}
+            first: dict[int, list[int]] = defaultdict(list)
             items = []
             for task in tasks:
-                for recipient in _recipients(task, now=now):
-                    items.append(_escalation(task, recipient))
-                    if task.escalated_to_id is None:
-                        task.escalated_to = recipient
-                        task.save(update_fields=["escalated_to"])
+                recipients = _recipients(task, now=now, officers=officers)
+                items += [_escalation(task, r) for r in recipients]
+                if recipients:
+                    first[recipients[0].pk].append(task.pk)
+            for person_id, task_ids in first.items():
+                ResponseTask.objects.filter(pk__in=task_ids).update(escalated_to_id=person_id)
             messaging.send_many(items)
-            if won:
-                audit.record_batch(actor=None, action="response_task_escalate", object_type="response.responsetask",
-                                   ids={"escalated": won},
-                                   region_code=regioncodes.common_region(t.region_id for t in tasks))
-        done += len(won)
+            audit.record_batch(actor=None, action="response_task_escalate", object_type="response.responsetask",
+                               ids={"escalated": ids},
+                               region_code=regioncodes.common_region(t.region_id for t in tasks))
+        done += len(ids)
 
 
-def _recipients(task: ResponseTask, *, now: dt.datetime) -> list[Person]:
+def _recipients(task: ResponseTask, *, now: dt.datetime, officers: dict[str, list[Person]]) -> list[Person]:
     owner = task.owner
     if owner is not None and owner.superior_id and owner.superior.active:
         return [owner.superior]
     for code in reversed(regioncodes.ancestors(task.region_id)):
-        officers = on_duty(region_code=code, at=now)
-        if officers:
-            return officers
+        if code not in officers:
+            officers[code] = on_duty(region_code=code, at=now)
+        if officers[code]:
+            return officers[code]
     return []
 
 
