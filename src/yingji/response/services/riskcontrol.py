@@ -115,8 +115,11 @@ def state_report(*, by, risk_point_id: int, state: str, note: str = "", latitude
     with transaction.atomic():
         report.save()
         _move_status(report, point.kind_id)
-        audit.record(actor=by, action="riskcontrol.report", obj=report, region_code=point.region_id,
-                     before=None, after={**audit.snapshot(report), "photo": report.photo.name or ""})
+        # By hand: the snapshot cannot hold a file object, the photo goes by its stored name.
+        audit.record(actor=by, action="riskcontrol.report", obj=report, region_code=point.region_id, before=None,
+                     after={"risk_point": point.pk, "round": report.round_id, "state": report.state,
+                            "note": report.note, "latitude": report.latitude, "longitude": report.longitude,
+                            "photo": report.photo.name or "", "reported_at": report.reported_at.isoformat()})
     return report
 
 
