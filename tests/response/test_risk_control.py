@@ -119,7 +119,16 @@ def test_the_uncontrolled_by_region_equal_a_count_from_scratch(api_as, wenling_o
         "/api/risk-control/board", {"state": "controlled"}).json()["items"]} == {"controlled"}
 
 
-def test_a_photo_goes_with_the_multipart_report_and_a_fake_one_is_refused(api_as, wenling_officer, points):
+@pytest.fixture
+def media(settings, tmp_path):
+    from yingji.response.models.riskcontrol import photo_storage
+    settings.MEDIA_ROOT = str(tmp_path)
+    photo_storage.cache_clear()
+    yield tmp_path
+    photo_storage.cache_clear()
+
+
+def test_a_photo_goes_with_the_multipart_report_and_a_fake_one_is_refused(api_as, wenling_officer, points, media):
     client = api_as(wenling_officer)
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(buf, "PNG")
@@ -133,6 +142,7 @@ def test_a_photo_goes_with_the_multipart_report_and_a_fake_one_is_refused(api_as
     assert r.json()["photo"] is True
     report = RiskPointReport.objects.get(pk=r.json()["id"])
     assert report.photo.name.endswith(".png") and report.state == "closed" and report.latitude == 28.1
+    assert (media / report.photo.name).read_bytes() == png
     r = client.post(url, {"state": "closed", "photo": SimpleUploadedFile("p.png", b"MZ not a png", "image/png")},
                     content_type=MULTIPART_CONTENT)
     assert r.status_code == 400 and "photo" in r.json()["error"]["fields"]
