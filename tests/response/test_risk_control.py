@@ -142,7 +142,8 @@ def test_a_photo_goes_with_the_multipart_report_and_a_fake_one_is_refused(api_as
     assert r.json()["photo"] is True
     report = RiskPointReport.objects.get(pk=r.json()["id"])
     assert report.photo.name.endswith(".png") and report.state == "closed" and report.latitude == 28.1
-    assert (media / report.photo.name).read_bytes() == png
+    with report.photo.open("rb") as stored:
+        assert stored.read() == png
     r = client.post(url, {"state": "closed", "photo": SimpleUploadedFile("p.png", b"MZ not a png", "image/png")},
                     content_type=MULTIPART_CONTENT)
     assert r.status_code == 400 and "photo" in r.json()["error"]["fields"]

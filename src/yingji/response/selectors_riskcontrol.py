@@ -29,17 +29,16 @@ def round_get(*, scope: Scope, id: int) -> RiskControlRound:
 
 
 def current_round(*, scope: Scope) -> RiskControlRound | None:
-    """The newest open round the caller sees, or one above the caller's region that
-    covers it (a township officer works in the city's round)."""
+    """The newest open round whose area holds the caller's whole region (the city's
+    round for a township officer); a round of a smaller area is chosen by its id."""
     if scope.is_nobody:
         return None
     code = scope.region_code or ""
     prefixes = [code[:n] for n in range(2, len(code) + 1)]
-    qs = RiskControlRound.objects.filter(ended_at__isnull=True).select_related("region")
-    own = scope.filter(qs).order_by("-started_at", "-id").first()
-    above = qs.filter(region_id__in=prefixes).order_by("-started_at", "-id").first() if prefixes else None
-    candidates = [r for r in (own, above) if r is not None]
-    return max(candidates, key=lambda r: (r.started_at, r.id)) if candidates else None
+    if not prefixes:
+        return None  # the whole system: no round covers it
+    return (RiskControlRound.objects.filter(ended_at__isnull=True, region_id__in=prefixes)
+            .select_related("region").order_by("-started_at", "-id").first())
 
 
 def board(*, scope: Scope, round: RiskControlRound | None, region: str = "", kind: str = "", state: str = "",
