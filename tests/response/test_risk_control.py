@@ -211,3 +211,16 @@ def test_a_township_officer_works_in_the_citys_round(api_as, regions, points, ci
     body = api_as(township).get("/api/risk-control/counts").json()
     assert body["round"] == city_round.pk and body["total"] == 2
     assert timezone.now()  # (keeps the import used when the clock is moved)
+
+
+def test_a_county_officer_reports_in_the_citys_round_but_does_not_end_it(api_as, wenling_officer, points,
+                                                                        city_round):
+    client = api_as(wenling_officer)
+    r = client.post(f"/api/risk-points/{points['slope'].pk}/state", {"state": "closed", "round": city_round.pk})
+    assert r.status_code == 201 and r.json()["round"] == city_round.pk
+    assert city_round.pk in [x["id"] for x in client.get("/api/risk-control/rounds").json()["items"]]
+    assert client.get("/api/risk-control/counts", {"round": city_round.pk}).json()["by_state"]["closed"] == 1
+    r = client.post(f"/api/risk-control/rounds/{city_round.pk}/end")
+    assert r.status_code == 403
+    city_round.refresh_from_db()
+    assert city_round.ended_at is None

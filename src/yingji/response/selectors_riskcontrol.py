@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from ..core.errors import NotFound
 from ..core.models import Region
 from ..core.scope import Scope
 from ..floods.selectors import risk_point_get, risk_point_kinds, risk_point_list
@@ -19,13 +20,30 @@ UNCONTROLLED = "uncontrolled"  # no report, or only checked
 STATE_FILTERS = (*ControlState.values, NONE, UNCONTROLLED)
 
 
+def _covering(scope: Scope) -> list[str]:
+    """The codes of the regions above the caller's (and its own): rounds over those
+    areas include the caller's, who reports in them (a county officer in the city's)."""
+    code = scope.region_code or ""
+    return [code[:n] for n in range(2, len(code) + 1)]
+
+
 def round_list(*, scope: Scope, open_only: bool = False) -> QuerySet:
-    qs = scope.filter(RiskControlRound.objects.select_related("region"))
+    """The rounds in the caller's region and those over it."""
+    if scope.is_nobody:
+        return RiskControlRound.objects.none()
+    qs = RiskControlRound.objects.select_related("region")
+    own = scope.filter(qs).values("pk")
+    qs = qs.filter(Q(pk__in=own) | Q(region_id__in=_covering(scope)))
     return qs.filter(ended_at__isnull=True) if open_only else qs
 
 
 def round_get(*, scope: Scope, id: int) -> RiskControlRound:
-    return scope.get(RiskControlRound.objects.select_related("region"), pk=id)
+    if not isinstance(id, int) or not -(2**63) <= id < 2**63:
+        raise NotFound()
+    row = round_list(scope=scope).filter(pk=id).first()
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def current_round(*, scope: Scope) -> RiskControlRound | None:
@@ -33,8 +51,7 @@ def current_round(*, scope: Scope) -> RiskControlRound | None:
     round for a township officer); a round of a smaller area is chosen by its id."""
     if scope.is_nobody:
         return None
-    code = scope.region_code or ""
-    prefixes = [code[:n] for n in range(2, len(code) + 1)]
+    prefixes = _covering(scope)
     if not prefixes:
         return None  # the whole system: no round covers it
     return (RiskControlRound.objects.filter(ended_at__isnull=True, region_id__in=prefixes)

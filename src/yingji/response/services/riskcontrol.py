@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ...core import audit, uploads
-from ...core.errors import DomainError
+from ...core.errors import DomainError, Forbidden
 from ...core.models import Region
 from ...core.scope import Scope, fits_database
 from ...core.services import save_audited
@@ -44,6 +44,9 @@ def round_start(*, by, name: str, hazard: str, region_id: str, drill: bool = Fal
 def round_end(*, by, round: RiskControlRound, at: dt.datetime | None = None) -> RiskControlRound:
     scope = Scope.for_user(by)
     scope.require_officer()
+    if not scope.covers_region(round.region_id):  # a county officer reads the city's round, the city ends it
+        raise Forbidden("只有轮次所在地区的工作人员可以结束该轮次",
+                        "Only officers of the round's area may end it")
     with transaction.atomic():
         locked = scope.get(RiskControlRound.objects.select_for_update(), pk=round.pk)
         if locked.ended_at is not None:
@@ -84,7 +87,8 @@ def state_report(*, by, risk_point_id: int, state: str, note: str = "", latitude
         if not fits_database(round_id):
             raise DomainError("管控轮次不存在", "Unknown control round", fields={"round": "不存在 / unknown"})
         rnd = RiskControlRound.objects.filter(pk=round_id).first()
-        if rnd is None or not scope.covers_region(rnd.region_id):
+        # A round the caller sees, or the round of a larger area over the point (the city's).
+        if rnd is None or not (scope.covers_region(rnd.region_id) or point.region_id.startswith(rnd.region_id)):
             raise DomainError("管控轮次不存在", "Unknown control round", fields={"round": "不存在 / unknown"})
         if not rnd.is_open:
             raise DomainError("该管控轮次已结束", "This control round has ended", fields={"round": "已结束 / ended"})
