@@ -22,7 +22,7 @@ def _windows(point) -> str:
 # The risk lists (风险清单): the headers are those the import reads back
 # (risk_point_import.COLUMNS), 所在区划 and 临界雨量 being ignored there.
 RISK_POINTS = Export("risk-points", "风险清单", (
-    Column("名称", "name", 24),
+    Column("风险点", "name", 24),
     Column("类别", "kind.name", 14),
     Column("区划代码", "region_id", 14),
     Column("所在区划", "region.full_name", 28),
