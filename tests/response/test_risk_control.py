@@ -189,6 +189,7 @@ def test_the_board_page_and_the_phone_page(client, wenling_officer, points, city
     client.force_login(wenling_officer.user)
     html = client.get("/response/risk-points/").content.decode()
     assert "后山滑坡点" in html and "临海某滑坡点" not in html
+    assert f"/rounds/{city_round.pk}/end/" not in html  # the city's round: the city ends it
     assert client.get(f"/response/risk-points/{points['linhai'].pk}/report/").status_code == 404
     url = f"/response/risk-points/{points['slope'].pk}/report/"
     assert client.get(url).status_code == 200
@@ -224,3 +225,16 @@ def test_a_county_officer_reports_in_the_citys_round_but_does_not_end_it(api_as,
     assert r.status_code == 403
     city_round.refresh_from_db()
     assert city_round.ended_at is None
+
+
+def test_the_city_ends_its_round_from_the_board(client, taizhou_officer, points, city_round):
+    client.force_login(taizhou_officer.user)
+    html = client.get("/response/risk-points/").content.decode()
+    assert f"/rounds/{city_round.pk}/end/" in html
+    assert client.post(f"/response/risk-points/rounds/{city_round.pk}/end/").status_code == 302
+    city_round.refresh_from_db()
+    assert city_round.ended_at is not None
+    r = client.post("/response/risk-points/rounds/new/", {"name": "防汛", "hazard": "flood", "region": "331081"})
+    assert r.status_code == 302
+    from yingji.response.models import RiskControlRound
+    assert RiskControlRound.objects.filter(name="防汛", region_id="331081", ended_at__isnull=True).exists()

@@ -82,6 +82,8 @@ def risk_board(request):
         "kinds": risk_point_kinds(), "counts": counts, "states": states,
         "state_counts": [(value, label, counts["by_state"].get(value, 0)) for value, label in states],
         "can_write": scope.can_write, "round_form": RoundForm() if scope.can_write else None,
+        # A county officer works in the city's round; the city ends it.
+        "can_end": rnd is not None and rnd.is_open and scope.can_write and scope.covers_region(rnd.region_id),
     })
 
 
