@@ -189,6 +189,7 @@ def _mount_routers():
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
     from .response.api_levels import router as response_levels_router
+    from .response.api_riskcontrol import router as riskcontrol_router
 
     api.add_router("", core_router)
     api.add_router("/enterprises", enterprises_router)
@@ -202,6 +203,7 @@ def _mount_routers():
     api.add_router("", duty_notices_router)
     api.add_router("", info_reports_router)
     api.add_router("", response_levels_router)
+    api.add_router("", riskcontrol_router)
 
 
 _mount_routers()

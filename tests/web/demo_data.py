@@ -15,6 +15,7 @@ from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
 from yingji.response.demo_levels import seed_levels_demo
+from yingji.response.demo_riskcontrol import seed_riskcontrol_demo
 
 from ..conftest import shared_path
 
@@ -51,6 +52,7 @@ def seed_everything() -> None:
             seed_duty_demo()
             seed_notices_demo()
             seed_levels_demo()
+            seed_riskcontrol_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

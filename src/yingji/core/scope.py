@@ -4,7 +4,8 @@ A `Scope` is derived from the logged-in user: a region subtree (by code prefix),
 for enterprise users additionally their own organization. Selectors pass every
 queryset through `Scope.filter`; services call `Scope.require_*` before writing.
 Models declare where their region code (`scope_region`) and organization
-(`scope_organization`) live, so this module never needs to know them.
+(`scope_organization`) live, so this module never needs to know them; a model
+reached by several paths declares `scope_q(region_code, organization_id) -> Q`.
 """
 
 from dataclasses import dataclass
@@ -54,6 +55,11 @@ class Scope:
         if self.region_code is None:
             return queryset.none()
         model = queryset.model
+        scope_q = getattr(model, "scope_q", None)
+        if scope_q is not None:
+            # A model whose rows are reached by more than one path (a hazard at an
+            # enterprise or at a risk point) says itself who sees them.
+            return queryset.filter(scope_q(self.region_code, self.organization_id))
         if self.region_code:
             queryset = queryset.filter(**{f"{model.scope_region}__startswith": self.region_code})
         if self.organization_id is not None:

@@ -2,16 +2,21 @@
 stage forecasts, and the flash-flood alerts raised. Thin: scope, parse, one service."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from ..core import exports
 from ..core.errors import DomainError, NotFound
 from ..core.paging import Page, PageQuery, paginate
+from ..core.rejects import rejects_keep
 from ..core.scope import Scope
-from . import inundation, selectors, services
+from ..core.tabular import Limits, check_size
+from . import inundation, risk_point_import, selectors, services
 from .choices import AlertLevel, AlertSource, Window
+from .exports import RISK_POINTS
 from .layers import LAYERS, layer_png
 from .models import InundationStatus
 
@@ -63,6 +68,9 @@ class PersonRef(Schema):
 class RiskPointDetail(RiskPointOut):
     note: str
     responsible: list[PersonRef]
+    responsible_name: str
+    responsible_phone: str
+    control_measures: str
 
     @staticmethod
     def resolve_responsible(obj):
@@ -80,6 +88,9 @@ class RiskPointIn(Schema):
     note: str = Field("", max_length=300)
     gauges: list[str] = Field(default_factory=list, max_length=50)
     responsible: list[int] = Field(default_factory=list, max_length=50)
+    responsible_name: str = Field("", max_length=50, description="责任人 when no registered person is linked")
+    responsible_phone: str = Field("", max_length=30)
+    control_measures: str = Field("", max_length=2000, description="管控措施")
 
 
 class CriticalIn(Schema):
@@ -223,6 +234,62 @@ def create_risk_point(request, data: RiskPointIn):
     fields["kind_id"], fields["region_id"] = fields.pop("kind"), fields.pop("region")
     point = services.risk_point_create(by=request.user, **fields)
     return Status(201, selectors.risk_point_get(scope=Scope.for_user(request.user), id=point.pk))
+
+
+class ImportErrorOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class RiskPointImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    complete: bool
+    interrupted: str
+    warnings: list[str]
+    errors: list[ImportErrorOut]
+    rejects_token: str | None = Field(None, description="the refused rows to correct: /imports/rejected/{token}.xlsx")
+
+
+class FormatQuery(Schema):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+class RiskPointExportQuery(RiskPointFilter):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+@router.post("/risk-points/import", response={200: RiskPointImportOut, 503: RiskPointImportOut})
+def import_risk_points(request, file: File[UploadedFile]):
+    """Upsert risk points (the risk lists, 风险清单) from an .xlsx or .csv file (field
+    `file`), matched by region code, kind and name. 200 with the row report whenever
+    the file could be read (refused rows listed, good rows kept), 400 for a file that
+    cannot be read, 503 with the report when the database failed midway."""
+    check_size(file.size, Limits.from_settings())
+    report = risk_point_import.import_risk_points(by=request.user, content=file.read(), filename=file.name or "")
+    kept = rejects_keep(by=request.user, name="risk-points-rejected", title="待修改的行",
+                        header=[c.header for c in risk_point_import.COLUMNS], rows=report.rejected_rows)
+    body = {**report.as_dict(), "rejects_token": str(kept.token) if kept else None}
+    return Status(200 if report.complete else 503, body)
+
+
+@router.get("/risk-points/import-template", response={200: None})
+def risk_points_import_template(request, query: Query[FormatQuery]):
+    """An empty risk list with the import's headers and one example row."""
+    return exports.file_response(risk_point_import.risk_points_template(query.format), query.format,
+                                 "risk-points-template")
+
+
+@router.get("/risk-points/export", response={200: None})
+def export_risk_points(request, filters: Query[RiskPointExportQuery]):
+    """The risk points the list would show (same filters and scope) as .xlsx or .csv,
+    with the headers the import reads back."""
+    qs = selectors.risk_point_list(scope=Scope.for_user(request.user), region=filters.region, kind=filters.kind,
+                                   q=filters.q)
+    return exports.response(request, RISK_POINTS, qs, fmt=filters.format)
 
 
 @router.get("/risk-points/{id}", response=RiskPointDetail)

@@ -19,7 +19,9 @@ def _windows(point) -> str:
                     for c in point.critical_rainfalls.all())
 
 
-RISK_POINTS = Export("risk-points", "山洪风险点", (
+# The risk lists (风险清单): the headers are those the import reads back
+# (risk_point_import.COLUMNS), 所在区划 and 临界雨量 being ignored there.
+RISK_POINTS = Export("risk-points", "风险清单", (
     Column("风险点", "name", 24),
     Column("类别", "kind.name", 14),
     Column("区划代码", "region_id", 14),
@@ -28,6 +30,10 @@ RISK_POINTS = Export("risk-points", "山洪风险点", (
     Column("户数", "households", 8),
     Column("经度", "longitude", 10),
     Column("纬度", "latitude", 10),
+    Column("责任人", "responsible_name", 10),
+    Column("责任人电话", "responsible_phone", 14),
+    Column("管控措施", "control_measures", 40),
+    Column("备注", "note", 20),
     Column("临界雨量（毫米）", _windows, 40),
 ))
 

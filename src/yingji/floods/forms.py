@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core import selectors as core_selectors
 from ..core.models import LAT_RANGE, LON_RANGE
+from ..core.phones import is_phone
 from ..core.region_field import region_field
 from ..core.scope import Scope
 from . import selectors
@@ -33,6 +34,11 @@ class RiskPointForm(forms.Form):
                              help_text=_("Separate codes with commas"))
     responsible = forms.CharField(label=_("Responsible persons (mobiles)"), required=False, max_length=1000,
                                   help_text=_("Separate mobiles with commas; people registered in your jurisdiction"))
+    responsible_name = forms.CharField(label=_("Responsible person (name)"), max_length=50, required=False,
+                                       help_text=_("When the person is not registered"))
+    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=30, required=False)
+    control_measures = forms.CharField(label=_("Control measures"), max_length=2000, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, scope: Scope, point=None, **kwargs):
@@ -41,7 +47,9 @@ class RiskPointForm(forms.Form):
                 "kind": point.kind_id, "name": point.name, "region": point.region_id, "longitude": point.longitude,
                 "latitude": point.latitude, "population": point.population, "households": point.households,
                 "gauges": ", ".join(g.code for g in point.gauges.all()),
-                "responsible": ", ".join(p.mobile for p in point.responsible.all()), "note": point.note})
+                "responsible": ", ".join(p.mobile for p in point.responsible.all()), "note": point.note,
+                "responsible_name": point.responsible_name, "responsible_phone": point.responsible_phone,
+                "control_measures": point.control_measures})
         super().__init__(*args, **kwargs)
         self.scope, self.point = scope, point
         self.fields["kind"].choices = [("", "—")] + [(k.code, k.name) for k in selectors.risk_point_kinds()]
@@ -53,6 +61,12 @@ class RiskPointForm(forms.Form):
         if (data.get("longitude") is None) != (data.get("latitude") is None) and not self.errors:
             self.add_error("latitude", _("Longitude and latitude go together"))
         return data
+
+    def clean_responsible_phone(self):
+        phone = self.cleaned_data["responsible_phone"].strip()
+        if phone and not is_phone(phone):
+            raise forms.ValidationError(_("Give a phone number (13800000000, 0576-86000000)"))
+        return phone
 
     def clean_responsible(self):
         mobiles = _split(self.cleaned_data["responsible"])

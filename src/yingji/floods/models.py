@@ -59,6 +59,11 @@ class RiskPoint(models.Model):
     gauges = models.ManyToManyField("hydromet.Station", verbose_name=_("关联雨量站"), blank=True,
                                     related_name="flood_risk_points")
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    # The risk lists (风险清单): who answers for the point when no registered person is
+    # linked (a name and phone from the county's spreadsheet), and how it is controlled.
+    responsible_name = models.CharField(_("责任人姓名"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("责任人电话"), max_length=30, blank=True)
+    control_measures = models.TextField(_("管控措施"), max_length=2000, blank=True)
     active = models.BooleanField(_("在用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -24,7 +24,7 @@ def notify_overdue(today: dt.date | None = None) -> int:
     due = (Hazard.objects.filter(state__in=OPEN_STATES, deadline__lt=today)
            .filter(Q(overdue_notified_for__isnull=True) | ~Q(overdue_notified_for=F("deadline"))))
     notified = 0
-    for hazard in due.select_related("enterprise", "responsible", "officer").iterator():
+    for hazard in due.select_related("enterprise", "risk_point", "responsible", "officer").iterator():
         with transaction.atomic():
             claimed = Hazard.objects.filter(pk=hazard.pk, deadline=hazard.deadline).filter(
                 Q(overdue_notified_for__isnull=True) | ~Q(overdue_notified_for=F("deadline"))
@@ -36,11 +36,11 @@ def notify_overdue(today: dt.date | None = None) -> int:
 
 
 def _send(hazard: Hazard) -> None:
-    text = (f"【隐患逾期】{hazard.enterprise.name} 隐患 {hazard.number}（{hazard.description[:40]}）"
+    text = (f"【隐患逾期】{hazard.place_name} 隐患 {hazard.number}（{hazard.description[:40]}）"
             f"整改期限 {hazard.deadline:%Y-%m-%d} 已过，请尽快整改。")
     key = f"hazard-overdue:{hazard.pk}:{hazard.deadline:%Y%m%d}"
     context = {"hazard": hazard.pk, "number": hazard.number}
-    if hazard.enterprise.contact_phone:
+    if hazard.enterprise_id and hazard.enterprise.contact_phone:
         messaging.send(channel="sms", to=hazard.enterprise.contact_phone, text=text,
                        idempotency_key=f"{key}:enterprise", region_code=hazard.region_id, context=context)
     told = set()

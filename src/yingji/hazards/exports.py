@@ -18,6 +18,7 @@ HAZARDS = Export("hazards", "隐患台账", (
     Column("编号", "number", 18),
     Column("企业", "enterprise.name", 30),
     Column("统一社会信用代码", "enterprise.uscc", 20),
+    Column("风险点", "risk_point.name", 24),
     Column("区划代码", "region_id", 12),
     Column("区划", "region.full_name", 24),
     Column("部位", "location", 16),

@@ -10,7 +10,7 @@ from ..core.scope import Scope
 from ..core.ui import date_input
 from ..enterprises.choices import Industry
 from . import selectors
-from .choices import HazardCategory
+from .choices import HazardCategory, HazardLevel
 
 DATE = date_input()
 
@@ -60,3 +60,14 @@ class ChecklistItemForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices, initial=HazardCategory.OTHER)
     major_if_no = forms.BooleanField(label=_("A 'no' is a major hazard"), required=False)
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=100000, initial=0)
+
+
+class RiskPointHazardForm(forms.Form):
+    """A hazard found at a risk point (flood-season inspection of the risk lists)."""
+
+    description = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices, initial=HazardCategory.OTHER)
+    level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL)
+    found_on = forms.DateField(label=_("Found on"), widget=DATE, required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import validate_email
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -221,15 +222,33 @@ class ReportWindow(models.Model):
 
 
 class Hazard(models.Model):
-    """A hazard (隐患) found at an enterprise, with its numbered record
-    (`YH-<county>-<year>-<serial>`), its level, deadline and place in the closed loop."""
+    """A hazard (隐患) found at an enterprise, or at a risk point of the risk lists
+    (风险点, the flood-season inspections), with its numbered record
+    (`YH-<county>-<year>-<serial>`), its level, deadline and place in the closed loop.
+    Exactly one of `enterprise` and `risk_point` is set (the database checks it)."""
 
     scope_region = "enterprise__region__code"
     scope_organization = "enterprise__organization"
 
+    @staticmethod
+    def scope_q(region_code: str, organization_id: int | None, prefix: str = "") -> Q:
+        """Who sees a hazard: access follows its enterprise (region and organization),
+        or, for a hazard at a risk point, the risk point's region; enterprise users
+        see no risk point's hazards."""
+        if organization_id is None and not region_code:
+            return Q()  # the whole system
+        if organization_id is not None:
+            return Q(**{f"{prefix}enterprise__region__code__startswith": region_code,
+                        f"{prefix}enterprise__organization": organization_id})
+        return (Q(**{f"{prefix}enterprise__region__code__startswith": region_code})
+                | Q(**{f"{prefix}enterprise__isnull": True,
+                       f"{prefix}risk_point__region__code__startswith": region_code}))
+
     number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
-                                   related_name="hazards")
+                                   null=True, blank=True, related_name="hazards")
+    risk_point = models.ForeignKey("floods.RiskPoint", verbose_name=_("风险点"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="hazards")
     region = models.ForeignKey("core.Region", verbose_name=_("发现地区划"), on_delete=models.PROTECT,
                                related_name="+", editable=False)
     location = models.CharField(_("部位"), max_length=200, blank=True)
@@ -270,9 +289,24 @@ class Hazard(models.Model):
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["enterprise", "state"]),
         ]
+        constraints = [
+            models.CheckConstraint(condition=Q(enterprise__isnull=False, risk_point__isnull=True)
+                                   | Q(enterprise__isnull=True, risk_point__isnull=False),
+                                   name="hazard_enterprise_xor_risk_point"),
+        ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def place(self):
+        """Where it was found: the enterprise, else the risk point."""
+        return self.enterprise if self.enterprise_id else self.risk_point
+
+    @property
+    def place_name(self) -> str:
+        place = self.place
+        return place.name if place is not None else ""
 
     @property
     def is_open(self) -> bool:
@@ -414,6 +448,10 @@ class Evidence(models.Model):
 
     scope_region = "hazard__enterprise__region__code"
     scope_organization = "hazard__enterprise__organization"
+
+    @staticmethod
+    def scope_q(region_code: str, organization_id: int | None) -> Q:
+        return Hazard.scope_q(region_code, organization_id, prefix="hazard__")
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
     event = models.ForeignKey(HazardEvent, null=True, blank=True, on_delete=models.SET_NULL,

@@ -22,8 +22,10 @@ from .lights import light
 class HazardOut(Schema):
     id: int
     number: str
-    enterprise_id: int
-    enterprise_name: str = Field(..., alias="enterprise.name")
+    enterprise_id: int | None = Field(None, description="null for a hazard at a risk point")
+    enterprise_name: str | None = Field(None, alias="enterprise.name")
+    risk_point_id: int | None = Field(None, description="the risk point (风险点) where it was found, else null")
+    risk_point_name: str | None = Field(None, alias="risk_point.name")
     region: str = Field(..., alias="region_id")
     location: str
     description: str
@@ -101,6 +103,7 @@ class HazardFilter(Schema):
     level: HazardLevel | None = None
     source: HazardSource | None = None
     enterprise: int | None = Field(None, ge=1, le=2**62)
+    risk_point: int | None = Field(None, ge=1, le=2**62)
     campaign: int | None = Field(None, ge=1, le=2**62)
     overdue: bool | None = None
     light: Light | None = None
@@ -108,7 +111,8 @@ class HazardFilter(Schema):
 
 
 class HazardIn(Schema):
-    enterprise_id: int = Field(..., ge=1, le=2**62)
+    enterprise_id: int | None = Field(None, ge=1, le=2**62, description="the enterprise, or")
+    risk_point_id: int | None = Field(None, ge=1, le=2**62, description="the risk point (exactly one of the two)")
     description: str = Field(..., min_length=1, max_length=5000)
     level: HazardLevel = HazardLevel.GENERAL
     deadline: dt.date
@@ -199,7 +203,7 @@ class InspectionDetail(InspectionOut):
 
     @staticmethod
     def resolve_hazards(obj):
-        return list(obj.hazards.select_related("enterprise"))
+        return list(obj.hazards.select_related("enterprise", "risk_point"))
 
 
 class InspectionFilter(Schema):

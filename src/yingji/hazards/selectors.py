@@ -9,6 +9,7 @@ from ..core import regioncodes
 from ..core.models import Region
 from ..core.scope import SYSTEM, Scope
 from ..enterprises.selectors import enterprises_in_region, enterprises_in_scope
+from ..floods.selectors import risk_point_list
 from .choices import OPEN_STATES, HazardLevel
 from .lights import yellow_days
 from .models import Campaign, ChecklistTemplate, Evidence, Hazard, Inspection, PublicReport
@@ -43,18 +44,23 @@ def _visible_hazards(scope: Scope):
         return scope.filter(hazards)
     if scope.organization_id is None and not Region.objects.exclude(code__startswith=scope.region_code).exists():
         return hazards
-    return hazards.filter(enterprise_id__in=enterprises_in_scope(scope=scope).values("pk"))
+    at_enterprises = Q(enterprise_id__in=enterprises_in_scope(scope=scope).values("pk"))
+    if scope.organization_id is not None:
+        return hazards.filter(at_enterprises)
+    # Hazards at risk points (enterprise empty) follow the risk point's region.
+    return hazards.filter(at_enterprises | Q(enterprise__isnull=True,
+                                             risk_point_id__in=risk_point_list(scope=scope).values("pk")))
 
 
 def hazard_list(*, scope: Scope, region: str = "", state: str = "", level: str = "", source: str = "",
                 enterprise: int | None = None, campaign: int | None = None, overdue: bool | None = None,
-                light: str = "", q: str = "", today: dt.date | None = None):
+                light: str = "", q: str = "", today: dt.date | None = None, risk_point: int | None = None):
     today = today or timezone.localdate()
-    qs = _visible_hazards(scope).select_related("enterprise", "region")
+    qs = _visible_hazards(scope).select_related("enterprise", "risk_point", "region")
     if region:
         qs = qs.filter(_in_region("region_id", region))
     for field, value in (("state", state), ("level", level), ("source", source), ("enterprise_id", enterprise),
-                         ("campaign_id", campaign)):
+                         ("campaign_id", campaign), ("risk_point_id", risk_point)):
         if value:
             qs = qs.filter(**{field: value})
     if overdue is not None:
@@ -63,7 +69,8 @@ def hazard_list(*, scope: Scope, region: str = "", state: str = "", level: str =
     if light:
         qs = qs.filter(_light_q(light, today))
     if q:
-        qs = qs.filter(Q(number__contains=q) | Q(description__contains=q) | Q(enterprise__name__contains=q))
+        qs = qs.filter(Q(number__contains=q) | Q(description__contains=q) | Q(enterprise__name__contains=q)
+                       | Q(risk_point__name__contains=q))
     return qs.order_by("-found_on", "-id")
 
 
@@ -78,7 +85,8 @@ def _light_q(light: str, today: dt.date) -> Q:
 
 
 def hazard_get(*, scope: Scope, id: int) -> Hazard:
-    qs = Hazard.objects.select_related("enterprise", "region", "responsible", "officer", "item", "plan")
+    qs = Hazard.objects.select_related("enterprise", "risk_point__kind", "region", "responsible", "officer",
+                                       "item", "plan")
     return scope.get(qs.prefetch_related("events__evidence", "evidence", "supervisions"), pk=id)
 
 

@@ -3,12 +3,14 @@
 from django.urls import path
 
 from ..core.ui import page, private
-from .views import campaigns, checklists, evidence, hazards, inspections, reports
+from .views import campaigns, checklists, evidence, hazards, inspections, reports, risk_points
 
 urlpatterns = [
     path("hazards/", private(hazards.hazard_list), name="hazard_list"),
     path("hazards/ranking/", private(hazards.ranking), name="hazard_ranking"),
     path("hazards/<int:id>/", private(hazards.hazard_detail), name="hazard_detail"),
+    path("hazards/risk-points/<int:risk_point_id>/new/", private(risk_points.hazard_new_at_risk_point),
+         name="hazard_new_at_risk_point"),
     path("report/", page(hazards.report_form), name="hazard_report_form"),
     path("hazards/campaigns/", private(campaigns.campaign_list), name="hazard_campaign_list"),
     path("hazards/campaigns/<int:id>/", private(campaigns.campaign_detail), name="hazard_campaign_detail"),

@@ -1,17 +1,9 @@
-"""Pages of the app (mounted at the site root: keep paths under their own prefix)."""
+"""Pages of the response app (mounted at the site root: keep paths under their own prefix),
+one URL module per subject."""
 
-from django.urls import path
-
-from ..core.ui import page, private
-from . import views_levels
+from django.urls import include, path
 
 urlpatterns = [
-    path("response/", private(views_levels.response_home), name="response_home"),
-    path("response/levels/<int:id>/", private(views_levels.level_detail), name="response_level_detail"),
-    path("response/levels/<int:id>/map.json", private(views_levels.level_map), name="response_level_map"),
-    path("response/levels/<int:id>/change/", private(views_levels.level_change), name="response_level_change"),
-    path("response/my/", private(views_levels.my_tasks), name="response_my_tasks"),
-    path("response/tasks/<int:id>/confirm/", private(views_levels.task_confirm), name="response_task_confirm"),
-    # Public: the owner of a task confirms from the SMS link; the signed token is bound to them.
-    path("response/t/<str:token>", page(views_levels.task_link), name="response_task_link"),
+    path("", include("yingji.response.urls_levels")),
+    path("", include("yingji.response.urls_riskcontrol")),
 ]

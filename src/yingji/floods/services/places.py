@@ -17,7 +17,7 @@ from ..models import (
 )
 
 RISK_POINT_FIELDS = {"kind_id", "name", "region_id", "longitude", "latitude", "population", "households", "note",
-                     "active"}
+                     "active", "responsible_name", "responsible_phone", "control_measures"}
 SECTION_FIELDS = {"name", "region_id", "longitude", "latitude", "geometry", "manning_n", "slope",
                   "catchment_area_km2", "curve_number", "lag_hours", "route_k_hours", "route_x", "baseflow_m3s",
                   "warning_stage", "critical_stage", "stage_station_id", "scour_velocity"}

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from ...core import audit
 from ...core.choices import Role
-from ...core.errors import DomainError, Forbidden
+from ...core.errors import DomainError, Forbidden, NotFound
 from ...core.models import Person
 from ...core.scope import Scope, fits_database
 from ...enterprises.selectors import enterprises_in_scope
+from ...floods.selectors import risk_point_get
 from ..choices import (
     HazardLevel,
     HazardSource,
@@ -38,20 +39,28 @@ def deadline_days(level: str) -> int:
 
 # Registration ------------------------------------------------------------------
 
-def hazard_register(*, by, enterprise_id: int, description: str, deadline: dt.date,
+def hazard_register(*, by, enterprise_id: int | None = None, risk_point_id: int | None = None,
+                    description: str, deadline: dt.date,
                     level: str = HazardLevel.GENERAL, source: str = HazardSource.INSPECTION, category: str = "other",
                     location: str = "", found_on: dt.date | None = None, responsible_id: int | None = None,
                     inspection: Inspection | None = None, item: ChecklistItem | None = None,
                     campaign: Campaign | None = None, report: PublicReport | None = None) -> Hazard:
-    """Register a hazard at an enterprise in the caller's scope, with the next number
-    of its county and year. Enterprise users register only their self-inspection
-    findings; everything else is officers' work."""
+    """Register a hazard at an enterprise, or at a risk point (风险点: the flood-season
+    inspections of the risk lists), in the caller's scope, with the next number of
+    its county and year. Enterprise users register only their self-inspection
+    findings at their enterprise; everything else is officers' work."""
     scope = Scope.for_user(by)
-    _require_registrar(scope, source)
-    enterprise = _enterprise_in_scope(scope, enterprise_id)
+    if (enterprise_id is None) == (risk_point_id is None):
+        raise DomainError("请指定企业或风险点（二者之一）", "Give an enterprise or a risk point (one of the two)",
+                          fields={"enterprise_id": "企业与风险点二选一 / one of enterprise_id, risk_point_id"})
+    _require_registrar(scope, source if enterprise_id is not None else "")
+    enterprise = _enterprise_in_scope(scope, enterprise_id) if enterprise_id is not None else None
+    risk_point = _risk_point_in_scope(scope, risk_point_id) if risk_point_id is not None else None
+    place = enterprise or risk_point
     found_on = found_on or timezone.localdate()
     hazard = Hazard(
-        enterprise=enterprise, region_id=enterprise.region_id, description=description, level=level,
+        enterprise=enterprise, risk_point=risk_point, region_id=place.region_id, description=description,
+        level=level,
         source=source, category=category, location=location, found_on=found_on, deadline=deadline,
         responsible=_person_in_scope(scope, responsible_id, "responsible_id"), officer=_person_of(by),
         inspection=inspection, item=item, campaign=campaign, report=report, number="pending",
@@ -62,7 +71,7 @@ def hazard_register(*, by, enterprise_id: int, description: str, deadline: dt.da
     hazard.full_clean(exclude=["number"])
     with transaction.atomic():
         # The number last, once nothing else can fail: a refused hazard takes no number.
-        hazard.number = next_number(county=enterprise.region_id[:6], year=found_on.year)
+        hazard.number = next_number(county=place.region_id[:6], year=found_on.year)
         hazard.save()
         _event(hazard, by, "register", "", hazard.state, "")
         audit.record(actor=by, action="hazard.register", obj=hazard, region_code=hazard.region_id,
@@ -86,6 +95,17 @@ def _enterprise_in_scope(scope: Scope, enterprise_id):
             return row
     raise Forbidden("企业不存在或不在管辖范围内", "Enterprise not found in your jurisdiction",
                     fields={"enterprise_id": "不在管辖范围内 / outside your jurisdiction"})
+
+
+def _risk_point_in_scope(scope: Scope, risk_point_id):
+    # As for enterprises: one answer for a point elsewhere and one that does not exist.
+    try:
+        if scope.organization_id is None:
+            return risk_point_get(scope=scope, id=risk_point_id)
+    except NotFound:
+        pass
+    raise Forbidden("风险点不存在或不在管辖范围内", "Risk point not found in your jurisdiction",
+                    fields={"risk_point_id": "不在管辖范围内 / outside your jurisdiction"})
 
 
 def _person_in_scope(scope: Scope, person_id, field: str) -> Person | None:

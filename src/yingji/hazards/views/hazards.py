@@ -160,6 +160,7 @@ def hazard_detail(request, id: int):
     actions = services.actions_for(hazard, scope)
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
+        "can_open_risk_point": scope.organization_id is None,
         "actions": actions, "events": hazard.events.select_related("actor__person"), "error": error,
         # The step form shows only when there is a step to take, and only the boxes its steps read.
         "step_actions": [a for a in actions if a != "plan"],
