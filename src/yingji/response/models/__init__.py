@@ -1,1 +1,10 @@
 """The app's models, one module per subject, re-exported here."""
+
+from .lastmile import (  # noqa: F401
+    BroadcastTerminal,
+    LastMileCursor,
+    LastMileDispatch,
+    LastMileRule,
+    LastMileSend,
+    WarningDevice,
+)
