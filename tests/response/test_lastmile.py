@@ -3,6 +3,7 @@ devices and cell area of its regions through the outbox, exactly once per warnin
 version and target; an upgrade sends again, a cancelled warning sends one all-clear."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,8 @@ from lxml import etree
 from yingji.alerts import services as alerts
 from yingji.messaging import services as messaging
 from yingji.messaging.models import DeliveryAttempt, Message
-from yingji.response.models import LastMileDispatch, LastMileRule, LastMileSend
+from yingji.response import devices_lastmile
+from yingji.response.models import LastMileDispatch, LastMileRule, LastMileSend, WarningDevice
 from yingji.response.services import lastmile
 
 from .lastmile_helpers import LINHAI_VILLAGE, POLYGON, issue, platform, villages  # noqa: F401
@@ -178,3 +180,15 @@ def test_manual_send_to_villages_reaches_only_the_chosen_village(villages, platf
                   .values_list("to", flat=True)) == ["L-W1", "S-W1", "T-W1"]
     assert "请东海村村民立即转移" in Message.objects.get(to="T-W1").text
     assert LINHAI_VILLAGE not in dispatch.regions
+
+
+def test_bad_state_messages_are_counted_not_raised(villages):
+    counters = devices_lastmile.Counters()
+    devices_lastmile.take("yingji/devices/S-W1/state", b"{not json", counters)
+    devices_lastmile.take("yingji/devices/NOPE/state", b"{}", counters)
+    devices_lastmile.take("yingji/devices/S-W1/other", b"{}", counters)
+    devices_lastmile.take("yingji/devices/S-W1/state", json.dumps({"battery": 55, "fault": "喇叭损坏"}).encode(),
+                          counters)
+    assert (counters.messages, counters.bad, counters.recorded) == (4, 3, 1)
+    row = WarningDevice.objects.get(device_id="S-W1")
+    assert (row.battery, row.fault, row.state) == (55, "喇叭损坏", "fault")
