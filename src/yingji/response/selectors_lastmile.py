@@ -58,7 +58,10 @@ def registry_by_township(*, scope: Scope, region: str = "") -> list[dict]:
     for code, state in device_list(scope=scope, region=region).values_list("region_id", "state"):
         rows.setdefault(code[:9], Counter())[f"devices_{state}"] += 1
     names = dict(Region.objects.filter(pk__in=rows).values_list("code", "name"))
-    return [{"region": code, "name": names.get(code, code), **dict(counts)} for code, counts in sorted(rows.items())]
+    return [{"region": code, "name": names.get(code, code),
+             "terminals_online": c["terminals_online"], "terminals_down": c["terminals_offline"] + c["terminals_fault"],
+             "devices_ok": c["devices_ok"], "devices_down": c["devices_silent"] + c["devices_fault"]}
+            for code, c in sorted(rows.items())]
 
 
 def dispatch_list(*, scope: Scope, warning: int | None = None):
