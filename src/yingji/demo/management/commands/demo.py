@@ -18,6 +18,7 @@ from ....core.services import import_official_regions
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
+from ....response.demo_lastmile import seed_lastmile_demo
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
 
@@ -77,6 +78,9 @@ class Command(BaseCommand):
         self.stdout.write("山洪演示 / flood demo:")
         for report in load_flood_demos():
             self.stdout.write("  " + report.summary())
+        # Broadcast terminals, sirens and lights in the demo villages, and the typhoon
+        # drill sent to them (printed by the console gateway as the worker sends).
+        self.stdout.write("预警进村入户演示 / last-mile demo: " + seed_lastmile_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
