@@ -138,3 +138,11 @@ def test_the_summary_counts_each_channel_from_the_outbox(api_as, wenling_officer
     assert own["channels"]["device"]["targets"] == 2
     assert own["channels"]["cell_broadcast"]["targets"] == 0
     assert {t["target"] for t in own["targets"]} == {"T-W1", "T-W2", "S-W1", "L-W1"}
+
+
+def test_an_enterprise_account_sees_no_terminal_or_device(api_as, enterprise_user, villages):
+    client = api_as(enterprise_user)
+    assert client.get(f"{BASE}/terminals").json()["items"] == []
+    assert client.get(f"{BASE}/devices").json()["items"] == []
+    terminal = BroadcastTerminal.objects.get(terminal_id="T-W1")
+    assert client.get(f"{BASE}/terminals/{terminal.pk}").status_code == 404

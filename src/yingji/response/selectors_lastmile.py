@@ -18,8 +18,16 @@ BUCKET = {MessageStatus.QUEUED: "pending", MessageStatus.SENDING: "pending", Mes
           MessageStatus.DELIVERED: "delivered", MessageStatus.FAILED: "failed", MessageStatus.GIVEN_UP: "failed"}
 
 
+def _scoped(scope: Scope, queryset):
+    """The rows of the caller's area; none for enterprise accounts (public warning
+    infrastructure is the government's)."""
+    if scope.organization_id is not None:
+        return queryset.none()
+    return scope.filter(queryset)
+
+
 def terminal_list(*, scope: Scope, region: str = "", state: str = "", q: str = ""):
-    qs = scope.filter(BroadcastTerminal.objects.select_related("region"))
+    qs = _scoped(scope, BroadcastTerminal.objects.select_related("region"))
     if region:
         qs = qs.filter(region__code__startswith=region)
     if state:
@@ -30,11 +38,11 @@ def terminal_list(*, scope: Scope, region: str = "", state: str = "", q: str = "
 
 
 def terminal_get(*, scope: Scope, id: int) -> BroadcastTerminal:
-    return scope.get(BroadcastTerminal.objects.select_related("region"), pk=id)
+    return scope.get(_scoped(scope, BroadcastTerminal.objects.select_related("region")), pk=id)
 
 
 def device_list(*, scope: Scope, region: str = "", kind: str = "", state: str = "", q: str = ""):
-    qs = scope.filter(WarningDevice.objects.select_related("region"))
+    qs = _scoped(scope, WarningDevice.objects.select_related("region"))
     if region:
         qs = qs.filter(region__code__startswith=region)
     if kind:
@@ -47,7 +55,7 @@ def device_list(*, scope: Scope, region: str = "", kind: str = "", state: str = 
 
 
 def device_get(*, scope: Scope, id: int) -> WarningDevice:
-    return scope.get(WarningDevice.objects.select_related("region"), pk=id)
+    return scope.get(_scoped(scope, WarningDevice.objects.select_related("region")), pk=id)
 
 
 def registry_by_township(*, scope: Scope, region: str = "") -> list[dict]:
@@ -65,7 +73,7 @@ def registry_by_township(*, scope: Scope, region: str = "") -> list[dict]:
 
 
 def dispatch_list(*, scope: Scope, warning: int | None = None):
-    qs = scope.filter(LastMileDispatch.objects.exclude(kind="skipped"))
+    qs = _scoped(scope, LastMileDispatch.objects.exclude(kind="skipped"))
     if warning is not None:
         if not fits_database(warning):
             return qs.none()
@@ -78,7 +86,7 @@ def warning_summary(*, scope: Scope, warning_id: int) -> dict:
     delivered (a device's acknowledgement, or the gateway's receipt), failed and
     pending, from the outbox's own statuses; and each dispatch."""
     warning = warning_get(scope=scope, id=warning_id)
-    sends = list(scope.filter(LastMileSend.objects.filter(dispatch__warning_id=warning.pk))
+    sends = list(_scoped(scope, LastMileSend.objects.filter(dispatch__warning_id=warning.pk))
                  .select_related("dispatch").order_by("dispatch_id", "channel", "target"))
     ids = [s.retry_message_id or s.message_id for s in sends]
     status = dict(messages_with_status(scope=SYSTEM, statuses=MessageStatus.values).filter(pk__in=ids)
