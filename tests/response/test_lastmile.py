@@ -169,6 +169,11 @@ def test_spelling_numbers():
     assert lastmile.spell_numbers("3.5米") == "三点五米"
     assert lastmile.spell_numbers("10时") == "十时"
     assert lastmile.spell_numbers("电话12345678") == "电话一二三四五六七八"
+    assert lastmile.spell_numbers("于 06-20 06:00 达到") == "于 六月二十日六点 达到"
+    assert lastmile.spell_numbers("18:30起") == "十八点三十分起"
+    assert lastmile.spell_numbers("2026-08-01") == "二零二六年八月一日"
+    assert lastmile.spell_numbers("第07号台风") == "第七号台风"
+    assert lastmile.spell_numbers("风力10-12级，雨量150～250毫米") == "风力十到十二级，雨量一百五十到二百五十毫米"
 
 
 def test_manual_send_to_villages_reaches_only_the_chosen_village(villages, platform, wenling_officer):

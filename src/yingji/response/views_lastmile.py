@@ -5,7 +5,6 @@ rendered as text by the templates (no script builds markup from data)."""
 
 from django import forms
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..alerts.choices import WarningStatus
@@ -20,10 +19,10 @@ from .services import lastmile as services
 SHOWN = 200
 LM = "last mile"  # the msgctxt of the last mile's strings
 CHANNEL_LABELS = {"broadcast": pgettext_lazy(LM, "Emergency broadcast"),
-                  "device": pgettext_lazy(LM, "Sirens and lights"),
+                  "device": pgettext_lazy(LM, "On-site devices"),
                   "cell_broadcast": pgettext_lazy(LM, "Cell broadcast to the area")}
-DELIVERY_LABELS = {"pending": pgettext_lazy(LM, "Waiting"), "sent": _("Sent"), "delivered": _("Delivered"),
-                   "failed": _("Failed")}
+DELIVERY_LABELS = {"pending": pgettext_lazy(LM, "Waiting"), "sent": pgettext_lazy(LM, "Sent"),
+                   "delivered": pgettext_lazy(LM, "Delivered"), "failed": pgettext_lazy(LM, "Failed")}
 
 
 class SendForm(forms.Form):

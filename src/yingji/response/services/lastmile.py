@@ -92,12 +92,39 @@ def chinese_number(n: int) -> str:
     return out
 
 
+# A date with its year, or a month-day with a clock time (a bare "10-12" is a range).
+DATE = re.compile(r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?"
+                  r"|()(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2}))(?!\d)")
+RANGE = re.compile(r"(?<=\d)\s*[-~～—]\s*(?=\d)")
+CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
+
+
+def _clock(hour: str, minute: str) -> str:
+    m = int(minute)
+    return f"{chinese_number(int(hour))}点" + (f"{chinese_number(m)}分" if m else "")
+
+
+def _date(match: re.Match) -> str:
+    groups = match.groups()
+    year, month, day, hour, minute = groups[:5] if groups[1] is not None else groups[5:]
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return match.group(0)
+    out = ("".join(DIGITS[int(c)] for c in year) + "年") if year else ""
+    out += f"{chinese_number(int(month))}月{chinese_number(int(day))}日"
+    return out + (_clock(hour, minute) if hour is not None else "")
+
+
 def spell_numbers(text: str) -> str:
-    """Numbers in words a TTS reads without ambiguity: up to four digits as a number
-    (12级 → 十二级, 3.5米 → 三点五米), longer ones (phone numbers, codes) digit by digit."""
+    """Numbers in words a TTS reads without ambiguity: dates and clock times as
+    spoken (06-20 06:00 → 六月二十日六点), up to four digits as a number (12级 →
+    十二级, 3.5米 → 三点五米), longer ones (phone numbers, codes) digit by digit."""
+    text = RANGE.sub("到", DATE.sub(_date, text))
+    text = CLOCK.sub(lambda m: _clock(*m.groups()) if int(m.group(1)) < 24 and int(m.group(2)) < 60
+                     else m.group(0), text)
+
     def spell(match: re.Match) -> str:
         whole, _, fraction = match.group(0).partition(".")
-        if len(whole) > 4 or (len(whole) > 1 and whole.startswith("0")):
+        if len(whole) > 4 or (len(whole) > 2 and whole.startswith("0")):
             head = "".join(DIGITS[int(c)] for c in whole)
         else:
             head = chinese_number(int(whole))
