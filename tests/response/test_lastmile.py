@@ -51,6 +51,19 @@ def test_a_second_tick_sends_nothing_twice(villages, platform):
     assert LastMileDispatch.objects.count() == 1
 
 
+def test_a_second_process_taking_the_same_version_is_refused_by_the_database(villages, platform):
+    """Two ticks that both saw the version before either wrote: the unique dispatch
+    per warning and version lets one of them through; the other writes nothing."""
+    from django.db import IntegrityError, transaction
+
+    warning = issue(level="red")
+    lastmile._dispatch_version(warning, now=timezone.now())
+    before = keys()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        lastmile._dispatch_version(warning, now=timezone.now())
+    assert keys() == before and LastMileDispatch.objects.count() == 1
+
+
 def test_a_yellow_warning_and_an_unconfigured_type_stay_with_the_cadres(villages, platform):
     issue(level="yellow")
     issue(level="red", type="heat")

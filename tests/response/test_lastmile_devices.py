@@ -5,6 +5,7 @@ message delivered; a silent one is marked and retried once, then left
 unacknowledged."""
 
 import datetime as dt
+import io
 import json
 import threading
 import uuid
@@ -12,6 +13,7 @@ import uuid
 import paho.mqtt.client as paho
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from yingji.hydromet.mqtt import Broker
@@ -106,11 +108,13 @@ def test_a_device_that_acknowledges_is_recorded_and_its_message_delivered(villag
         lastmile.lastmile_tick()
         messaging.deliver_due(policy=messaging.RetryPolicy())
         assert device.got.wait(10), "the device got no command"
-        counters = devices_lastmile.run(url=settings.MQTT_URL, client_id=session, max_messages=1, max_seconds=20)
+        out = io.StringIO()
+        call_command("lastmile_devices", "--url", settings.MQTT_URL, "--client-id", session, "--max-messages", "1",
+                     "--max-seconds", "20", stdout=out)
     finally:
         device.close()
         drop_session(session)
-    assert counters.recorded == 1
+    assert "recorded 1" in out.getvalue()
     message = Message.objects.get(channel="device", to=device_id)
     (command,) = device.commands
     assert command == {"message_id": message.pk, "device_id": device_id, "sound": "alarm", "light": "flash_red",
