@@ -92,6 +92,17 @@ def test_an_upgrade_sends_again_and_a_downgrade_does_not(villages, platform):
     assert not Message.objects.filter(idempotency_key__startswith=f"lastmile:w{warning.pk}v3:").exists()
 
 
+def test_a_wider_area_at_the_same_level_reaches_only_the_villages_newly_inside(villages, platform):
+    warning = issue(level="orange", codes=["331081001"])
+    tick()
+    alerts.warning_update(by=None, warning=warning, region_codes=["331081001", "331082"])
+    tick()
+    added = LastMileDispatch.objects.get(warning_id=warning.pk, version=2)
+    assert (added.kind, added.regions) == ("warning", ["331082"])
+    assert sorted(Message.objects.filter(idempotency_key__startswith=f"lastmile:w{warning.pk}v2:")
+                  .values_list("to", flat=True)) == ["S-L1", "T-L1", "cell"]
+
+
 def test_a_cancelled_warning_sends_one_all_clear(villages, platform):
     warning = issue(level="red")
     tick()

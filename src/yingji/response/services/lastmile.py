@@ -269,8 +269,14 @@ def _dispatch_version(warning, *, now: dt.datetime) -> LastMileDispatch:
     else:
         rule = _rule_for(warning)
         sent_levels = [LEVEL_RANK[d.level] for d in earlier if d.kind != DispatchKind.MANUAL]
+        covered = {r for d in earlier if d.kind != DispatchKind.MANUAL for r in d.regions}
+        added = [c for c in regions if not any(c.startswith(r) for r in covered)]
         if rule is not None and (not sent_levels or LEVEL_RANK[warning.level] < min(sent_levels)):
             kind = DispatchKind.UPGRADE if sent_levels else DispatchKind.WARNING
+        elif rule is not None and added:
+            # The same level over a wider area: the villages newly inside hear it first now.
+            kind, regions = DispatchKind.WARNING, added
+        if kind != DispatchKind.SKIPPED:
             channels = [c for c, on in ((Channel.BROADCAST, rule.broadcast),
                                         (Channel.CELL_BROADCAST, rule.cell_broadcast),
                                         (Channel.DEVICE, rule.devices)) if on]
