@@ -198,6 +198,17 @@ YINGJI_VOICE_URL = os.environ.get("YINGJI_VOICE_URL", "")
 YINGJI_DINGTALK_WEBHOOK = os.environ.get("YINGJI_DINGTALK_WEBHOOK", "")
 YINGJI_DINGTALK_SECRET = os.environ.get("YINGJI_DINGTALK_SECRET", "")
 YINGJI_WECOM_WEBHOOK = os.environ.get("YINGJI_WECOM_WEBHOOK", "")
+# The last mile (messaging/transports.py): the emergency-broadcast platform (format
+# "json", the generic adapter, or "gdj082", the national emergency-broadcast data
+# format), the operator's cell-broadcast gateway (CAP 1.2), and the MQTT broker of
+# on-site devices (sirens, lights, rain alarms); an unset URL = channel not configured.
+YINGJI_BROADCAST_URL = os.environ.get("YINGJI_BROADCAST_URL", "")
+YINGJI_BROADCAST_FORMAT = os.environ.get("YINGJI_BROADCAST_FORMAT", "json")
+YINGJI_CELL_BROADCAST_URL = os.environ.get("YINGJI_CELL_BROADCAST_URL", "")
+YINGJI_DEVICES_MQTT_URL = os.environ.get("YINGJI_DEVICES_MQTT_URL", "")
+# A device that has not acknowledged a command this long after it was sent is
+# marked and the command sent once more.
+YINGJI_DEVICE_ACK_SECONDS = float(os.environ.get("YINGJI_DEVICE_ACK_SECONDS", "120"))
 # "console": print SMS/voice messages instead of sending them. None when unset, so
 # `yingji demo` can tell "unset" (it turns the console on) from "set to empty".
 YINGJI_FAKE_GATEWAY = os.environ.get("YINGJI_FAKE_GATEWAY")

@@ -13,6 +13,10 @@ class Channel(models.TextChoices):
     WECOM = "wecom", _("企业微信")
     EMAIL = "email", _("电子邮件")
     WEBHOOK = "webhook", _("Webhook")
+    # The last mile (response/lastmile): to places, not people.
+    BROADCAST = "broadcast", _("应急广播")
+    CELL_BROADCAST = "cell_broadcast", _("区域预警（小区广播）")
+    DEVICE = "device", _("现场预警设备")
 
 
 class MessageStatus(models.TextChoices):

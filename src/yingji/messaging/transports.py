@@ -16,8 +16,13 @@ so an operator configures channels without a code change:
   EMAIL_USE_SSL, DEFAULT_FROM_EMAIL       SMTP (Django's settings of the same names
                                           are the fallback for all but EMAIL_HOST)
   YINGJI_MESSAGING_TIMEOUT_SECONDS        timeout of every network call (default 10)
-  YINGJI_FAKE_GATEWAY=console             demo only: with no SMS/voice URL set, print each
-                                          SMS and voice message on stdout and accept it
+  YINGJI_BROADCAST_URL (+ _FORMAT)        emergency-broadcast platform (应急广播): "json"
+                                          (generic) or "gdj082" (national data format)
+  YINGJI_CELL_BROADCAST_URL               operator's cell-broadcast gateway: CAP 1.2
+  YINGJI_DEVICES_MQTT_URL                 broker of on-site devices (sirens, lights)
+  YINGJI_FAKE_GATEWAY=console             demo only: with no URL set for SMS, voice, broadcast,
+                                          cell broadcast or devices, print each message on
+                                          stdout and accept it
 
 The gateway receives our message id on every try, also when a worker died after
 sending and another retries, so it can drop duplicates.
@@ -280,6 +285,163 @@ def webhook_payload(message) -> dict:
     }
 
 
+# The last mile: broadcast terminals, cell broadcast, on-site devices ------------
+#
+# The consumer (response/lastmile) writes each message for its channel: `to` is the
+# terminal or device id ("cell" for the cell broadcast), `text` the words to speak
+# or show, and `context` what the gateway needs besides:
+#   broadcast:       {"terminal_ids": [...], "repeat": n, "priority": 1..4 (1 = red),
+#                     "alert": {"identifier", "msg_type": "Alert"|"Update"|"Cancel",
+#                               "event_code", "severity": 1..4, "area_codes": [...],
+#                               "start", "end", "sender", "headline"}}
+#   cell_broadcast:  {"cap": "<CAP 1.2 XML>"}
+#   device:          {"topic": "yingji/devices/<id>/cmd", "command": {...}}
+
+BROADCAST_FORMATS = ("json", "gdj082")
+
+
+@dataclass(frozen=True)
+class BroadcastTransport(HttpTransport):
+    """The emergency-broadcast platform (应急广播平台) that plays a text, spoken by
+    its TTS, on IP broadcast terminals in villages. Two formats, by setting:
+    `json`, a generic adapter: {"message_id", "terminal_ids", "tts_text", "repeat",
+    "priority"}; `gdj082`, the message fields of the national emergency-broadcast
+    data format (GD/J 082-2018: an EBM with its basic information, content and
+    resources). Any 2xx means accepted."""
+
+    def post(self, message) -> Post | SendResult:
+        url = settings.YINGJI_BROADCAST_URL or ""
+        if not url and not console_gateway():
+            raise not_configured("应急广播平台", "emergency-broadcast platform", "YINGJI_BROADCAST_URL")
+        context = message.context or {}
+        terminals = [str(t) for t in context.get("terminal_ids") or [message.to] if str(t).strip()]
+        if not terminals:
+            raise TransportError("未指定广播终端 / no broadcast terminal", permanent=True)
+        if not message.text.strip():
+            raise TransportError("播报内容为空 / nothing to speak", permanent=True)
+        if not url:
+            return print_to_console("应急广播", message)
+        fmt = (settings.YINGJI_BROADCAST_FORMAT or "json").strip().lower()
+        if fmt not in BROADCAST_FORMATS:
+            raise TransportError(f"应急广播格式未知 / unknown YINGJI_BROADCAST_FORMAT {fmt!r}", permanent=True)
+        if fmt == "gdj082":
+            return Post(url, gdj082_payload(message, terminals))
+        return Post(url, {"message_id": message.pk, "terminal_ids": terminals, "tts_text": message.text,
+                          "repeat": int(context.get("repeat") or 1), "priority": int(context.get("priority") or 4)})
+
+
+def gdj082_payload(message, terminals: list[str]) -> dict:
+    """The message in the fields of GD/J 082-2018 (应急广播消息格式规范): EBM with
+    EBMID, basic information (MsgType 1 = play, 2 = cancel; sender; EventType, a
+    national emergency-event code; Severity 1 = 特别重大 … 4 = 一般; start and end
+    time), content (language, title, text, area codes) and the terminals as the
+    resources to play on."""
+    context = message.context or {}
+    alert = context.get("alert") or {}
+    return {
+        "EBM": {
+            "EBMVersion": "1",
+            "EBMID": f"{alert.get('identifier') or 'yingji'}-{message.pk}",
+            "MsgBasicInfo": {
+                "MsgType": 2 if alert.get("msg_type") == "Cancel" else 1,
+                "SenderName": alert.get("sender", ""),
+                "SendTime": alert.get("sent", ""),
+                "EventType": alert.get("event_code", ""),
+                "Severity": int(alert.get("severity") or context.get("priority") or 4),
+                "StartTime": alert.get("start", ""),
+                "EndTime": alert.get("end", ""),
+            },
+            "MsgContent": {
+                "LanguageCode": "zho",
+                "MsgTitle": alert.get("headline", ""),
+                "MsgDesc": message.text,
+                "AreaCode": list(alert.get("area_codes") or []),
+            },
+            "Resources": [{"ResourceCode": t} for t in terminals],
+            "RepeatTimes": int(context.get("repeat") or 1),
+        },
+        "message_id": message.pk,
+    }
+
+
+class CellBroadcastTransport(HttpTransport):
+    """The operator's cell-broadcast / area-targeted warning gateway (电子围栏预警):
+    POST {"message_id", "format": "CAP-1.2", "cap": <the CAP 1.2 alert, whose
+    <area> is the warning's polygon and region codes>}. Any 2xx means accepted."""
+
+    def post(self, message) -> Post | SendResult:
+        url = settings.YINGJI_CELL_BROADCAST_URL or ""
+        if not url and not console_gateway():
+            raise not_configured("小区广播网关", "cell-broadcast gateway", "YINGJI_CELL_BROADCAST_URL")
+        cap = (message.context or {}).get("cap") or ""
+        if "<area" not in cap:
+            raise TransportError("CAP 缺少区域 / CAP without an area", permanent=True)
+        if not url:
+            return print_to_console("区域预警", message)
+        return Post(url, {"message_id": message.pk, "format": "CAP-1.2", "cap": cap})
+
+
+DEVICE_TOPIC = "yingji/devices/{id}/cmd"
+
+
+class DeviceTransport:
+    """On-site devices (sirens, warning lights, household rain alarms) over MQTT:
+    the command, JSON, published with QoS 1 on `yingji/devices/<id>/cmd`; the
+    broker's PUBACK means accepted. The device acknowledges on its state topic
+    (response/lastmile records it and marks the message delivered)."""
+
+    def send(self, message) -> SendResult:
+        url = settings.YINGJI_DEVICES_MQTT_URL or ""
+        if not url and not console_gateway():
+            raise not_configured("预警设备消息服务器", "device MQTT broker", "YINGJI_DEVICES_MQTT_URL")
+        device = message.to.strip()
+        if not device or "/" in device or "+" in device or "#" in device:
+            raise TransportError(f"设备编号无效 / invalid device id {device[:50]!r}", permanent=True)
+        if not url:
+            return print_to_console("预警设备", message)
+        context = message.context or {}
+        topic = context.get("topic") or DEVICE_TOPIC.format(id=device)
+        payload = {"message_id": message.pk, "device_id": device, **(context.get("command") or {}),
+                   "text": message.text}
+        publish_mqtt(url, topic, payload, client_id=f"yingji-send-{message.pk}-{message.attempts}")
+        return SendResult(f"mqtt-{message.pk}")
+
+
+def publish_mqtt(url: str, topic: str, payload: dict, *, client_id: str) -> None:
+    """Publish one JSON message with QoS 1 and wait for the broker's PUBACK; a broker
+    that is down or slow is a temporary error."""
+    import json
+    import urllib.parse as up
+
+    import paho.mqtt.client as paho
+
+    parts = up.urlsplit(url)
+    tls = parts.scheme in ("mqtts", "ssl")
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
+    username = settings.MQTT_USERNAME or parts.username
+    if username:
+        client.username_pw_set(username, settings.MQTT_PASSWORD or parts.password)
+    if tls:
+        client.tls_set()
+    try:
+        client.connect(parts.hostname or "127.0.0.1", parts.port or (8883 if tls else 1883),
+                       keepalive=30)
+    except (OSError, ValueError) as exc:
+        raise TransportError(f"设备消息服务器不可用 / MQTT broker unavailable: {type(exc).__name__}: {exc}") from exc
+    client.loop_start()
+    try:
+        info = client.publish(topic, json.dumps(payload, ensure_ascii=False).encode("utf-8"), qos=1)
+        try:
+            info.wait_for_publish(timeout=timeout_seconds())
+        except (RuntimeError, ValueError) as exc:
+            raise TransportError(f"发布失败 / MQTT publish failed: {exc}") from exc
+        if not info.is_published():
+            raise TransportError("消息服务器未确认 / no PUBACK from the MQTT broker in time")
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
 # DingTalk: 130101 = more than 20 messages a minute, -1 = system busy.
 # WeCom: 45009 = frequency limit, -1 = system busy.
 TRANSPORTS = {
@@ -291,6 +453,9 @@ TRANSPORTS = {
                                   frozenset({45009, -1})),
     Channel.EMAIL: EmailTransport(),
     Channel.WEBHOOK: WebhookTransport(),
+    Channel.BROADCAST: BroadcastTransport(),
+    Channel.CELL_BROADCAST: CellBroadcastTransport(),
+    Channel.DEVICE: DeviceTransport(),
 }
 
 

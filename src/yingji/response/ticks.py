@@ -1,7 +1,3 @@
-"""The response app's heartbeat: tasks unconfirmed at their deadline go to the owner's superior."""
+"""The response app's ticks, one module per subject (found by core.scheduler.autodiscover)."""
 
-from yingji.core.scheduler import register_tick
-
-from .services.tasks import escalate_due_tasks
-
-register_tick("response.escalate_tasks", escalate_due_tasks, every_seconds=30)
+from . import ticks_lastmile, ticks_levels  # noqa: F401

@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("yingji.response.urls_levels")),
     path("", include("yingji.response.urls_riskcontrol")),
+    path("", include("yingji.response.urls_lastmile")),
 ]

@@ -21,6 +21,7 @@ from ....duty.demo_reports import seed_reports_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
+from ....response.demo_lastmile import seed_lastmile_demo
 from ....response.demo_levels import seed_levels_demo
 from ....response.demo_riskcontrol import seed_riskcontrol_demo
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
@@ -87,6 +88,9 @@ class Command(BaseCommand):
         self.stdout.write(f"提示单与会商演示 / notices and consultations demo: {seed_notices_demo()}")
         self.stdout.write("应急响应演练 / response drill: " + seed_levels_demo().summary())
         self.stdout.write("风险清单管控演示 / risk-control demo: " + seed_riskcontrol_demo().summary())
+        # Broadcast terminals, sirens and lights in the demo villages, and the typhoon
+        # drill sent to them (printed by the console gateway as the worker sends).
+        self.stdout.write("预警进村入户演示 / last-mile demo: " + seed_lastmile_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
