@@ -185,6 +185,7 @@ def _mount_routers():
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
+    from .response.api_evacuation import router as evacuation_router
 
     api.add_router("", core_router)
     api.add_router("/enterprises", enterprises_router)
@@ -194,6 +195,7 @@ def _mount_routers():
     api.add_router("", alerts_router)
     api.add_router("", hazards_router)
     api.add_router("", floods_router)
+    api.add_router("", evacuation_router)
 
 
 _mount_routers()

@@ -1,0 +1,205 @@
+"""Writes of evacuation (人员转移): households and their plans, their steps from phones,
+the village counters kept with each step, and the townships' quick reports.
+
+A step is one transaction: a conditional UPDATE of the household on the state the
+phone saw (`WHERE id = … AND state = …`: of two phones recording the same household
+at once, one wins and the other is told it was already recorded), the village's
+counter row changed by the step's difference, a history row, an audit record. So the
+counters equal a count from scratch at every commit (tests/response prove it).
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ...core import audit
+from ...core.choices import RegionLevel
+from ...core.errors import DomainError
+from ...core.models import Region
+from ...core.scope import Scope
+from ...core.services import save_audited
+from ..models import Household, HouseholdState, HouseholdTransition, QuickReport, Shelter, ShelterState, VillageTally
+from .shelters import fits, occupancy, person_in_scope
+
+S = HouseholdState
+# Which counters a household in each state counts in ("moved" is everyone who has left).
+COUNTED_IN = {S.TO_MOVE: (), S.MOVED: ("moved",), S.SHELTERED: ("moved", "sheltered"),
+              S.RETURNED: ("moved", "returned")}
+# action → (the states it may start from, the state it leads to)
+ACTIONS = {
+    "move": ((S.TO_MOVE,), S.MOVED),
+    "shelter": ((S.TO_MOVE, S.MOVED, S.SHELTERED), S.SHELTERED),
+    "return": ((S.MOVED, S.SHELTERED), S.RETURNED),
+}
+EDITABLE = ("head", "members", "elderly", "disabled", "children", "pregnant", "phone", "address", "route",
+            "danger_zone")
+
+
+def village(scope: Scope, code: str) -> Region:
+    scope.require_region(code)
+    region = Region.objects.filter(pk=code).first()
+    if region is None:
+        raise DomainError("村（社区）不存在", "No such village", fields={"region": "不存在 / does not exist"})
+    if region.level != RegionLevel.VILLAGE:
+        raise DomainError("转移户应登记到村（社区）", "A household belongs to a village",
+                          fields={"region": "应为村（社区） / must be a village"})
+    return region
+
+
+def shelter_in_scope(scope: Scope, shelter_id: int | None) -> Shelter | None:
+    if shelter_id is None:
+        return None
+    shelter = scope.filter(Shelter.objects.all()).filter(pk=shelter_id).first() if fits(shelter_id) else None
+    if shelter is None:
+        raise DomainError("安置场所不存在或不在管辖范围内", "No such shelter in your jurisdiction",
+                          fields={"shelter_id": "不存在 / not found"})
+    return shelter
+
+
+def _tally_change(region_id: str, sign: int, members: int, counters) -> None:
+    if not counters:
+        return
+    values = {}
+    for name in counters:
+        values[name] = F(name) + sign * members
+        values[f"{name}_households"] = F(f"{name}_households") + sign
+    VillageTally.objects.filter(region_id=region_id).update(**values)
+
+
+def household_create(*, by, region: str, shelter_id: int | None = None, cadre: int | None = None,
+                     risk_point=None, **fields) -> Household:
+    scope = Scope.for_user(by)
+    scope.require_writer()
+    household = Household(region=village(scope, region), shelter=shelter_in_scope(scope, shelter_id),
+                          cadre=person_in_scope(scope, cadre, field="cadre"), risk_point=risk_point,
+                          **{k: v for k, v in fields.items() if k in EDITABLE})
+    if household.vulnerable > (household.members or 0):
+        raise DomainError("重点人员数超过户内人数", "More vulnerable members than members",
+                          fields={"members": "小于重点人员数 / fewer than the vulnerable"})
+    with transaction.atomic():
+        VillageTally.objects.get_or_create(region_id=household.region_id)
+        save_audited(household, by=by, action="create", before=None, region_code=household.region_id)
+        VillageTally.objects.filter(region_id=household.region_id).update(
+            planned=F("planned") + household.members, planned_households=F("planned_households") + 1)
+    return household
+
+
+def household_act(*, by, household: Household, action: str, shelter_id: int | None = None, note: str = "",
+                  expected_state: str | None = None) -> Household:
+    """Record one step of a household from a phone: move, shelter (at `shelter_id`) or
+    return. Refused with a reason when the step does not follow from the household's
+    state, or the shelter is full or closed; `expected_state` (what the phone showed)
+    defaults to the state read now."""
+    scope = Scope.for_user(by)
+    scope.require_writer()
+    if action not in ACTIONS:
+        raise DomainError("未知操作", "Unknown action", fields={"action": "move / shelter / return"})
+    starts, to = ACTIONS[action]
+    with transaction.atomic():
+        current = Household.objects.filter(pk=household.pk).values("state", "members", "region_id",
+                                                                   "sheltered_in_id").first()
+        if current is None:
+            raise DomainError("记录不存在", "Not found", code="not_found")
+        state = expected_state or current["state"]
+        if state not in starts or current["state"] not in starts:
+            raise DomainError(*_refusal(action, current["state"]), fields={"action": "状态不符 / wrong state"},
+                              code="conflict")
+        shelter = None
+        if action == "shelter":
+            shelter = _shelter_with_room(scope, shelter_id, current)
+        now = timezone.now()
+        won = Household.objects.filter(pk=household.pk, state=state).update(
+            state=to, state_at=now, sheltered_in=shelter)
+        if not won:  # another phone recorded this household first
+            raise DomainError("该户状态已被他人更新，请刷新后再试", "Someone else has just recorded this household; "
+                              "reload and try again", fields={"action": "已变化 / changed"}, code="conflict")
+        before, after = set(COUNTED_IN[state]), set(COUNTED_IN[to])
+        _tally_change(current["region_id"], -1, current["members"], before - after)
+        _tally_change(current["region_id"], +1, current["members"], after - before)
+        HouseholdTransition.objects.create(
+            household_id=household.pk, from_state=state, to_state=to, shelter=shelter, note=note[:300], at=now,
+            by=by if getattr(by, "is_authenticated", False) else None, by_name=getattr(by, "username", "") or "")
+        audit.record(actor=by, action=action, object_type="response.household", object_id=household.pk,
+                     region_code=current["region_id"],
+                     before={"state": state, "sheltered_in": current["sheltered_in_id"]},
+                     after={"state": to, "sheltered_in": shelter.pk if shelter else None})
+    household.refresh_from_db()
+    return household
+
+
+def _refusal(action: str, state: str) -> tuple[str, str]:
+    label = HouseholdState(state).label
+    return (f"该户当前状态为“{label}”，不能执行此操作",
+            f"The household is {state}: it cannot be recorded as {action} now")
+
+
+def _shelter_with_room(scope: Scope, shelter_id: int | None, current: dict) -> Shelter:
+    if shelter_id is None:
+        raise DomainError("请选择安置场所", "Choose a shelter", fields={"shelter_id": "必填 / required"})
+    found = shelter_in_scope(scope, shelter_id)
+    # Lock the shelter: two households arriving at once cannot both take its last places.
+    shelter = Shelter.objects.select_for_update().get(pk=found.pk)
+    if shelter.state == ShelterState.CLOSED:
+        raise DomainError(f"安置场所“{shelter.name}”已关闭，请选择其他场所",
+                          f"The shelter {shelter.name} is closed; choose another",
+                          fields={"shelter_id": "已关闭 / closed"}, code="shelter_closed")
+    if current["sheltered_in_id"] == shelter.pk:
+        raise DomainError("该户已在此安置场所", "The household is already in this shelter",
+                          fields={"shelter_id": "已在此 / already here"}, code="conflict")
+    room = shelter.capacity - occupancy(shelter.pk)
+    if shelter.state == ShelterState.FULL or room < current["members"]:
+        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {current['members']} 人），请选择其他场所",
+                          f"The shelter {shelter.name} is full ({max(room, 0)} places left, the household has "
+                          f"{current['members']} persons); choose another",
+                          fields={"shelter_id": "已满 / full"}, code="shelter_full")
+    return shelter
+
+
+def quick_report_create(*, by, region: str, as_of=None, moved: int, sheltered: int = 0, returned: int = 0,
+                        note: str = "") -> QuickReport:
+    """A township's transfer figures as numbers (转移快报)."""
+    scope = Scope.for_user(by)
+    scope.require_writer()
+    scope.require_region(region)
+    township = Region.objects.filter(pk=region).first()
+    if township is None or township.level != RegionLevel.TOWNSHIP:
+        raise DomainError("快报应按乡镇（街道）填报", "A quick report is filed for a township",
+                          fields={"region": "应为乡镇 / must be a township"})
+    if sheltered > moved or returned > moved:
+        raise DomainError("在安置或已返回人数不能超过已转移人数", "Sheltered or returned cannot exceed moved",
+                          fields={"sheltered" if sheltered > moved else "returned": "超过已转移 / more than moved"})
+    report = QuickReport(region=township, as_of=as_of or timezone.now(), moved=moved, sheltered=sheltered,
+                         returned=returned, note=note, by=by if getattr(by, "is_authenticated", False) else None)
+    with transaction.atomic():
+        return save_audited(report, by=by, action="create", before=None, region_code=region)
+
+
+def tally_rebuild(region_prefix: str = "") -> int:
+    """Recount the village counters from the households (after a bulk load that bypassed
+    the services, as the benchmark's COPY does); the number of villages written."""
+    from django.db.models import Count, Q, Sum
+
+    qs = Household.objects.all()
+    if region_prefix:
+        qs = qs.filter(region_id__startswith=region_prefix)
+    left = [S.MOVED, S.SHELTERED, S.RETURNED]
+    rows = qs.values("region_id").annotate(
+        planned_households=Count("id"), planned=Sum("members"),
+        moved_households=Count("id", filter=Q(state__in=left)), moved=Sum("members", filter=Q(state__in=left)),
+        sheltered_households=Count("id", filter=Q(state=S.SHELTERED)),
+        sheltered=Sum("members", filter=Q(state=S.SHELTERED)),
+        returned_households=Count("id", filter=Q(state=S.RETURNED)),
+        returned=Sum("members", filter=Q(state=S.RETURNED)))
+    with transaction.atomic():
+        stale = VillageTally.objects.all()
+        if region_prefix:
+            stale = stale.filter(region_id__startswith=region_prefix)
+        stale.delete()
+        VillageTally.objects.bulk_create(
+            [VillageTally(region_id=r["region_id"], **{k: v or 0 for k, v in r.items() if k != "region_id"})
+             for r in rows], batch_size=5000)
+        return VillageTally.objects.filter(region_id__startswith=region_prefix).count()
+
+
+__all__ = ["ACTIONS", "COUNTED_IN", "household_act", "household_create", "quick_report_create",
+           "tally_rebuild", "village"]
