@@ -179,9 +179,10 @@ def tally_rebuild(region_prefix: str = "") -> int:
     the services, as the benchmark's COPY does); the number of villages written."""
     from django.db.models import Count, Q, Sum
 
-    qs = Household.objects.all()
-    if region_prefix:
-        qs = qs.filter(region_id__startswith=region_prefix)
+    from ...core import regioncodes
+
+    lo, hi = regioncodes.subtree_bounds(region_prefix)
+    qs = Household.objects.filter(region_id__gte=lo, region_id__lte=hi)
     left = [S.MOVED, S.SHELTERED, S.RETURNED]
     rows = qs.values("region_id").annotate(
         planned_households=Count("id"), planned=Sum("members"),
@@ -191,14 +192,11 @@ def tally_rebuild(region_prefix: str = "") -> int:
         returned_households=Count("id", filter=Q(state=S.RETURNED)),
         returned=Sum("members", filter=Q(state=S.RETURNED)))
     with transaction.atomic():
-        stale = VillageTally.objects.all()
-        if region_prefix:
-            stale = stale.filter(region_id__startswith=region_prefix)
-        stale.delete()
+        VillageTally.objects.filter(region_id__gte=lo, region_id__lte=hi).delete()
         VillageTally.objects.bulk_create(
             [VillageTally(region_id=r["region_id"], **{k: v or 0 for k, v in r.items() if k != "region_id"})
              for r in rows], batch_size=5000)
-        return VillageTally.objects.filter(region_id__startswith=region_prefix).count()
+        return VillageTally.objects.filter(region_id__gte=lo, region_id__lte=hi).count()
 
 
 __all__ = ["ACTIONS", "COUNTED_IN", "household_act", "household_create", "quick_report_create",
