@@ -232,9 +232,8 @@ def get_household(request, id: int):
 
 def _act(request, id: int, action: str, data: ActionIn, shelter_id: int | None = None):
     household = selectors.household_get(scope=_scope(request), id=id)
-    services.household_act(by=request.user, household=household, action=action, shelter_id=shelter_id,
-                           note=data.note, expected_state=data.expected_state)
-    return selectors.household_get(scope=_scope(request), id=id)
+    return services.household_act(by=request.user, household=household, action=action, shelter_id=shelter_id,
+                                  note=data.note, expected_state=data.expected_state)
 
 
 @router.post("/evacuation/households/{id}/actions/move", response=HouseholdDetail)

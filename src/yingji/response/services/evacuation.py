@@ -95,35 +95,33 @@ def household_act(*, by, household: Household, action: str, shelter_id: int | No
     if action not in ACTIONS:
         raise DomainError("未知操作", "Unknown action", fields={"action": "move / shelter / return"})
     starts, to = ACTIONS[action]
+    # The state the caller read (with the household, or as the phone showed it) is the
+    # condition of the UPDATE: no read-then-write race, and no extra query.
+    state = expected_state or household.state
+    if state not in starts:
+        raise DomainError(*_refusal(action, state), fields={"action": "状态不符 / wrong state"}, code="conflict")
     with transaction.atomic():
-        current = Household.objects.filter(pk=household.pk).values("state", "members", "region_id",
-                                                                   "sheltered_in_id").first()
-        if current is None:
-            raise DomainError("记录不存在", "Not found", code="not_found")
-        state = expected_state or current["state"]
-        if state not in starts or current["state"] not in starts:
-            raise DomainError(*_refusal(action, current["state"]), fields={"action": "状态不符 / wrong state"},
-                              code="conflict")
         shelter = None
         if action == "shelter":
-            shelter = _shelter_with_room(scope, shelter_id, current)
+            shelter = _shelter_with_room(scope, shelter_id, household)
         now = timezone.now()
         won = Household.objects.filter(pk=household.pk, state=state).update(
             state=to, state_at=now, sheltered_in=shelter)
-        if not won:  # another phone recorded this household first
+        if not won:  # another phone recorded this household first (or the phone's view was old)
             raise DomainError("该户状态已被他人更新，请刷新后再试", "Someone else has just recorded this household; "
                               "reload and try again", fields={"action": "已变化 / changed"}, code="conflict")
         before, after = set(COUNTED_IN[state]), set(COUNTED_IN[to])
-        _tally_change(current["region_id"], -1, current["members"], before - after)
-        _tally_change(current["region_id"], +1, current["members"], after - before)
+        _tally_change(household.region_id, -1, household.members, before - after)
+        _tally_change(household.region_id, +1, household.members, after - before)
         HouseholdTransition.objects.create(
             household_id=household.pk, from_state=state, to_state=to, shelter=shelter, note=note[:300], at=now,
             by=by if getattr(by, "is_authenticated", False) else None, by_name=getattr(by, "username", "") or "")
+        # Last in the transaction: the audit chain's head stays locked until the commit.
         audit.record(actor=by, action=action, object_type="response.household", object_id=household.pk,
-                     region_code=current["region_id"],
-                     before={"state": state, "sheltered_in": current["sheltered_in_id"]},
+                     region_code=household.region_id,
+                     before={"state": state, "sheltered_in": household.sheltered_in_id},
                      after={"state": to, "sheltered_in": shelter.pk if shelter else None})
-    household.refresh_from_db()
+    household.state, household.state_at, household.sheltered_in = to, now, shelter
     return household
 
 
@@ -133,7 +131,7 @@ def _refusal(action: str, state: str) -> tuple[str, str]:
             f"The household is {state}: it cannot be recorded as {action} now")
 
 
-def _shelter_with_room(scope: Scope, shelter_id: int | None, current: dict) -> Shelter:
+def _shelter_with_room(scope: Scope, shelter_id: int | None, household: Household) -> Shelter:
     if shelter_id is None:
         raise DomainError("请选择安置场所", "Choose a shelter", fields={"shelter_id": "必填 / required"})
     found = shelter_in_scope(scope, shelter_id)
@@ -143,14 +141,14 @@ def _shelter_with_room(scope: Scope, shelter_id: int | None, current: dict) -> S
         raise DomainError(f"安置场所“{shelter.name}”已关闭，请选择其他场所",
                           f"The shelter {shelter.name} is closed; choose another",
                           fields={"shelter_id": "已关闭 / closed"}, code="shelter_closed")
-    if current["sheltered_in_id"] == shelter.pk:
+    if household.sheltered_in_id == shelter.pk and household.state == S.SHELTERED:
         raise DomainError("该户已在此安置场所", "The household is already in this shelter",
                           fields={"shelter_id": "已在此 / already here"}, code="conflict")
     room = shelter.capacity - occupancy(shelter.pk)
-    if shelter.state == ShelterState.FULL or room < current["members"]:
-        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {current['members']} 人），请选择其他场所",
+    if shelter.state == ShelterState.FULL or room < household.members:
+        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {household.members} 人），请选择其他场所",
                           f"The shelter {shelter.name} is full ({max(room, 0)} places left, the household has "
-                          f"{current['members']} persons); choose another",
+                          f"{household.members} persons); choose another",
                           fields={"shelter_id": "已满 / full"}, code="shelter_full")
     return shelter
 
