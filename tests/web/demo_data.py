@@ -11,6 +11,7 @@ from yingji.demo.seed import ACCOUNTS, PASSWORD, seed_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
+from yingji.response.demo_evacuation import seed_evacuation_demo
 
 from ..conftest import shared_path
 
@@ -43,6 +44,7 @@ def seed_everything() -> None:
             seed_hazards_demo()
             load_demo_policy(archive=ARCHIVE_2019 if ARCHIVE_2019.exists() else None)
             load_flood_demo()
+            seed_evacuation_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

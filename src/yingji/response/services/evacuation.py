@@ -73,9 +73,11 @@ def household_create(*, by, region: str, shelter_id: int | None = None, cadre: i
     household = Household(region=village(scope, region), shelter=shelter_in_scope(scope, shelter_id),
                           cadre=person_in_scope(scope, cadre, field="cadre"), risk_point=risk_point,
                           **{k: v for k, v in fields.items() if k in EDITABLE})
-    if household.vulnerable > (household.members or 0):
-        raise DomainError("重点人员数超过户内人数", "More vulnerable members than members",
-                          fields={"members": "小于重点人员数 / fewer than the vulnerable"})
+    # One person may be both elderly and disabled: each count is bounded, not their sum.
+    over = {name: "超过户内人数 / more than the members" for name in ("elderly", "disabled", "children", "pregnant")
+            if (getattr(household, name) or 0) > (household.members or 0)}
+    if over:
+        raise DomainError("重点人员数超过户内人数", "More vulnerable members than members", fields=over)
     with transaction.atomic():
         VillageTally.objects.get_or_create(region_id=household.region_id)
         save_audited(household, by=by, action="create", before=None, region_code=household.region_id)

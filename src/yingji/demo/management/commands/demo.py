@@ -18,6 +18,7 @@ from ....core.services import import_official_regions
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
+from ....response.demo_evacuation import seed_evacuation_demo
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
         self.stdout.write("山洪演示 / flood demo:")
         for report in load_flood_demos():
             self.stdout.write("  " + report.summary())
+        self.stdout.write("人员转移演示 / evacuation demo: " + seed_evacuation_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
