@@ -148,7 +148,8 @@ def _shelter_with_room(scope: Scope, shelter_id: int | None, household: Househol
                           fields={"shelter_id": "已在此 / already here"}, code="conflict")
     room = shelter.capacity - occupancy(shelter.pk)
     if shelter.state == ShelterState.FULL or room < household.members:
-        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {household.members} 人），请选择其他场所",
+        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {household.members} 人），"
+                          "请选择其他场所",
                           f"The shelter {shelter.name} is full ({max(room, 0)} places left, the household has "
                           f"{household.members} persons); choose another",
                           fields={"shelter_id": "已满 / full"}, code="shelter_full")
