@@ -94,3 +94,12 @@ def test_another_countys_pages_are_not_found(browser, villages):
     assert browser.get(f"/response/shelters/{place.pk}/").status_code == 404
     assert browser.get("/response/evacuation/", {"region": "331082"}).status_code == 404
     assert browser.post(f"/response/evacuation/households/{h.pk}/act/", {"action": "move"}).status_code == 404
+
+
+@pytest.mark.parametrize("form", [{"action": "fly"}, {"action": "move", "expected_state": "flying"},
+                                  {"action": "shelter", "shelter_id": "9" * 30}, {"action": "shelter"}, {}])
+def test_bad_button_posts_are_refused_with_a_message_never_a_500(browser, villages, form):
+    h = household(W1)
+    r = browser.post(f"/response/evacuation/households/{h.pk}/act/", form, follow=True)
+    assert r.status_code == 200
+    assert Household.objects.get(pk=h.pk).state == "to_move"

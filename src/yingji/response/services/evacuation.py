@@ -96,6 +96,8 @@ def household_act(*, by, household: Household, action: str, shelter_id: int | No
     scope.require_writer()
     if action not in ACTIONS:
         raise DomainError("未知操作", "Unknown action", fields={"action": "move / shelter / return"})
+    if expected_state is not None and expected_state not in S.values:
+        raise DomainError("状态无效", "Invalid state", fields={"expected_state": "状态无效 / invalid state"})
     starts, to = ACTIONS[action]
     # The state the caller read (with the household, or as the phone showed it) is the
     # condition of the UPDATE: no read-then-write race, and no extra query.

@@ -47,6 +47,9 @@ def fits(value: int) -> bool:
 def shelter_create(*, by, region: str, manager: int | None = None, **fields) -> Shelter:
     scope = Scope.for_user(by)
     scope.require_officer()
+    if len(fields.get("supplies") or "") > 2000:
+        raise DomainError("物资储备说明超过 2000 字", "Supplies on hand: more than 2,000 characters",
+                          fields={"supplies": "太长 / too long"})
     shelter = Shelter(region=region_at_least_township(scope, region),
                       manager=person_in_scope(scope, manager, field="manager"),
                       **{k: v for k, v in fields.items() if k in EDITABLE or k == "state"})
