@@ -138,7 +138,8 @@ class Household(models.Model):
 
 class HouseholdTransition(models.Model):
     """One step of a household (转移记录): from which state to which, at which shelter,
-    when, recorded by whom. Never changed or deleted."""
+    when, recorded by whom. Never changed or deleted. The row is the step's audit
+    record; the hash chain seals the rows in batches (see `sealed`)."""
 
     scope_region = "household__region__code"
 
@@ -153,11 +154,15 @@ class HouseholdTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     by_name = models.CharField(_("记录人"), max_length=150, blank=True)
+    # Set when the audit chain has sealed the row (one record per batch, with a digest
+    # of the rows' content: services.evacuation.seal_steps).
+    sealed = models.BooleanField(_("已入审计链"), default=False)
 
     class Meta:
         ordering = ["household_id", "at", "id"]
         verbose_name = _("转移记录 Household transition")
         verbose_name_plural = _("转移记录 Household transitions")
+        indexes = [models.Index(fields=["id"], condition=Q(sealed=False), name="transition_unsealed")]
 
 
 class VillageTally(models.Model):

@@ -4,9 +4,21 @@ the village counters kept with each step, and the townships' quick reports.
 A step is one transaction: a conditional UPDATE of the household on the state the
 phone saw (`WHERE id = … AND state = …`: of two phones recording the same household
 at once, one wins and the other is told it was already recorded), the village's
-counter row changed by the step's difference, a history row, an audit record. So the
-counters equal a count from scratch at every commit (tests/response prove it).
+counter row changed by the step's difference, and the step's history row (who, when,
+from which state to which, at which shelter). So the counters equal a count from
+scratch at every commit (tests/response prove it).
+
+Audit: the history row is the step's record, and `seal_steps` (a scheduler tick,
+every few seconds) appends ONE audit record per batch of new rows, listing their ids
+and a SHA-256 digest of their content, so a row changed or removed afterwards shows
+(`steps_digest` recomputes it). A chain record per step would hold the chain's single
+head lock in every step's transaction: during a province-wide typhoon (1,000 steps a
+second) every phone would wait on every other (measured: benchmarks/evacuation.py).
+Registering households, shelters and quick reports stay one record per change.
 """
+
+import hashlib
+import json
 
 from django.db import transaction
 from django.db.models import F
@@ -120,11 +132,6 @@ def household_act(*, by, household: Household, action: str, shelter_id: int | No
         HouseholdTransition.objects.create(
             household_id=household.pk, from_state=state, to_state=to, shelter=shelter, note=note[:300], at=now,
             by=by if getattr(by, "is_authenticated", False) else None, by_name=getattr(by, "username", "") or "")
-        # Last in the transaction: the audit chain's head stays locked until the commit.
-        audit.record(actor=by, action=action, object_type="response.household", object_id=household.pk,
-                     region_code=household.region_id,
-                     before={"state": state, "sheltered_in": household.sheltered_in_id},
-                     after={"state": to, "sheltered_in": shelter.pk if shelter else None})
     household.state, household.state_at, household.sheltered_in = to, now, shelter
     return household
 
@@ -156,6 +163,41 @@ def _shelter_with_room(scope: Scope, shelter_id: int | None, household: Househol
                           f"{household.members} persons); choose another",
                           fields={"shelter_id": "已满 / full"}, code="shelter_full")
     return shelter
+
+
+STEP_FIELDS = ("id", "household_id", "from_state", "to_state", "shelter_id", "note", "at", "by_id", "by_name")
+
+
+def steps_digest(ids: list[int]) -> str:
+    """SHA-256 of the history rows `ids` as they are now (id order)."""
+    digest = hashlib.sha256()
+    for row in HouseholdTransition.objects.filter(pk__in=ids).order_by("id").values_list(*STEP_FIELDS):
+        values = [v.isoformat() if hasattr(v, "isoformat") else v for v in row]
+        digest.update(json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode())
+    return digest.hexdigest()
+
+
+def seal_steps(*, limit: int = 5000) -> int:
+    """Append the new history rows to the audit chain: one record per batch of at most
+    `limit`, listing the ids by the state they led to, the count per recorder, and the
+    digest of the rows; the number of rows sealed."""
+    from ...core import regioncodes
+
+    with transaction.atomic():
+        rows = list(HouseholdTransition.objects.select_for_update(skip_locked=True).filter(sealed=False)
+                    .order_by("id").values_list("id", "to_state", "by_name", "household__region_id")[:limit])
+        if not rows:
+            return 0
+        ids = [r[0] for r in rows]
+        by_state, by_person = {}, {}
+        for pk, to, name, _region in rows:
+            by_person[name or "system"] = by_person.get(name or "system", 0) + 1
+            by_state.setdefault(to, []).append(pk)
+        audit.record_batch(actor=None, action="household_steps", object_type="response.householdtransition",
+                           ids=by_state, region_code=regioncodes.common_region({r[3] for r in rows}),
+                           extra={"digest": steps_digest(ids), "recorded_by": by_person})
+        HouseholdTransition.objects.filter(pk__in=ids).update(sealed=True)
+    return len(ids)
 
 
 def quick_report_create(*, by, region: str, as_of=None, moved: int, sheltered: int = 0, returned: int = 0,
@@ -202,5 +244,5 @@ def tally_rebuild(region_prefix: str = "") -> int:
         return VillageTally.objects.filter(region_id__gte=lo, region_id__lte=hi).count()
 
 
-__all__ = ["ACTIONS", "COUNTED_IN", "household_act", "household_create", "quick_report_create",
-           "tally_rebuild", "village"]
+__all__ = ["ACTIONS", "COUNTED_IN", "household_act", "household_create", "quick_report_create", "seal_steps",
+           "steps_digest", "tally_rebuild", "village"]
