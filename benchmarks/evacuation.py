@@ -310,6 +310,26 @@ def sealer(until: float, stats: Stats) -> None:
     connection.close()
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of `root` and its children (gunicorn's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in [root, *_children(root)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def percentile(values: list[float], p: int) -> float:
     if len(values) < 2:
         return (values or [0.0])[0] * 1000
@@ -381,10 +401,16 @@ def main() -> None:
     stats = Stats()
     try:
         token = Client(port).login()
-        Client(port, token).request("GET", "/api/evacuation/figures", {"region": "33"})  # warm up
+        quiet = Stats()  # the figures alone first: what a query costs without the write load
+        for _ in range(args.workers * args.threads):
+            Client(port, token).request("GET", "/api/evacuation/figures", {"region": "33"})  # warm up
+        reader(port, token, regions, time.perf_counter() + 10, quiet, random.Random(args.seed - 1))
+        print(f"figures without writers: {len(quiet.figure_seconds)} requests in 10 s, p50 "
+              f"{percentile(quiet.figure_seconds, 50):.0f} ms, p95 {percentile(quiet.figure_seconds, 95):.0f} ms")
         rng.shuffle(ids)
         shares = [ids[i::args.writers] for i in range(args.writers)]
         interval = args.writers / args.rate
+        cpu_before, load_before = cpu_seconds(server.pid), os.getloadavg()[0]
         started = time.perf_counter()
         until = started + args.seconds
         threads = [threading.Thread(target=writer, args=(port, token, share, interval, until, stats,
@@ -401,9 +427,13 @@ def main() -> None:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(server.pid) - cpu_before
         print(f"\nPostgreSQL, {args.households:,} households, {args.shelters:,} shelters")
         print(f"  steps accepted   {stats.accepted:,} in {elapsed:.1f} s = {stats.accepted / elapsed:,.0f}/s "
               f"(target {args.rate:.0f}/s); refused: {stats.refused or 'none'}")
+        requests = max(stats.accepted + len(stats.figure_seconds), 1)
+        print(f"  gunicorn CPU     {cpu:.1f} s = {1000 * cpu / requests:.1f} ms per request; "
+              f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"  step latency     p50 {percentile(stats.step_seconds, 50):.0f} ms, "
               f"p95 {percentile(stats.step_seconds, 95):.0f} ms")
         print(f"  figures          {len(stats.figure_seconds):,} requests, p50 "

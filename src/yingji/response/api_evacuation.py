@@ -236,17 +236,17 @@ def _act(request, id: int, action: str, data: ActionIn, shelter_id: int | None =
                                   note=data.note, expected_state=data.expected_state)
 
 
-@router.post("/evacuation/households/{id}/actions/move", response=HouseholdDetail)
+@router.post("/evacuation/households/{id}/actions/move", response=HouseholdOut)
 def move_household(request, id: int, data: ActionIn):
     return _act(request, id, "move", data)
 
 
-@router.post("/evacuation/households/{id}/actions/shelter", response=HouseholdDetail)
+@router.post("/evacuation/households/{id}/actions/shelter", response=HouseholdOut)
 def shelter_household(request, id: int, data: ShelterActionIn):
     return _act(request, id, "shelter", data, shelter_id=data.shelter_id)
 
 
-@router.post("/evacuation/households/{id}/actions/return", response=HouseholdDetail)
+@router.post("/evacuation/households/{id}/actions/return", response=HouseholdOut)
 def return_household(request, id: int, data: ActionIn):
     return _act(request, id, "return", data)
 
