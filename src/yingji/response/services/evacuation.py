@@ -13,7 +13,7 @@ every few seconds) appends ONE audit record per batch of new rows, listing their
 and a SHA-256 digest of their content, so a row changed or removed afterwards shows
 (`steps_digest` recomputes it). A chain record per step would hold the chain's single
 head lock in every step's transaction: during a province-wide typhoon (1,000 steps a
-second) every phone would wait on every other (measured: benchmarks/evacuation.py).
+second) every phone would wait on every other.
 Registering households, shelters and quick reports stay one record per change.
 """
 
