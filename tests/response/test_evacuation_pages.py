@@ -103,3 +103,17 @@ def test_bad_button_posts_are_refused_with_a_message_never_a_500(browser, villag
     r = browser.post(f"/response/evacuation/households/{h.pk}/act/", form, follow=True)
     assert r.status_code == 200
     assert Household.objects.get(pk=h.pk).state == "to_move"
+
+
+def test_the_import_page_reports_rows_and_offers_the_refused_ones(browser, villages):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert browser.get("/response/evacuation/import/", {"template": "xlsx"})["Content-Type"].startswith(
+        "application/vnd.openxmlformats")
+    content = f"村代码,户主,人数\n{W1},王一,3\n{W1},王二,零\n".encode()
+    r = browser.post("/response/evacuation/import/", {"file": SimpleUploadedFile("h.csv", content)})
+    assert r.status_code == 200
+    report = r.context["report"]
+    assert (report.created, report.rejected) == (1, 1) and report.errors[0]["row"] == 3
+    kept = browser.get(f"/imports/rejected/{report.rejects}.xlsx")
+    assert kept.status_code == 200 and [row[1] for row in sheet(kept)[1:]] == ["王二"]

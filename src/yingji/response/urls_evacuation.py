@@ -11,6 +11,7 @@ urlpatterns = [
     path("response/evacuation/households/<int:id>/", private(views.household_detail), name="evacuation_household"),
     path("response/evacuation/households/<int:id>/act/", private(views.household_act),
          name="evacuation_household_act"),
+    path("response/evacuation/import/", private(views.household_import), name="evacuation_import"),
     path("response/evacuation/quick-report/", private(views.quick_report), name="evacuation_quick_report"),
     path("response/shelters/", private(views.shelter_list), name="shelter_list"),
     path("response/shelters/<int:id>/", private(views.shelter_detail), name="shelter_detail"),

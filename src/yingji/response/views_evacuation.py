@@ -196,3 +196,40 @@ def shelter_detail(request, id: int):
         "inside": selectors.household_list(scope=scope, shelter=shelter.pk, state=HouseholdState.SHELTERED)[:200],
         "redirects": selectors.shelter_redirects(scope=scope, shelter=shelter)[:10],
         "states": ShelterState.choices, "can_write": scope.can_write})
+
+
+class HouseholdImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx or .csv)"))
+
+
+def household_import(request):
+    """Households from Excel/CSV with the row report; the refused rows as a file to correct."""
+    from django.http import HttpResponse
+
+    from ..core.tabular import CONTENT_TYPES, FileRejected
+    from ..core.ui import add_form_errors, in_reader_language
+    from . import evacuation_import
+
+    scope = _scope(request)
+    scope.require_writer()
+    fmt = request.GET.get("template", "")
+    if fmt:
+        if fmt not in CONTENT_TYPES:
+            raise DomainError("不支持的格式（可选 xlsx、csv）", "Unsupported format (xlsx or csv)")
+        reply = HttpResponse(evacuation_import.template(fmt), content_type=CONTENT_TYPES[fmt])
+        reply["Content-Disposition"] = f'attachment; filename="evacuation-households-template.{fmt}"'
+        return reply
+    form = HouseholdImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = evacuation_import.import_households(by=request.user, content=upload.read(),
+                                                         filename=upload.name or "")
+        except FileRejected as exc:
+            add_form_errors(form, exc)
+        else:
+            for error in report.errors:
+                error["message"] = in_reader_language(error["message"])
+            report.warnings = [in_reader_language(w) for w in report.warnings]
+    return render(request, "response/evacuation_import.html", {"form": form, "report": report})
