@@ -173,3 +173,15 @@ def test_bad_actions_and_figures_queries_never_a_500(api_as, wenling_officer, vi
         assert 400 <= r.status_code < 500, (path, body, r.content)
     for region in ("abc", "9" * 15, "'; drop"):
         assert 400 <= client.get("/api/evacuation/figures", {"region": region}).status_code < 500
+
+
+def test_a_household_names_its_danger_zones_risk_point_only_in_the_jurisdiction(api_as, wenling_officer, villages):
+    from yingji.floods.services import risk_point_create
+
+    home = risk_point_create(by=None, kind_id="geo_hazard", name="后山滑坡点", region_id=W1)
+    away = risk_point_create(by=None, kind_id="geo_hazard", name="临海滑坡点", region_id="331082001")
+    client = api_as(wenling_officer)
+    r = client.post("/api/evacuation/households", {"region": W1, "head": "张", "members": 2, "risk_point": home.pk})
+    assert r.status_code == 201 and r.json()["risk_point"] == home.pk
+    r = client.post("/api/evacuation/households", {"region": W1, "head": "李", "members": 2, "risk_point": away.pk})
+    assert r.status_code == 400 and r.json()["error"]["fields"]["risk_point"]

@@ -161,6 +161,7 @@ class HouseholdIn(Schema):
     danger_zone: str = Field("", max_length=100)
     shelter_id: int | None = Field(None, ge=1, le=2**62)
     cadre: int | None = Field(None, ge=1, le=2**62, description="core person id of the responsible cadre")
+    risk_point: int | None = Field(None, ge=1, le=2**62, description="the danger zone's risk point (floods) id")
 
 
 class HouseholdFilter(Schema):

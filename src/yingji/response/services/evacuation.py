@@ -78,12 +78,27 @@ def _tally_change(region_id: str, sign: int, members: int, counters) -> None:
     VillageTally.objects.filter(region_id=region_id).update(**values)
 
 
+def risk_point_in_scope(scope: Scope, risk_point_id: int | None):
+    """The danger zone's risk point (floods' risk lists), read through floods' selectors."""
+    from ...core.errors import NotFound
+    from ...floods import selectors as flood_selectors
+
+    if risk_point_id is None:
+        return None
+    try:
+        return flood_selectors.risk_point_get(scope=scope, id=risk_point_id)
+    except NotFound:
+        raise DomainError("风险点不存在或不在管辖范围内", "No such risk point in your jurisdiction",
+                          fields={"risk_point": "不存在 / not found"}) from None
+
+
 def household_create(*, by, region: str, shelter_id: int | None = None, cadre: int | None = None,
-                     risk_point=None, **fields) -> Household:
+                     risk_point: int | None = None, **fields) -> Household:
     scope = Scope.for_user(by)
     scope.require_writer()
     household = Household(region=village(scope, region), shelter=shelter_in_scope(scope, shelter_id),
-                          cadre=person_in_scope(scope, cadre, field="cadre"), risk_point=risk_point,
+                          cadre=person_in_scope(scope, cadre, field="cadre"),
+                          risk_point=risk_point_in_scope(scope, risk_point),
                           **{k: v for k, v in fields.items() if k in EDITABLE})
     # One person may be both elderly and disabled: each count is bounded, not their sum.
     over = {name: "超过户内人数 / more than the members" for name in ("elderly", "disabled", "children", "pregnant")
