@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("yingji.response.urls_levels")),
     path("", include("yingji.response.urls_riskcontrol")),
     path("", include("yingji.response.urls_lastmile")),
+    path("", include("yingji.response.urls_evacuation")),
 ]

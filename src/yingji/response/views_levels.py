@@ -71,7 +71,7 @@ def response_home(request):
                                            regions=data["regions"], drill=data["drill"],
                                            warning_id=data["warning_id"])
         except DomainError as exc:
-            refuse_or_attach(form, exc, aliases={"level": "level", "warning_id": "regions"})
+            refuse_or_attach(form, exc, aliases={"level": "level", "warning_id": "regions", "region": "regions"})
         else:
             return redirect("response_level_detail", id=level.pk)
     levels = list(selectors.level_list(scope=scope)[:RECENT])

@@ -1,5 +1,17 @@
 """The app's models, one module per subject, re-exported here."""
 
+from .evacuation import (  # noqa: F401
+    Household,
+    HouseholdState,
+    HouseholdTransition,
+    QuickReport,
+    Shelter,
+    ShelterKind,
+    ShelterLevel,
+    ShelterRedirect,
+    ShelterState,
+    VillageTally,
+)
 from .lastmile import (  # noqa: F401
     BroadcastTerminal,
     LastMileCursor,
@@ -24,3 +36,8 @@ from .riskcontrol import (  # noqa: F401
     RiskPointStatus,
     RoundHazard,
 )
+
+__all__ = [
+    "Household", "HouseholdState", "HouseholdTransition", "QuickReport", "Shelter", "ShelterKind", "ShelterLevel",
+    "ShelterRedirect", "ShelterState", "VillageTally",
+]
