@@ -177,6 +177,7 @@ def on_unexpected(request, exc):
 
 
 def _mount_routers():
+    from .accidents.api import router as accidents_router
     from .alerts.api import router as alerts_router
     from .core.api import router as core_router
     from .enterprises.api import router as enterprises_router
@@ -194,6 +195,7 @@ def _mount_routers():
     api.add_router("", alerts_router)
     api.add_router("", hazards_router)
     api.add_router("", floods_router)
+    api.add_router("", accidents_router)
 
 
 _mount_routers()
