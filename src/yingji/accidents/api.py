@@ -74,7 +74,7 @@ def create_accident(request, data: AccidentIn):
     return Status(201, detail(selectors.accident_get(scope=Scope.for_user(request.user), id=accident.pk)))
 
 
-@router.get("/accidents/figures", response=FiguresOut)
+@router.get("/accidents/figures", response=FiguresOut, by_alias=True)
 def accident_figures(request, query: Query[FiguresQuery]):
     scope = Scope.for_user(request.user)
     start, end = default_period(query.start, query.end)
