@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.test import TestCase, override_settings
 
+from yingji.accidents.demo import seed_accidents_demo
 from yingji.demo.seed import ACCOUNTS, PASSWORD, seed_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
@@ -41,6 +42,7 @@ def seed_everything() -> None:
         with TestCase.captureOnCommitCallbacks(execute=True):
             seed_demo()
             seed_hazards_demo()
+            seed_accidents_demo()
             load_demo_policy(archive=ARCHIVE_2019 if ARCHIVE_2019.exists() else None)
             load_flood_demo()
 
