@@ -49,7 +49,8 @@ def test_the_grade_is_the_worst_of_the_three_figures(api_as, wenling_officer, de
 
 def test_a_late_report_within_30_days_recomputes_the_grade(api_as, wenling_officer):
     accident = make_accident(wenling_officer, when=ago(29.9), deaths=2)
-    r = api_as(wenling_officer).patch(f"/api/accidents/{accident.pk}", {"deaths": 3, "reason": "一名重伤者医治无效死亡"})
+    r = api_as(wenling_officer).patch(f"/api/accidents/{accident.pk}", {"deaths": 3,
+                                                                         "reason": "一名重伤者医治无效死亡"})
     assert r.status_code == 200, r.content
     data = r.json()
     assert data["grade"] == "larger" and data["deaths"] == 3

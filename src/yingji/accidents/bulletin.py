@@ -75,4 +75,5 @@ def as_pdf(data: dict) -> bytes:
 
 
 def as_xlsx(data: dict) -> bytes:
-    return exports.write("xlsx", f"事故通报 {data['year']}-{data['month']:02d}", rows(data), widths=[14, 24, 10, 10, 10, 18])
+    return exports.write("xlsx", f"事故通报 {data['year']}-{data['month']:02d}", rows(data),
+                         widths=[14, 24, 10, 10, 10, 18])

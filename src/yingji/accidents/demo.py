@@ -116,7 +116,8 @@ def _larger(officer, today: dt.date, enterprises: list):
     accident.refresh_from_db()
     day = timezone.localtime(moment).date()
     services.investigation_save(
-        by=officer, accident=accident, leader="台州市应急管理局副局长", members="市应急管理局、公安局、总工会、温岭市政府",
+        by=officer, accident=accident, leader="台州市应急管理局副局长",
+        members="市应急管理局、公安局、总工会、温岭市政府",
         units="台州市应急管理局、台州市公安局、台州市总工会、温岭市人民政府",
         cause="有限空间作业未执行“先通风、再检测、后作业”，未配备防护用品，盲目施救导致伤亡扩大",
         findings="一起较大生产安全责任事故", responsible_units="事故企业；属地镇政府；温岭市应急管理局",

@@ -11,7 +11,8 @@ GROUPS = [("region", "下级区划"), ("industry", "行业"), ("kind", "事故�
 
 class AccidentForm(forms.Form):
     occurred_at = forms.DateTimeField(label="发生时间", widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     region = RegionField(label="发生地（区划）")
     place = forms.CharField(label="详细地点", max_length=200, required=False)
     enterprise_id = forms.IntegerField(label="登记册内企业编号（可空）", required=False, min_value=1)
@@ -21,7 +22,8 @@ class AccidentForm(forms.Form):
     kind = forms.ChoiceField(label="事故类别", choices=AccidentKind.choices)
     deaths = forms.IntegerField(label="死亡人数", min_value=0, max_value=100_000, initial=0)
     serious_injuries = forms.IntegerField(label="重伤人数", min_value=0, max_value=100_000, initial=0)
-    direct_loss = forms.DecimalField(label="直接经济损失（元）", min_value=0, max_digits=14, decimal_places=2, initial=0)
+    direct_loss = forms.DecimalField(label="直接经济损失（元）", min_value=0, max_digits=14,
+                                     decimal_places=2, initial=0)
     description = forms.CharField(label="事故简况", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
                                   required=False)
 

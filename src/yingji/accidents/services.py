@@ -105,7 +105,8 @@ def accident_update(*, by, accident: Accident, reason: str = "", now: dt.datetim
     unknown = set(changes) - set(FIGURES) - set(EDITABLE)
     if unknown:
         name = sorted(unknown)[0]
-        raise DomainError(f"字段 {name} 不可修改", f"Field {name} cannot be changed", fields={name: "不可修改 / read-only"})
+        raise DomainError(f"字段 {name} 不可修改", f"Field {name} cannot be changed",
+                          fields={name: "不可修改 / read-only"})
     figures = {k: v for k, v in changes.items() if k in FIGURES and v is not None}
     edits = {k: v for k, v in changes.items() if k in EDITABLE and v is not None}
     with transaction.atomic():
@@ -193,7 +194,8 @@ def investigation_save(*, by, accident: Accident, **fields) -> Investigation:
     unknown = set(fields) - set(INVESTIGATION_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
-        raise DomainError(f"字段 {name} 不可修改", f"Field {name} cannot be changed", fields={name: "不可修改 / read-only"})
+        raise DomainError(f"字段 {name} 不可修改", f"Field {name} cannot be changed",
+                          fields={name: "不可修改 / read-only"})
     with transaction.atomic():
         investigation = Investigation.objects.select_for_update().filter(accident=accident).first()
         created = investigation is None
@@ -278,7 +280,8 @@ def check_record(*, by, accident: Accident, target: str, outcome: str = "",
     """Record one of 一案三查 (the enterprise, the regulator, the officials)."""
     Scope.for_user(by).require_officer()
     if target not in CheckTarget.values:
-        raise DomainError("核查对象无效", "Unknown check target", fields={"target": "enterprise / regulator / officials"})
+        raise DomainError("核查对象无效", "Unknown check target",
+                          fields={"target": "enterprise / regulator / officials"})
     with transaction.atomic():
         row = AccountabilityCheck.objects.select_for_update().filter(accident=accident, target=target).first()
         before = audit.snapshot(row) if row else None

@@ -5,7 +5,6 @@ from django.urls import path
 from ..core.ui import private
 from . import views
 
-
 urlpatterns = [
     path("accidents/", private(views.accident_list), name="accident_list"),
     path("accidents/new/", private(views.accident_new), name="accident_new"),
