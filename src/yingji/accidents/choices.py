@@ -82,3 +82,9 @@ class CheckTarget(models.TextChoices):
 class TimerKind(models.TextChoices):
     INVESTIGATION_DUE = "investigation_due", _("调查报告期限")
     EXTENSION_DUE = "extension_due", _("延期后期限")
+
+
+# The grades by their Chinese names alone, for pages and documents (duty.grades'
+# labels carry the English beside them, for the API's and admin's readers).
+GRADE_NAMES = {"general": "一般事故", "larger": "较大事故", "major": "重大事故", "extraordinary": "特别重大事故"}
+GRADE_CHOICES = list(GRADE_NAMES.items())

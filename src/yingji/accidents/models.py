@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AccidentGrade, AccidentKind, CheckTarget, Industry, TimerKind
+from .choices import GRADE_NAMES, AccidentGrade, AccidentKind, CheckTarget, Industry, TimerKind
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
@@ -55,6 +55,10 @@ class Accident(models.Model):
         return f"{self.occurred_at:%Y-%m-%d} {self.unit_name} {self.get_kind_display()}"
 
     @property
+    def grade_name(self) -> str:
+        return GRADE_NAMES[self.grade]
+
+    @property
     def unit_name(self) -> str:
         return self.enterprise.name if self.enterprise_id else self.party_name
 
@@ -85,6 +89,10 @@ class AccidentVersion(models.Model):
         verbose_name = _("事故数字版本 Figures version")
         verbose_name_plural = _("事故数字版本 Figures versions")
         constraints = [models.UniqueConstraint(fields=["accident", "seq"], name="accident_version_unique_seq")]
+
+    @property
+    def grade_name(self) -> str:
+        return GRADE_NAMES[self.grade]
 
 
 class Investigation(models.Model):
@@ -213,6 +221,8 @@ class InvestigationTimer(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        verbose_name = _("调查期限 Investigation timer")
+        verbose_name_plural = _("调查期限 Investigation timers")
         indexes = [models.Index(fields=["notified_at", "cancelled_at", "due_at"])]
 
 
@@ -229,6 +239,8 @@ class AccidentHazard(models.Model):
 
     class Meta:
         ordering = ["accident_id", "id"]
+        verbose_name = _("事故后隐患 Hazard after an accident")
+        verbose_name_plural = _("事故后隐患 Hazards after accidents")
 
 
 class ControlTarget(models.Model):

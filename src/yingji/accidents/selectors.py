@@ -12,11 +12,11 @@ from django.utils import timezone
 from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Region
 from ..core.scope import Scope
-from .choices import AccidentGrade, AccidentKind, Industry
+from .choices import GRADE_CHOICES, AccidentKind, Industry
 from .models import Accident, ControlTarget, InvestigationTimer, RemedialItem
 
 GROUPS = ("region", "industry", "kind", "grade")
-_CHOICES = {"industry": Industry, "kind": AccidentKind, "grade": AccidentGrade}
+_CHOICES = {"industry": Industry.choices, "kind": AccidentKind.choices, "grade": GRADE_CHOICES}
 
 
 def accident_list(*, scope: Scope, region: str = "", start: dt.date | None = None, end: dt.date | None = None,
@@ -154,7 +154,7 @@ def _grouped(qs, place: Region, group_by: str) -> list[dict]:
     if group_by != "region":
         rows = {r[group_by]: _clean(r) for r in qs.values(group_by).annotate(**aggregates).order_by()}
         return [{"key": value, "name": str(label), **rows.get(value, _clean({}))}
-                for value, label in _CHOICES[group_by].choices]
+                for value, label in _CHOICES[group_by]]
     children = list(Region.objects.filter(parent_id=place.code).order_by("code"))
     length = len(children[0].code) if children else len(place.code)
     rows = {r["prefix"]: _clean(r) for r in qs.annotate(prefix=Substr("region_id", 1, length)).values(

@@ -83,7 +83,7 @@ def accident_create(*, by, region_code: str, occurred_at: dt.datetime, industry:
     accident.grade = _grade(accident)
     with transaction.atomic():
         save_audited(accident, by=by, action="accident.create", before=None, region_code=region_code)
-        _version(accident, by=by, reason="初报 initial report", counted=True, late=False)
+        _version(accident, by=by, reason="初报", counted=True, late=False)
     return accident
 
 

@@ -18,7 +18,7 @@ from ..core.regionpicker import bind_scope
 from ..core.scope import Scope
 from ..core.ui import refuse_or_attach
 from . import bulletin, forms, selectors, services
-from .choices import AccidentGrade
+from .choices import GRADE_CHOICES, AccidentGrade
 
 
 def accident_list(request):
@@ -28,7 +28,7 @@ def accident_list(request):
                                  else "", q=g.get("q", "")[:100])
     page = Paginator(qs, 50).get_page(g.get("page"))
     return render(request, "accidents/accident_list.html", {
-        "page": page, "grades": AccidentGrade.choices, "grade": g.get("grade", ""), "q": g.get("q", "")[:100],
+        "page": page, "grades": GRADE_CHOICES, "grade": g.get("grade", ""), "q": g.get("q", "")[:100],
         "can_write": scope.role in WRITER_ROLES, "overdue": list(selectors.overdue_investigations(
             scope=scope)[:20])})
 
