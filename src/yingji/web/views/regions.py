@@ -1,14 +1,13 @@
 """The region browser: a region's children with enterprise counts, and adding
 villages and grids under a township or village."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-
-import datetime as dt
-
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...accidents import selectors as accident_selectors
 from ...core import selectors as core_selectors
