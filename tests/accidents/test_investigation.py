@@ -9,6 +9,7 @@ from django.utils import timezone
 from yingji.accidents import services
 from yingji.accidents.models import InvestigationTimer
 from yingji.core.models import AuditRecord
+from yingji.messaging.models import Message
 
 from ..conftest import WENLING
 from .conftest import ago, make_accident
@@ -44,9 +45,13 @@ def test_the_tick_notifies_an_overdue_investigation_once_and_not_a_concluded_one
     services.investigation_save(by=wenling_officer.user, accident=done, concluded_on=timezone.localdate())
     fresh = make_accident(wenling_officer, when=ago(59))
     services.investigation_save(by=wenling_officer.user, accident=fresh)
+    wenling_officer.mobile = "13900000001"
+    wenling_officer.save()
     assert services.notify_overdue_investigations() == [late.investigation.pk]
     assert services.notify_overdue_investigations() == []
     assert AuditRecord.objects.filter(action="accident.investigation_overdue").count() == 1
+    (message,) = Message.objects.filter(idempotency_key__startswith="accident-investigation:")
+    assert message.to == "13900000001" and "事故调查逾期" in message.text
 
 
 def test_the_overdue_list_shows_it(api_as, wenling_officer):

@@ -26,6 +26,7 @@ from ..core.services import save_audited
 from ..duty.grades import accident_grade
 from ..enterprises.selectors import enterprises_in_scope
 from ..hazards import services as hazard_services
+from ..messaging import services as messaging
 from .choices import INVESTIGATION_DAYS, LATE_REPORT_DAYS, MAX_EXTENSION_DAYS, CheckTarget, TimerKind
 from .models import (
     Accident,
@@ -256,21 +257,37 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 
 def notify_overdue_investigations(now: dt.datetime | None = None) -> list[int]:
-    """The tick: every open investigation timer past due is marked notified once and
-    audited (accident.investigation_overdue); the overdue list shows them. Returns
-    the ids of the investigations newly overdue."""
+    """The tick: every open investigation timer past due is claimed once (rows locked,
+    `notified_at` set), audited (accident.investigation_overdue) and sent as an SMS
+    through the messaging outbox to the officer who registered the accident (one
+    idempotency key per timer, so a retried tick sends nothing twice); the overdue
+    list shows them. Returns the ids of the investigations newly overdue."""
     now = now or timezone.now()
     with transaction.atomic():
-        due = list(InvestigationTimer.objects.select_for_update(skip_locked=True).filter(
+        due = list(InvestigationTimer.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             cancelled_at__isnull=True, notified_at__isnull=True, due_at__lte=now,
-            investigation__concluded_on__isnull=True).select_related("investigation__accident"))
+            investigation__concluded_on__isnull=True).select_related("investigation__accident__region",
+                                                       "investigation__accident__created_by__person"))
         for timer in due:
             timer.notified_at = now
             timer.save(update_fields=["notified_at"])
             audit.record(actor=None, action="accident.investigation_overdue", obj=timer.investigation,
                          region_code=timer.investigation.accident.region_id,
                          after={"kind": timer.kind, "due_at": timer.due_at.isoformat()})
+            _send_overdue(timer)
     return [t.investigation_id for t in due]
+
+
+def _send_overdue(timer: InvestigationTimer) -> None:
+    accident = timer.investigation.accident
+    person = getattr(accident.created_by, "person", None) if accident.created_by_id else None
+    if person is None or not person.mobile:
+        return
+    deadline = timezone.localtime(timer.due_at).date() - dt.timedelta(days=1)
+    text = (f"【事故调查逾期】{accident.region.name} {timezone.localtime(accident.occurred_at):%Y-%m-%d} "
+            f"{accident.unit_name} 事故调查期限 {deadline:%Y-%m-%d} 已过，请尽快提交调查报告。")
+    messaging.send(channel="sms", to="", person=person, text=text, idempotency_key=f"accident-investigation:{timer.pk}",
+                   region_code=accident.region_id, context={"accident": accident.pk, "timer": timer.pk})
 
 
 # Accountability --------------------------------------------------------------------
