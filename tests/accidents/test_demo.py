@@ -18,7 +18,7 @@ def test_the_demo_year_of_accidents(regions, today):
         seed_demo()
     summary = seed_accidents_demo()
     grades = list(Accident.objects.values_list("grade", flat=True))
-    assert 24 <= len(grades) <= 48 and summary.accidents == len(grades)
+    assert 30 <= len(grades) <= 80 and summary.accidents == len(grades)
     assert grades.count("larger") == 1 and grades.count("general") == len(grades) - 1
     larger = Accident.objects.get(grade="larger")
     assert larger.enterprise_id is not None and larger.region_id.startswith("331081")

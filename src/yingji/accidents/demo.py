@@ -2,8 +2,8 @@
 at the enterprises the demo seeds (consistent with the hazards demo: the same
 register), plus a few outside the register (a road-traffic and a construction one).
 
-About three dozen accidents over the last 13 months (so that this year has a year
-before it to compare with), mostly 一般; one 较大 (three deaths at a Wenling
+About three dozen accidents a year, this year to yesterday and the whole of last
+year (so that the figures have a year before them to compare with), mostly 一般; one 较大 (three deaths at a Wenling
 enterprise) with its investigation, 一案三查, 双说明, 补课 and a hazard found
 afterwards; control targets for the city and each county this year.
 
@@ -36,7 +36,7 @@ COUNTIES = ["331002", "331003", "331004", "331022", "331023", "331024", "331081"
 KINDS = [(AccidentKind.MACHINERY, 6), (AccidentKind.STRUCK_BY_OBJECT, 3), (AccidentKind.FALL, 4),
          (AccidentKind.ELECTROCUTION, 2), (AccidentKind.LIFTING, 2), (AccidentKind.SCALD, 1),
          (AccidentKind.POISONING, 1), (AccidentKind.FIRE, 1), (AccidentKind.VEHICLE, 2)]
-COUNT = 36
+PER_YEAR = 34
 
 
 @dataclass
@@ -60,14 +60,22 @@ def seed_accidents_demo(today: dt.date | None = None) -> Summary:
     enterprises = list(enterprises_in_region(scope=SYSTEM, region=CITY).order_by("id")[:2000])
     summary = Summary()
     with transaction.atomic():
-        for i in range(COUNT):
-            summary_add(summary, _one(rng, officer, today, enterprises, i))
+        i = 0
+        for first, last in ((dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+                            (dt.date(today.year, 1, 1), today - dt.timedelta(days=1))):
+            span = (last - first).days + 1
+            if span <= 0:  # 1 January: nothing of this year yet
+                continue
+            for _ in range(max(2, round(PER_YEAR * span / 365))):
+                day = first + dt.timedelta(days=rng.randrange(span))
+                summary_add(summary, _one(rng, officer, day, enterprises, i))
+                i += 1
         larger = _larger(officer, today, enterprises)
         summary_add(summary, larger)
         for county in [CITY, *COUNTIES]:
             services.target_save(by=officer, region_code=county, year=today.year,
-                                 max_accidents=60 if county == CITY else rng.randint(4, 9),
-                                 max_deaths=24 if county == CITY else rng.randint(2, 5))
+                                 max_accidents=45 if county == CITY else rng.randint(4, 8),
+                                 max_deaths=32 if county == CITY else rng.randint(2, 5))
     return summary
 
 
@@ -77,10 +85,8 @@ def summary_add(summary: Summary, accident) -> None:
     summary.larger += accident.grade == "larger"
 
 
-def _one(rng: random.Random, officer, today: dt.date, enterprises: list, i: int):
-    days_ago = rng.randrange(1, 396)
-    moment = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago),
-                                                     dt.time(rng.randrange(6, 22), rng.randrange(60))))
+def _one(rng: random.Random, officer, day: dt.date, enterprises: list, i: int):
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randrange(6, 22), rng.randrange(60))))
     kind = rng.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS])[0]
     deaths = rng.choices([0, 1, 2], weights=[3, 6, 1])[0]
     injuries = rng.choices([0, 1, 2], weights=[5, 3, 1])[0]
