@@ -133,3 +133,14 @@ def test_viewers_and_enterprises_cannot_report(api_as, wenling_viewer, enterpris
     for person in (wenling_viewer, enterprise_user):
         assert api_as(person).post("/api/accidents", body()).status_code == 403
     assert Accident.objects.count() == 0
+
+
+def test_the_system_creates_and_late_reports_an_accident_without_a_person(regions):
+    """The path a tick takes (accidents from information reports): by=None is the system."""
+    from yingji.accidents import services
+
+    accident = services.accident_create(by=None, region_code=WENLING_TOWN, occurred_at=ago(1), industry="trade",
+                                        kind="fire", deaths=2, party_name="某商场", info_report=None)
+    change = services.accident_update(by=None, accident=accident, deaths=3, reason="续报")
+    assert change.counted and Accident.objects.get(pk=accident.pk).grade == "larger"
+    assert AuditRecord.objects.filter(action="accident.create", actor_name="system").exists()
