@@ -120,3 +120,19 @@ def test_viewers_read_but_do_not_write(api_as, wenling_viewer, wenling_things):
     assert client.patch(f"/api/accidents/{accident.pk}", {"deaths": 9}).status_code == 403
     assert client.post(f"/api/accidents/{accident.pk}/checks", {"target": "regulator"}).status_code == 403
     assert Accident.objects.get(pk=accident.pk).deaths == 1
+
+
+def test_services_refuse_an_accident_outside_the_callers_jurisdiction(wenling_officer, linhai_things):
+    """Defence in depth: a caller that skipped the scoped read is still refused."""
+    from yingji.core.errors import Forbidden
+
+    accident = linhai_things["accident"]
+    for call in (lambda: services.accident_update(by=wenling_officer.user, accident=accident, deaths=9),
+                 lambda: services.check_record(by=wenling_officer.user, accident=accident, target="enterprise"),
+                 lambda: services.investigation_extend(by=wenling_officer.user, accident=accident, days=3,
+                                                       reason="x"),
+                 lambda: services.remedial_item_close(by=wenling_officer.user, item=linhai_things["item"],
+                                                      closed_on=dt.date(2026, 2, 1))):
+        with pytest.raises(Forbidden):
+            call()
+    assert Accident.objects.get(pk=accident.pk).deaths == 1

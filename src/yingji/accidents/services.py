@@ -101,8 +101,7 @@ def accident_update(*, by, accident: Accident, reason: str = "", now: dt.datetim
                     **changes) -> FiguresChange | None:
     """Change an accident: its descriptive fields (audited), and its figures as a new
     version (补报 inside the window, recorded as not counted after it)."""
-    scope = Scope.for_user(by)
-    scope.require_officer()
+    _officer_over(by, accident)
     unknown = set(changes) - set(FIGURES) - set(EDITABLE)
     if unknown:
         name = sorted(unknown)[0]
@@ -167,6 +166,16 @@ def _grade(accident: Accident) -> str:
                           direct_loss=accident.direct_loss or 0)
 
 
+def _officer_over(by, accident: Accident) -> Scope:
+    """Writing on an accident: an officer whose jurisdiction holds it (callers pass
+    accidents read through the caller's scope; this holds if one does not)."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    if not scope.covers_region(accident.region_id):
+        raise Forbidden("该事故不在您的管辖范围内", "That accident is outside your jurisdiction")
+    return scope
+
+
 def _not_in_future(occurred_at: dt.datetime) -> None:
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError("发生时间不能晚于现在", "The time of occurrence cannot be in the future",
@@ -191,7 +200,7 @@ INVESTIGATION_FIELDS = ("leader", "members", "units", "findings", "cause", "resp
 def investigation_save(*, by, accident: Accident, **fields) -> Investigation:
     """Open the investigation (deadline 60 days after the accident, a timer row for
     it) or change its team and findings; a conclusion date closes its timers."""
-    Scope.for_user(by).require_officer()
+    _officer_over(by, accident)
     unknown = set(fields) - set(INVESTIGATION_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
@@ -221,7 +230,7 @@ def investigation_save(*, by, accident: Accident, **fields) -> Investigation:
 
 def investigation_extend(*, by, accident: Accident, days: int, reason: str) -> Investigation:
     """The one extension (延期) of at most 60 days, with its reason."""
-    Scope.for_user(by).require_officer()
+    _officer_over(by, accident)
     if not reason.strip():
         raise DomainError("请填写延期理由", "Give the reason for the extension", fields={"reason": "必填 / required"})
     if not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -295,7 +304,7 @@ def _send_overdue(timer: InvestigationTimer) -> None:
 def check_record(*, by, accident: Accident, target: str, outcome: str = "",
                  checked_on: dt.date | None = None) -> AccountabilityCheck:
     """Record one of 一案三查 (the enterprise, the regulator, the officials)."""
-    Scope.for_user(by).require_officer()
+    _officer_over(by, accident)
     if target not in CheckTarget.values:
         raise DomainError("核查对象无效", "Unknown check target",
                           fields={"target": "enterprise / regulator / officials"})
@@ -313,7 +322,7 @@ EXPLANATION_FIELDS = ("required", "government_text", "government_received_on", "
 
 def explanation_save(*, by, accident: Accident, **fields) -> DoubleExplanation:
     """双说明: whether required, and the two written explanations as they arrive."""
-    Scope.for_user(by).require_officer()
+    _officer_over(by, accident)
     with transaction.atomic():
         row = DoubleExplanation.objects.select_for_update().filter(accident=accident).first()
         before = audit.snapshot(row) if row else None
@@ -328,8 +337,7 @@ def explanation_save(*, by, accident: Accident, **fields) -> DoubleExplanation:
 def remedial_create(*, by, accident: Accident, region_code: str, start: dt.date, scope_text: str = "",
                     items: list[dict] | None = None) -> RemedialSupervision:
     """补课: remedial supervision of a region in the caller's jurisdiction, with items."""
-    scope = Scope.for_user(by)
-    scope.require_officer()
+    scope = _officer_over(by, accident)
     scope.require_region(region_code)
     with transaction.atomic():
         row = RemedialSupervision(accident=accident, region_id=region_code, start=start, scope_text=scope_text)
@@ -341,7 +349,7 @@ def remedial_create(*, by, accident: Accident, region_code: str, start: dt.date,
 
 
 def remedial_item_close(*, by, item: RemedialItem, closed_on: dt.date, note: str = "") -> RemedialItem:
-    Scope.for_user(by).require_officer()
+    _officer_over(by, item.supervision.accident)
     if item.closed_on is not None:
         raise DomainError("该事项已完成", "The item is already closed", fields={"closed_on": "已完成 / closed"})
     if closed_on < item.supervision.start:
@@ -360,6 +368,7 @@ def hazard_register_after(*, by, accident: Accident, enterprise_id: int, descrip
                           level: str = "general", category: str = "other", location: str = "") -> AccidentHazard:
     """A hazard found after the accident is a hazard: registered by the hazards app
     (its numbering, scope, timeline and audit), linked to the accident here."""
+    _officer_over(by, accident)
     with transaction.atomic():
         hazard = hazard_services.hazard_register(by=by, enterprise_id=enterprise_id, description=description,
                                                  deadline=deadline, level=level, category=category,
