@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from ..core import regioncodes
 from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Region
 from ..core.scope import Scope
@@ -92,6 +93,13 @@ def check_period(start: dt.date, end: dt.date) -> None:
         raise DomainError("日期超出范围", "Date out of range", fields={"from": "1950–2200"})
 
 
+def in_subtree(region: str):
+    """Accidents in the subtree of `region`, as a code range (the (region, occurred_at)
+    index serves it; LIKE 'code%' would not on PostgreSQL)."""
+    low, high = regioncodes.subtree_bounds(region)
+    return Accident.objects.filter(region_id__gte=low, region_id__lte=high)
+
+
 def _sums(qs) -> dict:
     row = qs.aggregate(accidents=Count("id"), deaths=Sum("deaths"), serious_injuries=Sum("serious_injuries"),
                        direct_loss=Sum("direct_loss"))
@@ -113,7 +121,7 @@ def figures(*, scope: Scope, region: str, start: dt.date, end: dt.date, group_by
         raise DomainError("分组方式无效", "Unknown grouping", fields={"group_by": " / ".join(GROUPS)})
     place = check_region(scope, region)
     check_period(start, end)
-    base = Accident.objects.filter(region__code__startswith=region)
+    base = in_subtree(region)
     current = base.filter(occurred_at__gte=day_start(start), occurred_at__lt=day_start(end + dt.timedelta(days=1)))
     p_start, p_end = year_earlier(start, end=False), year_earlier(end, end=True)
     previous = base.filter(occurred_at__gte=day_start(p_start), occurred_at__lt=day_start(p_end + dt.timedelta(days=1)))
@@ -185,7 +193,6 @@ def monthly(*, scope: Scope, region: str, year: int) -> list[dict]:
     for month in range(1, 13):
         start = dt.date(year, month, 1)
         end = dt.date(year + (month == 12), month % 12 + 1, 1)
-        qs = Accident.objects.filter(region__code__startswith=region, occurred_at__gte=day_start(start),
-                                     occurred_at__lt=day_start(end))
+        qs = in_subtree(region).filter(occurred_at__gte=day_start(start), occurred_at__lt=day_start(end))
         out.append({"month": f"{year}-{month:02d}", **_sums(qs)})
     return out
