@@ -12,6 +12,7 @@ from yingji.accidents.models import Accident, AccidentHazard, AccountabilityChec
 
 from ..conftest import LINHAI, WENLING, WENLING_TOWN
 from ..pdftext import drawn_text
+from .conftest import make_accident
 
 pytestmark = pytest.mark.django_db
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -117,3 +118,15 @@ def test_the_monthly_bulletin_pdf_and_excel_carry_the_figures(wenling_officer):
         assert str(cells[1]) in text
     # Linhai's month is not Wenling's officer's to read.
     assert client.get("/accidents/bulletin/2026-11.pdf", {"region": LINHAI}).status_code == 404
+
+
+def test_the_accident_list_exports_the_rows_it_shows(wenling_officer, linhai_officer):
+    make_accident(wenling_officer, when=dt.datetime(2026, 3, 1, 8, 30, tzinfo=BEIJING), deaths=3, direct_loss=1500)
+    add("331082001", dt.datetime(2026, 3, 2, tzinfo=BEIJING), deaths=1)  # Linhai's: not Wenling's to export
+    r = logged_in(wenling_officer).get("/accidents/", {"format": "xlsx"})
+    assert r.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("发生时间", "区划代码", "区划")
+    assert len(rows) == 2
+    assert rows[1][0] == "2026-03-01 08:30" and rows[1][1] == WENLING_TOWN and rows[1][8] == 3
+    assert rows[1][11] == "较大事故"

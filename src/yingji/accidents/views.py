@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ..core import tabular
+from ..core import exports, tabular
 from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError
 from ..core.regionpicker import bind_scope
@@ -19,6 +19,7 @@ from ..core.scope import Scope
 from ..core.ui import refuse_or_attach
 from . import bulletin, forms, selectors, services
 from .choices import GRADE_CHOICES, AccidentGrade
+from .exports import ACCIDENTS
 
 
 def accident_list(request):
@@ -26,6 +27,8 @@ def accident_list(request):
     g = request.GET
     qs = selectors.accident_list(scope=scope, grade=g.get("grade", "") if g.get("grade") in AccidentGrade.values
                                  else "", q=g.get("q", "")[:100])
+    if exports.requested(request):
+        return exports.response(request, ACCIDENTS, qs)
     page = Paginator(qs, 50).get_page(g.get("page"))
     return render(request, "accidents/accident_list.html", {
         "page": page, "grades": GRADE_CHOICES, "grade": g.get("grade", ""), "q": g.get("q", "")[:100],
