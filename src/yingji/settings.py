@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "yingji.hazards",
     "yingji.floods",
     "yingji.duty",
+    "yingji.accidents",
     "yingji.response",
     "yingji.web",
     "yingji.demo",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("yingji.insurance.urls")),
     path("", include("yingji.hydromet.urls")),
     path("", include("yingji.duty.urls")),
+    path("", include("yingji.accidents.urls")),
     path("", include("yingji.response.urls")),
     path("", include("yingji.web.urls")),
 ]

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.test import TestCase, override_settings
 
+from yingji.accidents.demo import seed_accidents_demo
 from yingji.demo.seed import ACCOUNTS, PASSWORD, seed_demo
 from yingji.duty.demo import seed_duty_demo
 from yingji.duty.demo_notices import seed_notices_demo
@@ -49,6 +50,7 @@ def seed_everything() -> None:
             seed_demo()
             seed_hazards_demo()
             seed_reports_demo()
+            seed_accidents_demo()
             load_demo_policy(archive=ARCHIVE_2019 if ARCHIVE_2019.exists() else None)
             load_flood_demo()
             seed_duty_demo()

@@ -1,11 +1,15 @@
 """The region browser: a region's children with enterprise counts, and adding
 villages and grids under a township or village."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ...accidents import selectors as accident_selectors
 from ...core import selectors as core_selectors
 from ...core.choices import RegionLevel
 from ...core.errors import DomainError, NotFound
@@ -44,7 +48,21 @@ def region_detail(request, code: str):
         "total": sum(g["count"] for g in grades),
         "form": form,
         "adds_village": region.level == RegionLevel.TOWNSHIP,
+        **_accident_panel(scope, region),
     })
+
+
+def _accident_panel(scope: Scope, region) -> dict:
+    """This year's accidents and deaths of the region and its children (the figures of
+    the accidents app), for the panel and its chart; none for enterprise users."""
+    if scope.organization_id is not None:
+        return {}
+    today = timezone.localdate()
+    figures = accident_selectors.figures(scope=scope, region=region.code, start=dt.date(today.year, 1, 1),
+                                         end=today, group_by="region")
+    items = [{"name": i["name"], "accidents": i["accidents"], "deaths": i["deaths"]} for i in figures["items"]]
+    return {"accidents": figures, "accident_chart": {"items": items if any(i["accidents"] for i in items) else [],
+                                                     "months": []}}
 
 
 def _add_child(request, form: SubRegionForm) -> bool:

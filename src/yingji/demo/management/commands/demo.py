@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from ....accidents.demo import seed_accidents_demo
 from ....core import scheduler
 from ....core.commandline import progress_bar
 from ....core.services import import_official_regions
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         # clock, so it must run before the worker thread and the server start.
         self.stdout.write("隐患排查治理演示 / hazards demo: " + seed_hazards_demo().summary())
         self.stdout.write("信息报送演示 / information reports demo: " + seed_reports_demo().summary())
+        self.stdout.write("生产安全事故演示 / accidents demo: " + seed_accidents_demo().summary())
         # The Taizhou catastrophe policy with a typhoon and a rain
         # trigger (a dozen seconds: once, with the first seeding).
         self.stdout.write("巨灾保险演示 / insurance demo:")
