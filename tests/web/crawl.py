@@ -40,8 +40,9 @@ _CHUNK = re.compile(r"[\x21-\x7e]+")  # runs of printable ASCII; CJK text and sp
 _LETTERS = re.compile(r"[A-Za-z]+")
 _DATE_FORMAT = re.compile(r"^[YMDHms]+([-/:][YMDHms]+)*$")  # YYYY-MM-DD, the notation of a date
 # The project's bilingual messages, "中文 / English" (errors name field and reason in both
-# languages): the English half after a Chinese one is the translation, not a leftover.
-_ENGLISH_HALF = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) / [A-Za-z][^\u3400-\u9fff]*")
+# languages): the English half after a Chinese one is the translation, not a leftover. It may
+# start with the name of a place or unit, which stays Chinese ("/ 临海市 (331082) is outside ...").
+_ENGLISH_HALF = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) / [^A-Za-z/\n]{0,40}?[A-Za-z][^\u3400-\u9fff]*")
 
 
 def untranslated(texts) -> list[str]:

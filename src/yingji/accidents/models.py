@@ -28,6 +28,8 @@ class Accident(models.Model):
                                related_name="+")
     occurred_at = models.DateTimeField(_("发生时间"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
+    info_report = models.OneToOneField("duty.InfoReport", verbose_name=_("信息报告"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("事故单位"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     party_name = models.CharField(_("事故单位或当事人（登记册外）"), max_length=200, blank=True)
@@ -259,3 +261,15 @@ class ControlTarget(models.Model):
         verbose_name = _("控制指标 Control target")
         verbose_name_plural = _("控制指标 Control targets")
         constraints = [models.UniqueConstraint(fields=["region", "year"], name="accident_target_unique")]
+
+
+class ReportIntake(models.Model):
+    """How far the accidents app has read the duty desk's accident reports (one row):
+    the id of the last report version taken, so that a crash between two ticks loses
+    nothing and takes nothing twice (ARCHITECTURE: hand-offs are rows a consumer claims)."""
+
+    name = models.CharField(max_length=32, primary_key=True, default="info_reports")
+    last_version_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("信息报告接收进度 Report intake")

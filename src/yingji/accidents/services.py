@@ -60,9 +60,8 @@ def accident_create(*, by, region_code: str, occurred_at: dt.datetime, industry:
     """Register an accident in the caller's jurisdiction with its first figures
     (version 1) and their grade.
 
-    `info_report` is the hook for the duty desk: once `duty.InfoReport` exists the
-    accident keeps a foreign key to the report it came from (set here, audited with
-    the rest); until then it is accepted and not stored."""
+    `info_report` is the duty desk's report the accident came from (accidents.intake);
+    one report makes at most one accident."""
     scope = Scope.for_user(by)
     scope.require_officer()
     scope.require_region(region_code)
@@ -79,7 +78,7 @@ def accident_create(*, by, region_code: str, occurred_at: dt.datetime, industry:
     accident = Accident(region=region, occurred_at=occurred_at, industry=industry, kind=kind, deaths=deaths,
                         serious_injuries=serious_injuries, direct_loss=direct_loss, description=description,
                         place=place, enterprise=enterprise, party_name=party_name if enterprise is None else "",
-                        party_uscc=party_uscc if enterprise is None else "",
+                        party_uscc=party_uscc if enterprise is None else "", info_report=info_report,
                         created_by=by if by is not None and by.is_authenticated else None)
     accident.grade = _grade(accident)
     with transaction.atomic():

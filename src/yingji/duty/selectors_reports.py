@@ -157,3 +157,11 @@ def accident_reports_after(*, after_id: int, limit: int) -> list[InfoReport]:
     `limit`: the accidents app's cursor over the reports it has taken."""
     return list(InfoReport.objects.filter(kind_id=ACCIDENT, pk__gt=after_id).select_related("region", "kind")
                 .order_by("pk")[:max(0, int(limit))])
+
+
+def accident_report_versions_after(*, after_id: int, limit: int) -> list[InfoReportVersion]:
+    """Versions (首报, 续报, 终报) of accident-kind reports with an id above `after_id`,
+    in id order, at most `limit`: the accidents app's cursor over what the duty desk
+    learned, so that an accident follows its report's figures."""
+    return list(InfoReportVersion.objects.filter(report__kind_id=ACCIDENT, pk__gt=after_id)
+                .select_related("report", "report__region").order_by("pk")[:max(0, int(limit))])

@@ -181,8 +181,8 @@ def shelter_detail(request, id: int):
     shelter = selectors.shelter_get(scope=scope, id=id)
     if request.method == "POST":
         try:
-            _, moved = shelter_services.shelter_set_state(by=request.user, shelter=shelter,
-                                                          state=request.POST.get("state", ""))
+            moved = shelter_services.shelter_set_state(by=request.user, shelter=shelter,
+                                                       state=request.POST.get("state", ""))[1]
         except DomainError as exc:
             messages.error(request, domain_message(exc))
         else:
