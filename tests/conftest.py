@@ -137,7 +137,9 @@ def today():
 SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
          ("yingji.floods.migrations.0002_risk_point_kinds", "add_kinds"),
          ("yingji.alerts.migrations.0002_default_policies", "add_policies"),
-         ("yingji.duty.migrations.0003_info_reports", "seed_limits")]
+         ("yingji.duty.migrations.0003_info_reports", "seed_limits"),
+         ("yingji.response.migrations.0002_levels", "add_default_orders"),
+         ("yingji.response.migrations.0005_last_mile", "add_rules")]
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ..core.admin_audit import AuditedAdmin
 from .models import Accident, ControlTarget
 
 
@@ -7,6 +8,9 @@ from .models import Accident, ControlTarget
 class AccidentAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "region", "kind", "deaths", "serious_injuries", "grade")
     list_filter = ("grade", "kind", "industry")
+
+    def has_add_permission(self, request):
+        return False  # registered through the services (a first version with its grade)
 
     def has_delete_permission(self, request, obj=None):
         return False  # accidents are never deleted
@@ -16,5 +20,5 @@ class AccidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ControlTarget)
-class ControlTargetAdmin(admin.ModelAdmin):
+class ControlTargetAdmin(AuditedAdmin):
     list_display = ("region", "year", "max_accidents", "max_deaths")
