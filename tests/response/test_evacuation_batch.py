@@ -167,7 +167,8 @@ def test_junk_items_are_refused_one_by_one_never_a_500(api_as, wenling_officer, 
             {"id": h.pk, "action": "shelter", "shelter_id": 2**80}, {"id": h.pk, "action": "shelter",
                                                                      "shelter_id": 99999999},
             {"id": 2**80, "action": "move"}, {"id": -5, "action": "move"},
-            {"id": h.pk, "action": "move", "expected_state": "flying"}, {"id": h.pk, "action": "move", "note": "x" * 301},
+            {"id": h.pk, "action": "move", "expected_state": "flying"},
+            {"id": h.pk, "action": "move", "note": "x" * 301},
             {"id": h.pk, "action": "move", "client_id": "c" * 65}, {"id": True, "action": "move", "x": 1}]
     results = post(api_as(wenling_officer), junk)
     assert len(results) == len(junk)

@@ -8,8 +8,8 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.utils import timezone
-from pydantic import ValidationError as ItemError
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from pydantic import ValidationError as ItemError
 
 from ..core.errors import DomainError
 from ..core.paging import Page, PageQuery, paginate

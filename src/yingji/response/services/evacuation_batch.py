@@ -20,8 +20,16 @@ from ...core.errors import DomainError, NotFound
 from ...core.scope import Scope
 from ..models import Household, HouseholdState, HouseholdTransition, Shelter
 from .evacuation import (
-    ACTIONS, apply_tally, check_action, check_room, check_start, lost_race, require_shelter_id, shelter_in_scope,
-    tally_deltas, transition,
+    ACTIONS,
+    apply_tally,
+    check_action,
+    check_room,
+    check_start,
+    lost_race,
+    require_shelter_id,
+    shelter_in_scope,
+    tally_deltas,
+    transition,
 )
 from .shelters import fits
 
