@@ -6,19 +6,21 @@ Set-based: one scoped read and lock of the batch's shelters (their occupancy in 
 query) and of its households (id order, so two batches never wait on each other in a
 circle; the shelters first, as `household_act` takes them), the steps decided in
 order in memory (a household named twice sees its first step; a shelter's places are
-counted down as households arrive and up as they leave), then one UPDATE per (state it
-had, state it ends in, shelter) group, one bulk insert of the history rows (sealed
-into the audit chain by `seal_steps` like every other step) and one counter UPDATE
-per village with the summed difference. A refused step writes nothing, so it never
-undoes another."""
+counted down as households arrive and up as they leave), then the writes: the
+households in one UPDATE … FROM (VALUES …) on the state each had (on SQLite one UPDATE
+per (state it had, state it ends in, shelter) group), one bulk insert of the history
+rows (sealed into the audit chain by `seal_steps` like every other step), and the
+villages' counters with each village's summed difference (locked in code order, then
+one UPDATE … FROM (VALUES …); on SQLite one UPDATE per village). A refused step writes
+nothing, so it never undoes another."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from ...core.errors import DomainError, NotFound
 from ...core.scope import Scope
-from ..models import Household, HouseholdState, HouseholdTransition, Shelter
+from ..models import Household, HouseholdState, HouseholdTransition, Shelter, VillageTally
 from .evacuation import (
     ACTIONS,
     apply_tally,
@@ -34,6 +36,7 @@ from .evacuation import (
 from .shelters import fits
 
 MAX_ITEMS = 500
+COUNTERS = ("moved", "moved_households", "sheltered", "sheltered_households", "returned", "returned_households")
 S = HouseholdState
 
 
@@ -147,18 +150,53 @@ def _decide(scope: Scope, item: dict, h: dict | None, shelters: dict, room: dict
 
 
 def _write(current: dict, steps: list, deltas: dict, now) -> None:
-    groups: dict[tuple, list[int]] = {}
-    for h in current.values():
-        if h.get("touched"):
+    touched = [h for h in current.values() if h.get("touched")]
+    if connection.vendor == "postgresql":
+        _write_households_pg(touched, now)
+    else:
+        groups: dict[tuple, list[int]] = {}
+        for h in touched:
             groups.setdefault((h["had"], h["state"], h["sheltered_in_id"]), []).append(h["id"])
-    for (had, to, shelter_id), pks in groups.items():
-        done = Household.objects.filter(pk__in=pks, state=had).update(state=to, state_at=now,
-                                                                      sheltered_in_id=shelter_id)
-        if done != len(pks):  # cannot happen under the locks; never write half a decision
-            raise lost_race()
+        for (had, to, shelter_id), pks in groups.items():
+            done = Household.objects.filter(pk__in=pks, state=had).update(state=to, state_at=now,
+                                                                          sheltered_in_id=shelter_id)
+            if done != len(pks):  # cannot happen under the locks; never write half a decision
+                raise lost_race()
     HouseholdTransition.objects.bulk_create(steps, batch_size=500)
-    for region_id in sorted(deltas):
-        apply_tally(region_id, deltas[region_id])
+    if connection.vendor == "postgresql":
+        _write_tallies_pg(deltas)
+    else:
+        for region_id in sorted(deltas):
+            apply_tally(region_id, deltas[region_id])
+
+
+def _write_households_pg(touched: list[dict], now) -> None:
+    """One UPDATE … FROM (VALUES …) for every household of the batch, on the state it had."""
+    rows = ", ".join(["(%s::bigint, %s, %s, %s::bigint)"] * len(touched))
+    params = [v for h in touched for v in (h["id"], h["had"], h["state"], h["sheltered_in_id"])]
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {Household._meta.db_table} AS h SET state = v.to_state, state_at = %s, "
+                    f"sheltered_in_id = v.shelter FROM (VALUES {rows}) AS v(id, had, to_state, shelter) "
+                    "WHERE h.id = v.id AND h.state = v.had", [now, *params])
+        if cur.rowcount != len(touched):  # cannot happen under the locks; never write half a decision
+            raise lost_race()
+
+
+def _write_tallies_pg(deltas: dict) -> None:
+    """The villages' counters: locked in code order (as another batch locks them), then
+    one UPDATE … FROM (VALUES …) with each village's summed difference."""
+    regions = sorted(r for r, d in deltas.items() if any(d.values()))
+    if not regions:
+        return
+    table = VillageTally._meta.db_table
+    rows = ", ".join(["(%s" + ", %s::integer" * len(COUNTERS) + ")"] * len(regions))
+    params = [v for r in regions for v in (r, *(deltas[r].get(name, 0) for name in COUNTERS))]
+    sets = ", ".join(f"{name} = t.{name} + v.{name}" for name in COUNTERS)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT region_id FROM {table} WHERE region_id = ANY(%s) ORDER BY region_id FOR UPDATE",
+                    [regions])
+        cur.execute(f"UPDATE {table} AS t SET {sets} FROM (VALUES {rows}) AS v(region_id, {', '.join(COUNTERS)}) "
+                    "WHERE t.region_id = v.region_id", params)
 
 
 __all__ = ["MAX_ITEMS", "households_act"]
