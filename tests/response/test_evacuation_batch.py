@@ -175,5 +175,6 @@ def test_junk_items_are_refused_one_by_one_never_a_500(api_as, wenling_officer, 
     refused = [r for r in results if not r["ok"]]
     assert all(" / " in r["message"] and r["code"] for r in refused), refused
     assert results[6]["field"] == "action" and results[7]["field"] == "shelter_id"
+    assert not results[-1]["ok"] and results[-1]["id"] is None  # true is not a household id
     assert Household.objects.get(pk=h.pk).state in ("to_move", "moved")
     assert HouseholdTransition.objects.count() == sum(r["ok"] for r in results)

@@ -232,9 +232,9 @@ def import_households(request, file: File[UploadedFile]):
 
 # Before /evacuation/households/{id}: its GET would answer this path with 405.
 class BatchItemIn(Schema):
-    id: int = Field(..., description="household id")
+    id: int = Field(..., strict=True, description="household id")
     action: Literal["move", "shelter", "return"]
-    shelter_id: int | None = Field(None, description="for shelter")
+    shelter_id: int | None = Field(None, strict=True, description="for shelter")
     expected_state: HouseholdState | None = Field(None, description="the state the phone showed (optional)")
     note: str = Field("", max_length=300)
     client_id: str | None = Field(None, max_length=64, description="the phone's own id of the step, echoed back")
