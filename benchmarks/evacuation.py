@@ -24,6 +24,12 @@ townships and villages) and the number of steps the clients saw accepted.
 
     python benchmarks/evacuation.py                          # 1,000,000 households, 5,000 shelters
     python benchmarks/evacuation.py --households 100000 --seconds 30
+    python benchmarks/evacuation.py --batch 100              # 100 steps a request (a phone syncing its queue)
+
+With `--batch N` (N > 1) each writer posts N steps of N different households of its own
+in one request to `POST /api/evacuation/households/actions` (paced so that all writers
+together still aim at `--rate` steps a second); each item's result moves that household
+on as a one-step answer would. N = 1 (the default) is one step per request as above.
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/yingji_evacuation_bench.
 Targets (issue 17): 1,000 steps a second while figures answer in under 200 ms p95.
@@ -239,6 +245,7 @@ class Stats:
         self.step_seconds: list[float] = []
         self.figure_seconds: list[float] = []
         self.accepted = 0
+        self.write_requests = 0
         self.refused: dict[str, int] = {}
         self.errors: list[str] = []
 
@@ -280,6 +287,61 @@ def writer(port: int, token: str, households: list[tuple[int, int | None]], inte
         if to == "returned":
             live[i] = live[-1]
             live.pop()
+
+
+def batch_writer(port: int, token: str, households: list[tuple[int, int | None]], interval: float, until: float,
+                 stats: Stats, rng: random.Random, size: int) -> None:
+    """As `writer`, `size` steps of different households a request, through the batch endpoint."""
+    client = Client(port, token)
+    state = {pk: "to_move" for pk, _ in households}
+    plan = dict(households)
+    live = [pk for pk, _ in households]
+    due = time.perf_counter()
+    while time.perf_counter() < until and live:
+        due += interval
+        pause = due - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        picked = rng.sample(live, min(size, len(live)))
+        items, sent = [], {}
+        for pk in picked:
+            action, to = NEXT[state[pk]]
+            if action == "shelter" and plan[pk] is None:
+                action, to = "return", "returned"
+            item = {"id": pk, "action": action, "expected_state": "moved" if state[pk] == "no_room" else state[pk]}
+            if action == "shelter":
+                item["shelter_id"] = plan[pk]
+            items.append(item)
+            sent[pk] = (action, to)
+        started = time.perf_counter()
+        status, reply = client.request("POST", "/api/evacuation/households/actions", body={"items": items})
+        took = time.perf_counter() - started
+        results = (reply or {}).get("results", []) if status == 200 else []
+        with stats.lock:
+            stats.step_seconds.append(took)
+            stats.write_requests += 1
+            if status != 200:
+                code = (reply or {}).get("error", {}).get("code", str(status))
+                stats.refused[code] = stats.refused.get(code, 0) + len(items)
+                if status >= 500 and len(stats.errors) < 5:
+                    stats.errors.append(f"{status} {reply}")
+            for result in results:
+                if result["ok"]:
+                    stats.accepted += 1
+                else:
+                    stats.refused[result["code"]] = stats.refused.get(result["code"], 0) + 1
+        returned = set()
+        for result in results:
+            pk = result["id"]
+            action, to = sent[pk]
+            if result["ok"]:
+                state[pk] = to
+            elif action == "shelter":  # a full shelter: this household goes home from where it went
+                state[pk] = "no_room"
+            if result["ok"] and to == "returned":
+                returned.add(pk)
+        if returned:
+            live = [pk for pk in live if pk not in returned]
 
 
 def reader(port: int, token: str, regions: list[list[str]], until: float, stats: Stats, rng: random.Random) -> None:
@@ -368,6 +430,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=1,
+                        help="steps per write request (1: one step per request; N > 1: the batch endpoint, N ≤ 500)")
     parser.add_argument("--reuse", action="store_true", help="keep the data if it holds N households, all to move")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
@@ -409,19 +473,26 @@ def main() -> None:
               f"{percentile(quiet.figure_seconds, 50):.0f} ms, p95 {percentile(quiet.figure_seconds, 95):.0f} ms")
         rng.shuffle(ids)
         shares = [ids[i::args.writers] for i in range(args.writers)]
-        interval = args.writers / args.rate
+        size = max(1, min(args.batch, 500))
+        interval = args.writers * size / args.rate
         cpu_before, load_before = cpu_seconds(server.pid), os.getloadavg()[0]
         started = time.perf_counter()
         until = started + args.seconds
-        threads = [threading.Thread(target=writer, args=(port, token, share, interval, until, stats,
-                                                         random.Random(args.seed + i)))
-                   for i, share in enumerate(shares)]
+        if size == 1:
+            threads = [threading.Thread(target=writer, args=(port, token, share, interval, until, stats,
+                                                             random.Random(args.seed + i)))
+                       for i, share in enumerate(shares)]
+        else:
+            threads = [threading.Thread(target=batch_writer, args=(port, token, share, interval, until, stats,
+                                                                   random.Random(args.seed + i), size))
+                       for i, share in enumerate(shares)]
         threads += [threading.Thread(target=reader, args=(port, token, regions, until, stats,
                                                           random.Random(args.seed + 1000 + i)))
                     for i in range(args.readers)]
         threads.append(threading.Thread(target=sealer, args=(until, stats)))
         print(f"gunicorn {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}; "
-              f"{args.writers} writers at {args.rate:.0f}/s target, {args.readers} readers, {args.seconds:.0f} s")
+              f"{args.writers} writers at {args.rate:.0f}/s target, {size} step(s) a request, {args.readers} readers, "
+              f"{args.seconds:.0f} s")
         for t in threads:
             t.start()
         for t in threads:
@@ -431,10 +502,12 @@ def main() -> None:
         print(f"\nPostgreSQL, {args.households:,} households, {args.shelters:,} shelters")
         print(f"  steps accepted   {stats.accepted:,} in {elapsed:.1f} s = {stats.accepted / elapsed:,.0f}/s "
               f"(target {args.rate:.0f}/s); refused: {stats.refused or 'none'}")
-        requests = max(stats.accepted + len(stats.figure_seconds), 1)
+        writes = stats.write_requests if size > 1 else stats.accepted + sum(stats.refused.values())
+        requests = max(writes + len(stats.figure_seconds), 1)
         print(f"  gunicorn CPU     {cpu:.1f} s = {1000 * cpu / requests:.1f} ms per request; "
               f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"  step latency     p50 {percentile(stats.step_seconds, 50):.0f} ms, "
+        print(f"  write requests   {writes:,} of {size} step(s)")
+        print(f"  {'step' if size == 1 else 'batch'} latency    p50 {percentile(stats.step_seconds, 50):.0f} ms, "
               f"p95 {percentile(stats.step_seconds, 95):.0f} ms")
         print(f"  figures          {len(stats.figure_seconds):,} requests, p50 "
               f"{percentile(stats.figure_seconds, 50):.0f} ms, p95 {percentile(stats.figure_seconds, 95):.0f} ms, "

@@ -34,7 +34,8 @@ class TestEvacuationIsolation(IsolationCases):
         "POST /api/evacuation/households": (Household, lambda home: {"region": L1, "head": "临海户", "members": 2}),
         "POST /api/evacuation/quick-reports": (QuickReport, lambda home: {"region": LINHAI_TOWN, "moved": 5}),
     }
-    elsewhere = {"GET /api/evacuation/figures", "POST /api/evacuation/households/import"}
+    elsewhere = {"GET /api/evacuation/figures", "POST /api/evacuation/households/import",
+                 "POST /api/evacuation/households/actions"}  # tests/response/test_evacuation_batch.py
 
     @pytest.fixture
     def foreign(self, villages):

@@ -5,16 +5,20 @@ in households beside them (`*_households`); `moved` counts everyone who has left
 (moved, sheltered or returned), so completeness (应转尽转) is moved ÷ planned."""
 
 import datetime as dt
+from typing import Any, Literal
 
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from pydantic import ValidationError as ItemError
 
+from ..core.errors import DomainError
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import evacuation_import
 from . import selectors_evacuation as selectors
 from .models import HouseholdState, ShelterKind, ShelterLevel, ShelterState
 from .services import evacuation as services
+from .services import evacuation_batch
 from .services import shelters as shelter_services
 
 router = Router(tags=["evacuation"])
@@ -224,6 +228,51 @@ def import_households(request, file: File[UploadedFile]):
     good rows are kept, the others reported by row with the reason."""
     report = evacuation_import.import_households(by=request.user, content=file.read(), filename=file.name or "")
     return report.as_dict()
+
+
+# Before /evacuation/households/{id}: its GET would answer this path with 405.
+class BatchItemIn(Schema):
+    id: int = Field(..., strict=True, description="household id")
+    action: Literal["move", "shelter", "return"]
+    shelter_id: int | None = Field(None, strict=True, description="for shelter")
+    expected_state: HouseholdState | None = Field(None, description="the state the phone showed (optional)")
+    note: str = Field("", max_length=300)
+    client_id: str | None = Field(None, max_length=64, description="the phone's own id of the step, echoed back")
+
+
+class BatchIn(Schema):
+    items: list[Any] = Field(..., description=f"at most {evacuation_batch.MAX_ITEMS} steps, applied in order")
+
+
+class BatchOut(Schema):
+    results: list[dict[str, Any]] = Field(..., description='one per item, in order: {"id", "ok": true, "state"} '
+                                                           'or {"id", "ok": false, "code", "message" (中文 / English), '
+                                                           '"field"}')
+
+
+def _item(raw) -> dict | DomainError:
+    try:
+        return BatchItemIn.model_validate(raw).model_dump()
+    except ItemError as error:
+        first = error.errors()[0] if error.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ())) or "item"
+        return DomainError("该条记录格式有误", "This step is malformed",
+                           fields={field: "格式有误 / " + first.get("msg", "invalid")[:200]})
+
+
+@router.post("/evacuation/households/actions", response=BatchOut)
+def act_on_households(request, data: BatchIn):
+    """Steps a phone queued (offline, or in quick succession): each applied or refused on
+    its own, by the same rules as the one-step actions; one result per item, in order:
+    `{"id", "ok": true, "state"}` or `{"id", "ok": false, "code", "message", "field"}`."""
+    if len(data.items) > evacuation_batch.MAX_ITEMS:
+        raise evacuation_batch.too_many(len(data.items))
+    results = evacuation_batch.households_act(by=request.user, items=[_item(raw) for raw in data.items])
+    for raw, out in zip(data.items, results, strict=True):
+        if out["id"] is None and isinstance(raw, dict) and isinstance(raw.get("id"), int) \
+                and not isinstance(raw.get("id"), bool) and -(2**63) <= raw["id"] < 2**63:
+            out["id"] = raw["id"]
+    return {"results": results}
 
 
 @router.get("/evacuation/households/{id}", response=HouseholdDetail)

@@ -68,16 +68,6 @@ def shelter_in_scope(scope: Scope, shelter_id: int | None) -> Shelter | None:
     return shelter
 
 
-def _tally_change(region_id: str, sign: int, members: int, counters) -> None:
-    if not counters:
-        return
-    values = {}
-    for name in counters:
-        values[name] = F(name) + sign * members
-        values[f"{name}_households"] = F(f"{name}_households") + sign
-    VillageTally.objects.filter(region_id=region_id).update(**values)
-
-
 def risk_point_in_scope(scope: Scope, risk_point_id: int | None):
     """The danger zone's risk point (floods' risk lists), read through floods' selectors."""
     from ...core.errors import NotFound
@@ -113,24 +103,64 @@ def household_create(*, by, region: str, shelter_id: int | None = None, cadre: i
     return household
 
 
+def check_action(action: str, expected_state: str | None) -> None:
+    """The step's words: a known action, a known state (before anything is read)."""
+    if action not in ACTIONS:
+        raise DomainError("未知操作", "Unknown action", fields={"action": "move / shelter / return"})
+    if expected_state is not None and expected_state not in S.values:
+        raise DomainError("状态无效", "Invalid state", fields={"expected_state": "状态无效 / invalid state"})
+
+
+def check_start(action: str, state: str) -> None:
+    """Refused when `action` does not follow from `state`."""
+    if state not in ACTIONS[action][0]:
+        raise DomainError(*_refusal(action, state), fields={"action": "状态不符 / wrong state"}, code="conflict")
+
+
+def lost_race() -> DomainError:
+    return DomainError("该户状态已被他人更新，请刷新后再试", "Someone else has just recorded this household; "
+                       "reload and try again", fields={"action": "已变化 / changed"}, code="conflict")
+
+
+def tally_deltas(state: str, to: str, members: int) -> dict[str, int]:
+    """The village counters' change when a household of `members` goes from `state` to `to`."""
+    before, after = set(COUNTED_IN[state]), set(COUNTED_IN[to])
+    deltas = {}
+    for sign, names in ((-1, before - after), (+1, after - before)):
+        for name in names:
+            deltas[name] = deltas.get(name, 0) + sign * members
+            deltas[f"{name}_households"] = deltas.get(f"{name}_households", 0) + sign
+    return deltas
+
+
+def apply_tally(region_id: str, deltas: dict[str, int]) -> None:
+    values = {name: F(name) + d for name, d in deltas.items() if d}
+    if values:
+        VillageTally.objects.filter(region_id=region_id).update(**values)
+
+
+def transition(*, by, household_id: int, state: str, to: str, shelter_id: int | None, note: str,
+               now) -> HouseholdTransition:
+    return HouseholdTransition(
+        household_id=household_id, from_state=state, to_state=to, shelter_id=shelter_id, note=(note or "")[:300],
+        at=now, by=by if getattr(by, "is_authenticated", False) else None, by_name=getattr(by, "username", "") or "")
+
+
 def household_act(*, by, household: Household, action: str, shelter_id: int | None = None, note: str = "",
                   expected_state: str | None = None) -> Household:
     """Record one step of a household from a phone: move, shelter (at `shelter_id`) or
     return. Refused with a reason when the step does not follow from the household's
     state, or the shelter is full or closed; `expected_state` (what the phone showed)
-    defaults to the state read now."""
+    defaults to the state read now. (Many steps at once: `evacuation_batch.households_act`,
+    with the same checks.)"""
     scope = Scope.for_user(by)
     scope.require_writer()
-    if action not in ACTIONS:
-        raise DomainError("未知操作", "Unknown action", fields={"action": "move / shelter / return"})
-    if expected_state is not None and expected_state not in S.values:
-        raise DomainError("状态无效", "Invalid state", fields={"expected_state": "状态无效 / invalid state"})
-    starts, to = ACTIONS[action]
+    check_action(action, expected_state)
+    to = ACTIONS[action][1]
     # The state the caller read (with the household, or as the phone showed it) is the
     # condition of the UPDATE: no read-then-write race, and no extra query.
     state = expected_state or household.state
-    if state not in starts:
-        raise DomainError(*_refusal(action, state), fields={"action": "状态不符 / wrong state"}, code="conflict")
+    check_start(action, state)
     with transaction.atomic():
         shelter = None
         if action == "shelter":
@@ -139,14 +169,10 @@ def household_act(*, by, household: Household, action: str, shelter_id: int | No
         won = Household.objects.filter(pk=household.pk, state=state).update(
             state=to, state_at=now, sheltered_in=shelter)
         if not won:  # another phone recorded this household first (or the phone's view was old)
-            raise DomainError("该户状态已被他人更新，请刷新后再试", "Someone else has just recorded this household; "
-                              "reload and try again", fields={"action": "已变化 / changed"}, code="conflict")
-        before, after = set(COUNTED_IN[state]), set(COUNTED_IN[to])
-        _tally_change(household.region_id, -1, household.members, before - after)
-        _tally_change(household.region_id, +1, household.members, after - before)
-        HouseholdTransition.objects.create(
-            household_id=household.pk, from_state=state, to_state=to, shelter=shelter, note=note[:300], at=now,
-            by=by if getattr(by, "is_authenticated", False) else None, by_name=getattr(by, "username", "") or "")
+            raise lost_race()
+        apply_tally(household.region_id, tally_deltas(state, to, household.members))
+        transition(by=by, household_id=household.pk, state=state, to=to, shelter_id=shelter.pk if shelter else None,
+                   note=note, now=now).save()
     household.state, household.state_at, household.sheltered_in = to, now, shelter
     return household
 
@@ -157,26 +183,36 @@ def _refusal(action: str, state: str) -> tuple[str, str]:
             f"The household is {state}: it cannot be recorded as {action} now")
 
 
-def _shelter_with_room(scope: Scope, shelter_id: int | None, household: Household) -> Shelter:
+def require_shelter_id(shelter_id: int | None) -> None:
     if shelter_id is None:
         raise DomainError("请选择安置场所", "Choose a shelter", fields={"shelter_id": "必填 / required"})
-    found = shelter_in_scope(scope, shelter_id)
-    # Lock the shelter: two households arriving at once cannot both take its last places.
-    shelter = Shelter.objects.select_for_update().get(pk=found.pk)
+
+
+def check_room(shelter: Shelter, room: int, *, members: int, state: str, sheltered_in_id: int | None) -> None:
+    """Refused when the (locked) shelter is closed, already holds the household, or has
+    fewer than `members` of its `room` places left."""
     if shelter.state == ShelterState.CLOSED:
         raise DomainError(f"安置场所“{shelter.name}”已关闭，请选择其他场所",
                           f"The shelter {shelter.name} is closed; choose another",
                           fields={"shelter_id": "已关闭 / closed"}, code="shelter_closed")
-    if household.sheltered_in_id == shelter.pk and household.state == S.SHELTERED:
+    if sheltered_in_id == shelter.pk and state == S.SHELTERED:
         raise DomainError("该户已在此安置场所", "The household is already in this shelter",
                           fields={"shelter_id": "已在此 / already here"}, code="conflict")
-    room = shelter.capacity - occupancy(shelter.pk)
-    if shelter.state == ShelterState.FULL or room < household.members:
-        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {household.members} 人），"
+    if shelter.state == ShelterState.FULL or room < members:
+        raise DomainError(f"安置场所“{shelter.name}”已满（剩余 {max(room, 0)} 人，该户 {members} 人），"
                           "请选择其他场所",
                           f"The shelter {shelter.name} is full ({max(room, 0)} places left, the household has "
-                          f"{household.members} persons); choose another",
+                          f"{members} persons); choose another",
                           fields={"shelter_id": "已满 / full"}, code="shelter_full")
+
+
+def _shelter_with_room(scope: Scope, shelter_id: int | None, household: Household) -> Shelter:
+    require_shelter_id(shelter_id)
+    found = shelter_in_scope(scope, shelter_id)
+    # Lock the shelter: two households arriving at once cannot both take its last places.
+    shelter = Shelter.objects.select_for_update().get(pk=found.pk)
+    check_room(shelter, shelter.capacity - occupancy(shelter.pk), members=household.members,
+               state=household.state, sheltered_in_id=household.sheltered_in_id)
     return shelter
 
 
