@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "yingji.duty",
     "yingji.accidents",
     "yingji.response",
+    "yingji.resources",
+    "yingji.command",
     "yingji.web",
     "yingji.demo",
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("yingji.duty.urls")),
     path("", include("yingji.accidents.urls")),
     path("", include("yingji.response.urls")),
+    path("", include("yingji.resources.urls")),
+    path("", include("yingji.command.urls")),
     path("", include("yingji.web.urls")),
 ]
 

@@ -1,0 +1,7 @@
+"""Pages of the app (mounted at the site root: keep paths under their own prefix),
+one URL module per subject."""
+
+from django.urls import include, path  # noqa: F401
+
+urlpatterns = [
+]

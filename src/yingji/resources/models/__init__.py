@@ -1,0 +1,1 @@
+"""The app's models, one module per subject, re-exported here."""

@@ -1,0 +1,1 @@
+"""The app's ticks, one module per subject (found by core.scheduler.autodiscover)."""
