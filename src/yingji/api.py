@@ -190,6 +190,7 @@ def _mount_routers():
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
     from .response.api_evacuation import router as evacuation_router
+    from .response.api_event import router as response_event_router
     from .response.api_lastmile import router as lastmile_router
     from .response.api_levels import router as response_levels_router
     from .response.api_riskcontrol import router as riskcontrol_router
@@ -206,6 +207,7 @@ def _mount_routers():
     api.add_router("", duty_notices_router)
     api.add_router("", info_reports_router)
     api.add_router("", response_levels_router)
+    api.add_router("", response_event_router)
     api.add_router("", riskcontrol_router)
     api.add_router("/response/last-mile", lastmile_router)
     api.add_router("", evacuation_router)

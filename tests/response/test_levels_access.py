@@ -32,6 +32,8 @@ class TestResponseLevelsIsolation(IsolationCases):
     objects = {
         "GET /api/response/levels/{id}": ("level", None),
         "POST /api/response/tasks/{id}/confirm": ("task", {"note": "已到岗"}),
+        "GET /api/response/levels/{id}/summary": ("level", None),
+        "POST /api/response/levels/{id}/risk-rounds": ("level", None),
     }
     creates = {
         "POST /api/response/levels": (ResponseLevel, lambda home: {"hazard": "typhoon", "level": "IV",

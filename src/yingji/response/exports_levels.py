@@ -1,4 +1,5 @@
-"""What the task table of a response page exports (core.exports), with Chinese headers."""
+"""What the tables of a response page export (core.exports), with Chinese headers: the
+tasks, and the event summary per area (the same rows as the page's and the API's)."""
 
 from ..core.exports import Column, Export
 
@@ -19,4 +20,37 @@ TASKS = Export("response_tasks", "响应任务", (
     Column("确认时间", "confirmed_at", 18),
     Column("上报上级时间", "escalated_at", 18),
     Column("备注", "note", 30),
+))
+
+
+def _of(key: str):
+    return lambda row: row[key]
+
+
+def summary_rows(summary: dict) -> list[dict]:
+    """The areas, then the total row (named 合计), as the page shows them."""
+    return [*summary["areas"], {**summary["totals"], "region": "", "name": "合计"}]
+
+
+SUMMARY = Export("response_event_summary", "应急响应汇总", (
+    Column("区划代码", _of("region"), 14),
+    Column("区域", _of("name"), 30),
+    Column("任务数", _of("tasks"), 8),
+    Column("已确认", _of("confirmed"), 8),
+    Column("待确认", _of("open"), 8),
+    Column("已上报上级", _of("escalated"), 10),
+    Column("风险点", _of("risk_points"), 8),
+    Column("已管控", _of("controlled"), 8),
+    Column("未管控", _of("uncontrolled"), 8),
+    Column("应转移人数", _of("planned"), 10),
+    Column("已转移人数", _of("moved"), 10),
+    Column("在安置人数", _of("sheltered"), 10),
+    Column("已返回人数", _of("returned"), 10),
+    Column("应转移户数", _of("planned_households"), 10),
+    Column("已转移户数", _of("moved_households"), 10),
+    Column("安置场所", _of("shelters"), 8),
+    Column("容量（人）", _of("capacity"), 10),
+    Column("在住人数", _of("occupancy"), 10),
+    Column("已满", _of("shelters_full"), 6),
+    Column("已关闭", _of("shelters_closed"), 6),
 ))

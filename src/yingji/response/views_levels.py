@@ -16,10 +16,12 @@ from ..core.errors import DomainError
 from ..core.regionpicker import RegionField, bind_scope
 from ..core.scope import Scope
 from ..core.ui import refuse_or_attach
+from . import selectors_event as event
 from . import selectors_levels as selectors
 from . import services
 from .choices_levels import COLOUR, ZH, ChangeAction, ConfirmChannel, Grade, LevelStatus, TaskState
-from .exports_levels import TASKS
+from .exports_levels import SUMMARY, TASKS, summary_rows
+from .services import riskcontrol
 
 RECENT = 30
 TASKS_ON_PAGE = 1000
@@ -88,7 +90,10 @@ def level_detail(request, id: int):
     state = request.GET.get("state", "")
     state = state if state in TaskState.values else ""
     tasks = selectors.task_list(scope=scope, level=level.pk, state=state or None)
+    summary = event.event_summary(scope=scope, level=level)
     if exports.requested(request):
+        if request.GET.get("table") == "summary":
+            return exports.response(request, SUMMARY, summary_rows(summary))
         return exports.response(request, TASKS, tasks)
     board = selectors.order_board(scope=scope, level=level)
     return render(request, "response/level_detail.html", {
@@ -99,7 +104,16 @@ def level_detail(request, id: int):
         "states": TaskState.choices, "change_form": ChangeForm(),
         "can_change": level.status == LevelStatus.IN_FORCE and scope.role in ("admin", "officer")
         and all(scope.covers_region(a.region_id) for a in level.areas.all()),
-        "tile_url": settings.YINGJI_TILE_URL})
+        "tile_url": settings.YINGJI_TILE_URL, "summary": summary,
+        "can_start_rounds": level.status == LevelStatus.IN_FORCE and scope.role in ("admin", "officer")})
+
+
+@require_POST
+def level_risk_rounds(request, id: int):
+    """启动风险点管控: the control rounds of this response over the officer's part of it."""
+    level = selectors.level_get(scope=Scope.for_user(request.user), id=id)
+    riskcontrol.rounds_for_level(by=request.user, level=level)
+    return redirect("response_level_detail", id=level.pk)
 
 
 def level_map(request, id: int):

@@ -8,8 +8,8 @@ and the uncontrolled lists read; it can always be rebuilt from the reports.
 
 A control round (`RiskControlRound`, 管控轮次) is optional: a county or city starts
 one for a hazard (typhoon, flood, ...) over its area; reports made while it is
-open count for it. Response levels are another subject of this app; the lead may
-link a round to a level later (the link is deliberately absent here).
+open count for it. A round started for a declared response (`level`) is that event's
+risk board: the response page shows its counts, and ending the response ends it.
 """
 
 from functools import cache
@@ -57,6 +57,8 @@ class RiskControlRound(models.Model):
     hazard = models.CharField(_("灾种"), max_length=20, choices=RoundHazard.choices)
     region = models.ForeignKey("core.Region", verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+")
     drill = models.BooleanField(_("演练"), default=False)
+    level = models.ForeignKey("response.ResponseLevel", verbose_name=_("应急响应"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="rounds")
     started_at = models.DateTimeField(_("开始时间"))
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -17,6 +17,7 @@ from ...core.scope import Scope
 from ...messaging import services as messaging
 from ..choices_levels import RANK, WAITING, ZH, ChangeAction, Grade, LevelStatus, TaskState, grades_up_to
 from ..models import HazardType, LevelArea, LevelChange, ResponseLevel, ResponseOrder, ResponseTask
+from . import riskcontrol
 from . import tasks as task_links
 
 # Who hears of every change of a response in their area: the command chiefs of the
@@ -107,6 +108,7 @@ def level_change(*, by, level: ResponseLevel, action: str, grade: str | None = N
                          .update(state=TaskState.CANCELLED, closed_at=now))
         if action == ChangeAction.END:
             level.status, level.ended_at = LevelStatus.ENDED, now
+            riskcontrol.end_rounds_of(by=_user(by), level=level, at=now)
         else:
             level.grade = grade
         level.save(update_fields=["grade", "status", "ended_at"])

@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ...core import audit, uploads
+from ...core import audit, regioncodes, uploads
 from ...core.errors import DomainError, Forbidden
 from ...core.models import Region
 from ...core.scope import Scope, fits_database
 from ...core.services import save_audited
 from ...core.ui import actor_label
 from ...floods.selectors import risk_point_get
+from ..choices_levels import LevelStatus
 from ..models.riskcontrol import ControlState, RiskControlRound, RiskPointReport, RiskPointStatus, RoundHazard
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
@@ -39,6 +40,50 @@ def round_start(*, by, name: str, hazard: str, region_id: str, drill: bool = Fal
                            started_at=at or timezone.now(), started_by=by if getattr(by, "pk", None) else None)
     with transaction.atomic():
         return save_audited(row, by=by, action="riskcontrol.round_start", before=None, region_code=region_id)
+
+
+def rounds_for_level(*, by, level, at: dt.datetime | None = None) -> list[RiskControlRound]:
+    """Start the risk-point control of a declared response (启动风险点管控): one round per
+    area of the response that the caller's jurisdiction covers (a county officer under a
+    city's response starts their county's), linked to the response. An area that already
+    has an open round of this response is left as it is, so a second click adds nothing."""
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    if level.status != LevelStatus.IN_FORCE:
+        raise DomainError("该应急响应已结束", "This response has ended", code="ended")
+    areas = list(level.areas.values_list("region_id", flat=True))
+    mine = [a for a in areas if scope.covers_region(a)]
+    if not mine and scope.region_code and any(regioncodes.in_subtree(scope.region_code, a) for a in areas):
+        mine = [scope.region_code]  # the response covers more than the caller: the caller's own part
+    if not mine:
+        raise Forbidden("响应区域不在您的管辖范围内", "The response's area is outside your jurisdiction")
+    started = []
+    with transaction.atomic():
+        open_regions = set(RiskControlRound.objects.select_for_update()
+                           .filter(level=level, ended_at__isnull=True).values_list("region_id", flat=True))
+        for code in mine:
+            if code in open_regions:
+                continue
+            hazard = level.hazard_id if level.hazard_id in RoundHazard.values else RoundHazard.OTHER
+            row = RiskControlRound(name=f"{level.hazard.name}{level.grade_zh}应急响应 风险点管控"[:100],
+                                   hazard=hazard, region_id=code, drill=level.drill, level=level,
+                                   started_at=at or timezone.now(),
+                                   started_by=by if getattr(by, "pk", None) else None)
+            started.append(save_audited(row, by=by, action="riskcontrol.round_start", before=None,
+                                        region_code=code))
+    return started
+
+
+def end_rounds_of(*, by, level, at: dt.datetime) -> int:
+    """Ending a response ends its open control rounds (called inside the response's
+    transaction, so the two end together)."""
+    ended = 0
+    for row in RiskControlRound.objects.select_for_update().filter(level=level, ended_at__isnull=True):
+        before = audit.snapshot(row)
+        row.ended_at = at
+        save_audited(row, by=by, action="riskcontrol.round_end", before=before, region_code=row.region_id)
+        ended += 1
+    return ended
 
 
 def round_end(*, by, round: RiskControlRound, at: dt.datetime | None = None) -> RiskControlRound:
