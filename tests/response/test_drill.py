@@ -27,7 +27,7 @@ from yingji.response import services
 from yingji.response.choices_levels import TaskState
 from yingji.response.models import ResponseLevel, ResponseTask, RiskControlRound
 
-from ..conftest import WENLING, WENLING_TOWN
+from ..conftest import WENLING
 from .evacuation_fixtures import L1, W1, W3, household, shelter, villages  # noqa: F401
 from .levels_fixtures import ZEGUO, chains, fast_passwords, gateway  # noqa: F401
 from .riskcontrol_helpers import points_in_wenling_and_linhai
