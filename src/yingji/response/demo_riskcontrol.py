@@ -22,6 +22,8 @@ from ..core.scope import SYSTEM
 from ..floods import services as flood_services
 from ..floods.selectors import risk_point_list
 from ..hazards import services as hazard_services
+from .choices_levels import LevelStatus
+from .models import ResponseLevel
 from .models.riskcontrol import RiskControlRound
 from .services import riskcontrol as services
 
@@ -95,8 +97,10 @@ def seed_riskcontrol_demo(now: dt.datetime | None = None) -> RiskControlDemoRepo
                 existing.add((town, kind, name))
                 made += 1
         report.created["risk points"] = made
+        drill = ResponseLevel.objects.filter(drill=True, hazard_id="typhoon", region_code=CITY,
+                                             status=LevelStatus.IN_FORCE).first()  # the levels demo's
         rnd = services.round_start(by=_user("demo-taizhou"), name=ROUND_NAME, hazard="typhoon", region_id=CITY,
-                                   drill=True, at=now - dt.timedelta(hours=6))
+                                   drill=True, at=now - dt.timedelta(hours=6), level=drill)
         users = {"331081": _user("demo-wenling"), "331082": _user("demo-linhai")}
         city_user = _user("demo-taizhou")
         reports = 0

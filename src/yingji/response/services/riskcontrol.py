@@ -27,8 +27,9 @@ MAX_PHOTO_BYTES = 15 * 1024 * 1024
 
 
 def round_start(*, by, name: str, hazard: str, region_id: str, drill: bool = False,
-                at: dt.datetime | None = None) -> RiskControlRound:
-    """Start a control round for a hazard over an area of the caller's jurisdiction."""
+                at: dt.datetime | None = None, level=None) -> RiskControlRound:
+    """Start a control round for a hazard over an area of the caller's jurisdiction,
+    for a declared response (`level`) or on its own."""
     scope = Scope.for_user(by)
     scope.require_officer()
     if hazard not in RoundHazard.values:
@@ -37,7 +38,8 @@ def round_start(*, by, name: str, hazard: str, region_id: str, drill: bool = Fal
         raise DomainError("区划不存在", "Unknown region", fields={"region": "不存在 / unknown"})
     scope.require_region(region_id)
     row = RiskControlRound(name=(name or "").strip(), hazard=hazard, region_id=region_id, drill=bool(drill),
-                           started_at=at or timezone.now(), started_by=by if getattr(by, "pk", None) else None)
+                           level=level, started_at=at or timezone.now(),
+                           started_by=by if getattr(by, "pk", None) else None)
     with transaction.atomic():
         return save_audited(row, by=by, action="riskcontrol.round_start", before=None, region_code=region_id)
 
