@@ -151,7 +151,7 @@ def test_a_typhoon_drill_from_warning_to_safe_return(api_as, wenling_officer, ch
     assert officer.post(f"/response/levels/{level.pk}/risk-rounds/").status_code == 400
 
 
-def test_a_county_officer_under_a_city_response_sees_and_starts_only_the_county(api_as, taizhou_officer,
+def test_a_county_officer_under_a_city_response_sees_and_starts_only_the_county_part(api_as, taizhou_officer,
                                                                                  wenling_officer, linhai_officer,
                                                                                  chains, villages):
     from ..conftest import TAIZHOU
@@ -165,4 +165,8 @@ def test_a_county_officer_under_a_city_response_sees_and_starts_only_the_county(
     assert [a["region"] for a in city["areas"]] == [TAIZHOU] and city["totals"]["planned"] == 5
     r = api_as(wenling_officer).post(f"/api/response/levels/{level.pk}/risk-rounds")
     assert r.status_code == 201 and [x["region"] for x in r.json()] == [WENLING]
+    r = api_as(taizhou_officer).post(f"/api/response/levels/{level.pk}/risk-rounds")
+    assert r.status_code == 201 and [x["region"] for x in r.json()] == [TAIZHOU]
+    r = api_as(linhai_officer).post(f"/api/response/levels/{level.pk}/risk-rounds")
+    assert r.status_code == 201 and r.json() == []  # the city's round covers Linhai already
     assert api_as(linhai_officer).get(f"/api/response/levels/{level.pk}/summary").json()["totals"]["planned"] == 2

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ..alerts import selectors as alerts_selectors
-from ..core import exports
+from ..core import exports, regioncodes
 from ..core.errors import DomainError
 from ..core.regionpicker import RegionField, bind_scope
 from ..core.scope import Scope
@@ -105,7 +105,9 @@ def level_detail(request, id: int):
         "can_change": level.status == LevelStatus.IN_FORCE and scope.role in ("admin", "officer")
         and all(scope.covers_region(a.region_id) for a in level.areas.all()),
         "tile_url": settings.YINGJI_TILE_URL, "summary": summary,
-        "can_start_rounds": level.status == LevelStatus.IN_FORCE and scope.role in ("admin", "officer")})
+        "can_start_rounds": level.status == LevelStatus.IN_FORCE and scope.role in ("admin", "officer")
+        and not all(any(regioncodes.in_subtree(a["region"], r["region"]) for r in summary["rounds"] if r["open"])
+                    for a in summary["areas"])})
 
 
 @require_POST

@@ -64,8 +64,8 @@ def rounds_for_level(*, by, level, at: dt.datetime | None = None) -> list[RiskCo
         open_regions = set(RiskControlRound.objects.select_for_update()
                            .filter(level=level, ended_at__isnull=True).values_list("region_id", flat=True))
         for code in mine:
-            if code in open_regions:
-                continue
+            if any(regioncodes.in_subtree(code, r) for r in open_regions):
+                continue  # under way already, by this area's round or by one above it (the city's)
             hazard = level.hazard_id if level.hazard_id in RoundHazard.values else RoundHazard.OTHER
             row = RiskControlRound(name=f"{level.hazard.name}{level.grade_zh}应急响应 风险点管控"[:100],
                                    hazard=hazard, region_id=code, drill=level.drill, level=level,
