@@ -170,3 +170,28 @@ def test_a_county_officer_under_a_city_response_sees_and_starts_only_the_county_
     r = api_as(linhai_officer).post(f"/api/response/levels/{level.pk}/risk-rounds")
     assert r.status_code == 201 and r.json() == []  # the city's round covers Linhai already
     assert api_as(linhai_officer).get(f"/api/response/levels/{level.pk}/summary").json()["totals"]["planned"] == 2
+
+
+def test_the_response_map_shows_its_shelters_and_its_uncontrolled_risk_points(api_as, wenling_officer, chains,
+                                                                               villages):
+    from .riskcontrol_helpers import point
+
+    level = services.level_declare(by=wenling_officer.user, hazard="typhoon", grade="IV", regions=[WENLING])
+    api_as(wenling_officer).post(f"/api/response/levels/{level.pk}/risk-rounds")
+    slope = point(name="后山滑坡点", latitude=28.4, longitude=121.4)
+    pond = point(name="东山塘", kind="reservoir_pond", latitude=28.41, longitude=121.41)
+    point(name="无坐标的点")  # no position: not on the map
+    point(region=L1[:9], name="临海某滑坡点", latitude=28.8, longitude=121.1)  # outside the response
+    assert api_as(wenling_officer).post(f"/api/risk-points/{pond.pk}/state", {"state": "closed"}).status_code == 201
+    s1 = shelter(W1, capacity=10, latitude=28.39, longitude=121.39)
+    shelter(L1, capacity=10, latitude=28.8, longitude=121.1)  # Linhai's
+    h = household(W1, 4)
+    for action, body in (("move", {}), ("shelter", {"shelter_id": s1.pk})):
+        assert api_as(wenling_officer).post(f"/api/evacuation/households/{h.pk}/actions/{action}", body).status_code \
+            == 200
+    client = Client()
+    client.force_login(wenling_officer.user)
+    data = client.get(f"/response/levels/{level.pk}/map.json").json()
+    assert [(p["name"], p["lat"], p["lon"]) for p in data["uncontrolled"]] == [(slope.name, 28.4, 121.4)]
+    assert data["shelters"] == [{"name": s1.name, "lat": 28.39, "lon": 121.39, "capacity": 10, "occupancy": 4,
+                                 "state": "open"}]

@@ -112,3 +112,32 @@ def event_summary(*, scope: Scope, level: ResponseLevel) -> dict:
     return {"level": level.pk, "rounds": [{"id": r.pk, "region": r.region_id, "open": r.ended_at is None}
                                           for r in rounds],
             "risk_started": bool(rounds), "areas": areas, "totals": totals}
+
+
+MAP_SHELTERS = 500
+MAP_POINTS = 1000
+
+
+def event_map_points(*, scope: Scope, level: ResponseLevel) -> dict:
+    """For the response's map: the shelters of its area with their occupancy, and the
+    risk points its control rounds still list as uncontrolled (bounded: a map of more is
+    the one map's job, with clustering)."""
+    codes = visible_areas(scope=scope, level=level)
+    shelters, points = [], []
+    for code in codes:
+        for s in evacuation.shelter_list(scope=scope, region=code).filter(latitude__isnull=False,
+                                                                           longitude__isnull=False):
+            shelters.append({"name": s.name, "lat": s.latitude, "lon": s.longitude, "capacity": s.capacity,
+                             "occupancy": s.occupancy, "state": s.state})
+            if len(shelters) >= MAP_SHELTERS:
+                break
+    for r in event_rounds(scope=scope, level=level):
+        for code in codes:
+            if not (regioncodes.in_subtree(code, r.region_id) or regioncodes.in_subtree(r.region_id, code)):
+                continue
+            part = code if len(code) >= len(r.region_id) else r.region_id
+            rows = riskcontrol.board(scope=scope, round=r, region=part, state=riskcontrol.UNCONTROLLED) \
+                .filter(latitude__isnull=False, longitude__isnull=False)
+            points += [{"name": p.name, "kind": p.kind.name, "lat": p.latitude, "lon": p.longitude,
+                        "state": p.control_state or ""} for p in rows.select_related("kind")[:MAP_POINTS]]
+    return {"shelters": shelters[:MAP_SHELTERS], "uncontrolled": points[:MAP_POINTS]}

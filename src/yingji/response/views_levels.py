@@ -119,11 +119,13 @@ def level_risk_rounds(request, id: int):
 
 
 def level_map(request, id: int):
-    """The map's data: the area, the level's colour, the regions with tasks."""
+    """The map's data: the area, the level's colour, the regions with tasks, the
+    shelters with their occupancy and the uncontrolled risk points of the event."""
     scope = Scope.for_user(request.user)
     level = selectors.level_get(scope=scope, id=id)
     regions = selectors.map_regions(scope=scope, level=level)
-    return JsonResponse({"level": level.grade, "colour": COLOUR[level.grade], "status": level.status,
+    return JsonResponse({**event.event_map_points(scope=scope, level=level),
+                         "level": level.grade, "colour": COLOUR[level.grade], "status": level.status,
                          "areas": sorted(a.region_id for a in level.areas.all()), "regions": regions,
                          "totals": {"total": sum(r["total"] for r in regions),
                                     "confirmed": sum(r["confirmed"] for r in regions),

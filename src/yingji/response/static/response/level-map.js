@@ -1,6 +1,7 @@
 /* The map of a response: the city outlines, those of the area filled with the level's
  * colour, and one circle per region with tasks (green when all are confirmed, red
- * when any was escalated, the level's colour while waiting). Data from data-url;
+ * when any was escalated, the level's colour while waiting), the shelters (squares,
+ * darker as they fill) and the risk points still uncontrolled (small red dots). Data from data-url;
  * region names reach the page only as text (yingji.text, textContent), never HTML. */
 (function () {
   "use strict";
@@ -60,6 +61,17 @@
       points.push(ll);
       L.circleMarker(ll, { radius: 7, weight: 1, color: "#333", fillColor: colourOf(r, data.colour), fillOpacity: 0.9 })
         .bindTooltip(text((r.full_name || r.code) + " " + r.confirmed + "/" + r.total)).addTo(markers);
+    });
+    (data.shelters || []).forEach(function (s) {
+      var full = s.capacity ? Math.min(s.occupancy / s.capacity, 1) : 1;
+      L.circleMarker([s.lat, s.lon], { radius: 6, weight: 2, color: "#1d4f91", fillColor: "#1d4f91",
+                                       fillOpacity: 0.15 + 0.75 * full, className: "map-shelter" })
+        .bindTooltip(text(s.name + " " + s.occupancy + "/" + s.capacity)).addTo(markers);
+    });
+    (data.uncontrolled || []).forEach(function (p) {
+      L.circleMarker([p.lat, p.lon], { radius: 4, weight: 1, color: "#7a1712", fillColor: "#d2332d", fillOpacity: 0.9,
+                                       className: "map-uncontrolled" })
+        .bindTooltip(text(p.kind + " " + p.name)).addTo(markers);
     });
     if (points.length && !fitted) {
       fitted = true; map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 12, animate: false }); }
