@@ -25,23 +25,15 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import override
 
 from . import services, tabular
 from .errors import DomainError
 from .models import MOBILE_PATTERN, Duty, DutyKind, Organization, Person, Region
-from .rejects import REASON_HEADER, reason_zh
+from .rejects import reason_zh
 from .scope import Scope
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    english: str
-    aliases: tuple[str, ...] = ()
-
+from .tabular.columns import Column, Columns, RowError, RowRejected, cell_text, run_rows
 
 COLUMNS = (
     Column("name", "姓名", "name", ("名字", "责任人", "责任人姓名")),
@@ -53,27 +45,14 @@ COLUMNS = (
     Column("duty", "职责", "duty", ("职责类型", "职责代码", "duty kind")),
     Column("duty_region", "职责区划代码", "duty region code", ("职责区划", "duty region")),
 )
-COLUMN = {c.key: c for c in COLUMNS}
-REQUIRED = ("name", "mobile")
+COLUMN = Columns(COLUMNS, required=("name", "mobile"))
 _MOBILE = re.compile(MOBILE_PATTERN)
 
 
-def _header_key(text: str) -> str:
-    return "".join(str(text).split()).lower().replace("*", "").replace("_", "")
-
-
-HEADER_INDEX = {_header_key(n): c.key for c in COLUMNS for n in (c.header, c.key, c.english, *c.aliases)}
 # Service errors name model fields; people know the column headers.
 FIELD_COLUMN = {"name": "name", "mobile": "mobile", "region": "region", "region_id": "region",
                 "title": "title", "organization": "organization", "organization_id": "organization",
                 "superior": "superior", "superior_id": "superior", "kind": "duty"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as Excel shows it: the header is row 1
-    field: str  # the column header, "" for the row as a whole
-    message: str  # "中文 / English"
 
 
 @dataclass
@@ -91,12 +70,6 @@ class PeopleImportReport:
     rejected_rows: list[list] = field(default_factory=list)
 
 
-class _RowRejected(Exception):
-    def __init__(self, key: str, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.key, self.message = key, f"{zh} / {en}"
-
-
 def import_people(*, by, content: bytes, filename: str) -> PeopleImportReport:
     """Upsert the people (by mobile) and add the duties of a spreadsheet, as `by`.
     Raises Forbidden for callers who may not register people and FileRejected for a
@@ -104,54 +77,16 @@ def import_people(*, by, content: bytes, filename: str) -> PeopleImportReport:
     scope = Scope.for_user(by)
     scope.require_officer()
     table = tabular.read_table(content, filename)
-    if not table.rows:
-        raise tabular.FileRejected("文件中没有内容", "The file has no content")
-    mapping, unknown = _map_header(table.rows[0][1])
-    missing = [COLUMN[k] for k in REQUIRED if k not in mapping]
-    if missing:
-        raise tabular.FileRejected(f"缺少必需的列：{'、'.join(c.header for c in missing)}（表头须在第 1 行）",
-                                   f"Required columns are missing: {', '.join(c.english for c in missing)} "
-                                   f"(the header must be row 1)")
-    report = PeopleImportReport(warnings=list(table.warnings))
-    if unknown:
-        report.warnings.append(f"未识别的列已忽略：{'、'.join(unknown)} / "
-                               f"Unrecognised columns were ignored: {', '.join(unknown)}")
+    mapping, warnings = COLUMN.read_header(table)
+    report = PeopleImportReport(warnings=warnings)
     kinds = _duty_kinds()
-    rows = table.rows[1:]
-    position = 0
-    try:
-        for position, (number, cells) in enumerate(rows):  # noqa: B007 - read after the loop
-            values = {key: _text(cells[i]) if i < len(cells) else "" for key, i in mapping.items()}
-            _import_row(report, number, values, by=by, scope=scope, kinds=kinds)
-    except DatabaseError as exc:  # not the row's fault: stop, and say what was kept
-        first = rows[position][0]
-        report.interrupted = (f"数据库错误，导入在第 {first} 行中断；此前的行已保存，请稍后重新导入本文件 / "
-                              f"Database error: the import stopped at row {first}; the rows before it were "
-                              f"saved; import the same file again later ({type(exc).__name__})")
+
+    def each(number: int, cells: tuple) -> None:
+        values = {key: cell_text(cells[i]) if i < len(cells) else "" for key, i in mapping.items()}
+        _import_row(report, number, values, by=by, scope=scope, kinds=kinds)
+
+    report.interrupted = run_rows(table.rows[1:], each)
     return report
-
-
-def _map_header(cells: tuple) -> tuple[dict[str, int], list[str]]:
-    mapping, unknown = {}, []
-    for index, cell in enumerate(cells):
-        text = _text(cell)
-        if not text:
-            continue
-        key = HEADER_INDEX.get(_header_key(text))
-        if key is None:
-            if _header_key(text) not in {"序号", "编号", "no", "no.", _header_key(REASON_HEADER)}:
-                unknown.append(text)
-        else:
-            mapping.setdefault(key, index)
-    return mapping, unknown
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a mobile typed into a number cell
-    return tabular.unquote(str(value).strip())
 
 
 def _duty_kinds() -> dict[str, DutyKind]:
@@ -168,7 +103,7 @@ def _import_row(report: PeopleImportReport, number: int, values: dict, *, by, sc
     try:
         with transaction.atomic():  # a savepoint: a failure undoes this row only
             outcome, duty_added = _apply_row(values, by=by, scope=scope, kinds=kinds)
-    except _RowRejected as exc:
+    except RowRejected as exc:
         _reject(report, number, values, [(exc.key, exc.message)])
     except DomainError as exc:
         keys = [k for k in exc.fields if k in FIELD_COLUMN] or [""]
@@ -186,7 +121,7 @@ def _import_row(report: PeopleImportReport, number: int, values: dict, *, by, sc
 def _apply_row(values: dict, *, by, scope: Scope, kinds: dict) -> tuple[str, int]:
     name, mobile = values.get("name", ""), _mobile(values.get("mobile", ""))
     if not name:
-        raise _RowRejected("name", "姓名不能为空", "Name is required")
+        raise RowRejected("name", "姓名不能为空", "Name is required")
     person = _person_by_mobile(scope, mobile)
     wanted = {"name": name}
     if values.get("region"):
@@ -199,7 +134,7 @@ def _apply_row(values: dict, *, by, scope: Scope, kinds: dict) -> tuple[str, int
         wanted["superior_id"] = _superior(scope, _mobile(values["superior"], key="superior"), mobile)
     if person is None:
         if "region_id" not in wanted:
-            raise _RowRejected("region", "新登记的人员必须填写所属区划代码",
+            raise RowRejected("region", "新登记的人员必须填写所属区划代码",
                                "A new person needs a region code")
         person = services.person_create(by=by, mobile=mobile, **wanted)
         outcome = "created"
@@ -214,22 +149,22 @@ def _apply_row(values: dict, *, by, scope: Scope, kinds: dict) -> tuple[str, int
 def _mobile(text: str, key: str = "mobile") -> str:
     mobile = re.sub(r"[\s-]", "", text)
     if not mobile:
-        raise _RowRejected(key, "手机号不能为空", "A mobile number is required")
+        raise RowRejected(key, "手机号不能为空", "A mobile number is required")
     if not _MOBILE.match(mobile) or len(mobile) > 20:
-        raise _RowRejected(key, f"手机号格式不正确：{text}", f"Not a phone number: {text}")
+        raise RowRejected(key, f"手机号格式不正确：{text}", f"Not a phone number: {text}")
     return mobile
 
 
 def _person_by_mobile(scope: Scope, mobile: str, key: str = "mobile") -> Person | None:
     mine = list(scope.filter(Person.objects.filter(mobile=mobile))[:2])
     if len(mine) > 1:
-        raise _RowRejected(key, "管辖范围内有多人使用此手机号，无法确定更新哪一位",
+        raise RowRejected(key, "管辖范围内有多人使用此手机号，无法确定更新哪一位",
                            "Several people in your jurisdiction have this mobile number")
     if mine:
         return mine[0]
     if Person.objects.filter(mobile=mobile).exists():
         # The same words wherever the other person is: where is not the caller's to learn.
-        raise _RowRejected(key, "该手机号已被其他人员使用", "This mobile number is used by another person")
+        raise RowRejected(key, "该手机号已被其他人员使用", "This mobile number is used by another person")
     return None
 
 
@@ -238,16 +173,16 @@ def _organization(scope: Scope, name: str) -> Organization:
     if len(found) != 1:
         zh, en = ("管辖范围内有多个同名单位", "Several organizations in your jurisdiction have this name") \
             if found else ("管辖范围内没有该单位", "No organization of this name in your jurisdiction")
-        raise _RowRejected("organization", zh, en)
+        raise RowRejected("organization", zh, en)
     return found[0]
 
 
 def _superior(scope: Scope, mobile: str, own_mobile: str) -> int:
     if mobile == own_mobile:
-        raise _RowRejected("superior", "上级不能是本人", "A person cannot be their own superior")
+        raise RowRejected("superior", "上级不能是本人", "A person cannot be their own superior")
     superior = _person_by_mobile(scope, mobile, key="superior")
     if superior is None:
-        raise _RowRejected("superior", "管辖范围内没有此手机号的人员（上级须先登记，或在文件中排在前面）",
+        raise RowRejected("superior", "管辖范围内没有此手机号的人员（上级须先登记，或在文件中排在前面）",
                            "No person with this mobile in your jurisdiction (register the superior "
                            "first, or place them earlier in the file)")
     return superior.pk
@@ -259,10 +194,10 @@ def _add_duty(values: dict, person: Person, *, by, kinds: dict) -> int:
         return 0
     kind = kinds.get(text.lower()) or kinds.get(text)
     if kind is None:
-        raise _RowRejected("duty", f"未知的职责：{text}", f"Unknown duty: {text}")
+        raise RowRejected("duty", f"未知的职责：{text}", f"Unknown duty: {text}")
     region = values.get("duty_region") or person.region_id
     if not Region.objects.filter(pk=region).exists():
-        raise _RowRejected("duty_region", f"区划代码不存在：{region}", f"Unknown region code: {region}")
+        raise RowRejected("duty_region", f"区划代码不存在：{region}", f"Unknown region code: {region}")
     if Duty.objects.filter(person=person, kind=kind, region_id=region).exists():
         return 0
     services.duty_assign(by=by, person=person, kind_code=kind.code, region_code=region)

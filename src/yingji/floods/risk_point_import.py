@@ -15,24 +15,16 @@ and never costs the good ones.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 
 from ..core import tabular
 from ..core.errors import DomainError
 from ..core.phones import is_phone
-from ..core.rejects import REASON_HEADER, reason_zh
+from ..core.rejects import reason_zh
 from ..core.scope import Scope
+from ..core.tabular.columns import Column, Columns, RowError, RowRejected, cell_text, run_rows
 from . import services
 from .models import RiskPoint, RiskPointKind
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    english: str
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = (
     Column("kind", "类别", "kind", ("风险类别", "风险点类别", "类别代码", "清单类别")),
@@ -47,8 +39,9 @@ COLUMNS = (
     Column("control_measures", "管控措施", "control measures", ("防控措施", "管控要求")),
     Column("note", "备注", "note", ()),
 )
-COLUMN = {c.key: c for c in COLUMNS}
 REQUIRED = ("kind", "name", "region")
+# Columns of the export that the import reads past in silence.
+COLUMN = Columns(COLUMNS, required=REQUIRED, ignored=("所在区划", "临界雨量（毫米）"))
 NUMBERS = {"longitude": (float, 73, 136), "latitude": (float, 3, 54), "population": (int, 0, 10_000_000),
            "households": (int, 0, 10_000_000)}
 TEXT_LIMITS = {"name": 100, "responsible_name": 50, "responsible_phone": 30, "control_measures": 2000, "note": 300}
@@ -56,22 +49,6 @@ FIELD_COLUMN = {"kind": "kind", "kind_id": "kind", "name": "name", "region": "re
                 "longitude": "longitude", "latitude": "latitude", "population": "population",
                 "households": "households", "responsible_name": "responsible_name",
                 "responsible_phone": "responsible_phone", "control_measures": "control_measures", "note": "note"}
-
-
-def _header_key(text: str) -> str:
-    return "".join(str(text).split()).lower().replace("*", "").replace("_", "")
-
-
-# Columns of the export (and of numbered sheets) that the import reads past in silence.
-IGNORED = {_header_key(h) for h in ("序号", "编号", "no", "no.", REASON_HEADER, "所在区划", "临界雨量（毫米）")}
-HEADER_INDEX = {_header_key(n): c.key for c in COLUMNS for n in (c.header, c.key, c.english, *c.aliases)}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str  # the column header, "" for the row as a whole
-    message: str  # "中文 / English"
 
 
 @dataclass
@@ -96,12 +73,6 @@ class RiskPointImportReport:
                 "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in self.errors]}
 
 
-class _RowRejected(Exception):
-    def __init__(self, key: str, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.key, self.message = key, f"{zh} / {en}"
-
-
 def import_risk_points(*, by, content: bytes, filename: str) -> RiskPointImportReport:
     """Upsert the risk points of a spreadsheet as `by`. Raises Forbidden for callers
     who may not register risk points and FileRejected for a file that cannot be read;
@@ -109,56 +80,17 @@ def import_risk_points(*, by, content: bytes, filename: str) -> RiskPointImportR
     scope = Scope.for_user(by)
     scope.require_officer()
     table = tabular.read_table(content, filename)
-    if not table.rows:
-        raise tabular.FileRejected("文件中没有内容", "The file has no content")
-    mapping, unknown = _map_header(table.rows[0][1])
-    missing = [COLUMN[k] for k in REQUIRED if k not in mapping]
-    if missing:
-        raise tabular.FileRejected(f"缺少必需的列：{'、'.join(c.header for c in missing)}（表头须在第 1 行）",
-                                   f"Required columns are missing: {', '.join(c.english for c in missing)} "
-                                   f"(the header must be row 1)")
-    report = RiskPointImportReport(warnings=list(table.warnings))
-    if unknown:
-        report.warnings.append(f"未识别的列已忽略：{'、'.join(unknown)} / "
-                               f"Unrecognised columns were ignored: {', '.join(unknown)}")
+    mapping, warnings = COLUMN.read_header(table)
+    report = RiskPointImportReport(warnings=warnings)
     kinds = _kinds()
-    rows = table.rows[1:]
-    position = 0
-    try:
-        for position, (number, cells) in enumerate(rows):  # noqa: B007 - read after the loop
-            values = {key: _text(cells[i]) if i < len(cells) else "" for key, i in mapping.items()}
-            if not any(values.values()):
-                continue
+
+    def each(number: int, cells: tuple) -> None:
+        values = {key: cell_text(cells[i]) if i < len(cells) else "" for key, i in mapping.items()}
+        if any(values.values()):
             _import_row(report, number, values, by=by, scope=scope, kinds=kinds)
-    except DatabaseError as exc:
-        first = rows[position][0]
-        report.interrupted = (f"数据库错误，导入在第 {first} 行中断；此前的行已保存，请稍后重新导入本文件 / "
-                              f"Database error: the import stopped at row {first}; the rows before it were "
-                              f"saved; import the same file again later ({type(exc).__name__})")
+
+    report.interrupted = run_rows(table.rows[1:], each)
     return report
-
-
-def _map_header(cells: tuple) -> tuple[dict[str, int], list[str]]:
-    mapping, unknown = {}, []
-    for index, cell in enumerate(cells):
-        text = _text(cell)
-        if not text:
-            continue
-        key = HEADER_INDEX.get(_header_key(text))
-        if key is None:
-            if _header_key(text) not in IGNORED:
-                unknown.append(text)
-        else:
-            mapping.setdefault(key, index)
-    return mapping, unknown
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return tabular.unquote(str(value).strip())
 
 
 def _kinds() -> dict[str, str]:
@@ -174,7 +106,7 @@ def _import_row(report, number: int, values: dict, *, by, scope: Scope, kinds: d
     try:
         with transaction.atomic():
             outcome = _apply_row(values, by=by, scope=scope, kinds=kinds)
-    except _RowRejected as exc:
+    except RowRejected as exc:
         _reject(report, number, values, [(exc.key, exc.message)])
     except DomainError as exc:
         keys = [FIELD_COLUMN[k] for k in exc.fields if k in FIELD_COLUMN] or [""]
@@ -194,33 +126,33 @@ def _apply_row(values: dict, *, by, scope: Scope, kinds: dict) -> str:
     for key in REQUIRED:
         if not values.get(key):
             column = COLUMN[key]
-            raise _RowRejected(key, f"{column.header}不能为空", f"{column.english.capitalize()} is required")
+            raise RowRejected(key, f"{column.header}不能为空", f"{column.english.capitalize()} is required")
     kind = kinds.get(values["kind"].lower()) or kinds.get(values["kind"])
     if kind is None:
-        raise _RowRejected("kind", f"类别不存在：{values['kind'][:40]}", f"Unknown kind: {values['kind'][:40]}")
+        raise RowRejected("kind", f"类别不存在：{values['kind'][:40]}", f"Unknown kind: {values['kind'][:40]}")
     wanted = {"kind_id": kind, "name": values["name"], "region_id": values["region"]}
     for key, limit in TEXT_LIMITS.items():
         if values.get(key):
             if len(values[key]) > limit:
-                raise _RowRejected(key, f"{COLUMN[key].header}不能超过 {limit} 个字",
+                raise RowRejected(key, f"{COLUMN[key].header}不能超过 {limit} 个字",
                                    f"{COLUMN[key].english.capitalize()} may have at most {limit} characters")
             wanted[key] = values[key]
     if wanted.get("responsible_phone") and not is_phone(wanted["responsible_phone"]):
-        raise _RowRejected("responsible_phone", "电话号码无效（如 13800000000、0576-86000000）",
+        raise RowRejected("responsible_phone", "电话号码无效（如 13800000000、0576-86000000）",
                            "Invalid phone number (e.g. 13800000000, 0576-86000000)")
     for key, (kind_of, low, high) in NUMBERS.items():
         if values.get(key):
             try:
                 number = kind_of(float(values[key])) if kind_of is int else float(values[key])
             except ValueError:
-                raise _RowRejected(key, f"{COLUMN[key].header}应为数字", f"{COLUMN[key].english} must be a number") \
+                raise RowRejected(key, f"{COLUMN[key].header}应为数字", f"{COLUMN[key].english} must be a number") \
                     from None
             if kind_of is int and float(values[key]) != number or not low <= number <= high:
-                raise _RowRejected(key, f"{COLUMN[key].header}应在 {low} 至 {high} 之间",
+                raise RowRejected(key, f"{COLUMN[key].header}应在 {low} 至 {high} 之间",
                                    f"{COLUMN[key].english} must be between {low} and {high}")
             wanted[key] = number
     if ("longitude" in wanted) != ("latitude" in wanted):
-        raise _RowRejected("latitude", "经度和纬度须同时填写", "Longitude and latitude go together")
+        raise RowRejected("latitude", "经度和纬度须同时填写", "Longitude and latitude go together")
     scope.require_region(wanted["region_id"])
     point = (scope.filter(RiskPoint.objects.filter(region_id=wanted["region_id"], kind_id=kind,
                                                    name=wanted["name"])).order_by("id").first())
@@ -237,7 +169,7 @@ def _apply_row(values: dict, *, by, scope: Scope, kinds: dict) -> str:
 def _reject(report, number: int, values: dict, problems: list[tuple[str, str]]) -> None:
     report.rejected += 1
     for key, message in problems:
-        report.errors.append(RowError(number, COLUMN[key].header if key in COLUMN else "", message))
+        report.errors.append(RowError(number, COLUMN[key].header if COLUMN.get(key) else "", message))
     reason = "；".join(reason_zh(m) for _, m in problems)
     report.rejected_rows.append([*(values.get(c.key, "") for c in COLUMNS), reason])
 

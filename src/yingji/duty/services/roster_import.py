@@ -16,25 +16,17 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ...core import tabular
 from ...core.choices import ShiftRole
 from ...core.errors import DomainError
 from ...core.models import Person, Region, RosterShift
-from ...core.rejects import REASON_HEADER, reason_zh
+from ...core.rejects import reason_zh
 from ...core.scope import Scope
+from ...core.tabular.columns import Column, Columns, RowError, RowRejected, cell_text, run_rows
 from .roster import SHIFT_CHANGE, SHIFT_HOURS, shift_create
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    english: str
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = (
     Column("date", "日期", "date", ("值班日期", "day")),
@@ -46,21 +38,13 @@ COLUMNS = (
     Column("region", "区划", "region", ("区划代码", "所属区划", "region code")),
     Column("note", "备注", "note", ("说明",)),
 )
-COLUMN = {c.key: c for c in COLUMNS}
-REQUIRED = ("date", "name")
+COLUMN = Columns(COLUMNS, required=("date", "name"), ignored=("星期",))
 ROLE_NAMES = {"值班员": ShiftRole.OFFICER, "值班": ShiftRole.OFFICER, "值班人员": ShiftRole.OFFICER,
               "officer": ShiftRole.OFFICER, "带班领导": ShiftRole.LEADER, "带班": ShiftRole.LEADER,
               "领导": ShiftRole.LEADER, "leader": ShiftRole.LEADER, "备班": ShiftRole.BACKUP,
               "备班人员": ShiftRole.BACKUP, "backup": ShiftRole.BACKUP}
 FIELD_COLUMN = {"person": "name", "starts_at": "start", "ends_at": "end", "role": "role", "region": "region",
                 "note": "note"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    message: str
 
 
 @dataclass
@@ -74,19 +58,6 @@ class RosterImportReport:
     rejected_rows: list[list] = field(default_factory=list)
 
 
-class _RowRejected(Exception):
-    def __init__(self, key: str, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.key, self.message = key, f"{zh} / {en}"
-
-
-def _header_key(text: str) -> str:
-    return "".join(str(text).split()).lower().replace("*", "").replace("_", "")
-
-
-HEADER_INDEX = {_header_key(n): c.key for c in COLUMNS for n in (c.header, c.key, c.english, *c.aliases)}
-
-
 def import_roster(*, by, content: bytes, filename: str, region_code: str = "") -> RosterImportReport:
     """Shifts of a spreadsheet, as `by`; `region_code` is the region of rows without one.
     Raises Forbidden for callers who may not edit rosters and FileRejected for a file that
@@ -94,60 +65,22 @@ def import_roster(*, by, content: bytes, filename: str, region_code: str = "") -
     scope = Scope.for_user(by)
     scope.require_officer()
     table = tabular.read_table(content, filename)
-    if not table.rows:
-        raise tabular.FileRejected("文件中没有内容", "The file has no content")
-    mapping, unknown = _map_header(table.rows[0][1])
-    missing = [COLUMN[k] for k in REQUIRED if k not in mapping]
-    if missing:
-        raise tabular.FileRejected(f"缺少必需的列：{'、'.join(c.header for c in missing)}（表头须在第 1 行）",
-                                   f"Required columns are missing: {', '.join(c.english for c in missing)} "
-                                   f"(the header must be row 1)")
-    report = RosterImportReport(warnings=list(table.warnings))
-    if unknown:
-        report.warnings.append(f"未识别的列已忽略：{'、'.join(unknown)} / "
-                               f"Unrecognised columns were ignored: {', '.join(unknown)}")
-    rows = table.rows[1:]
-    position = 0
-    try:
-        for position, (number, cells) in enumerate(rows):  # noqa: B007 - read after the loop
-            raw = {key: cells[i] if i < len(cells) else None for key, i in mapping.items()}
-            _import_row(report, number, raw, by=by, scope=scope, default_region=region_code or scope.region_code)
-    except DatabaseError as exc:
-        first = rows[position][0]
-        report.interrupted = (f"数据库错误，导入在第 {first} 行中断；此前的行已保存，请稍后重新导入本文件 / "
-                              f"Database error: the import stopped at row {first}; the rows before it were "
-                              f"saved; import the same file again later ({type(exc).__name__})")
+    mapping, warnings = COLUMN.read_header(table)
+    report = RosterImportReport(warnings=warnings)
+
+    def each(number: int, cells: tuple) -> None:
+        raw = {key: cells[i] if i < len(cells) else None for key, i in mapping.items()}
+        _import_row(report, number, raw, by=by, scope=scope, default_region=region_code or scope.region_code)
+
+    report.interrupted = run_rows(table.rows[1:], each)
     return report
-
-
-def _map_header(cells: tuple) -> tuple[dict[str, int], list[str]]:
-    mapping, unknown = {}, []
-    for index, cell in enumerate(cells):
-        text = _text(cell)
-        if not text:
-            continue
-        key = HEADER_INDEX.get(_header_key(text))
-        if key is None:
-            if _header_key(text) not in {"序号", "编号", "no", "no.", "星期", _header_key(REASON_HEADER)}:
-                unknown.append(text)
-        else:
-            mapping.setdefault(key, index)
-    return mapping, unknown
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return tabular.unquote(str(value).strip())
 
 
 def _import_row(report, number: int, raw: dict, *, by, scope: Scope, default_region: str) -> None:
     try:
         with transaction.atomic():
             outcome = _apply_row(raw, by=by, scope=scope, default_region=default_region)
-    except _RowRejected as exc:
+    except RowRejected as exc:
         _reject(report, number, raw, [(exc.key, exc.message)])
     except DomainError as exc:
         keys = [k for k in exc.fields if k in FIELD_COLUMN] or [""]
@@ -161,7 +94,7 @@ def _import_row(report, number: int, raw: dict, *, by, scope: Scope, default_reg
 
 
 def _apply_row(raw: dict, *, by, scope: Scope, default_region: str) -> str:
-    region = _text(raw.get("region")) or default_region
+    region = cell_text(raw.get("region")) or default_region
     region = _region(scope, region)
     day = _date(raw.get("date"))
     start_time = _time(raw.get("start"), "start") or SHIFT_CHANGE
@@ -173,9 +106,9 @@ def _apply_row(raw: dict, *, by, scope: Scope, default_region: str) -> str:
         ends_at = timezone.make_aware(dt.datetime.combine(day, end_time)).astimezone(dt.UTC)
         if ends_at <= starts_at:  # 08:30 → 08:30, or 18:00 → 08:00: the next day
             ends_at += dt.timedelta(days=1)
-    role = _role(_text(raw.get("role")))
-    person = _person(scope, region, _text(raw.get("name")), _text(raw.get("mobile")))
-    note = _text(raw.get("note"))
+    role = _role(cell_text(raw.get("role")))
+    person = _person(scope, region, cell_text(raw.get("name")), cell_text(raw.get("mobile")))
+    note = cell_text(raw.get("note"))
     same = RosterShift.objects.filter(region_id=region, person=person, role=role, starts_at=starts_at).first()
     if same is not None and same.ends_at == ends_at:
         return "unchanged"
@@ -186,16 +119,16 @@ def _apply_row(raw: dict, *, by, scope: Scope, default_region: str) -> str:
 
 def _region(scope: Scope, text: str) -> str:
     if not text:
-        raise _RowRejected("region", "请填写区划代码", "A region code is required")
+        raise RowRejected("region", "请填写区划代码", "A region code is required")
     if Region.objects.filter(pk=text).exists():
         if not scope.covers_region(text):
-            raise _RowRejected("region", f"区划不在您的管辖范围内：{text}", f"Region outside your jurisdiction: {text}")
+            raise RowRejected("region", f"区划不在您的管辖范围内：{text}", f"Region outside your jurisdiction: {text}")
         return text
     named = list(Region.objects.filter(name=text).values_list("code", flat=True)[:2])
     named = [c for c in named if scope.covers_region(c)]
     if len(named) == 1:
         return named[0]
-    raise _RowRejected("region", f"区划不存在：{text}", f"Unknown region: {text}")
+    raise RowRejected("region", f"区划不存在：{text}", f"Unknown region: {text}")
 
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -207,14 +140,14 @@ def _date(value) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     match = _DATE.match(text)
     if match:
         try:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise _RowRejected("date", f"日期格式不正确：{text or '（空）'}（应为 2026-12-07）",
+    raise RowRejected("date", f"日期格式不正确：{text or '（空）'}（应为 2026-12-07）",
                        f"Not a date: {text or '(blank)'} (use 2026-12-07)")
 
 
@@ -230,13 +163,13 @@ def _time(value, key: str) -> dt.time | None:
     if isinstance(value, float | int) and 0 <= value < 1:  # Excel's fraction of a day
         minutes = round(value * 24 * 60)
         return dt.time(minutes // 60 % 24, minutes % 60)
-    text = _text(value)
+    text = cell_text(value)
     match = _TIME.match(text)
     if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
         return dt.time(int(match.group(1)), int(match.group(2)))
     if text in ("24:00", "24:00:00"):
         return dt.time(0, 0)
-    raise _RowRejected(key, f"时间格式不正确：{text}（应为 08:30）", f"Not a time: {text} (use 08:30)")
+    raise RowRejected(key, f"时间格式不正确：{text}（应为 08:30）", f"Not a time: {text} (use 08:30)")
 
 
 def _role(text: str) -> str:
@@ -244,7 +177,7 @@ def _role(text: str) -> str:
         return ShiftRole.OFFICER
     role = ROLE_NAMES.get(text) or ROLE_NAMES.get(text.lower())
     if role is None:
-        raise _RowRejected("role", f"未知的岗位：{text}（值班员、带班领导、备班）",
+        raise RowRejected("role", f"未知的岗位：{text}（值班员、带班领导、备班）",
                            f"Unknown role: {text} (officer, leader, backup)")
     return role
 
@@ -256,21 +189,21 @@ def _person(scope: Scope, region: str, name: str, mobile: str) -> Person:
         found = list(people.filter(mobile=mobile)[:2])
         if len(found) == 1:
             if name and found[0].name != name:
-                raise _RowRejected("name", f"手机 {mobile} 登记的是 {found[0].name}，不是 {name}",
+                raise RowRejected("name", f"手机 {mobile} 登记的是 {found[0].name}，不是 {name}",
                                    f"Mobile {mobile} belongs to {found[0].name}, not {name}")
             return found[0]
         if len(found) > 1:
-            raise _RowRejected("mobile", "本区划有多人使用此手机号", "Several people of the region have this mobile")
+            raise RowRejected("mobile", "本区划有多人使用此手机号", "Several people of the region have this mobile")
     if not name:
-        raise _RowRejected("name", "请填写姓名", "A name is required")
+        raise RowRejected("name", "请填写姓名", "A name is required")
     found = list(people.filter(name=name)[:2])
     if len(found) == 1 and not mobile:
         return found[0]
     if len(found) > 1 and not mobile:
-        raise _RowRejected("mobile", f"本区划有多位 {name}，请填写手机号",
+        raise RowRejected("mobile", f"本区划有多位 {name}，请填写手机号",
                            f"Several people named {name}: add the mobile")
     zh_mobile, en_mobile = (f"（手机 {mobile}）", f" (mobile {mobile})") if mobile else ("", "")
-    raise _RowRejected("name", f"本区划人员中没有 {name}{zh_mobile}，请先在人员台账中登记",
+    raise RowRejected("name", f"本区划人员中没有 {name}{zh_mobile}，请先在人员台账中登记",
                        f"No person {name}{en_mobile} in the region; "
                        f"register them in the people register first")
 
