@@ -48,7 +48,7 @@ class TestInfoReportsIsolation(IsolationCases):
     }
     creates = {"POST /api/info-reports": (InfoReport, lambda home: accident(region=LINHAI_TOWN))}
     # The kinds and their limits: reference data for everyone logged in (tested below).
-    elsewhere = {"GET /api/info-reports/kinds"}
+    elsewhere = {"GET /api/info-reports/kinds", "GET /api/info-reports/late-summary"}
 
     @pytest.fixture
     def foreign(self, linhai_report):
@@ -106,3 +106,26 @@ def test_the_kinds_are_reference_data(api_as, wenling_officer):
 def test_a_county_officer_reports_in_his_county(api_as, wenling_officer):
     r = api_as(wenling_officer).post("/api/info-reports", accident(region=WENLING))
     assert r.status_code == 201, r.content
+
+
+def test_the_late_summary_counts_each_county_only_for_those_who_see_it(api_as, wenling_officer, linhai_officer,
+                                                                       taizhou_officer, regions):
+    """Two late Wenling reports (one of them also missed) and one concealed Linhai report:
+    counted by hand per county and month of learning."""
+    late = [_report(WENLING_TOWN), _report(WENLING_TOWN), _report(LINHAI_TOWN), _report(WENLING_TOWN)]
+    InfoReport.objects.filter(pk__in=[late[0].pk, late[1].pk]).update(late=True)
+    InfoReport.objects.filter(pk=late[1].pk).update(flag="missed")
+    InfoReport.objects.filter(pk=late[2].pk).update(flag="concealed")  # late[3] on time: not counted
+    month = late[0].learned_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m")
+
+    def rows(person, **params):
+        r = api_as(person).get("/api/info-reports/late-summary", params)
+        assert r.status_code == 200, r.content
+        return {(x["region"], x["month"]): (x["late"], x["missed"], x["concealed"]) for x in r.json()}
+
+    assert rows(wenling_officer) == {(WENLING, month): (2, 1, 0)}
+    assert rows(linhai_officer) == {(LINHAI, month): (0, 0, 1)}
+    assert rows(taizhou_officer) == {(WENLING, month): (2, 1, 0), (LINHAI, month): (0, 0, 1)}
+    assert rows(wenling_officer, region=LINHAI) == {}
+    assert rows(taizhou_officer, year=2001) == {}
+    assert api_as(wenling_officer).get("/api/info-reports/late-summary", {"year": "x"}).status_code == 422

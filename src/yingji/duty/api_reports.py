@@ -184,6 +184,28 @@ def create_report(request, data: ReportIn):
     return Status(201, _detail(selectors.report_get(scope=Scope.for_user(request.user), id=report.pk)))
 
 
+class LateSummaryQuery(Schema):
+    region: str = Field("", max_length=15, description="a region code; default: your jurisdiction")
+    year: int | None = Field(None, ge=2000, le=2100, description="the year learned; default: all years")
+
+
+class LateRowOut(Schema):
+    region: str = Field(..., alias="region_code")
+    name: str = Field(..., alias="region_name")
+    month: str
+    late: int
+    missed: int
+    concealed: int
+
+
+# Before /info-reports/{id}: that path would answer this one as a bad id.
+@router.get("/info-reports/late-summary", response=list[LateRowOut])
+def late_summary(request, query: Query[LateSummaryQuery]):
+    """Late (迟报), missed (漏报) and concealed (瞒报) reports per county and month, as the
+    late page shows them."""
+    return selectors.late_summary(scope=Scope.for_user(request.user), region=query.region, year=query.year)
+
+
 @router.get("/info-reports/{id}", response=ReportDetail)
 def get_report(request, id: int):
     return _detail(selectors.report_get(scope=Scope.for_user(request.user), id=id))
