@@ -1,0 +1,100 @@
+"""Each app's map layer against the hand-built world (map_fixtures): the right features,
+only within the viewport, never another county's."""
+
+import pytest
+
+from yingji.command.layers import registry
+
+from ..conftest import WENLING, WENLING_TOWN
+from .map_fixtures import LINHAI_VIEW, VIEW, W1, W2, W_FAR, ids, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def features(name, person, bbox):
+    return registry()[name].features(user=person.user, bbox=bbox)
+
+
+def test_risk_points_in_the_viewport_of_the_officers_county(world):
+    officer, p = world["officer"], world["points"]
+    assert ids(features("risk_points", officer, VIEW)) == {p["slope"].pk, p["pond"].pk}
+    # No viewport: all of Wenling's placed points; the one without a position is not drawn.
+    assert ids(features("risk_points", officer, None)) == {p["slope"].pk, p["pond"].pk, p["far"].pk}
+    assert ids(features("risk_points", officer, LINHAI_VIEW)) == set()
+    assert ids(features("risk_points", world["linhai_officer"], None)) == {p["linhai"].pk}
+
+
+def test_risk_points_carry_their_control_state(world):
+    from yingji.response.services import riskcontrol
+
+    officer, p = world["officer"], world["points"]
+    riskcontrol.state_report(by=officer.user, risk_point_id=p["slope"].pk, state="evacuated")
+    states = {f["properties"]["id"]: f["properties"]["state"] for f in features("risk_points", officer, VIEW)}
+    assert states == {p["slope"].pk: "evacuated", p["pond"].pk: "none"}
+    slope = next(f for f in features("risk_points", officer, VIEW) if f["properties"]["id"] == p["slope"].pk)
+    assert slope["geometry"] == {"type": "Point", "coordinates": [121.35, 28.35]}
+    assert slope["properties"]["label"] == "后山滑坡点"
+
+
+def test_villages_show_their_evacuation_progress(world):
+    rows = {f["properties"]["id"]: f["properties"] for f in features("evacuation_villages", world["officer"], VIEW)}
+    assert set(rows) == {W1, W2}  # W_FAR lies outside the viewport, Linhai's village outside the scope
+    # W1: households of 3 and 2 persons to move, none moved yet.
+    assert (rows[W1]["planned"], rows[W1]["planned_households"], rows[W1]["moved"]) == (5, 2, 0)
+    assert rows[W2]["planned"] == 4
+    assert W_FAR in ids(features("evacuation_villages", world["officer"], None))
+
+
+def test_shelters_by_occupancy(world):
+    s = world["shelters"]
+    rows = features("shelters", world["officer"], VIEW)
+    assert ids(rows) == {s["school"].pk}
+    assert (rows[0]["properties"]["capacity"], rows[0]["properties"]["occupancy"]) == (100, 0)
+    assert ids(features("shelters", world["officer"], None)) == {s["school"].pk, s["far"].pk}
+    assert ids(features("shelters", world["linhai_officer"], None)) == {s["linhai"].pk}
+
+
+def test_supervised_hazards_at_their_enterprise(world):
+    h = world["hazards"]
+    rows = features("supervised_hazards", world["officer"], VIEW)
+    assert ids(rows) == {h["in_view"].pk}  # not the unlisted one, not the far one, not Linhai's
+    assert rows[0]["geometry"]["coordinates"] == [121.40, 28.38]
+    assert ids(features("supervised_hazards", world["officer"], None)) == {h["in_view"].pk, h["far"].pk}
+    assert ids(features("supervised_hazards", world["linhai_officer"], None)) == {h["linhai"].pk}
+
+
+def test_warnings_in_force_over_the_county_and_above_it(world):
+    w = world["warnings"]
+    rows = features("warnings", world["officer"], VIEW)
+    # Wenling's own (drawn at the county's point) and Taizhou's (the city's outline);
+    # not Linhai's, not the expired or cancelled ones.
+    assert ids(rows) == {w["wenling"].pk, w["taizhou"].pk}
+    shapes = {f["properties"]["region"]: f["geometry"]["type"] for f in rows}
+    assert shapes == {WENLING: "Point", "3310": "Polygon"} or shapes == {WENLING: "Point", "3310": "MultiPolygon"}
+    assert ids(features("warnings", world["linhai_officer"], None)) == {w["linhai"].pk, w["taizhou"].pk}
+
+
+def test_response_levels_in_force(world):
+    lv = world["levels"]
+    rows = features("response_levels", world["officer"], VIEW)
+    assert ids(rows) == {lv["wenling"].pk}
+    assert rows[0]["properties"]["grade"] == "III"
+    assert ids(features("response_levels", world["linhai_officer"], None)) == {lv["linhai"].pk}
+
+
+def test_inundation_shows_the_latest_run_of_each_watershed(world):
+    r = world["runs"]
+    rows = features("inundation", world["officer"], VIEW)
+    assert ids(rows) == {r["new"].pk}
+    assert rows[0]["geometry"]["coordinates"][0][:3] == [[121.31, 28.31], [121.37, 28.31], [121.37, 28.35]]
+    assert ids(features("inundation", world["officer"], (121.0, 28.0, 121.2, 28.1))) == set()
+    assert ids(features("inundation", world["linhai_officer"], None)) == {r["linhai"].pk}
+
+
+def test_properties_are_plain_values(world):
+    """Text and numbers only: the page draws them with textContent, never as HTML."""
+    for name in registry():
+        for feature in features(name, world["officer"], None):
+            for value in feature["properties"].values():
+                assert value is None or isinstance(value, (str, int, float, bool)), (name, value)
+    assert WENLING_TOWN  # the world is Wenling's
