@@ -11,7 +11,7 @@
   var d = el.dataset;
   var text = window.yingji.text;
   var lines = window.yingji.lines;
-  var map = yingji.map(el, { attributionControl: false, zoomSnap: 0.25, preferCanvas: true });
+  var map = yingji.map(el, { attributionControl: false, zoomSnap: 0.25 });
   map.setView([29.2, 120.5], 7); // Zhejiang
   if (d.tiles) { L.tileLayer(d.tiles, { maxZoom: 18 }).addTo(map); }
 
@@ -102,13 +102,13 @@
     var name = box.getAttribute("data-layer");
     var geometry = box.getAttribute("data-geometry");
     if (!groups[name]) { groups[name] = L.layerGroup(); }
-    if (!box.checked) { map.removeLayer(groups[name]); return; }
+    if (!box.checked) { map.removeLayer(groups[name]); return Promise.resolve(); }
     groups[name].addTo(map);
     var mine = (seq[name] || 0) + 1;
     seq[name] = mine;
     var url = d.api + encodeURIComponent(name) + "?bbox=" + encodeURIComponent(bbox()) +
       "&zoom=" + Math.max(0, Math.min(22, Math.round(map.getZoom())));
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
       .then(function (data) {
         if (seq[name] !== mine) { return; } // an answer to an older viewport
@@ -118,7 +118,23 @@
       .catch(function () { if (statusEl) { statusEl.textContent = words.failed; } });
   }
 
-  function loadAll() { boxes.forEach(load); }
+  // One request at a time, layer after layer: an open map (a duty room may have twenty)
+  // never sends the server a burst; a move during a round asks for one more round.
+  var running = false;
+  var again = false;
+  function loadAll() {
+    if (running) { again = true; return; }
+    running = true;
+    var i = 0;
+    (function next() {
+      if (i >= boxes.length) {
+        running = false;
+        if (again) { again = false; loadAll(); }
+        return;
+      }
+      load(boxes[i++]).then(next, next);
+    }());
+  }
 
   var timer = null;
   map.on("moveend", function () {
