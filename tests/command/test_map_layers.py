@@ -98,3 +98,24 @@ def test_properties_are_plain_values(world):
             for value in feature["properties"].values():
                 assert value is None or isinstance(value, (str, int, float, bool)), (name, value)
     assert WENLING_TOWN  # the world is Wenling's
+
+
+@pytest.mark.parametrize("name", ["risk_points", "evacuation_villages", "shelters", "supervised_hazards"])
+def test_database_clusters_count_exactly_the_features(world, monkeypatch, name):
+    """Every point layer clustered in the database (limit 0): the counts add up to the
+    features the layer draws unclustered, at a coarse and a fine grid, in and out of a viewport."""
+    from yingji.command import selectors_map
+    from yingji.core.scope import Scope
+
+    layer, user = registry()[name], world["officer"].user
+    for bbox in (None, VIEW):
+        expected = len(layer.features(user=user, bbox=bbox))
+        monkeypatch.setattr(selectors_map, "MAX_FEATURES", 0)
+        for zoom in (6, 14):
+            body = selectors_map.layer_features(scope=Scope.for_user(user), user=user, layer=layer, bbox=bbox,
+                                                zoom=zoom)
+            counts = [f["properties"]["count"] for f in body["features"]]
+            assert body["total"] == expected and sum(counts) == expected, (name, bbox, zoom, counts)
+            assert all(f["properties"]["cluster"] for f in body["features"])
+        monkeypatch.undo()
+    assert expected >= 1  # the viewport holds at least one of each
