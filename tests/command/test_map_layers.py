@@ -103,19 +103,52 @@ def test_properties_are_plain_values(world):
 @pytest.mark.parametrize("name", ["risk_points", "evacuation_villages", "shelters", "supervised_hazards"])
 def test_database_clusters_count_exactly_the_features(world, monkeypatch, name):
     """Every point layer clustered in the database (limit 0): the counts add up to the
-    features the layer draws unclustered, at a coarse and a fine grid, in and out of a viewport."""
+    features the layer draws unclustered, over the whole scope at a coarse (cached) and a
+    fine grid, and in a viewport at the fine grid."""
     from yingji.command import selectors_map
     from yingji.core.scope import Scope
 
     layer, user = registry()[name], world["officer"].user
-    for bbox in (None, VIEW):
+    for bbox, zooms in ((None, (6, 14)), (VIEW, (14,))):
         expected = len(layer.features(user=user, bbox=bbox))
         monkeypatch.setattr(selectors_map, "MAX_FEATURES", 0)
-        for zoom in (6, 14):
+        for zoom in zooms:
             body = selectors_map.layer_features(scope=Scope.for_user(user), user=user, layer=layer, bbox=bbox,
                                                 zoom=zoom)
             counts = [f["properties"]["count"] for f in body["features"]]
             assert body["total"] == expected and sum(counts) == expected, (name, bbox, zoom, counts)
             assert all(f["properties"]["cluster"] for f in body["features"])
         monkeypatch.undo()
-    assert expected >= 1  # the viewport holds at least one of each
+        assert expected >= 1  # the viewport holds at least one of each
+
+
+def test_zoomed_out_a_viewport_gets_the_whole_cells_positioned_in_it(world, monkeypatch):
+    """Zoom 6: a cell is 360 / 64 × 64 / 256 = 1.40625°. Wenling's three placed risk points
+    (121.35, 28.35), (121.45, 28.41), (121.61, 28.21) share the cell (86, 20), whose cluster
+    stands at their mean (121.47, 28.3233): inside VIEW, so VIEW gets all three, the far
+    one included (the cell, not the viewport, is what is counted, as in Supercluster); a
+    viewport beside the mean gets none. The grid is kept for GRID_CACHE_SECONDS: a point
+    added meanwhile counts once the grid is made again."""
+    from django.core.cache import cache
+
+    from yingji.command import selectors_map
+    from yingji.core.scope import Scope
+
+    from .map_fixtures import _point
+
+    monkeypatch.setattr(selectors_map, "MAX_FEATURES", 1)
+    layer, officer = registry()["risk_points"], world["officer"]
+    scope = Scope.for_user(officer.user)
+
+    def ask(bbox):
+        return selectors_map.layer_features(scope=scope, user=officer.user, layer=layer, bbox=bbox, zoom=6)
+
+    [cluster] = ask(VIEW)["features"]
+    assert cluster["properties"]["count"] == 3 and cluster["properties"]["id"] == "cluster:86:20"
+    assert cluster["geometry"]["coordinates"] == [round((121.35 + 121.45 + 121.61) / 3, 6),
+                                                  round((28.35 + 28.41 + 28.21) / 3, 6)]
+    assert ask((121.30, 28.30, 121.46, 28.45))["features"] == []
+    _point(officer, W1, "新增滑坡点", 121.40, 28.39)
+    assert ask(VIEW)["features"][0]["properties"]["count"] == 3  # within the cache's 30 s
+    cache.clear()
+    assert ask(VIEW)["features"][0]["properties"]["count"] == 4

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Floor
 
@@ -24,6 +25,8 @@ MAX_FEATURES = 500  # points per response before they are clustered
 MAX_AREAS = 2000  # areas are few (warnings, levels, runs); a bound all the same
 CELL_PIXELS = 64  # a cluster cell's side on screen
 CELLS_ACROSS = 16  # without a zoom: the viewport's width in cells
+GRID_CACHE_MAX_ZOOM = 10  # a province at zoom 10 is at most ~40,000 cells
+GRID_CACHE_SECONDS = 30
 
 BBox = tuple[float, float, float, float]
 
@@ -88,8 +91,11 @@ def layer_features(*, scope: Scope, user, layer: Layer, bbox: BBox | None, zoom:
         # Counted only up to the limit: a dense viewport stops the scan early; past the
         # limit the total is the sum of the clusters' counts.
         if rows.order_by().values("pk")[:MAX_FEATURES + 1].count() > MAX_FEATURES:
-            features, clustered = _db_clusters(rows, layer, cell_size(bbox, zoom)), True
-            total = sum(f["properties"]["count"] for f in features)
+            if zoom is not None and zoom <= GRID_CACHE_MAX_ZOOM:
+                features = _cached_clusters(scope=scope, user=user, layer=layer, bbox=bbox, zoom=zoom)
+            else:
+                features = _db_clusters(rows, layer, cell_size(bbox, zoom))
+            clustered, total = True, sum(f["properties"]["count"] for f in features)
         else:
             features = layer.features(user=user, bbox=bbox)
             total = len(features)
@@ -121,6 +127,20 @@ def _db_clusters(rows, layer: Layer, cell: float) -> list[dict]:
             .order_by())
     cells = sorted((int(r["gx"]), int(r["gy"]), r["n"], r["mlon"], r["mlat"]) for r in grid)
     return [cluster_feature(*cell_row) for cell_row in cells]
+
+
+def _cached_clusters(*, scope: Scope, user, layer: Layer, bbox: BBox | None, zoom: int) -> list[dict]:
+    """The clusters of the caller's whole scope at `zoom` (cached), those positioned in `bbox`."""
+    key = f"command.map.grid:{layer.name}:{scope.region_code}:{scope.organization_id}:{scope.role}:{zoom}"
+    clusters = cache.get(key)
+    if clusters is None:
+        clusters = _db_clusters(layer.points(user=user, bbox=None), layer, cell_size(None, zoom))
+        cache.set(key, clusters, GRID_CACHE_SECONDS)
+    if bbox is None:
+        return clusters
+    minlon, minlat, maxlon, maxlat = bbox
+    return [f for f in clusters if minlon <= f["geometry"]["coordinates"][0] <= maxlon
+            and minlat <= f["geometry"]["coordinates"][1] <= maxlat]
 
 
 def _clusters(features: list[dict], cell: float) -> list[dict]:
