@@ -69,6 +69,8 @@ class RiskPoint(models.Model):
 
     class Meta:
         ordering = ["region_id", "name"]
+        # The one map's viewport queries (command): longitude range first, latitude checked in the index.
+        indexes = [models.Index(fields=["longitude", "latitude"], name="riskpoint_position")]
         verbose_name = _("风险点 Risk point")
         verbose_name_plural = _("风险点 Risk points")
 

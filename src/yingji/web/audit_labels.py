@@ -129,6 +129,8 @@ ACTIONS = {
     "action": pgettext_lazy("audit action", "Action recorded"),
     "lastmile_dispatch": pgettext_lazy("audit action", "Warning sent to villages"),
     "lastmile_send": pgettext_lazy("audit action", "Sent to villages by hand"),
+    # map (command): reads of a layer, once per reader and layer per half hour
+    "map_view": pgettext_lazy("audit action", "Map layer viewed"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.
@@ -137,6 +139,7 @@ _EXPORT_TITLES = {"enterprises": _("Enterprise register")}
 _MODEL_NAMES = {"core.audithead": _("Audit chain head"), "hazards.inspectionanswer": _("Inspection answer"),
                 "hazards.hazardcounter": _("Hazard number counter"), "hazards.reportwindow": _("Report rate window"),
                 "response.lastmilecursor": _("Last-mile warning cursor")}
+_MODEL_NAMES["map.layer"] = _("Map layer")  # command's map reads (no model: a layer of the one map)
 _ADMIN_PREFIX = "admin-"  # core.admin_audit: an act in Django's admin site
 
 
