@@ -15,7 +15,7 @@ from ..core import exports
 from ..core.errors import DomainError, Forbidden
 from ..core.scope import Scope
 from ..core.tabular import CONTENT_TYPES, FileRejected
-from ..core.ui import add_form_errors, date_input, domain_message, in_reader_language, refuse_or_attach
+from ..core.ui import actor_label, add_form_errors, date_input, domain_message, in_reader_language, refuse_or_attach
 from . import selectors_supplies as selectors
 from . import supplies_import
 from .models import AdjustmentState, WarehouseLevel
@@ -78,13 +78,17 @@ def warehouse_detail(request, id: int):
     movements = selectors.movement_list(scope=scope, warehouse=warehouse.pk)
     if exports.requested(request):
         return exports.response(request, MOVEMENTS, movements)
-    page = Paginator(movements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(movements.select_related("by__person"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for m in page.object_list:
+        m.by_label = actor_label(m.by, m.by_name)
+    adjustments = list(selectors.adjustment_list(scope=scope, warehouse=warehouse.pk, state=AdjustmentState.REQUESTED)
+                       .select_related("requested_by__person"))
+    for a in adjustments:
+        a.requested_by_label = actor_label(a.requested_by, a.requested_by_name)
     return render(request, "resources/supplies/warehouse_detail.html", {
         "warehouse": warehouse, "stock": selectors.warehouse_stock(scope=scope, warehouse=warehouse),
         "balances": selectors.balance_list(scope=scope, warehouse=warehouse.pk, nonzero=True),
-        "page": page, "can_write": scope.can_write,
-        "adjustments": selectors.adjustment_list(scope=scope, warehouse=warehouse.pk,
-                                                 state=AdjustmentState.REQUESTED)})
+        "page": page, "can_write": scope.can_write, "adjustments": adjustments})
 
 
 KIND_CHOICES = [("receipt", gettext_lazy("Receipt")), ("issue", gettext_lazy("Issue")),
