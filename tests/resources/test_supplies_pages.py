@@ -112,3 +112,18 @@ def test_the_pages_over_the_demo_are_chinese_with_every_link_alive(taizhou_offic
         queue += [href for href in page.links if href.startswith("/resources/warehouses/")]
     assert [str(f) for f in log.findings] == []
     assert len(seen) >= 8
+
+
+def test_an_officer_sets_a_standard_on_the_shortfall_page(wenling_officer):
+    from yingji.resources.models import ReserveStandard
+
+    kind("R001")
+    c = _client(wenling_officer)
+    r = c.post(reverse("stock_shortfalls"), {"region": WENLING, "supply_kind": "R001", "quantity": 600})
+    assert r.status_code == 302
+    assert ReserveStandard.objects.get().quantity == 600
+    r = c.get(reverse("stock_shortfalls"))
+    assert ">600<" in r.text  # nothing held: all short
+    r = c.post(reverse("stock_shortfalls"), {"region": LINHAI, "supply_kind": "R001", "quantity": 600})
+    assert r.status_code == 200 and "管辖范围" in r.text
+    assert ReserveStandard.objects.count() == 1

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..core import exports
+from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError, Forbidden
 from ..core.scope import Scope
 from ..core.tabular import CONTENT_TYPES, FileRejected
@@ -188,15 +189,43 @@ def stock_list(request):
         "page": page, "region": region, "supply_kind": code, "kinds": selectors.kind_list()})
 
 
+class StandardForm(forms.Form):
+    region = forms.CharField(label=gettext_lazy("Region code"), max_length=15)
+    supply_kind = forms.ChoiceField(label=gettext_lazy("Supply"))
+    quantity = forms.IntegerField(label=gettext_lazy("Standard"), min_value=0, max_value=1_000_000_000)
+    note = forms.CharField(label=gettext_lazy("Basis"), max_length=200, required=False)
+
+    def __init__(self, *args, kinds, **kw):
+        super().__init__(*args, **kw)
+        self.fields["supply_kind"].choices = [(k.code, f"{k.code} {k.name}（{k.unit}）") for k in kinds]
+
+
 def shortfall_list(request):
+    """The standards not met (or all of them); officers set a standard below the list."""
     scope = _scope(request)
     region = selectors.region_in_scope(scope, request.GET.get("region", ""))
+    form = StandardForm(request.POST or None, kinds=selectors.kind_list(),
+                        initial={"region": region or scope.region_code})
+    if request.method == "POST":
+        scope.require_officer()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.standard_set(by=request.user, region=data["region"].strip(),
+                                      kind=selectors.kind_by_code(data["supply_kind"]), quantity=data["quantity"],
+                                      note=data["note"])
+            except DomainError as exc:
+                refuse_or_attach(form, exc)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect(request.get_full_path())
     rows = selectors.standing(scope=scope, region=region)
     show_all = request.GET.get("all") == "1"
     if not show_all:
         rows = [r for r in rows if r["short"]]
-    return render(request, "resources/supplies/shortfalls.html", {"rows": rows, "region": region,
-                                                                  "show_all": show_all})
+    return render(request, "resources/supplies/shortfalls.html", {
+        "rows": rows, "region": region, "show_all": show_all, "form": form,
+        "can_set": scope.role in WRITER_ROLES})
 
 
 def expiry_list(request):
