@@ -131,6 +131,15 @@ ACTIONS = {
     "lastmile_send": pgettext_lazy("audit action", "Sent to villages by hand"),
     # map (command): reads of a layer, once per reader and layer per half hour
     "map_view": pgettext_lazy("audit action", "Map layer viewed"),
+    # supplies (resources): the stock ledger and its adjustments
+    "stock_receipt": pgettext_lazy("audit action", "Supplies received"),
+    "stock_issue": pgettext_lazy("audit action", "Supplies issued"),
+    "stock_transfer_out": pgettext_lazy("audit action", "Supplies transferred out"),
+    "stock_transfer_in": pgettext_lazy("audit action", "Supplies transferred in"),
+    "stock_adjustment": pgettext_lazy("audit action", "Stock adjusted"),
+    "stock_adjustment_request": pgettext_lazy("audit action", "Stock adjustment requested"),
+    "stock_adjustment_approved": pgettext_lazy("audit action", "Stock adjustment approved"),
+    "stock_adjustment_rejected": pgettext_lazy("audit action", "Stock adjustment rejected"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.

@@ -1,1 +1,13 @@
 """The app's models, one module per subject, re-exported here."""
+from .supplies import (  # noqa: F401
+    AdjustmentState,
+    MovementKind,
+    ReserveStandard,
+    StockAdjustment,
+    StockBalance,
+    StockMovement,
+    SupplyCategory,
+    SupplyKind,
+    Warehouse,
+    WarehouseLevel,
+)
