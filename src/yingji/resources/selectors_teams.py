@@ -29,7 +29,7 @@ def team_list(*, scope: Scope, kind: str = "", region: str = "", readiness: str 
         qs = qs.filter(Q(name__contains=q) | Q(leader__name__contains=q))
     if active is not None:
         qs = qs.filter(active=active)
-    return qs.annotate(member_count=Count("members", distinct=True))
+    return qs.annotate(member_count=Count("members", distinct=True)).order_by("region_id", "name", "id")
 
 
 def team_get(*, scope: Scope, id: int) -> Team:
