@@ -19,6 +19,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙林郑蒋潘梁"
 GIVEN = ["建国", "海军", "国强", "志明", "永福", "伟", "敏", "立新", "海平", "晓东", "振华", "卫东", "春雷", "浩"]
 # Township teams of the demo townships: members (松门 44: short of 50; 白水洋: none).
 TOWNSHIP_TEAMS = {"331081101": 58, "331081100": 52, "331081102": 44, "331082112": 55}
+# The townships whose villages the demo adds (demo/data.py TOWNSHIP_CHAINS).
+DEMO_TOWNSHIPS = ("331081100", "331081101", "331081102", "331082106", "331082112")
 # Village teams by the village's place in the demo's list: two short of 30, one missing.
 VILLAGE_SIZES = [34, 31, 25, 32, 30, 36, 28, 33, 30, None, 31, 35]
 OTHER_TEAMS = [  # (name, kind, region, members, base lon, lat, readiness, equipment)
@@ -92,7 +94,7 @@ def _seed(rng: random.Random) -> int:
             town = towns[code]
             count += _team(rng, name=f"{town.name}应急救援队", kind="township", region=code, members=n,
                            lon=town.lon, lat=town.lat, equipment=[("冲锋舟", 2, "艘"), ("发电机", 2, "台")])
-    villages = list(Region.objects.filter(level=5, code__startswith="3310").order_by("code"))
+    villages = list(Region.objects.filter(level=5, parent_id__in=DEMO_TOWNSHIPS).order_by("code"))
     for village, n in zip(villages, VILLAGE_SIZES, strict=False):
         if n is not None:
             count += _team(rng, name=f"{village.name}应急小分队", kind="village", region=village.code, members=n,
