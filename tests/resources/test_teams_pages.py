@@ -139,3 +139,22 @@ def test_bad_posts_on_the_team_page_are_refused_never_a_500(client, data, wenlin
     r = login(client, wenling_officer).post(f"/resources/teams/{data['team'].pk}/", form)
     assert r.status_code in (200, 302, 404), r.status_code
     assert TeamMember.objects.filter(team=data["team"]).count() == 3
+
+
+def test_an_officer_registers_a_team_and_a_station_by_form(client, data, wenling_officer, wenling_viewer):
+    c = login(client, wenling_officer)
+    assert c.get("/resources/teams/new/").status_code == 200
+    r = c.post("/resources/teams/new/", {"name": "大溪镇应急救援队", "kind": "township", "region": "331081101",
+                                         "base_lat": "28.45", "base_lon": "121.27", "readiness": "ready"})
+    assert r.status_code == 302
+    from yingji.resources.models import Team
+    t = Team.objects.get(name="大溪镇应急救援队")
+    assert (t.region_id, t.base_lat, t.kind_id) == ("331081101", 28.45, "township")
+    outside = c.post("/resources/teams/new/", {"name": "临海队", "kind": "township", "region": LINHAI_TOWN,
+                                               "readiness": "ready"})
+    assert outside.status_code == 200 and not Team.objects.filter(name="临海队").exists()
+    r = c.post("/resources/stations/new/", {"name": "大溪救援站", "region": "331081101", "lat": "28.45",
+                                            "lon": "121.27", "speed_kmh": ""})
+    assert r.status_code == 302 and Station.objects.get(name="大溪救援站").speed_kmh == 40
+    client.logout()
+    assert login(client, wenling_viewer).get("/resources/teams/new/").status_code == 403

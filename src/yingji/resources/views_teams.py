@@ -15,6 +15,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from ..core import exports
 from ..core.errors import DomainError, Forbidden
+from ..core.regionpicker import RegionField, bind_scope
 from ..core.scope import Scope
 from ..core.selectors import person_list
 from ..core.ui import domain_message, refuse_or_attach
@@ -91,6 +92,55 @@ class EquipmentForm(forms.Form):
     quantity = forms.IntegerField(label=pgettext_lazy("teams", "Quantity"), min_value=0, max_value=1_000_000, initial=1)
     unit = forms.CharField(label=pgettext_lazy("teams", "Unit"), max_length=20, required=False)
     state = forms.ChoiceField(label=pgettext_lazy("teams", "Equipment state"), choices=EquipmentState.choices)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("teams", "Team name"), max_length=100)
+    kind = forms.ChoiceField(label=pgettext_lazy("teams", "Team kind"))
+    region = RegionField(label=pgettext_lazy("teams", "Region"))
+    phone = forms.CharField(label=pgettext_lazy("teams", "Duty phone"), max_length=30, required=False)
+    base_lat = forms.FloatField(label=pgettext_lazy("teams", "Base latitude"), min_value=3, max_value=54,
+                                required=False)
+    base_lon = forms.FloatField(label=pgettext_lazy("teams", "Base longitude"), min_value=73, max_value=136,
+                                required=False)
+    readiness = forms.ChoiceField(label=pgettext_lazy("teams", "Readiness"), choices=Readiness.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.code, k.name) for k in selectors.kinds()]
+
+
+class StationForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("teams", "Station name"), max_length=100)
+    region = RegionField(label=pgettext_lazy("teams", "Region"))
+    lat = forms.FloatField(label=pgettext_lazy("teams", "Latitude"), min_value=3, max_value=54)
+    lon = forms.FloatField(label=pgettext_lazy("teams", "Longitude"), min_value=73, max_value=136)
+    speed_kmh = forms.FloatField(label=pgettext_lazy("teams", "Speed (km/h)"), min_value=1, max_value=200,
+                                 required=False)
+
+
+def _create(request, form_class, create, template: str, done: str):
+    """A new team or station: the form, the service, the new record's page."""
+    scope = _scope(request)
+    scope.require_officer()
+    form = bind_scope(form_class(request.POST or None), scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = create(by=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            refuse_or_attach(form, exc)
+        else:
+            return redirect(done, **({"id": row.pk} if done == "team_detail" else {}))
+    return render(request, template, {"form": form})
+
+
+def team_new(request):
+    return _create(request, TeamForm, services.team_create, "resources/teams/team_new.html", "team_detail")
+
+
+def station_new(request):
+    return _create(request, StationForm, services.station_create, "resources/teams/station_new.html",
+                   "rescue_station_list")
 
 
 def _member_form(scope: Scope, team, data=None) -> MemberForm:
@@ -176,7 +226,7 @@ def station_list(request):
         s.radius = round(selectors.station_radius_m(s))
     return render(request, "resources/teams/stations.html", {
         "stations": stations, "coverage": result, "outside": result.outside[:500], "region": region,
-        "minutes": coverage.MINUTES, "tile_url": settings.YINGJI_TILE_URL})
+        "minutes": coverage.MINUTES, "tile_url": settings.YINGJI_TILE_URL, "can_write": scope.can_write})
 
 
 def station_map(request):
