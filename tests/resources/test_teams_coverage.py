@@ -92,3 +92,20 @@ def test_the_coverage_api_pages_the_villages_outside(villages, wenling_officer, 
     assert [v["name"] for v in body["items"]] == ["北远村", "东远村"]
     stations = api_as(wenling_officer).get("/api/rescue-stations").json()["items"]
     assert stations[0]["coverage"] == 10_000.0 and stations[0]["minutes"] == 15
+
+
+def test_the_grid_index_agrees_with_checking_every_station():
+    """The index is only a shortcut: on random stations and villages over Zhejiang's box
+    (and points a metre inside and outside one circle) it answers as the plain loop."""
+    import random
+
+    rng = random.Random(18)
+    stations = [(i, rng.uniform(27, 31.2), rng.uniform(118, 123), coverage.radius_m(rng.choice([20, 40, 60])))
+                for i in range(300)]
+    index = coverage.StationIndex(stations)
+    points = [(rng.uniform(27, 31.2), rng.uniform(118, 123)) for _ in range(3000)]
+    _, lat, lon, r = stations[0]
+    ring = coverage.circle(lat, lon, r - 1, points=16) + coverage.circle(lat, lon, r + 1, points=16)
+    points += [(p_lat, p_lon) for p_lon, p_lat in ring]
+    assert [index.covers(a, b) for a, b in points] == [coverage.covered(a, b, stations) for a, b in points]
+    assert coverage.StationIndex([]).covers(28.4, 121.4) is False

@@ -46,6 +46,35 @@ def nearest(lat: float, lon: float, stations: list[tuple[int, float, float, floa
     return best, best_d
 
 
+class StationIndex:
+    """Stations (id, lat, lon, radius m) bucketed on a grid of cells at least as large as
+    the largest radius, so a point is tested only against the stations of its own and
+    the eight neighbouring cells (a province's 20,000 villages against 2,000 stations:
+    a few tests each instead of 2,000)."""
+
+    def __init__(self, stations: list[tuple[int, float, float, float]]):
+        self.stations = stations
+        reach = max((r for *_, r in stations), default=0.0)
+        top = max((abs(lat) for _, lat, _, _ in stations), default=0.0)
+        # Degrees of latitude per cell, and of longitude at the stations' highest latitude
+        # (one degree of longitude is shortest there), both covering `reach` metres.
+        self.dlat = max(reach / 110_000, 0.01)
+        self.dlon = self.dlat / max(math.cos(math.radians(min(top + self.dlat, 89.0))), 0.01)
+        self.cells: dict[tuple[int, int], list] = {}
+        for row in stations:
+            self.cells.setdefault(self._cell(row[1], row[2]), []).append(row)
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self.dlat), math.floor(lon / self.dlon)
+
+    def near(self, lat: float, lon: float) -> list[tuple[int, float, float, float]]:
+        i, j = self._cell(lat, lon)
+        return [row for di in (-1, 0, 1) for dj in (-1, 0, 1) for row in self.cells.get((i + di, j + dj), ())]
+
+    def covers(self, lat: float, lon: float) -> bool:
+        return covered(lat, lon, self.near(lat, lon))
+
+
 def covered(lat: float, lon: float, stations: list[tuple[int, float, float, float]]) -> bool:
     """Whether the point lies within some station's area (on the edge counts as in)."""
     for _sid, slat, slon, r in stations:

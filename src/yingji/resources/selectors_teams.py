@@ -117,9 +117,10 @@ def village_coverage(*, scope: Scope, region: str = "") -> Coverage:
     unplaced = villages.filter(Q(lat__isnull=True) | Q(lon__isnull=True)).count()
     placed = villages.filter(lat__isnull=False, lon__isnull=False).order_by("code")
     result = Coverage(stations=len(stations), villages=0, unplaced=unplaced)
+    index = coverage.StationIndex(stations)
     for code, name, full_name, lat, lon in placed.values_list("code", "name", "full_name", "lat", "lon"):
         result.villages += 1
-        if coverage.covered(lat, lon, stations):
+        if index.covers(lat, lon):
             continue
         sid, distance = coverage.nearest(lat, lon, stations)
         result.outside.append({"region": code, "name": name, "full_name": full_name, "lat": lat, "lon": lon,
