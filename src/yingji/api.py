@@ -191,6 +191,7 @@ def _mount_routers():
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
     from .resources.api_supplies import router as supplies_router
+    from .resources.api_teams import router as teams_router
     from .response.api_evacuation import router as evacuation_router
     from .response.api_event import router as response_event_router
     from .response.api_lastmile import router as lastmile_router
@@ -216,6 +217,7 @@ def _mount_routers():
     api.add_router("", evacuation_router)
     api.add_router("", accidents_router)
     api.add_router("", map_router)
+    api.add_router("", teams_router)
 
 
 _mount_routers()

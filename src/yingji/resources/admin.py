@@ -1,3 +1,6 @@
 """The app's admin, one module per subject."""
 
-from . import admin_supplies  # noqa: F401
+from . import (
+    admin_supplies,  # noqa: F401
+    admin_teams,  # noqa: F401
+)

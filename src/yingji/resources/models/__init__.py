@@ -11,3 +11,4 @@ from .supplies import (  # noqa: F401
     Warehouse,
     WarehouseLevel,
 )
+from .teams import Equipment, ManpowerStandard, Station, Team, TeamKind, TeamMember  # noqa: F401
