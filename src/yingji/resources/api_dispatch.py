@@ -3,7 +3,6 @@
 the list and one order with the time of each step and the durations. Thin."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
@@ -11,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import selectors_dispatch as selectors
+from .models.supplies import MAX_QUANTITY
 from .choices_dispatch import DestinationKind, DispatchState
 from .services import dispatch as services
 
@@ -20,7 +20,7 @@ router = Router(tags=["resources"])
 class SupplyIn(Schema):
     warehouse_id: int = Field(..., ge=1, le=2**62)
     kind: str = Field(..., min_length=1, max_length=30, description="the supply kind's code")
-    quantity: Decimal = Field(..., gt=0, lt=Decimal("1e11"), max_digits=14, decimal_places=3)
+    quantity: int = Field(..., gt=0, le=MAX_QUANTITY)
 
 
 class DestinationIn(Schema):
@@ -71,7 +71,7 @@ class SupplyOut(Schema):
     warehouse: str = Field(..., alias="warehouse.name")
     kind: str = Field(..., alias="kind_id")
     kind_name: str = Field(..., alias="kind.name")
-    quantity: Decimal
+    quantity: int
     movement_id: int | None
 
 

@@ -14,6 +14,7 @@ from ..core.ui import domain_message, refuse_or_attach
 from . import selectors_dispatch as selectors
 from .choices_dispatch import ACTIONS, BEFORE, DestinationKind, DispatchState, StepChannel
 from .models import SupplyKind, Warehouse
+from .models.supplies import MAX_QUANTITY
 from .services import dispatch as services
 
 ON_PAGE = 200
@@ -48,8 +49,8 @@ class DispatchForm(forms.Form):
             self.fields[f"warehouse_{i}"] = forms.TypedChoiceField(label=_("Warehouse"), choices=warehouses,
                                                                    required=False, coerce=int, empty_value=None)
             self.fields[f"kind_{i}"] = forms.ChoiceField(label=_("Supply kind"), choices=kinds, required=False)
-            self.fields[f"quantity_{i}"] = forms.DecimalField(label=_("Quantity"), required=False, min_value=0,
-                                                              max_digits=14, decimal_places=3)
+            self.fields[f"quantity_{i}"] = forms.IntegerField(label=_("Quantity"), required=False, min_value=1,
+                                                              max_value=MAX_QUANTITY)
         bind_scope(self, scope)
 
     def supply_rows(self):

@@ -129,6 +129,16 @@ ACTIONS = {
     "action": pgettext_lazy("audit action", "Action recorded"),
     "lastmile_dispatch": pgettext_lazy("audit action", "Warning sent to villages"),
     "lastmile_send": pgettext_lazy("audit action", "Sent to villages by hand"),
+    # --- dispatch ---
+    "dispatch_create": pgettext_lazy("audit action", "Dispatch ordered"),
+    "dispatch_acknowledge": pgettext_lazy("audit action", "Dispatch acknowledged"),
+    "dispatch_depart": pgettext_lazy("audit action", "Dispatched team departed"),
+    "dispatch_arrive": pgettext_lazy("audit action", "Dispatched team arrived"),
+    "dispatch_complete": pgettext_lazy("audit action", "Dispatch completed"),
+    "dispatch_cancel": pgettext_lazy("audit action", "Dispatch cancelled"),
+    "dispatch_escalate": pgettext_lazy("audit action", "Unacknowledged dispatch escalated"),
+    "team_deploy": pgettext_lazy("audit action", "Team deployed"),
+    "team_release": pgettext_lazy("audit action", "Team released"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.

@@ -124,7 +124,7 @@ class DispatchSupply(models.Model):
                                   related_name="+")
     kind = models.ForeignKey("resources.SupplyKind", verbose_name=_("物资品类"), on_delete=models.PROTECT,
                              related_name="+")
-    quantity = models.DecimalField(_("数量"), max_digits=14, decimal_places=3)
+    quantity = models.PositiveBigIntegerField(_("数量"))
     movement = models.ForeignKey("resources.StockMovement", verbose_name=_("出库记录"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
 

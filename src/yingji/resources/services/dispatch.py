@@ -13,7 +13,6 @@ order back: no order, no message, no movement, the ledger as it was.
 import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
@@ -31,6 +30,7 @@ from ...messaging import services as messaging
 from ...response import selectors_evacuation as evacuation
 from ..choices_dispatch import ACTIONS, BEFORE, PATH, TIME_FIELD, DestinationKind, DispatchState, StepChannel
 from ..models import Dispatch, DispatchStep, DispatchSupply, SupplyKind, Team, Warehouse
+from ..models.supplies import MAX_QUANTITY
 from ..models.teams import LAT_RANGE, LON_RANGE, Readiness
 from . import supplies as ledger
 
@@ -52,7 +52,7 @@ class OutOfOrder(DomainError):
 class SupplyLine:
     warehouse_id: int
     kind: str  # the kind's code
-    quantity: Decimal
+    quantity: int
 
 
 # The signed link -------------------------------------------------------------------
@@ -178,7 +178,7 @@ def _release(dispatch: Dispatch) -> None:
                      after={"readiness": Readiness.READY, "dispatch": dispatch.pk})
 
 
-def _lines(scope: Scope, supplies: list[SupplyLine]) -> list[tuple[Warehouse, SupplyKind, Decimal]]:
+def _lines(scope: Scope, supplies: list[SupplyLine]) -> list[tuple[Warehouse, SupplyKind, int]]:
     if len(supplies) > MAX_SUPPLY_LINES:
         raise DomainError("物资行太多", "Too many supply lines",
                           fields={"supplies": f"最多 {MAX_SUPPLY_LINES} 行 / at most {MAX_SUPPLY_LINES} lines"})
@@ -194,13 +194,11 @@ def _lines(scope: Scope, supplies: list[SupplyLine]) -> list[tuple[Warehouse, Su
         kind = SupplyKind.objects.filter(code=str(line.kind)).first()
         if kind is None:
             raise DomainError("物资品类不存在", "Unknown supply kind", fields={f"{field}.kind": "不存在 / unknown"})
-        try:
-            quantity = Decimal(str(line.quantity))
-        except (InvalidOperation, ValueError) as exc:
-            raise DomainError("数量无效", "Invalid quantity", fields={f"{field}.quantity": "应为数字 / a number"}) from exc
-        if not quantity.is_finite() or quantity <= 0 or quantity >= Decimal("1e11"):
-            raise DomainError("数量应大于 0", "The quantity must be positive",
-                              fields={f"{field}.quantity": "应大于 0 / must be positive"})
+        quantity = line.quantity
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY:
+            raise DomainError("数量应为正整数", "The quantity must be a positive whole number",
+                              fields={f"{field}.quantity": f"应为 1 至 {MAX_QUANTITY} 的整数 / "
+                                                          f"a whole number from 1 to {MAX_QUANTITY}"})
         lines.append((warehouse, kind, quantity))
     return lines
 
@@ -211,9 +209,11 @@ def _issue(by, dispatch: Dispatch, i: int, warehouse, kind, quantity):
                             reason=f"{prefix(dispatch)}调度 #{dispatch.pk}：{dispatch.destination}",
                             reference=f"dispatch:{dispatch.pk}")
     except DomainError as exc:
-        raise DomainError(f"物资出库被拒绝，调度未下达：{exc.zh}", f"Supplies refused, nothing was dispatched: {exc.en}",
-                          code="supplies_refused",
-                          fields={f"supplies.{i}": f"{warehouse.name} {kind.name}：{exc.zh} / {exc.en}"}) from exc
+        refused = DomainError(f"物资出库被拒绝，调度未下达：{exc.zh}",
+                              f"Supplies refused, nothing was dispatched: {exc.en}", code="supplies_refused",
+                              fields={f"supplies.{i}": f"{warehouse.name} {kind.name}：{exc.zh} / {exc.en}"})
+        refused.status = exc.status  # 409 for short stock, as the ledger answers
+        raise refused from exc
 
 
 def check_position(lat, lon, *, prefix: str = "") -> tuple[float, float]:
