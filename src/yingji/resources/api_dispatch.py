@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import selectors_dispatch as selectors
-from .models.supplies import MAX_QUANTITY
 from .choices_dispatch import DestinationKind, DispatchState
+from .models.supplies import MAX_QUANTITY
 from .services import dispatch as services
 
 router = Router(tags=["resources"])

@@ -1,5 +1,5 @@
 """The app's models, one module per subject, re-exported here."""
-from .teams import Equipment, ManpowerStandard, Station, Team, TeamKind, TeamMember  # noqa: F401
+from .dispatch import Dispatch, DispatchStep, DispatchSupply  # noqa: F401
 from .supplies import (  # noqa: F401
     AdjustmentState,
     MovementKind,
@@ -12,4 +12,4 @@ from .supplies import (  # noqa: F401
     Warehouse,
     WarehouseLevel,
 )
-from .dispatch import Dispatch, DispatchStep, DispatchSupply  # noqa: F401
+from .teams import Equipment, ManpowerStandard, Station, Team, TeamKind, TeamMember  # noqa: F401

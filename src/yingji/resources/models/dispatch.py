@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices_dispatch import DestinationKind, DispatchState, StepChannel
-
 from .teams import LAT_ERROR, LAT_RANGE, LON_ERROR, LON_RANGE
 
 

@@ -265,7 +265,8 @@ def _destination_row(scope: Scope, kind: str, obj_id):
     try:
         return getter(scope=scope, id=int(obj_id))
     except (NotFound, TypeError, ValueError) as exc:
-        raise NotFound("目的地不存在", "Destination not found", fields={"destination.id": "不存在 / not found"}) from exc
+        raise NotFound("目的地不存在", "Destination not found",
+                       fields={"destination.id": "不存在 / not found"}) from exc
 
 
 def destination_of(scope: Scope, kind: str, obj_id: int) -> dict:
