@@ -69,7 +69,7 @@ class StepOut(Schema):
 class SupplyOut(Schema):
     warehouse_id: int
     warehouse: str = Field(..., alias="warehouse.name")
-    kind: str = Field(..., alias="kind_id")
+    kind: str = Field(..., alias="kind.code")
     kind_name: str = Field(..., alias="kind.name")
     quantity: int
     movement_id: int | None
