@@ -109,6 +109,8 @@ def dispatch_create(*, by, task: str, team_id: int | None = None, supplies: list
     source = team.region_id if team is not None else lines[0][0].region_id
     dest_region = place["region"] or region or source
     scope.require_region(dest_region)
+    if team is not None:
+        _available(team)
     now = now or timezone.now()
     with transaction.atomic():
         if team is not None:
@@ -149,11 +151,14 @@ def _team(scope: Scope, team_id) -> Team:
     except (NotFound, TypeError, ValueError) as exc:
         raise NotFound("救援队伍不存在", "Team not found", fields={"team_id": "不存在 / not found"}) from exc
     scope.require_region(team.region_id)
+    return team
+
+
+def _available(team: Team) -> None:
     if team.readiness in (Readiness.DEPLOYED, Readiness.UNAVAILABLE):
         raise DomainError(f"该队伍当前{team.get_readiness_display()}，不能调度",
                           "The team is deployed or unavailable", code="team_busy",
                           fields={"team_id": "队伍不可调度 / team not available"})
-    return team
 
 
 def _deploy(team: Team) -> None:
