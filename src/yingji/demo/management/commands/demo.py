@@ -26,6 +26,7 @@ from ....response.demo_evacuation import seed_evacuation_demo
 from ....response.demo_lastmile import seed_lastmile_demo
 from ....response.demo_levels import seed_levels_demo
 from ....response.demo_riskcontrol import seed_riskcontrol_demo
+from ....resources.demo_dispatch import seed_dispatch_demo
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
 
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         # drill sent to them (printed by the console gateway as the worker sends).
         self.stdout.write("预警进村入户演示 / last-mile demo: " + seed_lastmile_demo().summary())
         self.stdout.write("人员转移演示 / evacuation demo: " + seed_evacuation_demo().summary())
+        self.stdout.write("调度演练 / dispatch drill: " + seed_dispatch_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
