@@ -22,11 +22,11 @@ from ....duty.demo_reports import seed_reports_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
+from ....resources.demo_dispatch import seed_dispatch_demo
 from ....response.demo_evacuation import seed_evacuation_demo
 from ....response.demo_lastmile import seed_lastmile_demo
 from ....response.demo_levels import seed_levels_demo
 from ....response.demo_riskcontrol import seed_riskcontrol_demo
-from ....resources.demo_dispatch import seed_dispatch_demo
 from ...seed import ACCOUNTS, PASSWORD, is_seeded, seed_demo
 
 
