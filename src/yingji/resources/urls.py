@@ -4,5 +4,6 @@ one URL module per subject."""
 from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
+    path("", include("yingji.resources.urls_teams")),
     path("", include("yingji.resources.urls_dispatch")),
 ]
