@@ -189,8 +189,9 @@ def _mount_routers():
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
-    from .resources.api_teams import router as teams_router
     from .resources.api_dispatch import router as dispatch_router
+    from .resources.api_supplies import router as supplies_router
+    from .resources.api_teams import router as teams_router
     from .response.api_evacuation import router as evacuation_router
     from .response.api_lastmile import router as lastmile_router
     from .response.api_levels import router as response_levels_router
@@ -209,6 +210,7 @@ def _mount_routers():
     api.add_router("", info_reports_router)
     api.add_router("", response_levels_router)
     api.add_router("", riskcontrol_router)
+    api.add_router("", supplies_router)
     api.add_router("/response/last-mile", lastmile_router)
     api.add_router("", evacuation_router)
     api.add_router("", accidents_router)

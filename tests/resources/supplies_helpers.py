@@ -13,7 +13,12 @@ def warehouse(region: str, name: str = "温岭市防汛物资仓库", level: str
 
 
 def kind(code: str) -> SupplyKind:
-    """A kind of the shipped catalogue: R001 救生衣, F001 编织袋, D001 饮用水 (perishable)…"""
+    """A kind of the shipped catalogue: R001 救生衣, F001 编织袋, D001 饮用水 (perishable)…
+    (a transactional test has emptied the table its migration filled: fill it again)."""
+    if not SupplyKind.objects.exists():
+        from yingji.resources.supplies_data import load_catalogue
+
+        load_catalogue(SupplyKind)
     return SupplyKind.objects.get(code=code)
 
 

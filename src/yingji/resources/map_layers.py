@@ -6,10 +6,11 @@ maxlon, maxlat), filtered by the database on the indexed lat/lon columns."""
 
 import math
 
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ..core.scope import Scope
-from . import coverage
+from . import coverage, selectors_supplies
 from . import selectors_teams as selectors
 
 
@@ -66,6 +67,20 @@ def station_coverage_features(*, user, bbox) -> list[dict]:
     return features
 
 
+def warehouses_features(*, user, bbox) -> list[dict]:
+    scope = Scope.for_user(user)
+    if scope.is_nobody or scope.organization_id is not None:
+        return []
+    qs = selectors_supplies.warehouses_in_bbox(scope=scope, bbox=bbox).annotate(
+        stock_lines=Count("balances", filter=Q(balances__quantity__gt=0)),
+        stock_total=Sum("balances__quantity"))
+    return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [w.lon, w.lat]},
+             "properties": {"id": w.pk, "label": w.name, "region": w.region_id, "level": w.level,
+                            "level_name": str(w.get_level_display()), "phone": w.phone,
+                            "stock_lines": w.stock_lines, "stock_total": w.stock_total or 0}}
+            for w in qs]
+
+
 LAYERS = [
     {"name": "teams", "title": _("救援队伍"), "group": "resources", "geometry": "point",
      "features": teams_features},
@@ -73,4 +88,6 @@ LAYERS = [
      "features": stations_features},
     {"name": "station_coverage", "title": _("15分钟救援圈"), "group": "resources", "geometry": "area",
      "features": station_coverage_features},
+    {"name": "warehouses", "title": _("物资仓库"), "group": "resources", "geometry": "point",
+     "features": warehouses_features},
 ]

@@ -5,5 +5,6 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
     path("", include("yingji.resources.urls_teams")),
+    path("", include("yingji.resources.urls_supplies")),
     path("", include("yingji.resources.urls_dispatch")),
 ]

@@ -129,6 +129,15 @@ ACTIONS = {
     "action": pgettext_lazy("audit action", "Action recorded"),
     "lastmile_dispatch": pgettext_lazy("audit action", "Warning sent to villages"),
     "lastmile_send": pgettext_lazy("audit action", "Sent to villages by hand"),
+    # supplies (resources): the stock ledger and its adjustments
+    "stock_receipt": pgettext_lazy("audit action", "Supplies received"),
+    "stock_issue": pgettext_lazy("audit action", "Supplies issued"),
+    "stock_transfer_out": pgettext_lazy("audit action", "Supplies transferred out"),
+    "stock_transfer_in": pgettext_lazy("audit action", "Supplies transferred in"),
+    "stock_adjustment": pgettext_lazy("audit action", "Stock adjusted"),
+    "stock_adjustment_request": pgettext_lazy("audit action", "Stock adjustment requested"),
+    "stock_adjustment_approved": pgettext_lazy("audit action", "Stock adjustment approved"),
+    "stock_adjustment_rejected": pgettext_lazy("audit action", "Stock adjustment rejected"),
     # --- dispatch ---
     "dispatch_create": pgettext_lazy("audit action", "Dispatch ordered"),
     "dispatch_acknowledge": pgettext_lazy("audit action", "Dispatch acknowledged"),

@@ -203,7 +203,7 @@ class StockAdjustment(models.Model):
     reason = models.CharField(_("事由"), max_length=300)
     state = models.CharField(_("状态"), max_length=10, choices=AdjustmentState.choices,
                              default=AdjustmentState.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     requested_by_name = models.CharField(_("申请人"), max_length=150, blank=True)
     requested_at = models.DateTimeField(_("申请时间"))

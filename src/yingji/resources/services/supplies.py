@@ -203,7 +203,7 @@ def receive(*, by, warehouse: Warehouse, kind: SupplyKind, quantity: int, reason
             expires_on: dt.date | None = None, reference: str = "",
             idempotency_key: str | None = None) -> StockMovement:
     """A receipt (入库). With an `idempotency_key` (import rows) a second receipt under the
-    same key adds nothing and returns the first one's movement."""
+    same key adds nothing and returns the first one's movement (marked `replayed`)."""
     _officer_for(by, warehouse)
     _active_warehouse(warehouse)
     quantity, reason, reference = _quantity(quantity), _reason(reason), _reference(reference)
@@ -211,6 +211,7 @@ def receive(*, by, warehouse: Warehouse, kind: SupplyKind, quantity: int, reason
     if idempotency_key:
         done = StockMovement.objects.filter(idempotency_key=idempotency_key).first()
         if done is not None:
+            done.replayed = True
             return done
     try:
         with transaction.atomic():
@@ -223,6 +224,7 @@ def receive(*, by, warehouse: Warehouse, kind: SupplyKind, quantity: int, reason
         if idempotency_key:  # the same row, imported at the same moment by someone else
             done = StockMovement.objects.filter(idempotency_key=idempotency_key).first()
             if done is not None:
+                done.replayed = True
                 return done
         raise
     return movement
