@@ -5,6 +5,7 @@ the signed link in the SMS (/resources/d/<token>, no login)."""
 from django import forms
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..core.errors import DomainError
@@ -21,22 +22,22 @@ ON_PAGE = 200
 SUPPLY_ROWS = 3
 # The one button the phone shows for each state: the next step.
 NEXT_ACTION = {BEFORE[state]: action for action, state in ACTIONS.items()}
-ACTION_LABELS = {"acknowledge": _("Acknowledge the order"), "depart": _("We are departing"),
-                 "arrive": _("We have arrived"), "complete": _("Task completed")}
+ACTION_LABELS = {"acknowledge": pgettext_lazy("dispatch", "Acknowledge the order"), "depart": pgettext_lazy("dispatch", "We are departing"),
+                 "arrive": pgettext_lazy("dispatch", "We have arrived"), "complete": pgettext_lazy("dispatch", "Task completed")}
 
 
 class DispatchForm(forms.Form):
-    team = forms.TypedChoiceField(label=_("Rescue team"), required=False, coerce=int, empty_value=None)
-    destination_kind = forms.ChoiceField(label=_("Destination"), choices=DestinationKind.choices,
+    team = forms.TypedChoiceField(label=pgettext_lazy("dispatch", "Rescue team"), required=False, coerce=int, empty_value=None)
+    destination_kind = forms.ChoiceField(label=pgettext_lazy("dispatch", "Destination"), choices=DestinationKind.choices,
                                          initial=DestinationKind.POSITION)
     destination_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
-    destination_text = forms.CharField(label=_("Destination name"), max_length=200, required=False)
+    destination_text = forms.CharField(label=pgettext_lazy("dispatch", "Destination name"), max_length=200, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
-    region = RegionField(label=_("Region of the destination"), required=False)
-    task = forms.CharField(label=_("Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    drill = forms.BooleanField(label=_("Drill (exercise)"), required=False)
-    ack_minutes = forms.IntegerField(label=_("Acknowledge within (minutes)"), min_value=1,
+    region = RegionField(label=pgettext_lazy("dispatch", "Region of the destination"), required=False)
+    task = forms.CharField(label=pgettext_lazy("dispatch", "Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    drill = forms.BooleanField(label=pgettext_lazy("dispatch", "Drill (exercise)"), required=False)
+    ack_minutes = forms.IntegerField(label=pgettext_lazy("dispatch", "Acknowledge within (minutes)"), min_value=1,
                                      max_value=services.MAX_ACK_MINUTES, initial=services.DEFAULT_ACK_MINUTES)
 
     def __init__(self, *args, scope: Scope, **kwargs):
@@ -46,9 +47,9 @@ class DispatchForm(forms.Form):
         warehouses = [("", "—")] + [(w.pk, w.name) for w in scope.filter(Warehouse.objects.all())[:500]]
         kinds = [("", "—")] + [(k.code, f"{k.name}（{k.unit}）") for k in SupplyKind.objects.all()[:1000]]
         for i in range(SUPPLY_ROWS):
-            self.fields[f"warehouse_{i}"] = forms.TypedChoiceField(label=_("Warehouse"), choices=warehouses,
+            self.fields[f"warehouse_{i}"] = forms.TypedChoiceField(label=pgettext_lazy("dispatch", "Warehouse"), choices=warehouses,
                                                                    required=False, coerce=int, empty_value=None)
-            self.fields[f"kind_{i}"] = forms.ChoiceField(label=_("Supply kind"), choices=kinds, required=False)
+            self.fields[f"kind_{i}"] = forms.ChoiceField(label=pgettext_lazy("dispatch", "Supply kind"), choices=kinds, required=False)
             self.fields[f"quantity_{i}"] = forms.IntegerField(label=_("Quantity"), required=False, min_value=1,
                                                               max_value=MAX_QUANTITY)
         bind_scope(self, scope)
