@@ -154,3 +154,36 @@ def test_one_message_per_dispatch_and_leader(wenling_officer, wenling_team):
     dispatch = order(wenling_officer, wenling_team)
     services._notify_leader(dispatch)  # a retry of the send
     assert Message.objects.filter(idempotency_key__startswith=f"resources:dispatch:{dispatch.pk}:").count() == 1
+
+
+def test_the_pages_show_the_timeline_and_the_durations(client, wenling_officer, wenling_team):
+    dispatch = order(wenling_officer, wenling_team, now=at(0), drill=True)
+    leader = wenling_team.leader.user
+    services.dispatch_step(dispatch=dispatch, action="acknowledge", by=leader, now=at(2.5))
+    services.dispatch_step(dispatch=dispatch, action="depart", by=leader, now=at(6))
+    services.dispatch_step(dispatch=dispatch, action="arrive", by=leader, lat=28.37, lon=121.36, now=at(81))
+    client.force_login(wenling_officer.user)
+    listed = client.get("/resources/dispatches/").content.decode()
+    assert "2:30" in listed and "1:21:00" in listed  # 2.5 min to acknowledge; 81 min to arrive
+    detail = client.get(f"/resources/dispatches/{dispatch.pk}/").content.decode()
+    assert "时间线" in detail and "已到达" in detail and 'value="complete"' in detail and "演练" in detail
+    r = client.post(f"/resources/dispatches/{dispatch.pk}/step/", {"action": "complete"})
+    assert r.status_code == 302 and Dispatch.objects.get(pk=dispatch.pk).state == "completed"
+
+
+def test_one_click_from_a_shelter_prefills_the_form(client, wenling_officer, wenling_team):
+    from yingji.response.models import Shelter
+
+    shelter = Shelter.objects.create(name="石塘小学避灾点", region_id="331081001", capacity=200, latitude=28.27,
+                                     longitude=121.60)
+    client.force_login(wenling_officer.user)
+    html = client.get(f"/resources/dispatches/new/?shelter={shelter.pk}").content.decode()
+    assert "石塘小学避灾点" in html and 'value="28.27"' in html
+    r = client.post(f"/resources/dispatches/new/?shelter={shelter.pk}", {
+        "team": wenling_team.pk, "destination_kind": "shelter", "destination_id": shelter.pk, "task": "安置点巡查",
+        "ack_minutes": "10", "destination_text": "", "lat": "", "lon": ""})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    made = Dispatch.objects.get()
+    assert (made.shelter_id, made.lat, made.lon, made.region_id) == (shelter.pk, 28.27, 121.60, "331081001")
+    shelter_page = client.get(f"/response/shelters/{shelter.pk}/").content.decode()
+    assert f"/resources/dispatches/new/?shelter={shelter.pk}" in shelter_page

@@ -19,25 +19,32 @@ from .models.supplies import MAX_QUANTITY
 from .services import dispatch as services
 
 ON_PAGE = 200
+
+
+def _d(text: str):
+    """A label of these pages (msgctxt "dispatch", so that generic words stay ours)."""
+    return pgettext_lazy("dispatch", text)
+
+
 SUPPLY_ROWS = 3
 # The one button the phone shows for each state: the next step.
 NEXT_ACTION = {BEFORE[state]: action for action, state in ACTIONS.items()}
-ACTION_LABELS = {"acknowledge": pgettext_lazy("dispatch", "Acknowledge the order"), "depart": pgettext_lazy("dispatch", "We are departing"),
-                 "arrive": pgettext_lazy("dispatch", "We have arrived"), "complete": pgettext_lazy("dispatch", "Task completed")}
+ACTION_LABELS = {"acknowledge": _d("Acknowledge the order"), "depart": _d("We are departing"),
+                 "arrive": _d("We have arrived"), "complete": _d("Task completed")}
 
 
 class DispatchForm(forms.Form):
-    team = forms.TypedChoiceField(label=pgettext_lazy("dispatch", "Rescue team"), required=False, coerce=int, empty_value=None)
-    destination_kind = forms.ChoiceField(label=pgettext_lazy("dispatch", "Destination"), choices=DestinationKind.choices,
+    team = forms.TypedChoiceField(label=_d("Rescue team"), required=False, coerce=int, empty_value=None)
+    destination_kind = forms.ChoiceField(label=_d("Destination"), choices=DestinationKind.choices,
                                          initial=DestinationKind.POSITION)
     destination_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
-    destination_text = forms.CharField(label=pgettext_lazy("dispatch", "Destination name"), max_length=200, required=False)
+    destination_text = forms.CharField(label=_d("Destination name"), max_length=200, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
-    region = RegionField(label=pgettext_lazy("dispatch", "Region of the destination"), required=False)
-    task = forms.CharField(label=pgettext_lazy("dispatch", "Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    drill = forms.BooleanField(label=pgettext_lazy("dispatch", "Drill (exercise)"), required=False)
-    ack_minutes = forms.IntegerField(label=pgettext_lazy("dispatch", "Acknowledge within (minutes)"), min_value=1,
+    region = RegionField(label=_d("Region of the destination"), required=False)
+    task = forms.CharField(label=_d("Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    drill = forms.BooleanField(label=_d("Drill (exercise)"), required=False)
+    ack_minutes = forms.IntegerField(label=_d("Acknowledge within (minutes)"), min_value=1,
                                      max_value=services.MAX_ACK_MINUTES, initial=services.DEFAULT_ACK_MINUTES)
 
     def __init__(self, *args, scope: Scope, **kwargs):
@@ -47,9 +54,9 @@ class DispatchForm(forms.Form):
         warehouses = [("", "—")] + [(w.pk, w.name) for w in scope.filter(Warehouse.objects.all())[:500]]
         kinds = [("", "—")] + [(k.code, f"{k.name}（{k.unit}）") for k in SupplyKind.objects.all()[:1000]]
         for i in range(SUPPLY_ROWS):
-            self.fields[f"warehouse_{i}"] = forms.TypedChoiceField(label=pgettext_lazy("dispatch", "Warehouse"), choices=warehouses,
+            self.fields[f"warehouse_{i}"] = forms.TypedChoiceField(label=_d("Warehouse"), choices=warehouses,
                                                                    required=False, coerce=int, empty_value=None)
-            self.fields[f"kind_{i}"] = forms.ChoiceField(label=pgettext_lazy("dispatch", "Supply kind"), choices=kinds, required=False)
+            self.fields[f"kind_{i}"] = forms.ChoiceField(label=_d("Supply kind"), choices=kinds, required=False)
             self.fields[f"quantity_{i}"] = forms.IntegerField(label=_("Quantity"), required=False, min_value=1,
                                                               max_value=MAX_QUANTITY)
         bind_scope(self, scope)
@@ -72,10 +79,20 @@ def dispatch_list(request):
     state = state if state in DispatchState.values else ""
     rows = list(selectors.dispatch_list(scope=scope, state=state)[:ON_PAGE])
     for row in rows:
-        row.durations = services.durations(row)
+        row.took = _took(row)
     return render(request, "resources/dispatch/list.html", {
         "rows": rows, "state": state, "states": DispatchState.choices,
         "can_send": scope.role in ("admin", "officer")})
+
+
+def _took(dispatch) -> dict[str, str]:
+    """The durations as h:mm:ss (or m:ss), read the same in every language."""
+    out = {}
+    for name, seconds in services.durations(dispatch).items():
+        if seconds is not None:
+            hours, rest = divmod(seconds, 3600)
+            out[name] = f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+    return out
 
 
 def _prefill(request, scope: Scope) -> dict:
@@ -119,7 +136,7 @@ def dispatch_detail(request, id: int):
     dispatch = selectors.dispatch_get(scope=scope, id=id, person_id=person.pk if person else None)
     return render(request, "resources/dispatch/detail.html", {
         "d": dispatch, "steps": list(dispatch.steps.all()), "supplies": list(dispatch.supplies.all()),
-        "durations": services.durations(dispatch), "next_action": NEXT_ACTION.get(dispatch.state),
+        "took": _took(dispatch), "next_action": NEXT_ACTION.get(dispatch.state),
         "next_label": ACTION_LABELS.get(NEXT_ACTION.get(dispatch.state, ""), ""),
         "can_cancel": scope.role in ("admin", "officer") and dispatch.state not in (
             DispatchState.COMPLETED, DispatchState.CANCELLED)})
