@@ -57,7 +57,7 @@ class DispatchForm(forms.Form):
             self.fields[f"warehouse_{i}"] = forms.TypedChoiceField(label=_d("Warehouse"), choices=warehouses,
                                                                    required=False, coerce=int, empty_value=None)
             self.fields[f"kind_{i}"] = forms.ChoiceField(label=_d("Supply kind"), choices=kinds, required=False)
-            self.fields[f"quantity_{i}"] = forms.IntegerField(label=_("Quantity"), required=False, min_value=1,
+            self.fields[f"quantity_{i}"] = forms.IntegerField(label=_d("Quantity"), required=False, min_value=1,
                                                               max_value=MAX_QUANTITY)
         bind_scope(self, scope)
 
