@@ -130,3 +130,12 @@ def test_map_layers_are_scoped_and_within_the_box(data, wenling_officer, provinc
     assert [f["properties"]["label"] for f in areas] == ["太平救援站"]
     assert areas[0]["geometry"]["type"] == "Polygon"
     assert layers["teams"]["features"](user=enterprise_user.user, bbox=None) == []
+
+
+@pytest.mark.parametrize("form", [{"what": "readiness", "readiness": "asleep"}, {"what": "remove_member", "id": "x"},
+                                  {"what": "remove_equipment", "id": "99999999999999999999"},
+                                  {"what": "member", "person": "abc"}, {"what": "nonsense"}])
+def test_bad_posts_on_the_team_page_are_refused_never_a_500(client, data, wenling_officer, form):
+    r = login(client, wenling_officer).post(f"/resources/teams/{data['team'].pk}/", form)
+    assert r.status_code in (200, 302, 404), r.status_code
+    assert TeamMember.objects.filter(team=data["team"]).count() == 3

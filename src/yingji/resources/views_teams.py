@@ -7,6 +7,7 @@ the selectors' scope, every write through the services (as the API)."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -132,14 +133,15 @@ def team_detail(request, id: int):
             elif what == "readiness":
                 services.team_update(by=request.user, team=team, readiness=request.POST.get("readiness", ""))
                 return redirect("team_detail", id=team.pk)
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             target = member_form if what == "member" else equipment_form if what == "equipment" else None
             if target is not None:
                 refuse_or_attach(target, exc)
             else:
                 if isinstance(exc, Forbidden):
                     raise
-                messages.error(request, domain_message(exc))
+                text = domain_message(exc) if isinstance(exc, DomainError) else "；".join(exc.messages)
+                messages.error(request, text)
                 return redirect("team_detail", id=team.pk)
     return render(request, "resources/teams/team_detail.html", {
         "team": team, "members": selectors.members(team), "equipment": selectors.equipment(team),
