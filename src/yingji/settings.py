@@ -313,3 +313,6 @@ AXES_CLIENT_IP_CALLABLE = "yingji.core.throttle.client_address"
 # API tokens end after this many hours (a duty shift; a script logs in again), and on
 # logout, a password change or deactivation of the account (core/tokens.py).
 YINGJI_TOKEN_TTL_HOURS = float(os.environ.get("YINGJI_TOKEN_TTL_HOURS", "12"))
+# Supplies (resources): perishable batches expiring within this many days are listed as
+# near expiry (临期); a page or API call may ask for another number of days.
+YINGJI_SUPPLY_EXPIRY_DAYS = int(os.environ.get("YINGJI_SUPPLY_EXPIRY_DAYS", "30"))

@@ -152,3 +152,34 @@ def test_standards_shortfalls_and_expiry(api_as, taizhou_officer):
     assert client.get("/api/stock/expiring", {"days": 5}).json()["count"] == 0
     assert client.get("/api/stock/expiring", {"days": 100}).json()["count"] == 2
     assert client.get("/api/stock/expiring", {"days": -1}).status_code in (400, 422)
+
+
+def test_the_catalogue_ships_flood_and_typhoon_supplies(api_as, wenling_viewer):
+    kind("R001")
+    items = api_as(wenling_viewer).get("/api/supply-kinds", {"page_size": 500}).json()["items"]
+    names = {i["name"]: i for i in items}
+    for name in ("救生衣", "冲锋舟", "编织袋", "帐篷", "折叠床", "棉被", "发电机", "抽水泵", "饮用水", "方便食品"):
+        assert name in names, name
+    assert names["饮用水"]["perishable"] and names["饮用水"]["shelf_life_days"] == 365
+    assert not names["帐篷"]["perishable"] and names["帐篷"]["unit"] == "顶"
+    assert len({i["code"] for i in items}) == len(items)
+
+
+def test_the_expiry_window_is_a_setting(api_as, wenling_officer, settings):
+    store = warehouse(WENLING)
+    _receive(store, "D002", 10, expires_on=in_days(20))
+    client = api_as(wenling_officer)
+    settings.YINGJI_SUPPLY_EXPIRY_DAYS = 30
+    assert client.get("/api/stock/expiring").json()["count"] == 1
+    settings.YINGJI_SUPPLY_EXPIRY_DAYS = 10
+    assert client.get("/api/stock/expiring").json()["count"] == 0
+
+
+def test_adjustment_decisions_need_an_officer(api_as, wenling_officer, wenling_viewer):
+    store = warehouse(WENLING)
+    _receive(store, "R001", 10)
+    adj = supplies.adjustment_request(by=wenling_officer.user, warehouse=store, kind=kind("R001"), delta=-1,
+                                      reason="破损")
+    r = api_as(wenling_viewer).post(f"/api/stock/adjustments/{adj.pk}/approve", {})
+    assert r.status_code == 403
+    assert StockBalance.objects.get().quantity == 10

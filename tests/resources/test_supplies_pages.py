@@ -85,3 +85,45 @@ def test_enterprise_users_are_refused(enterprise_user):
     c = _client(enterprise_user)
     for name in ("warehouse_list", "stock_list", "stock_shortfalls", "stock_expiry", "stock_import"):
         assert c.get(reverse(name)).status_code == 403, name
+
+
+def test_the_pages_over_the_demo_are_chinese_with_every_link_alive(taizhou_officer):
+    """A small crawl of the supplies pages (the site crawl reaches them through the
+    resources home): no English left, no link of theirs that fails."""
+    from yingji.resources.demo_supplies import seed_supplies_demo
+
+    from ..web.crawl import CrawlLog, check_html
+
+    kind("R001")
+    seed_supplies_demo()
+    c = _client(taizhou_officer)
+    log = CrawlLog()
+    queue, seen = [reverse("warehouse_list")], set()
+    while queue:
+        path = queue.pop(0)
+        if path in seen or len(seen) > 40:
+            continue
+        seen.add(path)
+        r = c.get(path)
+        assert r.status_code == 200, (path, r.status_code)
+        if not r["Content-Type"].startswith("text/html"):
+            continue
+        page = check_html(log, path, r.content.decode())
+        queue += [href for href in page.links if href.startswith("/resources/warehouses/")]
+    assert [str(f) for f in log.findings] == []
+    assert len(seen) >= 8
+
+
+def test_an_officer_sets_a_standard_on_the_shortfall_page(wenling_officer):
+    from yingji.resources.models import ReserveStandard
+
+    kind("R001")
+    c = _client(wenling_officer)
+    r = c.post(reverse("stock_shortfalls"), {"region": WENLING, "supply_kind": "R001", "quantity": 600})
+    assert r.status_code == 302
+    assert ReserveStandard.objects.get().quantity == 600
+    r = c.get(reverse("stock_shortfalls"))
+    assert ">600<" in r.text  # nothing held: all short
+    r = c.post(reverse("stock_shortfalls"), {"region": LINHAI, "supply_kind": "R001", "quantity": 600})
+    assert r.status_code == 200 and "管辖范围" in r.text
+    assert ReserveStandard.objects.count() == 1

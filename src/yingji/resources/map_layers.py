@@ -5,8 +5,14 @@ selectors as the lists; enterprise accounts get none) within bbox (minlon, minla
 maxlon, maxlat), filtered by the database on the indexed lat/lon columns."""
 
 import math
+warehouses: the active reserve warehouses with a position, in the user's scope (the
+same selector as the list; enterprise accounts get none), within bbox (minlon,
+minlat, maxlon, maxlat) filtered by the database on the indexed lat/lon columns.
+Properties are plain values: name, region, level, phone and how many kinds of supply
+it holds (quantities are in each kind's own unit, so they are not summed here: the
+warehouse's page lists them)."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..core.scope import Scope
@@ -72,12 +78,11 @@ def warehouses_features(*, user, bbox) -> list[dict]:
     if scope.is_nobody or scope.organization_id is not None:
         return []
     qs = selectors_supplies.warehouses_in_bbox(scope=scope, bbox=bbox).annotate(
-        stock_lines=Count("balances", filter=Q(balances__quantity__gt=0)),
-        stock_total=Sum("balances__quantity"))
+        kinds_held=Count("balances__supply_kind", filter=Q(balances__quantity__gt=0), distinct=True))
     return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [w.lon, w.lat]},
              "properties": {"id": w.pk, "label": w.name, "region": w.region_id, "level": w.level,
                             "level_name": str(w.get_level_display()), "phone": w.phone,
-                            "stock_lines": w.stock_lines, "stock_total": w.stock_total or 0}}
+                            "kinds_held": w.kinds_held}}
             for w in qs]
 
 

@@ -29,7 +29,7 @@ MAX_EXPIRY_DAYS = 3650
 
 
 def expiry_days() -> int:
-    return int(getattr(settings, "YINGJI_SUPPLY_EXPIRY_DAYS", 30))
+    return settings.YINGJI_SUPPLY_EXPIRY_DAYS
 
 
 def _in(code: str, field: str = "region_id") -> Q:

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..core import exports
+from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError, Forbidden
 from ..core.scope import Scope
 from ..core.tabular import CONTENT_TYPES, FileRejected
-from ..core.ui import add_form_errors, date_input, domain_message, in_reader_language, refuse_or_attach
+from ..core.ui import actor_label, add_form_errors, date_input, domain_message, in_reader_language, refuse_or_attach
 from . import selectors_supplies as selectors
 from . import supplies_import
 from .models import AdjustmentState, WarehouseLevel
@@ -78,13 +79,17 @@ def warehouse_detail(request, id: int):
     movements = selectors.movement_list(scope=scope, warehouse=warehouse.pk)
     if exports.requested(request):
         return exports.response(request, MOVEMENTS, movements)
-    page = Paginator(movements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(movements.select_related("by__person"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for m in page.object_list:
+        m.by_label = actor_label(m.by, m.by_name)
+    adjustments = list(selectors.adjustment_list(scope=scope, warehouse=warehouse.pk, state=AdjustmentState.REQUESTED)
+                       .select_related("requested_by__person"))
+    for a in adjustments:
+        a.requested_by_label = actor_label(a.requested_by, a.requested_by_name)
     return render(request, "resources/supplies/warehouse_detail.html", {
         "warehouse": warehouse, "stock": selectors.warehouse_stock(scope=scope, warehouse=warehouse),
         "balances": selectors.balance_list(scope=scope, warehouse=warehouse.pk, nonzero=True),
-        "page": page, "can_write": scope.can_write,
-        "adjustments": selectors.adjustment_list(scope=scope, warehouse=warehouse.pk,
-                                                 state=AdjustmentState.REQUESTED)})
+        "page": page, "can_write": scope.can_write, "adjustments": adjustments})
 
 
 KIND_CHOICES = [("receipt", gettext_lazy("Receipt")), ("issue", gettext_lazy("Issue")),
@@ -184,15 +189,43 @@ def stock_list(request):
         "page": page, "region": region, "supply_kind": code, "kinds": selectors.kind_list()})
 
 
+class StandardForm(forms.Form):
+    region = forms.CharField(label=gettext_lazy("Region code"), max_length=15)
+    supply_kind = forms.ChoiceField(label=gettext_lazy("Supply"))
+    quantity = forms.IntegerField(label=gettext_lazy("Standard"), min_value=0, max_value=1_000_000_000)
+    note = forms.CharField(label=gettext_lazy("Basis"), max_length=200, required=False)
+
+    def __init__(self, *args, kinds, **kw):
+        super().__init__(*args, **kw)
+        self.fields["supply_kind"].choices = [(k.code, f"{k.code} {k.name}（{k.unit}）") for k in kinds]
+
+
 def shortfall_list(request):
+    """The standards not met (or all of them); officers set a standard below the list."""
     scope = _scope(request)
     region = selectors.region_in_scope(scope, request.GET.get("region", ""))
+    form = StandardForm(request.POST or None, kinds=selectors.kind_list(),
+                        initial={"region": region or scope.region_code})
+    if request.method == "POST":
+        scope.require_officer()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.standard_set(by=request.user, region=data["region"].strip(),
+                                      kind=selectors.kind_by_code(data["supply_kind"]), quantity=data["quantity"],
+                                      note=data["note"])
+            except DomainError as exc:
+                refuse_or_attach(form, exc)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect(request.get_full_path())
     rows = selectors.standing(scope=scope, region=region)
     show_all = request.GET.get("all") == "1"
     if not show_all:
         rows = [r for r in rows if r["short"]]
-    return render(request, "resources/supplies/shortfalls.html", {"rows": rows, "region": region,
-                                                                  "show_all": show_all})
+    return render(request, "resources/supplies/shortfalls.html", {
+        "rows": rows, "region": region, "show_all": show_all, "form": form,
+        "can_set": scope.role in WRITER_ROLES})
 
 
 def expiry_list(request):

@@ -122,8 +122,13 @@ def _active_warehouse(warehouse: Warehouse, field: str = "warehouse_id") -> None
 
 # The ledger ---------------------------------------------------------------
 
+MOVEMENT_ACTIONS = {MovementKind.RECEIPT: "stock_receipt", MovementKind.ISSUE: "stock_issue",
+                    MovementKind.TRANSFER_OUT: "stock_transfer_out", MovementKind.TRANSFER_IN: "stock_transfer_in",
+                    MovementKind.ADJUSTMENT: "stock_adjustment"}
+
+
 def _audit_movement(by, movement: StockMovement) -> None:
-    audit.record(actor=by, action=f"stock_{movement.kind}", obj=movement,
+    audit.record(actor=by, action=MOVEMENT_ACTIONS[movement.kind], obj=movement,
                  region_code=movement.warehouse.region_id, after=audit.snapshot(movement))
 
 
@@ -343,7 +348,8 @@ def _decide(*, by, adjustment: StockAdjustment, approve: bool, note: str) -> Sto
             _audit_movement(by, movement)
             adj.movement = movement
         adj.save()
-        audit.record(actor=by, action="stock_adjustment_" + adj.state, obj=adj, region_code=adj.warehouse.region_id,
+        action = "stock_adjustment_approved" if approve else "stock_adjustment_rejected"
+        audit.record(actor=by, action=action, obj=adj, region_code=adj.warehouse.region_id,
                      before=before, after=audit.snapshot(adj))
     return adj
 
