@@ -5,12 +5,6 @@ selectors as the lists; enterprise accounts get none) within bbox (minlon, minla
 maxlon, maxlat), filtered by the database on the indexed lat/lon columns."""
 
 import math
-warehouses: the active reserve warehouses with a position, in the user's scope (the
-same selector as the list; enterprise accounts get none), within bbox (minlon,
-minlat, maxlon, maxlat) filtered by the database on the indexed lat/lon columns.
-Properties are plain values: name, region, level, phone and how many kinds of supply
-it holds (quantities are in each kind's own unit, so they are not summed here: the
-warehouse's page lists them)."""
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
