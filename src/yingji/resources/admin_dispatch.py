@@ -32,10 +32,10 @@ class DispatchAdmin(admin.ModelAdmin):
     search_fields = ("destination", "task", "team__name")
     inlines = [StepInline, SupplyInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
