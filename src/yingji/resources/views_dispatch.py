@@ -138,7 +138,8 @@ def dispatch_detail(request, id: int):
         "d": dispatch, "steps": list(dispatch.steps.all()), "supplies": list(dispatch.supplies.all()),
         "took": _took(dispatch), "next_action": NEXT_ACTION.get(dispatch.state),
         "next_label": ACTION_LABELS.get(NEXT_ACTION.get(dispatch.state, ""), ""),
-        "can_cancel": scope.role in ("admin", "officer") and dispatch.state not in (
+        "can_step": services.may_step(scope, dispatch, person),
+        "can_cancel": services.may_step(scope, dispatch, person, action="cancel") and dispatch.state not in (
             DispatchState.COMPLETED, DispatchState.CANCELLED)})
 
 

@@ -346,6 +346,16 @@ def dispatch_step(*, dispatch: Dispatch, action: str, by=None, channel: str = St
     return current
 
 
+def may_step(scope: Scope, dispatch: Dispatch, person, action: str = "acknowledge") -> bool:
+    """Whether a logged-in caller may make a step (the leader, or an officer covering
+    the team's or the destination's region) or cancel (the officer only)."""
+    try:
+        _require_stepper(scope, dispatch, person, action)
+    except Forbidden:
+        return False
+    return True
+
+
 def _require_stepper(scope: Scope, dispatch: Dispatch, person, action: str) -> None:
     is_leader = person is not None and person.pk == dispatch.leader_id
     officer = scope.role in ("admin", "officer") and (scope.covers_region(dispatch.source_region_id)
