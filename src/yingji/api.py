@@ -190,6 +190,7 @@ def _mount_routers():
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
+    from .resources.api_dispatch import router as dispatch_router
     from .resources.api_supplies import router as supplies_router
     from .resources.api_teams import router as teams_router
     from .response.api_evacuation import router as evacuation_router
@@ -218,6 +219,7 @@ def _mount_routers():
     api.add_router("", accidents_router)
     api.add_router("", map_router)
     api.add_router("", teams_router)
+    api.add_router("", dispatch_router)
 
 
 _mount_routers()

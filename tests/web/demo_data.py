@@ -15,6 +15,7 @@ from yingji.duty.demo_reports import seed_reports_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
+from yingji.resources.demo_dispatch import seed_dispatch_demo
 from yingji.resources.demo_supplies import seed_supplies_demo
 from yingji.resources.demo_teams import seed_teams_demo
 from yingji.response.demo_evacuation import seed_evacuation_demo
@@ -63,6 +64,7 @@ def seed_everything() -> None:
             seed_evacuation_demo()
             seed_supplies_demo()
             seed_teams_demo()
+            seed_dispatch_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

@@ -6,4 +6,5 @@ from django.urls import include, path  # noqa: F401
 urlpatterns = [
     path("", include("yingji.resources.urls_supplies")),
     path("", include("yingji.resources.urls_teams")),
+    path("", include("yingji.resources.urls_dispatch")),
 ]

@@ -140,6 +140,16 @@ ACTIONS = {
     "stock_adjustment_request": pgettext_lazy("audit action", "Stock adjustment requested"),
     "stock_adjustment_approved": pgettext_lazy("audit action", "Stock adjustment approved"),
     "stock_adjustment_rejected": pgettext_lazy("audit action", "Stock adjustment rejected"),
+    # --- dispatch ---
+    "dispatch_create": pgettext_lazy("audit action", "Dispatch ordered"),
+    "dispatch_acknowledge": pgettext_lazy("audit action", "Dispatch acknowledged"),
+    "dispatch_depart": pgettext_lazy("audit action", "Dispatched team departed"),
+    "dispatch_arrive": pgettext_lazy("audit action", "Dispatched team arrived"),
+    "dispatch_complete": pgettext_lazy("audit action", "Dispatch completed"),
+    "dispatch_cancel": pgettext_lazy("audit action", "Dispatch cancelled"),
+    "dispatch_escalate": pgettext_lazy("audit action", "Unacknowledged dispatch escalated"),
+    "team_deploy": pgettext_lazy("audit action", "Team deployed"),
+    "team_release": pgettext_lazy("audit action", "Team released"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.

@@ -1,4 +1,5 @@
 """The app's models, one module per subject, re-exported here."""
+from .dispatch import Dispatch, DispatchStep, DispatchSupply  # noqa: F401
 from .supplies import (  # noqa: F401
     AdjustmentState,
     MovementKind,

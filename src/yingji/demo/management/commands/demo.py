@@ -22,6 +22,7 @@ from ....duty.demo_reports import seed_reports_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
+from ....resources.demo_dispatch import seed_dispatch_demo
 from ....resources.demo_supplies import seed_supplies_demo
 from ....resources.demo_teams import seed_teams_demo
 from ....response.demo_evacuation import seed_evacuation_demo
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         self.stdout.write("人员转移演示 / evacuation demo: " + seed_evacuation_demo().summary())
         self.stdout.write("应急物资演示 / supplies demo: " + seed_supplies_demo().summary())
         self.stdout.write("救援队伍演示 / teams demo: " + seed_teams_demo().summary())
+        self.stdout.write("调度演练 / dispatch drill: " + seed_dispatch_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
