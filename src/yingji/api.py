@@ -179,6 +179,7 @@ def on_unexpected(request, exc):
 def _mount_routers():
     from .accidents.api import router as accidents_router
     from .alerts.api import router as alerts_router
+    from .command.api_cockpit import router as cockpit_router
     from .core.api import router as core_router
     from .duty.api_desk import router as duty_desk_router
     from .duty.api_notices import router as duty_notices_router
@@ -210,6 +211,7 @@ def _mount_routers():
     api.add_router("/response/last-mile", lastmile_router)
     api.add_router("", evacuation_router)
     api.add_router("", accidents_router)
+    api.add_router("", cockpit_router)
 
 
 _mount_routers()
