@@ -4,6 +4,7 @@ GET /api/cockpit (no reload)."""
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..core.scope import Scope
 from . import selectors_cockpit as selectors
@@ -14,11 +15,11 @@ REFRESH_SECONDS = 20
 def chart_labels() -> dict:
     """The words the charts draw (series and axis names), in the page's language."""
     return {
-        "answered": _("Answered"), "unanswered": _("Not answered"),
+        "answered": pgettext("call-up", "Answered"), "unanswered": _("Not answered"),
         "confirmed": _("Confirmed"), "unconfirmed": _("Unconfirmed"),
         "planned": _("To move"), "moved": _("Moved"), "sheltered": _("Sheltered"), "returned": _("Returned"),
         "persons": _("Persons"), "count": _("Count"),
-        "overdue": _("Overdue"), "due_soon": _("Due soon"), "open": _("Open"),
+        "overdue": _("Overdue"), "due_soon": _("Due soon"), "open": pgettext("hazard", "Open"),
     }
 
 
