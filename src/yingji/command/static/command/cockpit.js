@@ -54,7 +54,11 @@
   function chart(id, option) {
     var el = document.getElementById(id);
     if (!el || typeof window.echarts === "undefined") { return; }
-    if (!charts[id]) { charts[id] = window.echarts.init(el, null, { renderer: "canvas" }); }
+    if (!charts[id]) {
+      charts[id] = window.echarts.init(el, null, { renderer: "canvas" });
+      // The grid changes its columns with the window: each chart follows its own box.
+      if (window.ResizeObserver) { new window.ResizeObserver(function () { charts[id].resize(); }).observe(el); }
+    }
     option.textStyle = { color: TEXT };
     option.tooltip = option.tooltip || { trigger: "item", renderMode: "richText" };
     option.animation = false;
@@ -138,7 +142,9 @@
 
   refresh();
   window.setInterval(refresh, Number(root.getAttribute("data-refresh")) || 20000);
-  window.addEventListener("resize", function () {
-    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
-  });
+  if (!window.ResizeObserver) {
+    window.addEventListener("resize", function () {
+      Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+    });
+  }
 }());
