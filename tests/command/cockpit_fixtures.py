@@ -16,8 +16,7 @@ from yingji.response.services.evacuation import household_act
 
 from ..conftest import LINHAI, LINHAI_TOWN, TAIZHOU, WENLING, WENLING_TOWN
 from ..factories import EnterpriseFactory, HazardFactory, PersonFactory, UserFactory, WarningFactory
-from ..response.evacuation_fixtures import household, make_villages, shelter
-from ..response.evacuation_fixtures import L1, W1, W2, W3  # noqa: F401
+from ..response.evacuation_fixtures import L1, W1, W2, W3, household, make_villages, shelter
 
 
 def ago(**kw) -> dt.datetime:
