@@ -18,6 +18,7 @@ from ..alerts.choices import IN_FORCE, LEVEL_RANK, WarningLevel
 from ..core import selectors as core
 from ..core.choices import Role, ShiftRole
 from ..core.scope import Scope
+from ..core.ui import label_in_language as say
 from ..duty import selectors_desk as desk
 from ..duty import selectors_reports as reports
 from ..duty.services.roster import desk_day, desk_day_bounds
@@ -50,10 +51,10 @@ def warnings_panel(*, scope: Scope, now: dt.datetime) -> dict:
     return {
         "in_force": len(rows),
         "drill": sum(1 for w in rows if w.drill),
-        "by_level": [{"level": code, "label": str(labels[code]), "count": counts.get(code, 0)}
+        "by_level": [{"level": code, "label": say(labels[code]), "count": counts.get(code, 0)}
                      for code in sorted(labels, key=lambda c: LEVEL_RANK[c])],
-        "items": [{"id": w.pk, "headline": w.headline, "type": w.type, "type_label": str(w.get_type_display()),
-                   "level": w.level, "level_label": str(w.get_level_display()), "drill": w.drill,
+        "items": [{"id": w.pk, "headline": w.headline, "type": w.type, "type_label": say(w.get_type_display()),
+                   "level": w.level, "level_label": say(w.get_level_display()), "drill": w.drill,
                    "effective": _iso(w.effective), "expires": _iso(w.expires)} for w in rows[:LISTED]],
     }
 
@@ -64,10 +65,10 @@ def levels_panel(*, scope: Scope) -> dict:
     return {
         "in_force": len(rows),
         "drill": sum(1 for r in rows if r.drill),
-        "by_grade": [{"grade": g, "label": str(Grade(g).label), "count": counts.get(g, 0)}
+        "by_grade": [{"grade": g, "label": say(Grade(g).label), "count": counts.get(g, 0)}
                      for g in sorted(RANK, key=lambda g: -RANK[g])],
         "items": [{"id": r.pk, "hazard": r.hazard_id, "hazard_name": r.hazard.name, "grade": r.grade,
-                   "grade_label": str(r.get_grade_display()), "colour": COLOUR_NAME[r.grade], "drill": r.drill,
+                   "grade_label": say(r.get_grade_display()), "colour": COLOUR_NAME[r.grade], "drill": r.drill,
                    "regions": sorted(a.region.full_name for a in r.areas.all()),
                    "declared_at": _iso(r.declared_at)} for r in rows[:LISTED]],
     }
@@ -78,7 +79,7 @@ def callups_panel(*, scope: Scope) -> dict:
     waiting = alerts.unanswered_targets(scope=scope, limit=LISTED)
     return {**progress, "unanswered_persons": [
         {"name": t.person.name, "region": t.region_id, "region_name": t.region.full_name,
-         "warning": t.callup.warning.headline, "state": t.state, "state_label": str(t.get_state_display()),
+         "warning": t.callup.warning.headline, "state": t.state, "state_label": say(t.get_state_display()),
          "called_at": _iso(t.created_at)} for t in waiting]}
 
 
@@ -93,7 +94,7 @@ def reports_panel(*, scope: Scope) -> dict:
     open_ = reports.open_reports(scope=scope)
     return {"open": open_.count(), "late": open_.filter(late=True).count(),
             "items": [{"id": r.pk, "title": r.title, "kind": r.kind.name, "region_name": r.region.full_name,
-                       "state_label": str(r.get_state_display()), "late": r.late,
+                       "state_label": say(r.get_state_display()), "late": r.late,
                        "learned_at": _iso(r.learned_at)} for r in open_[:LISTED]]}
 
 
@@ -105,7 +106,7 @@ def enterprise_panel(*, scope: Scope, today: dt.date) -> dict:
     rows = hazards.open_hazards_by_deadline(scope=scope, limit=LISTED)
     return {**hazards.open_hazard_figures(scope=scope, today=today), "items": [
         {"id": h.pk, "number": h.number, "description": h.description, "level": h.level,
-         "level_label": str(h.get_level_display()), "state_label": str(h.get_state_display()),
+         "level_label": say(h.get_level_display()), "state_label": say(h.get_state_display()),
          "deadline": h.deadline.isoformat(), "light": str(light(state=h.state, deadline=h.deadline, today=today))}
         for h in rows]}
 
@@ -127,8 +128,8 @@ def roster_panel(*, scope: Scope, now: dt.datetime) -> dict:
     return {
         "region": region,
         "day": desk_day(now).isoformat(),
-        "on_duty": [{"name": p.name, "role": str(role), "role_label": str(roles[role])} for p, role in on_duty],
-        "shifts": [{"name": s.person.name, "role": s.role, "role_label": str(s.get_role_display()),
+        "on_duty": [{"name": p.name, "role": str(role), "role_label": say(roles[role])} for p, role in on_duty],
+        "shifts": [{"name": s.person.name, "role": s.role, "role_label": say(s.get_role_display()),
                     "starts_at": _iso(s.starts_at), "ends_at": _iso(s.ends_at), "reinforced": s.reinforced}
                    for s in shifts[:LISTED]],
     }
