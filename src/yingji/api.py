@@ -179,6 +179,7 @@ def on_unexpected(request, exc):
 def _mount_routers():
     from .accidents.api import router as accidents_router
     from .alerts.api import router as alerts_router
+    from .command.api_cockpit import router as cockpit_router
     from .command.api_map import router as map_router
     from .core.api import router as core_router
     from .duty.api_desk import router as duty_desk_router
@@ -220,6 +221,7 @@ def _mount_routers():
     api.add_router("", map_router)
     api.add_router("", teams_router)
     api.add_router("", dispatch_router)
+    api.add_router("", cockpit_router)
 
 
 _mount_routers()

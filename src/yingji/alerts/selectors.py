@@ -274,3 +274,28 @@ def _stale_contacts(scope: Scope, region: str, start: dt.datetime, end: dt.datet
     return [{"person_id": r["person_id"], "name": r["person__name"], "address": r["to"],
              "current_mobile": r["person__mobile"], "region": r["region_code"], "failures": r["failures"],
              "last_failed_at": r["last_failed"]} for r in failed]
+
+
+def callup_progress(*, scope: Scope) -> dict:
+    """Call-up progress over every running call-up of a warning in force, in the
+    caller's scope (targets by their own region): the persons called for a duty, how
+    many answered (acknowledged or fed back), how many have not yet (pending, calling,
+    unreached); cancelled targets are in none of them. For the cockpit and home page."""
+    from .choices import ANSWERED, IN_FORCE, OPEN_TARGET_STATES, CallUpStatus
+    targets = scope.filter(CallUpTarget.objects.filter(
+        kind=TargetKind.DUTY, callup__status=CallUpStatus.RUNNING, callup__warning__status__in=IN_FORCE)
+    ).exclude(state=TargetState.CANCELLED)
+    states = dict(targets.values_list("state").annotate(n=Count("pk")).order_by())
+    return {"called": sum(states.values()),
+            "answered": sum(states.get(s, 0) for s in ANSWERED),
+            "unanswered": sum(states.get(s, 0) for s in OPEN_TARGET_STATES),
+            "callups": targets.values("callup_id").distinct().count()}
+
+
+def unanswered_targets(*, scope: Scope, limit: int = 20):
+    """The persons of `callup_progress` who have not answered yet, longest waiting first."""
+    from .choices import IN_FORCE, OPEN_TARGET_STATES, CallUpStatus
+    return (scope.filter(CallUpTarget.objects.filter(
+        kind=TargetKind.DUTY, state__in=OPEN_TARGET_STATES, callup__status=CallUpStatus.RUNNING,
+        callup__warning__status__in=IN_FORCE))
+        .select_related("person", "region", "callup__warning").order_by("created_at", "pk")[:limit])

@@ -5,4 +5,5 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
     path("", include("yingji.command.urls_map")),
+    path("", include("yingji.command.urls_cockpit")),
 ]

@@ -220,3 +220,14 @@ def on_duty(*, region_code: str, at, roles: tuple[str, ...] = ("officer",)) -> l
         return people
     duties = Duty.objects.filter(kind_id="duty_officer", region_id=region_code, person__active=True)
     return [d.person for d in duties.select_related("person").order_by("person_id")]
+
+
+def person_on_shift(*, person_id: int, at, roles: tuple[str, ...] = ("officer", "leader")) -> bool:
+    """Whether a person is on a roster shift (any region) of those roles at `at`."""
+    return RosterShift.objects.filter(person_id=person_id, role__in=roles, starts_at__lte=at,
+                                      ends_at__gt=at).exists()
+
+
+def person_duty_kinds(*, person_id: int) -> set[str]:
+    """The duty kinds a person holds (not scoped: a person's own duties, for their home page)."""
+    return set(Duty.objects.filter(person_id=person_id).values_list("kind_id", flat=True))

@@ -165,3 +165,9 @@ def accident_report_versions_after(*, after_id: int, limit: int) -> list[InfoRep
     learned, so that an accident follows its report's figures."""
     return list(InfoReportVersion.objects.filter(report__kind_id=ACCIDENT, pk__gt=after_id)
                 .select_related("report", "report__region").order_by("pk")[:max(0, int(limit))])
+
+
+def open_reports(*, scope: Scope):
+    """Reports in scope with no final report yet (首报 or 续报), newest learned first."""
+    from .models.reports import ReportState
+    return report_list(scope=scope).exclude(state=ReportState.FINAL)

@@ -186,3 +186,20 @@ def report_list(*, scope: Scope, state: str = ""):
 
 def report_get(*, scope: Scope, id: int) -> PublicReport:
     return scope.get(PublicReport.objects.select_related("region"), pk=id)
+
+
+def open_hazard_figures(*, scope: Scope, today: dt.date | None = None) -> dict:
+    """Open hazards in scope (every state but closed), those overdue (the deadline has
+    passed: red light), those due within the yellow window, and the major ones open."""
+    today = today or timezone.localdate()
+    open_ = _visible_hazards(scope).filter(state__in=OPEN_STATES)
+    return open_.aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=_light_q("red", today)),
+        due_soon=Count("pk", filter=_light_q("yellow", today)),
+        major=Count("pk", filter=Q(level=HazardLevel.MAJOR)))
+
+
+def open_hazards_by_deadline(*, scope: Scope, limit: int = 20):
+    """Open hazards in scope, nearest deadline first (the enterprise's to-do list)."""
+    return (_visible_hazards(scope).filter(state__in=OPEN_STATES).select_related("enterprise", "region")
+            .order_by("deadline", "pk")[:limit])

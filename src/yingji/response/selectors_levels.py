@@ -134,3 +134,13 @@ def hazards():
 def orders(*, hazard: str | None = None):
     qs = ResponseOrder.objects.filter(active=True).select_related("hazard", "duty_kind")
     return qs.filter(hazard_id=hazard) if hazard else qs
+
+
+def task_progress(*, scope: Scope) -> dict:
+    """The orders (tasks) of every response in force, in the caller's scope: the total
+    (cancelled left out), confirmed, and unconfirmed (open or escalated)."""
+    tasks = tasks_in_scope(scope).filter(level__status=LevelStatus.IN_FORCE).exclude(state=TaskState.CANCELLED)
+    states = dict(tasks.values_list("state").annotate(n=Count("pk")).order_by())
+    return {"total": sum(states.values()), "confirmed": states.get(TaskState.CONFIRMED, 0),
+            "unconfirmed": sum(states.get(s, 0) for s in WAITING),
+            "escalated": states.get(TaskState.ESCALATED, 0)}
