@@ -1,14 +1,14 @@
 """Benchmark of the one map (一图展现): a viewport query of every layer over a province of
-100,000 risk points, 20,000 villages with households to move and 5,000 shelters.
+100,000 risk points, 20,000 villages with households to move, 5,000 shelters and 2,000
+rescue teams.
 
 Builds its own PostgreSQL database (created if missing; the names of other work are
 refused), migrates it, loads the official Zhejiang tree and then, with set-based INSERTs
 (generate_series, a few seconds): `--villages` villages under the townships, each with a
 position and an evacuation tally (the layer reads the tallies: planned, moved, ...),
-`--risk-points` risk points and `--shelters` shelters at random positions over Zhejiang
-(118.0–122.9 E, 27.1–31.2 N), each in a random village or township. Teams are not loaded:
-the resources app's models were not in main when this was written (add them here when
-`resources/map_layers.py` exists; the layer then goes through the same code).
+`--risk-points` risk points, `--shelters` shelters and `--teams` rescue teams at random
+positions over Zhejiang (118.0–122.9 E, 27.1–31.2 N), each in a random village or
+township.
 
 Then, for a province admin and a county officer (Wenling, 331081), it asks every layer
 for `--queries` random viewports at each of zooms 7 (the whole province: everything
@@ -90,7 +90,7 @@ def setup_django(url: str) -> None:
 
 # Synthetic province ------------------------------------------------------------------
 
-def load(n_points: int, n_villages: int, n_shelters: int) -> None:
+def load(n_points: int, n_villages: int, n_shelters: int, n_teams: int) -> None:
     from django.db import connection
 
     from yingji.core.models import Region
@@ -100,7 +100,9 @@ def load(n_points: int, n_villages: int, n_shelters: int) -> None:
     with connection.cursor() as cur:
         for table in ("response_riskpointstatus", "response_riskpointreport", "floods_riskpoint",
                       "response_shelterredirect", "response_householdtransition", "response_household",
-                      "response_villagetally", "response_shelter"):
+                      "response_villagetally", "response_shelter", "resources_dispatchsupply",
+                      "resources_dispatchstep", "resources_dispatch", "resources_teammember", "resources_equipment",
+                      "resources_team"):
             cur.execute(f"DELETE FROM {table}")
         cur.execute("DELETE FROM core_region WHERE level = 5 AND name LIKE '图测村%%'")
         existing = set(Region.objects.filter(level=5).values_list("code", flat=True))
@@ -136,9 +138,18 @@ def load(n_points: int, n_villages: int, n_shelters: int) -> None:
             "500 + floor(random() * 3000)::int, '', '', '', %s + random() * %s, %s + random() * %s, 'open', now() "
             "FROM generate_series(1, %s) g",
             [places, len(places), LON[0], LON[1] - LON[0], LAT[0], LAT[1] - LAT[0], n_shelters])
-        for table in ("core_region", "floods_riskpoint", "response_shelter", "response_villagetally"):
+        cur.execute(
+            "INSERT INTO resources_team (name, kind_id, region_id, phone, base_lat, base_lon, readiness, active, "
+            "note, created_at, updated_at) "
+            "SELECT '救援队' || g, (ARRAY['professional','township','village','volunteer'])[1 + g %% 4], "
+            "(%s::varchar[])[1 + floor(random() * %s)::int], '', %s + random() * %s, %s + random() * %s, "
+            "'ready', true, '', now(), now() FROM generate_series(1, %s) g",
+            [places, len(places), LAT[0], LAT[1] - LAT[0], LON[0], LON[1] - LON[0], n_teams])
+        for table in ("core_region", "floods_riskpoint", "response_shelter", "response_villagetally",
+                      "resources_team"):
             cur.execute(f"VACUUM ANALYZE {table}")
-    print(f"  {n_points:,} risk points, {n_villages:,} villages with tallies, {n_shelters:,} shelters "
+    print(f"  {n_points:,} risk points, {n_villages:,} villages with tallies, {n_shelters:,} shelters, "
+          f"{n_teams:,} teams "
           f"({time.perf_counter() - started:.1f} s)")
 
 
@@ -221,6 +232,7 @@ def main() -> None:
     parser.add_argument("--risk-points", type=int, default=100_000)
     parser.add_argument("--villages", type=int, default=20_000)
     parser.add_argument("--shelters", type=int, default=5_000)
+    parser.add_argument("--teams", type=int, default=2_000)
     parser.add_argument("--queries", type=int, default=40, help="viewports per layer, user and zoom")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep the data already loaded")
@@ -232,7 +244,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     if not args.reuse:
         print("loading the province ...")
-        load(args.risk_points, args.villages, args.shelters)
+        load(args.risk_points, args.villages, args.shelters, args.teams)
     users = people()
     ok = run(users, args.queries, rng, args.layers)
     print(f"\nevery p95 under {TARGET_MS:.0f} ms: {'yes' if ok else 'NO'}")

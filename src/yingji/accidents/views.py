@@ -16,7 +16,7 @@ from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError
 from ..core.regionpicker import bind_scope
 from ..core.scope import Scope
-from ..core.ui import refuse_or_attach
+from ..core.ui import domain_message, in_reader_language, refuse_or_attach
 from . import bulletin, forms, selectors, services
 from .choices import GRADE_CHOICES, AccidentGrade
 from .exports import ACCIDENTS
@@ -61,7 +61,7 @@ def _figures(request, accident, data):
     change = services.accident_update(by=request.user, accident=accident, reason=data["reason"],
                                       deaths=data["deaths"], serious_injuries=data["serious_injuries"],
                                       direct_loss=data["direct_loss"])
-    return change.message if change and not change.counted else ""
+    return in_reader_language(change.message) if change and not change.counted else ""
 
 
 def _investigation(request, accident, data):
@@ -172,7 +172,7 @@ def figures_page(request):
     except DomainError as exc:
         if exc.status == 404:
             raise
-        error, months = f"{exc.zh}", []
+        error, months = domain_message(exc), []
     charts = {"items": [{"name": i["name"], "accidents": i["accidents"], "deaths": i["deaths"]}
                         for i in (result["items"] if result else [])],
               "months": [{"month": m["month"], "accidents": m["accidents"], "deaths": m["deaths"]} for m in months]}

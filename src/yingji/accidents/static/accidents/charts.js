@@ -1,5 +1,7 @@
 // Accident charts, drawn from the figures the page embeds (json_script
 // "accident-chart-data"): accidents and deaths by month, and by the chosen grouping.
+// The series' names come from the page, translated, as the chart element's
+// data-accidents and data-deaths attributes.
 // Names are data: tooltips render on the canvas (renderMode "richText"), no formatter
 // builds markup, nothing goes through innerHTML.
 (function () {
@@ -11,15 +13,16 @@
   function bars(id, labels, accidents, deaths, rotate) {
     var el = document.getElementById(id);
     if (!el) return;
+    var names = [el.dataset.accidents || "", el.dataset.deaths || ""];
     var chart = echarts.init(el);
     chart.setOption({
       tooltip: {trigger: "axis", renderMode: "richText"},
-      legend: {data: ["事故起数", "死亡人数"]},
+      legend: {data: names},
       grid: {left: 40, right: 10, bottom: rotate ? 70 : 30},
       xAxis: {type: "category", data: labels, axisLabel: {rotate: rotate ? 40 : 0}},
       yAxis: {type: "value", minInterval: 1},
-      series: [{name: "事故起数", type: "bar", data: accidents},
-               {name: "死亡人数", type: "bar", data: deaths}]
+      series: [{name: names[0], type: "bar", data: accidents},
+               {name: names[1], type: "bar", data: deaths}]
     });
     charts.push(chart);
   }
