@@ -25,23 +25,32 @@ def _point(lon: float, lat: float, properties: dict) -> dict:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
 
 
-def teams_features(*, user, bbox) -> list[dict]:
+def teams_rows(*, user, bbox):
+    """The teams with a base in the box (the map counts and clusters these in the database)."""
     scope = _scope(user)
     if scope is None:
-        return []
-    qs = selectors.in_bbox(selectors.team_list(scope=scope, active=True).filter(base_lat__isnull=False),
-                           bbox, lat="base_lat", lon="base_lon")
+        return selectors.team_list(scope=Scope.for_user(user), active=True).none()
+    return selectors.in_bbox(selectors.team_list(scope=scope, active=True).filter(base_lat__isnull=False),
+                             bbox, lat="base_lat", lon="base_lon")
+
+
+def teams_features(*, user, bbox) -> list[dict]:
+    qs = teams_rows(user=user, bbox=bbox)
     return [_point(t.base_lon, t.base_lat, {"id": t.pk, "label": t.name, "kind": t.kind_id, "kind_name": t.kind.name,
                                             "region": t.region_id, "members": t.member_count,
                                             "readiness": t.readiness, "readiness_name": str(t.get_readiness_display())})
             for t in qs]
 
 
-def stations_features(*, user, bbox) -> list[dict]:
+def stations_rows(*, user, bbox):
     scope = _scope(user)
     if scope is None:
-        return []
-    qs = selectors.in_bbox(selectors.station_list(scope=scope, active=True), bbox)
+        return selectors.station_list(scope=Scope.for_user(user), active=True).none()
+    return selectors.in_bbox(selectors.station_list(scope=scope, active=True), bbox)
+
+
+def stations_features(*, user, bbox) -> list[dict]:
+    qs = stations_rows(user=user, bbox=bbox)
     return [_point(s.lon, s.lat, {"id": s.pk, "label": s.name, "region": s.region_id,
                                   "radius_m": round(coverage.radius_m(s.speed_kmh), 1), "speed_kmh": s.speed_kmh})
             for s in qs]
@@ -69,11 +78,14 @@ def station_coverage_features(*, user, bbox) -> list[dict]:
     return features
 
 
+def warehouses_rows(*, user, bbox):
+    return selectors_supplies.warehouses_in_bbox(scope=Scope.for_user(user), bbox=bbox)
+
+
 def warehouses_features(*, user, bbox) -> list[dict]:
-    scope = _scope(user)
-    if scope is None:
+    if _scope(user) is None:
         return []
-    qs = selectors_supplies.warehouses_in_bbox(scope=scope, bbox=bbox).annotate(
+    qs = warehouses_rows(user=user, bbox=bbox).annotate(
         kinds_held=Count("balances__supply_kind", filter=Q(balances__quantity__gt=0), distinct=True))
     return [_point(w.lon, w.lat, {"id": w.pk, "label": w.name, "region": w.region_id, "level": w.level,
                                   "level_name": str(w.get_level_display()), "phone": w.phone,
@@ -83,11 +95,11 @@ def warehouses_features(*, user, bbox) -> list[dict]:
 
 LAYERS = [
     {"name": "teams", "title": _("救援队伍"), "group": "resources", "geometry": "point",
-     "features": teams_features},
+     "features": teams_features, "points": teams_rows, "lon": "base_lon", "lat": "base_lat"},
     {"name": "stations", "title": _("救援站点"), "group": "resources", "geometry": "point",
-     "features": stations_features},
+     "features": stations_features, "points": stations_rows, "lon": "lon", "lat": "lat"},
     {"name": "station_coverage", "title": _("15分钟救援圈"), "group": "resources", "geometry": "area",
      "features": station_coverage_features},
     {"name": "warehouses", "title": _("物资仓库"), "group": "resources", "geometry": "point",
-     "features": warehouses_features},
+     "features": warehouses_features, "points": warehouses_rows, "lon": "lon", "lat": "lat"},
 ]
