@@ -193,6 +193,7 @@ def _mount_routers():
     from .response.api_lastmile import router as lastmile_router
     from .response.api_levels import router as response_levels_router
     from .response.api_riskcontrol import router as riskcontrol_router
+    from .resources.api_videodrills import router as videodrills_router
 
     api.add_router("", core_router)
     api.add_router("/enterprises", enterprises_router)
@@ -210,6 +211,7 @@ def _mount_routers():
     api.add_router("/response/last-mile", lastmile_router)
     api.add_router("", evacuation_router)
     api.add_router("", accidents_router)
+    api.add_router("", videodrills_router)
 
 
 _mount_routers()

@@ -1,1 +1,2 @@
 """The app's ticks, one module per subject (found by core.scheduler.autodiscover)."""
+from . import ticks_videodrills  # noqa: F401,E402
