@@ -189,11 +189,11 @@ def _mount_routers():
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
+    from .resources.api_videodrills import router as videodrills_router
     from .response.api_evacuation import router as evacuation_router
     from .response.api_lastmile import router as lastmile_router
     from .response.api_levels import router as response_levels_router
     from .response.api_riskcontrol import router as riskcontrol_router
-    from .resources.api_videodrills import router as videodrills_router
 
     api.add_router("", core_router)
     api.add_router("/enterprises", enterprises_router)
