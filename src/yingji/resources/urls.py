@@ -4,4 +4,5 @@ one URL module per subject."""
 from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
+    path("", include("yingji.resources.urls_videodrills")),
 ]

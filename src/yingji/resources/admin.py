@@ -1,0 +1,3 @@
+"""The app's admin, one module per subject."""
+
+from . import admin_videodrills  # noqa: F401
