@@ -115,3 +115,28 @@ def test_another_countys_drill_is_not_found(linhai_officer, drill):
     assert client_for(linhai_officer).get(f"/resources/video-drills/{drill.pk}/").status_code == 404
     call = VideoCall.objects.filter(drill=drill).first()
     assert client_for(linhai_officer).post(f"/resources/video-calls/{call.pk}/", {"connected": "no"}).status_code == 404
+
+
+def test_every_page_is_chinese_and_answers_its_forms_sent_unchanged(wenling_officer, drill):
+    """What the crawl checks (tests/web/crawl.py), on these pages: no English left in
+    the zh-hans text, every form sent as it stands answers without a server error."""
+    from ..web.crawl import form_target, parse, untranslated
+
+    client = client_for(wenling_officer)
+    call = VideoCall.objects.filter(drill=drill).first()
+    for path in ("/resources/video-drills/", f"/resources/video-drills/{drill.pk}/",
+                 f"/resources/video-calls/{call.pk}/", "/resources/video-nodes/",
+                 "/resources/video-drills/?date_from=2026-07-01&date_to=2026-07-31"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        page = parse(r.content.decode())
+        assert untranslated(page.texts) == [], path
+        for form in page.forms:
+            target = form_target(form, path)
+            if target is None:
+                continue
+            method, action, fields = target
+            answer = client.post(action, dict(fields)) if method == "post" else client.get(action, dict(fields))
+            assert answer.status_code < 500, (path, action)
+            if answer.status_code == 200:
+                assert untranslated(parse(answer.content.decode()).texts) == [], (path, action)
