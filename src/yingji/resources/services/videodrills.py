@@ -37,6 +37,11 @@ def _user(by):
     return by if by is not None and getattr(by, "is_authenticated", False) else None
 
 
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A time without a zone is local time (what a person types)."""
+    return timezone.make_aware(value) if value is not None and timezone.is_naive(value) else value
+
+
 def _region(scope: Scope, code, field: str = "region") -> Region:
     region = Region.objects.filter(pk=code).first() if isinstance(code, str) and code else None
     if region is None:
@@ -104,8 +109,7 @@ def drill_create(*, by, region: str, title: str, scheduled_at: dt.datetime,
     scope = Scope.for_user(by)
     scope.require_officer()
     root = _region(scope, region)
-    if timezone.is_naive(scheduled_at):
-        scheduled_at = timezone.make_aware(scheduled_at)
+    scheduled_at = _aware(scheduled_at)
     drill = VideoDrill(region=root, title=title.strip(), scheduled_at=scheduled_at, due_at=scheduled_at,
                        response_minutes=response_minutes or settings.YINGJI_VIDEO_RESPONSE_MINUTES,
                        created_by=_user(by))
@@ -210,6 +214,7 @@ def call_record(*, by, call: VideoCall, connected: bool | None, connected_at: dt
     scope.require_officer()
     scope.require_region(call.region_id)
     now = now or timezone.now()
+    connected_at, answered_at = _aware(connected_at), _aware(answered_at)
     with transaction.atomic():
         call = VideoCall.objects.select_for_update().select_related("drill").get(pk=call.pk)
         _check_open(call.drill)
@@ -271,7 +276,7 @@ def system_event(*, event_id: str, call_id: int, kind: str, at: dt.datetime | No
                    "one of " + ", ".join(EVENT_KINDS))
     if kind == "quality" and acceptable is None:
         raise _bad("acceptable", "质量事件须说明是否达标", "A quality event needs `acceptable`", "必填", "required")
-    at = at or timezone.now()
+    at = _aware(at) or timezone.now()
     try:
         with transaction.atomic():
             call = VideoCall.objects.select_for_update().select_related("drill").filter(pk=call_id).first()
