@@ -139,7 +139,8 @@ SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
          ("yingji.alerts.migrations.0002_default_policies", "add_policies"),
          ("yingji.duty.migrations.0003_info_reports", "seed_limits"),
          ("yingji.response.migrations.0002_levels", "add_default_orders"),
-         ("yingji.response.migrations.0005_last_mile", "add_rules")]
+         ("yingji.response.migrations.0005_last_mile", "add_rules"),
+         ("yingji.resources.migrations.0002_teams", "seed")]
 
 
 @pytest.fixture(autouse=True)

@@ -189,6 +189,7 @@ def _mount_routers():
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
+    from .resources.api_teams import router as teams_router
     from .resources.api_videodrills import router as videodrills_router
     from .response.api_evacuation import router as evacuation_router
     from .response.api_lastmile import router as lastmile_router
@@ -212,6 +213,7 @@ def _mount_routers():
     api.add_router("", evacuation_router)
     api.add_router("", accidents_router)
     api.add_router("", videodrills_router)
+    api.add_router("", teams_router)
 
 
 _mount_routers()

@@ -15,6 +15,7 @@ from yingji.duty.demo_reports import seed_reports_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
+from yingji.resources.demo_teams import seed_teams_demo
 from yingji.resources.demo_videodrills import seed_videodrills_demo
 from yingji.response.demo_evacuation import seed_evacuation_demo
 from yingji.response.demo_lastmile import seed_lastmile_demo
@@ -60,7 +61,8 @@ def seed_everything() -> None:
             seed_riskcontrol_demo()
             seed_lastmile_demo()
             seed_evacuation_demo()
-            seed_videodrills_demo()
+            seed_teams_demo()
+            seed_videodrills_demo()  # after the teams: each team is a node
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

@@ -1,3 +1,3 @@
 """The app's admin, one module per subject."""
 
-from . import admin_videodrills  # noqa: F401
+from . import admin_teams, admin_videodrills  # noqa: F401

@@ -5,4 +5,5 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
     path("", include("yingji.resources.urls_videodrills")),
+    path("", include("yingji.resources.urls_teams")),
 ]

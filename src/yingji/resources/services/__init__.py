@@ -1,0 +1,1 @@
+"""Writes of the app, one module per subject."""

@@ -22,6 +22,7 @@ from ....duty.demo_reports import seed_reports_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
+from ....resources.demo_teams import seed_teams_demo
 from ....resources.demo_videodrills import seed_videodrills_demo
 from ....response.demo_evacuation import seed_evacuation_demo
 from ....response.demo_lastmile import seed_lastmile_demo
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         # drill sent to them (printed by the console gateway as the worker sends).
         self.stdout.write("预警进村入户演示 / last-mile demo: " + seed_lastmile_demo().summary())
         self.stdout.write("人员转移演示 / evacuation demo: " + seed_evacuation_demo().summary())
+        self.stdout.write("救援队伍演示 / teams demo: " + seed_teams_demo().summary())
+        # After the teams: each team is a node of the video drills.
         self.stdout.write("视频调度演练演示 / video-drill demo: " + seed_videodrills_demo().summary())
 
     def print_logins(self, url: str) -> None:
