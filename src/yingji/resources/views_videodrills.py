@@ -62,8 +62,9 @@ class OutcomeForm(forms.Form):
     answered_at = forms.DateTimeField(label=_("Answered at"), required=False, widget=_datetime_input())
     quality_ok = forms.TypedChoiceField(label=_("Quality acceptable"), widget=forms.RadioSelect, required=False,
                                         choices=[("yes", _("Acceptable")), ("no", _("Not acceptable")),
-                                                 ("", _("Not recorded"))],
-                                        coerce=lambda v: v == "yes", empty_value=None)
+                                                 ("unknown", _("Not recorded"))],
+                                        # No empty value: a radio without one is sent as "on".
+                                        coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -151,7 +152,7 @@ def video_call_outcome(request, id: int):
     call = selectors.call_get(scope=scope, id=id)
     initial = {"connected": "yes" if call.connected else ("no" if call.connected is False else ""),
                "connected_at": _local(call.connected_at), "answered_at": _local(call.answered_at),
-               "quality_ok": {True: "yes", False: "no"}.get(call.quality_ok, ""), "note": call.note}
+               "quality_ok": {True: "yes", False: "no"}.get(call.quality_ok, "unknown"), "note": call.note}
     form = OutcomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
