@@ -9,8 +9,9 @@ from yingji.core.scope import SYSTEM
 from yingji.demo import data
 from yingji.demo.seed import seed_demo
 from yingji.resources import selectors_videodrills as selectors
+from yingji.resources.demo_teams import seed_teams_demo
 from yingji.resources.demo_videodrills import seed_videodrills_demo
-from yingji.resources.models import VideoCall, VideoDrill, VideoNode
+from yingji.resources.models import Team, VideoCall, VideoDrill, VideoNode
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def demo(regions, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.YINGJI_VIDEO_SYSTEM_URL = ""
     seed_demo()
+    seed_teams_demo()  # as `yingji demo` does: the teams first, each then a node
     return seed_videodrills_demo()
 
 
@@ -29,6 +31,8 @@ def test_the_demo_has_every_post_and_two_past_drills_with_realistic_rates(demo):
     assert VideoNode.objects.filter(kind="county").count() == 9
     assert VideoNode.objects.filter(kind="township").count() == 136
     assert villages <= set(VideoNode.objects.filter(kind="village").values_list("region_id", flat=True))
+    teams = set(Team.objects.filter(active=True, region__code__startswith="3310").values_list("pk", flat=True))
+    assert teams and set(VideoNode.objects.filter(kind="team").values_list("team_id", flat=True)) == teams
     past = list(VideoDrill.objects.filter(state="done"))
     assert len(past) == 2 and VideoDrill.objects.filter(state="scheduled", region_id="331081").count() == 1
     for drill in past:
