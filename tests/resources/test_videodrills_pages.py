@@ -126,7 +126,8 @@ def test_every_page_is_chinese_and_answers_its_forms_sent_unchanged(wenling_offi
     call = VideoCall.objects.filter(drill=drill).first()
     for path in ("/resources/video-drills/", f"/resources/video-drills/{drill.pk}/",
                  f"/resources/video-calls/{call.pk}/", "/resources/video-nodes/",
-                 "/resources/video-drills/?date_from=2026-07-01&date_to=2026-07-31"):
+                 "/resources/video-drills/?date_from=2026-07-01&date_to=2026-07-31",
+                 f"/resources/video-nodes/{VideoNode.objects.first().pk}/"):
         r = client.get(path)
         assert r.status_code == 200, path
         page = parse(r.content.decode())
@@ -140,3 +141,17 @@ def test_every_page_is_chinese_and_answers_its_forms_sent_unchanged(wenling_offi
             assert answer.status_code < 500, (path, action)
             if answer.status_code == 200:
                 assert untranslated(parse(answer.content.decode()).texts) == [], (path, action)
+
+
+def test_a_node_is_edited_on_its_page_and_a_taken_endpoint_refused(wenling_officer, linhai_officer, drill):
+    node = VideoNode.objects.get(region_id="331081001001")
+    other = VideoNode.objects.get(region_id="331081001002")
+    client = client_for(wenling_officer)
+    r = client.post(f"/resources/video-nodes/{node.pk}/", {"name": "东村应急指挥点", "endpoint_id": other.endpoint_id,
+                                                          "active": "on"})
+    assert r.status_code == 200 and "视频终端号已被其他节点使用" in r.content.decode()
+    r = client.post(f"/resources/video-nodes/{node.pk}/", {"name": "东村应急指挥点", "endpoint_id": "mcu-1001"})
+    node.refresh_from_db()
+    assert r.status_code == 302 and (node.name, node.endpoint_id, node.active) == ("东村应急指挥点", "mcu-1001", False)
+    assert AuditRecord.objects.filter(action="video_node_update", object_id=str(node.pk)).count() == 1
+    assert client_for(linhai_officer).get(f"/resources/video-nodes/{node.pk}/").status_code == 404

@@ -12,4 +12,5 @@ urlpatterns = [
          name="video_drill_action"),
     path("resources/video-calls/<int:id>/", private(views.video_call_outcome), name="video_call_outcome"),
     path("resources/video-nodes/", private(views.video_node_list), name="video_node_list"),
+    path("resources/video-nodes/<int:id>/", private(views.video_node_edit), name="video_node_edit"),
 ]

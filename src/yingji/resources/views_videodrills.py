@@ -6,6 +6,7 @@ with the one action that generates them for a region's tree."""
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
@@ -52,6 +53,12 @@ class PeriodForm(forms.Form):
 
 class GenerateForm(forms.Form):
     region = RegionField(label=_("Region"))
+
+
+class NodeForm(forms.Form):
+    name = forms.CharField(label=_("Node name"), max_length=100)
+    endpoint_id = forms.RegexField(label=_("Endpoint"), max_length=64, regex=r"^[A-Za-z0-9_.:-]+$")
+    active = forms.BooleanField(label=_("Called in drills"), required=False)
 
 
 class OutcomeForm(forms.Form):
@@ -197,3 +204,21 @@ def video_node_list(request):
         "nodes": nodes[:NODES_ON_PAGE], "node_count": nodes.count(), "form": form, "result": result,
         "kinds": NodeKind.choices, "kind": kind, "region": region,
         "can_generate": scope.role in ("admin", "officer")})
+
+
+def video_node_edit(request, id: int):
+    """A node's name, endpoint id and whether drills call it (officers of its area)."""
+    scope = Scope.for_user(request.user)
+    node = selectors.node_get(scope=scope, id=id)
+    can_edit = _can_write(scope, node.region_id)
+    form = NodeForm(request.POST or None, initial={"name": node.name, "endpoint_id": node.endpoint_id,
+                                                   "active": node.active})
+    if request.method == "POST" and can_edit and form.is_valid():
+        try:
+            services.node_update(by=request.user, node=node, data=form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            refuse_or_attach(form, exc)
+        else:
+            return redirect("video_node_list")
+    return render(request, "resources/videodrills/node_edit.html", {"node": node, "form": form,
+                                                                    "can_edit": can_edit})
