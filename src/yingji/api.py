@@ -194,6 +194,7 @@ def _mount_routers():
     from .resources.api_dispatch import router as dispatch_router
     from .resources.api_supplies import router as supplies_router
     from .resources.api_teams import router as teams_router
+    from .resources.api_videodrills import router as videodrills_router
     from .response.api_evacuation import router as evacuation_router
     from .response.api_event import router as response_event_router
     from .response.api_lastmile import router as lastmile_router
@@ -219,6 +220,7 @@ def _mount_routers():
     api.add_router("", evacuation_router)
     api.add_router("", accidents_router)
     api.add_router("", map_router)
+    api.add_router("", videodrills_router)
     api.add_router("", teams_router)
     api.add_router("", dispatch_router)
     api.add_router("", cockpit_router)

@@ -212,6 +212,13 @@ YINGJI_DEVICES_MQTT_URL = os.environ.get("YINGJI_DEVICES_MQTT_URL", "")
 # A device that has not acknowledged a command this long after it was sent is
 # marked and the command sent once more.
 YINGJI_DEVICE_ACK_SECONDS = float(os.environ.get("YINGJI_DEVICE_ACK_SECONDS", "120"))
+# Video-dispatch drills (resources/video.py): the video system's generic HTTP/JSON
+# endpoint that places calls (unset: calls are recorded as placed and the operator
+# records outcomes), the shared secret it sends with its event reports, and the
+# response window of the 30-minute response rate (30分钟响应率).
+YINGJI_VIDEO_SYSTEM_URL = os.environ.get("YINGJI_VIDEO_SYSTEM_URL", "")
+YINGJI_VIDEO_SYSTEM_TOKEN = os.environ.get("YINGJI_VIDEO_SYSTEM_TOKEN", "")
+YINGJI_VIDEO_RESPONSE_MINUTES = int(os.environ.get("YINGJI_VIDEO_RESPONSE_MINUTES", "30"))
 # "console": print SMS/voice messages instead of sending them. None when unset, so
 # `yingji demo` can tell "unset" (it turns the console on) from "set to empty".
 YINGJI_FAKE_GATEWAY = os.environ.get("YINGJI_FAKE_GATEWAY")

@@ -18,6 +18,7 @@ from yingji.insurance.demo import load_demo_policy
 from yingji.resources.demo_dispatch import seed_dispatch_demo
 from yingji.resources.demo_supplies import seed_supplies_demo
 from yingji.resources.demo_teams import seed_teams_demo
+from yingji.resources.demo_videodrills import seed_videodrills_demo
 from yingji.response.demo_evacuation import seed_evacuation_demo
 from yingji.response.demo_lastmile import seed_lastmile_demo
 from yingji.response.demo_levels import seed_levels_demo
@@ -65,6 +66,7 @@ def seed_everything() -> None:
             seed_supplies_demo()
             seed_teams_demo()
             seed_dispatch_demo()
+            seed_videodrills_demo()  # after the teams: each team is a node
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

@@ -1,7 +1,3 @@
 """The app's admin, one module per subject."""
 
-from . import (
-    admin_dispatch,  # noqa: F401
-    admin_supplies,  # noqa: F401
-    admin_teams,  # noqa: F401
-)
+from . import admin_dispatch, admin_supplies, admin_teams, admin_videodrills  # noqa: F401

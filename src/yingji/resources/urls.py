@@ -5,6 +5,7 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
     path("", include("yingji.resources.urls_supplies")),
+    path("", include("yingji.resources.urls_videodrills")),
     path("", include("yingji.resources.urls_teams")),
     path("", include("yingji.resources.urls_dispatch")),
 ]

@@ -150,6 +150,16 @@ ACTIONS = {
     "dispatch_escalate": pgettext_lazy("audit action", "Unacknowledged dispatch escalated"),
     "team_deploy": pgettext_lazy("audit action", "Team deployed"),
     "team_release": pgettext_lazy("audit action", "Team released"),
+    # resources: video drills
+    "video_nodes_generate": pgettext_lazy("audit action", "Video nodes generated"),
+    "video_node_update": pgettext_lazy("audit action", "Video node changed"),
+    "video_drill_create": pgettext_lazy("audit action", "Video drill scheduled"),
+    "video_drill_start": pgettext_lazy("audit action", "Video drill started by hand"),
+    "video_drill_begin": pgettext_lazy("audit action", "Video drill began"),
+    "video_drill_end": pgettext_lazy("audit action", "Video drill ended"),
+    "video_calls_place": pgettext_lazy("audit action", "Video calls placed"),
+    "video_call_record": pgettext_lazy("audit action", "Call outcome recorded"),
+    "video_call_event": pgettext_lazy("audit action", "Call event from the video system"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.

@@ -13,3 +13,4 @@ from .supplies import (  # noqa: F401
     WarehouseLevel,
 )
 from .teams import Equipment, ManpowerStandard, Station, Team, TeamKind, TeamMember  # noqa: F401
+from .videodrills import DrillState, NodeKind, OutcomeSource, VideoCall, VideoDrill, VideoEvent, VideoNode  # noqa: F401

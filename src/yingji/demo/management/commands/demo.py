@@ -25,6 +25,7 @@ from ....insurance.demo import archive_2019, load_demo_policy
 from ....resources.demo_dispatch import seed_dispatch_demo
 from ....resources.demo_supplies import seed_supplies_demo
 from ....resources.demo_teams import seed_teams_demo
+from ....resources.demo_videodrills import seed_videodrills_demo
 from ....response.demo_evacuation import seed_evacuation_demo
 from ....response.demo_lastmile import seed_lastmile_demo
 from ....response.demo_levels import seed_levels_demo
@@ -101,6 +102,8 @@ class Command(BaseCommand):
         self.stdout.write("应急物资演示 / supplies demo: " + seed_supplies_demo().summary())
         self.stdout.write("救援队伍演示 / teams demo: " + seed_teams_demo().summary())
         self.stdout.write("调度演练 / dispatch drill: " + seed_dispatch_demo().summary())
+        # After the teams: each team is a node of the video drills.
+        self.stdout.write("视频调度演练演示 / video-drill demo: " + seed_videodrills_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
