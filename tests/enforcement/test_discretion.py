@@ -147,3 +147,9 @@ def test_rule_files_have_contiguous_versions():
         versions = load_provision(code)["versions"]
         assert versions[-1]["valid_to"] is None
         assert version_in_force(load_provision(code), versions[0]["valid_from"]) is versions[0]
+
+
+def test_the_form_offers_every_provision_with_rules():
+    from yingji.enforcement.forms import PROVISIONS
+
+    assert {code for code, _label in PROVISIONS} == set(provisions())

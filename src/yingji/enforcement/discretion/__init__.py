@@ -10,11 +10,12 @@ from .engine import (
     Facts,
     Reason,
     RuleError,
+    describe,
     evaluate,
     load_provision,
     provisions,
     version_in_force,
 )
 
-__all__ = ["MITIGATIONS", "Evaluation", "Facts", "Reason", "RuleError", "evaluate", "load_provision",
+__all__ = ["MITIGATIONS", "Evaluation", "Facts", "Reason", "RuleError", "describe", "evaluate", "load_provision",
            "provisions", "version_in_force"]

@@ -264,3 +264,13 @@ def _fine(facts: Facts, version: dict, general: dict, tier: dict, result: Evalua
     zh, en = names[facts.circumstance]
     result.reasons.append(Reason(f"情节{zh}：罚款 {_yuan(fine)} 元", f"Circumstances {en}: fine RMB {_yuan(fine)}"))
     return fine
+
+
+def describe(provision: str, rule_version: str, tier: str, directory: Path = RULES) -> dict:
+    """The Chinese names of a recorded decision's provision, source and tier (for pages
+    and documents); empty strings where the rule files no longer hold them."""
+    rule = _all(directory).get(provision, {})
+    version = next((v for v in rule.get("versions", []) if v["version"] == rule_version), {})
+    found = next((t for t in version.get("tiers", []) if t["code"] == tier), {})
+    return {"title_zh": rule.get("title_zh", ""), "source_zh": version.get("source_zh", ""),
+            "tier_label_zh": found.get("label_zh", "")}

@@ -1,0 +1,12 @@
+"""Pages of the enforcement app (mounted at the site root, under /cases/)."""
+
+from django.urls import path
+
+from ..core.ui import private
+from . import views
+
+urlpatterns = [
+    path("cases/", private(views.case_list), name="case_list"),
+    path("cases/discretion/", private(views.discretion_preview), name="case_discretion"),
+    path("cases/<int:id>/", private(views.case_detail), name="case_detail"),
+]

@@ -1,0 +1,94 @@
+"""Pages of the enforcement app: the case list with its lights, a case with its steps,
+decisions, evidence and the buttons of the next step, and the discretion preview."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from ..core.choices import WRITER_ROLES
+from ..core.errors import DomainError
+from ..core.scope import Scope
+from ..core.ui import refuse_or_attach
+from . import discretion, selectors, services
+from .choices import Action, Step
+from .forms import FactsForm, StepForm, TransferForm
+
+
+def case_list(request):
+    scope = Scope.for_user(request.user)
+    g = request.GET
+    state = g.get("state", "") if g.get("state") in Step.values else ""
+    qs = selectors.case_list(scope=scope, state=state, q=g.get("q", "")[:100])
+    page = Paginator(qs, 50).get_page(g.get("page"))
+    for case in page:
+        case.light = selectors.current_light(case)
+    return render(request, "enforcement/case_list.html", {
+        "page": page, "states": Step.choices, "state": state, "q": g.get("q", "")[:100],
+        "overdue": list(selectors.overdue_steps(scope=scope)[:20])})
+
+
+def _forms(case, data=None, action=""):
+    forms = {}
+    for name in services.allowed_actions(case):
+        bound = data if name == action else None
+        if name == Action.TRANSFER:
+            forms[name] = TransferForm(bound, prefix=name)
+        elif name == Action.DECIDE:
+            forms[name] = FactsForm(bound, prefix=name)
+        else:
+            forms[name] = StepForm(bound, prefix=name)
+    return forms
+
+
+def case_detail(request, id: int):
+    scope = Scope.for_user(request.user)
+    case = selectors.case_get(scope=scope, id=id)
+    can_write = scope.role in WRITER_ROLES
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = _forms(case, request.POST if action else None, action)
+    if action:
+        scope.require_officer()
+        if action not in forms:
+            raise Http404()
+        form = forms[action]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == Action.DECIDE:
+                    services.case_act(by=request.user, case=case, action=action, decided_on=data["decided_on"],
+                                      decisions=[form.facts()])
+                else:
+                    services.case_act(by=request.user, case=case, action=action, note=data.get("note", ""),
+                                      agency=data.get("agency", ""))
+            except (DomainError, ValidationError) as exc:
+                refuse_or_attach(form, exc)
+            else:
+                return redirect("case_detail", id=case.pk)
+    labels = dict(Action.choices)
+    return render(request, "enforcement/case_detail.html", {
+        "case": case, "light": selectors.current_light(case), "steps": list(case.steps.all()),
+        "decisions": [_decision(d) for d in case.decisions.all()], "evidence": list(case.evidence.all()),
+        "stop_orders": list(case.stop_orders.all()), "transfer": selectors.transfer_of(case),
+        "forms": [(name, labels[name], form) for name, form in forms.items()] if can_write else []})
+
+
+def _decision(row):
+    for name, value in discretion.describe(row.provision, row.rule_version, row.tier).items():
+        setattr(row, name, value)
+    row.measure_labels = [discretion.engine.MEASURES[m][0] for m in row.measures if m in discretion.engine.MEASURES]
+    return row
+
+
+def discretion_preview(request):
+    """The discretion rules applied to the facts typed in; nothing is stored."""
+    form = FactsForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        try:
+            (result,) = services.preview(facts=[form.facts()], decided_on=form.cleaned_data["decided_on"])
+        except DomainError as exc:
+            refuse_or_attach(form, exc)
+        else:
+            result.measure_labels = [discretion.engine.MEASURES[m][0] for m in result.measures]
+    return render(request, "enforcement/preview.html", {"form": form, "result": result})
