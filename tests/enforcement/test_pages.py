@@ -77,3 +77,19 @@ def test_the_pages_have_no_untranslated_english(wenling_officer, wenling_enterpr
         r = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert r.status_code == 200
         assert untranslated(parse(r.content.decode()).texts) == [], path
+
+
+def test_the_filing_form_and_the_decision_as_pdf(wenling_officer, wenling_enterprise):
+    from ..pdftext import drawn_text
+
+    case = walk_to(wenling_officer, open_case(wenling_officer, wenling_enterprise), "decision")
+    client = logged_in(wenling_officer)
+    filing = client.get(f"/cases/{case.pk}/filing.pdf")
+    assert filing.status_code == 200 and filing["Content-Type"] == "application/pdf"
+    assert "立案审批表" in drawn_text(filing.content) and case.number in drawn_text(filing.content)
+    decision = client.get(f"/cases/{case.pk}/decision.pdf")
+    text = drawn_text(decision.content)
+    assert "行政处罚决定书" in text and "50,000.00" in text and "244,048.66" in text and "2013-12-07" in text
+    other = open_case(wenling_officer, wenling_enterprise)
+    assert client.get(f"/cases/{other.pk}/decision.pdf").status_code == 404
+    assert client.get(f"/cases/{case.pk}/other.pdf").status_code == 404

@@ -3,14 +3,14 @@ decisions, evidence and the buttons of the next step, and the discretion preview
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..core.ui import refuse_or_attach
-from . import discretion, selectors, services
+from . import discretion, documents, selectors, services
 from .choices import Action, Step
 from .forms import FactsForm, StepForm, TransferForm
 
@@ -92,3 +92,17 @@ def discretion_preview(request):
         else:
             result.measure_labels = [discretion.engine.MEASURES[m][0] for m in result.measures]
     return render(request, "enforcement/preview.html", {"form": form, "result": result})
+
+
+def case_document(request, id: int, kind: str):
+    """立案审批表 or 行政处罚决定书 as PDF, from the record (the decision once decided)."""
+    case = selectors.case_get(scope=Scope.for_user(request.user), id=id)
+    if kind == "filing":
+        content = documents.filing_form(case)
+    elif kind == "decision" and case.decisions.exists():
+        content = documents.decision_document(case)
+    else:
+        raise Http404()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{case.pk}.pdf"'
+    return response
