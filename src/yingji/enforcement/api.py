@@ -9,8 +9,9 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ..core.errors import DomainError
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import selectors, services
+from . import offsite, selectors, services
 from .schemas import (
+    AcceptIn,
     ActionIn,
     CaseDetail,
     CaseFilter,
@@ -18,6 +19,10 @@ from .schemas import (
     CaseOut,
     CheckIn,
     CustodyOut,
+    DetectionFilter,
+    DetectionIn,
+    DetectionOut,
+    DismissIn,
     EvaluationOut,
     EvidenceIn,
     EvidenceOut,
@@ -141,3 +146,32 @@ def enforcement_figures(request, query: Query[FiguresQuery]):
     end = query.end or timezone.localdate()
     start = query.start or dt.date(end.year, 1, 1)
     return selectors.figures(scope=scope, region=query.region or scope.region_code or "33", start=start, end=end)
+
+
+@router.post("/offsite/detections", response={201: DetectionOut})
+def receive_detection(request, data: DetectionIn):
+    """A camera, IoT device or drone's detection: kept, and queued for review where the
+    rules (enforcement/offsite_rules.yaml) say it may open a case."""
+    given = data.model_dump()
+    moment = given.pop("detected_at")
+    detected_at = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return Status(201, offsite.detection_receive(by=request.user, detected_at=detected_at, **given))
+
+
+@router.get("/offsite/detections", response=Page[DetectionOut])
+def list_detections(request, filters: Query[DetectionFilter], paging: Query[PageQuery]):
+    """The review queue with `state=pending`."""
+    return paginate(offsite.detection_list(scope=_scope(request), state=filters.state or "",
+                                           region=filters.region), paging)
+
+
+@router.post("/offsite/detections/{id}/accept", response=DetectionOut)
+def accept_detection(request, id: int, data: AcceptIn | None = None):
+    detection = offsite.detection_get(scope=_scope(request), id=id)
+    return offsite.detection_accept(by=request.user, detection=detection, summary=(data or AcceptIn()).summary)
+
+
+@router.post("/offsite/detections/{id}/dismiss", response=DetectionOut)
+def dismiss_detection(request, id: int, data: DismissIn):
+    detection = offsite.detection_get(scope=_scope(request), id=id)
+    return offsite.detection_dismiss(by=request.user, detection=detection, reason=data.reason)

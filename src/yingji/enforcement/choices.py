@@ -98,3 +98,16 @@ class CustodyAction(models.TextChoices):
     EXPORTED = "exported", _("导出")
     VERIFIED = "verified", _("核验")
     TRANSFERRED = "transferred", _("随案移送")
+
+
+class DetectionSource(models.TextChoices):
+    CAMERA = "camera", _("摄像头")
+    IOT = "iot", _("物联感知设备")
+    DRONE = "drone", _("无人机")
+
+
+class DetectionState(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("已立案")
+    DISMISSED = "dismissed", _("已驳回")
+    IGNORED = "ignored", _("不予立案（规则）")

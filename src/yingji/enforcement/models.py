@@ -13,7 +13,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import YELLOW_DAYS, CustodyAction, EvidenceKind, Light, Party, SourceKind, Step
+from .choices import (
+    YELLOW_DAYS,
+    CustodyAction,
+    DetectionSource,
+    DetectionState,
+    EvidenceKind,
+    Light,
+    Party,
+    SourceKind,
+    Step,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
@@ -223,3 +233,39 @@ class CustodyEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("证据保管记录 Custody event")
         verbose_name_plural = _("证据保管记录 Custody events")
+
+
+class Detection(models.Model):
+    """An off-site detection (非现场执法线索) posted by a camera, IoT device or drone:
+    what, when, where, the media link and its hash; the rule that decided whether it
+    goes to the review queue, and the officer's decision (accept → case, or dismiss)."""
+
+    scope_region = "region__code"
+    scope_organization = "enterprise__organization"
+
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源设备"), max_length=10, choices=DetectionSource.choices)
+    device_id = models.CharField(_("设备编号"), max_length=100, blank=True)
+    kind = models.CharField(_("类型"), max_length=40)
+    confidence = models.FloatField(_("置信度"), default=1.0)
+    detected_at = models.DateTimeField(_("发现时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    media_url = models.CharField(_("媒体链接"), max_length=500, blank=True)
+    media_sha256 = models.CharField(_("媒体 SHA-256"), max_length=64, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=DetectionState.choices)
+    rule_reason = models.CharField(_("规则说明"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    dismiss_reason = models.CharField(_("驳回理由"), max_length=500, blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        indexes = [models.Index(fields=["state", "detected_at"])]
+        verbose_name = _("非现场执法线索 Off-site detection")
+        verbose_name_plural = _("非现场执法线索 Off-site detections")

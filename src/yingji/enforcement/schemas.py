@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from .choices import EvidenceKind, Party, SourceKind, Step
+from .choices import DetectionSource, DetectionState, EvidenceKind, Party, SourceKind, Step
 
 AMOUNT = {"ge": 0, "le": Decimal("999999999999.99"), "max_digits": 14, "decimal_places": 2}
 MITIGATION = Literal["removed_harm", "coerced", "confessed", "meritorious", "other_law"]
@@ -231,3 +231,47 @@ class FiguresOut(Schema):
     end: dt.date = Field(..., alias="to")
     total: FiguresRow
     items: list[FiguresRow]
+
+
+class DetectionIn(Schema):
+    source: DetectionSource
+    kind: str = Field(..., min_length=1, max_length=40)
+    detected_at: dt.datetime
+    region: str = Field("", max_length=15, description="where, when no enterprise is named")
+    party_uscc: str = Field("", max_length=18)
+    confidence: float = Field(1.0, ge=0, le=1)
+    place: str = Field("", max_length=200)
+    media_url: str = Field("", max_length=500)
+    media_sha256: str = Field("", max_length=64)
+    device_id: str = Field("", max_length=100)
+
+
+class DetectionFilter(Schema):
+    state: DetectionState | None = None
+    region: str = Field("", max_length=15)
+
+
+class DetectionOut(Schema):
+    id: int
+    region: str = Field(..., alias="region_id")
+    enterprise_id: int | None
+    source: DetectionSource
+    device_id: str
+    kind: str
+    confidence: float
+    detected_at: dt.datetime
+    place: str
+    media_url: str
+    media_sha256: str
+    state: DetectionState
+    rule_reason: str
+    dismiss_reason: str
+    case_id: int | None
+
+
+class AcceptIn(Schema):
+    summary: str = Field("", max_length=2000)
+
+
+class DismissIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
