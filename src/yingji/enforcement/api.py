@@ -9,7 +9,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ..core.errors import DomainError
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import offsite, selectors, services
+from . import offsite, selectors, services, summons
 from .schemas import (
     AcceptIn,
     ActionIn,
@@ -28,8 +28,12 @@ from .schemas import (
     EvidenceOut,
     FiguresOut,
     FiguresQuery,
+    FollowUpIn,
     PreviewIn,
     StopOrderOut,
+    SummonsFilter,
+    SummonsIn,
+    SummonsOut,
     VerifyOut,
 )
 
@@ -175,3 +179,24 @@ def accept_detection(request, id: int, data: AcceptIn | None = None):
 def dismiss_detection(request, id: int, data: DismissIn):
     detection = offsite.detection_get(scope=_scope(request), id=id)
     return offsite.detection_dismiss(by=request.user, detection=detection, reason=data.reason)
+
+
+@router.get("/summons", response=Page[SummonsOut])
+def list_summons(request, filters: Query[SummonsFilter], paging: Query[PageQuery]):
+    """Summons records (约谈); `open=true` for those whose follow-up is not done."""
+    return paginate(summons.summons_list(scope=_scope(request), region=filters.region, open_only=filters.open),
+                    paging)
+
+
+@router.post("/summons", response={201: SummonsOut})
+def record_summons(request, data: SummonsIn):
+    given = data.model_dump()
+    moment = given.pop("held_at")
+    held_at = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return Status(201, summons.summons_record(by=request.user, held_at=held_at, **given))
+
+
+@router.post("/summons/{id}/follow-up", response=SummonsOut)
+def follow_up_summons(request, id: int, data: FollowUpIn):
+    row = summons.summons_get(scope=_scope(request), id=id)
+    return summons.summons_follow_up(by=request.user, summons=row, outcome=data.outcome)

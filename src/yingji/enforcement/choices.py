@@ -111,3 +111,10 @@ class DetectionState(models.TextChoices):
     ACCEPTED = "accepted", _("已立案")
     DISMISSED = "dismissed", _("已驳回")
     IGNORED = "ignored", _("不予立案（规则）")
+
+
+class SummonsReason(models.TextChoices):
+    RANKING = "ranking", _("排名靠后")
+    ACCIDENT = "accident", _("发生事故")
+    HAZARD = "hazard", _("重大隐患")
+    OTHER = "other", _("其他")

@@ -23,6 +23,7 @@ from .choices import (
     Party,
     SourceKind,
     Step,
+    SummonsReason,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -269,3 +270,35 @@ class Detection(models.Model):
         indexes = [models.Index(fields=["state", "detected_at"])]
         verbose_name = _("非现场执法线索 Off-site detection")
         verbose_name_plural = _("非现场执法线索 Off-site detections")
+
+
+class Summons(models.Model):
+    """A summons (约谈) of an enterprise or a lower government — after the bottom of a
+    ranking or an accident: who, when, the commitments made, and the follow-up until
+    done (a row with its `follow_up_due_at`)."""
+
+    scope_region = "region__code"
+    scope_organization = "enterprise__organization"
+
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    summoned = models.CharField(_("约谈对象"), max_length=200)
+    reason = models.CharField(_("约谈事由"), max_length=20, choices=SummonsReason.choices)
+    held_at = models.DateTimeField(_("约谈时间"))
+    attendees = models.CharField(_("参加人员"), max_length=500, blank=True)
+    commitments = models.TextField(_("整改承诺"), max_length=5000)
+    follow_up_due_at = models.DateTimeField(_("跟踪期限"))
+    followed_up_at = models.DateTimeField(_("跟踪完成时间"), null=True, blank=True)
+    follow_up_outcome = models.CharField(_("跟踪结果"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-held_at", "-id"]
+        verbose_name = _("约谈 Summons")
+        verbose_name_plural = _("约谈 Summons")
+
+    @property
+    def light(self) -> str:
+        return light_of(self.follow_up_due_at, self.followed_up_at)

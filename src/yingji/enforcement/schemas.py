@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from .choices import DetectionSource, DetectionState, EvidenceKind, Party, SourceKind, Step
+from .choices import DetectionSource, DetectionState, EvidenceKind, Party, SourceKind, Step, SummonsReason
 
 AMOUNT = {"ge": 0, "le": Decimal("999999999999.99"), "max_digits": 14, "decimal_places": 2}
 MITIGATION = Literal["removed_harm", "coerced", "confessed", "meritorious", "other_law"]
@@ -275,3 +275,38 @@ class AcceptIn(Schema):
 
 class DismissIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
+
+
+class SummonsIn(Schema):
+    summoned: str = Field(..., min_length=1, max_length=200, description="the enterprise or government summoned")
+    reason: SummonsReason
+    held_at: dt.datetime
+    commitments: str = Field(..., min_length=1, max_length=5000)
+    follow_up_days: int = Field(30, ge=1, le=365)
+    region: str = Field("", max_length=15)
+    party_uscc: str = Field("", max_length=18)
+    attendees: str = Field("", max_length=500)
+
+
+class SummonsFilter(Schema):
+    region: str = Field("", max_length=15)
+    open: bool = False
+
+
+class SummonsOut(Schema):
+    id: int
+    region: str = Field(..., alias="region_id")
+    enterprise_id: int | None
+    summoned: str
+    reason: SummonsReason
+    held_at: dt.datetime
+    attendees: str
+    commitments: str
+    follow_up_due_at: dt.datetime
+    followed_up_at: dt.datetime | None
+    follow_up_outcome: str
+    light: str
+
+
+class FollowUpIn(Schema):
+    outcome: str = Field(..., min_length=1, max_length=1000)
