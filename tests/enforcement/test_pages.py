@@ -93,3 +93,21 @@ def test_the_filing_form_and_the_decision_as_pdf(wenling_officer, wenling_enterp
     other = open_case(wenling_officer, wenling_enterprise)
     assert client.get(f"/cases/{other.pk}/decision.pdf").status_code == 404
     assert client.get(f"/cases/{case.pk}/other.pdf").status_code == 404
+
+
+def test_the_prior_notice_and_the_transfer_letter_as_pdf(wenling_officer, wenling_enterprise):
+    from yingji.enforcement import services
+
+    from ..pdftext import drawn_text
+
+    client = logged_in(wenling_officer)
+    decided = walk_to(wenling_officer, open_case(wenling_officer, wenling_enterprise), "decision")
+    notice = drawn_text(client.get(f"/cases/{decided.pk}/notice.pdf").content)
+    assert "行政处罚告知书" in notice and "听证" in notice
+    sent = open_case(wenling_officer, wenling_enterprise)
+    item = add_evidence(wenling_officer, sent, b"statement")
+    services.case_act(by=wenling_officer.user, case=sent, action="transfer", agency="温岭市公安局",
+                      note="涉嫌非法经营罪", evidence_ids=[item.pk])
+    letter = drawn_text(client.get(f"/cases/{sent.pk}/transfer.pdf").content)
+    assert "温岭市公安局" in letter and item.sha256 in letter.replace("\n", "")
+    assert client.get(f"/cases/{decided.pk}/transfer.pdf").status_code == 404

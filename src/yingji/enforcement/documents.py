@@ -11,7 +11,8 @@ from . import discretion
 from .choices import Step
 from .models import Case, Decision
 
-DOCUMENTS = {"filing": "立案审批表", "decision": "行政处罚决定书"}
+DOCUMENTS = {"filing": "立案审批表", "notice": "行政处罚告知书", "decision": "行政处罚决定书",
+             "transfer": "涉嫌犯罪案件移送书"}
 
 
 def _local(moment) -> str:
@@ -47,6 +48,30 @@ def _decision_blocks(row: Decision) -> list:
                     ("其他措施", "；".join(measures) or "无"), ("决定日期", row.decided_on.isoformat())]),
         pdf.Text("\n\n".join(r["zh"] for r in row.reasons)),
     ]
+
+
+def notice_document(case: Case) -> bytes:
+    """The prior notice (告知书): the facts, the penalty intended and the party's rights
+    to state its case and to ask for a hearing (Administrative Penalty Law Arts. 44, 63)."""
+    blocks = [pdf.Fields(_party(case)), pdf.Heading("违法事实"), pdf.Text(case.summary)]
+    for row in case.decisions.all():
+        blocks += _decision_blocks(row)
+    blocks += [pdf.Heading("当事人的权利"),
+               pdf.Text("当事人有权进行陈述和申辩。对较大数额罚款、没收较大数额违法所得、责令停产停业等处罚，"
+                        "当事人有权要求听证；要求听证的，应当在收到本告知书之日起五日内提出。")]
+    return pdf.render(DOCUMENTS["notice"], blocks)
+
+
+def transfer_document(case: Case, transfer) -> bytes:
+    """The transfer to the police (移送书) with the list of evidence sent and its hashes."""
+    items = list(transfer.evidence.all())
+    return pdf.render(DOCUMENTS["transfer"], [
+        pdf.Fields(_party(case) + [("接收机关", transfer.agency), ("移送时间", _local(transfer.transferred_at))]),
+        pdf.Heading("移送理由"), pdf.Text(transfer.reason),
+        pdf.Heading("随案移送证据"),
+        pdf.Grid(["类别", "采集时间", "地点", "SHA-256"],
+                 [[e.get_kind_display(), _local(e.captured_at), e.place, e.sha256] for e in items]),
+    ])
 
 
 def decision_document(case: Case) -> bytes:

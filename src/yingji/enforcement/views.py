@@ -95,12 +95,17 @@ def discretion_preview(request):
 
 
 def case_document(request, id: int, kind: str):
-    """立案审批表 or 行政处罚决定书 as PDF, from the record (the decision once decided)."""
+    """立案审批表, 行政处罚告知书, 行政处罚决定书 or 移送书 as PDF, from the record (each
+    once the record holds what it states)."""
     case = selectors.case_get(scope=Scope.for_user(request.user), id=id)
     if kind == "filing":
         content = documents.filing_form(case)
     elif kind == "decision" and case.decisions.exists():
         content = documents.decision_document(case)
+    elif kind == "notice" and case.decisions.exists():
+        content = documents.notice_document(case)
+    elif kind == "transfer" and selectors.transfer_of(case) is not None:
+        content = documents.transfer_document(case, selectors.transfer_of(case))
     else:
         raise Http404()
     response = HttpResponse(content, content_type="application/pdf")
