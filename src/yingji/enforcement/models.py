@@ -95,6 +95,7 @@ class CaseStep(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["opened_at", "id"]
@@ -149,6 +150,7 @@ class StopOrder(models.Model):
     check_due_at = models.DateTimeField(_("回头看期限"))
     checked_at = models.DateTimeField(_("回头看时间"), null=True, blank=True)
     check_outcome = models.CharField(_("回头看结果"), max_length=500, blank=True)
+    due_notified_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["check_due_at", "id"]
