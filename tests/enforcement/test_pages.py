@@ -111,3 +111,19 @@ def test_the_prior_notice_and_the_transfer_letter_as_pdf(wenling_officer, wenlin
     letter = drawn_text(client.get(f"/cases/{sent.pk}/transfer.pdf").content)
     assert "温岭市公安局" in letter and item.sha256 in letter.replace("\n", "")
     assert client.get(f"/cases/{decided.pk}/transfer.pdf").status_code == 404
+
+
+def test_the_reopening_check_from_the_case_page(wenling_officer, wenling_enterprise):
+    from yingji.enforcement import services
+
+    case = walk_to(wenling_officer, open_case(wenling_officer, wenling_enterprise, always_stop=True), "decision")
+    order = case.stop_orders.get()
+    client = logged_in(wenling_officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'value="reopening_check"' in page
+    r = client.post(f"/cases/{case.pk}/", {"action": "reopening_check", "order": order.pk, "outcome": "整改到位"})
+    assert r.status_code == 302
+    order.refresh_from_db()
+    assert order.check_outcome == "整改到位" and order.checked_at
+    assert client.post(f"/cases/{case.pk}/", {"action": "reopening_check", "order": "x"}).status_code == 404
+    assert services.allowed_actions(case) == ["serve"]

@@ -21,6 +21,10 @@ class StepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
 
+class CheckForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome of the reopening check"), max_length=500)
+
+
 class TransferForm(forms.Form):
     agency = forms.CharField(label=_("Receiving police agency"), max_length=200)
     note = forms.CharField(label=_("Reason for the transfer"), max_length=1000)

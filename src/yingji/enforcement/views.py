@@ -12,7 +12,7 @@ from ..core.scope import Scope
 from ..core.ui import refuse_or_attach
 from . import discretion, documents, selectors, services
 from .choices import Action, Step
-from .forms import FactsForm, StepForm, TransferForm
+from .forms import CheckForm, FactsForm, StepForm, TransferForm
 
 
 def case_list(request):
@@ -46,6 +46,8 @@ def case_detail(request, id: int):
     case = selectors.case_get(scope=scope, id=id)
     can_write = scope.role in WRITER_ROLES
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "reopening_check":
+        return _reopening_check(request, scope, case)
     forms = _forms(case, request.POST if action else None, action)
     if action:
         scope.require_officer()
@@ -70,7 +72,24 @@ def case_detail(request, id: int):
         "case": case, "light": selectors.current_light(case), "steps": list(case.steps.all()),
         "decisions": [_decision(d) for d in case.decisions.all()], "evidence": list(case.evidence.all()),
         "stop_orders": list(case.stop_orders.all()), "transfer": selectors.transfer_of(case),
+        "can_write": can_write,
         "forms": [(name, labels[name], form) for name, form in forms.items()] if can_write else []})
+
+
+def _reopening_check(request, scope, case):
+    """The reopening check (回头看) of one of the case's stop orders, from its small form."""
+    scope.require_officer()
+    form = CheckForm(request.POST)
+    order = case.stop_orders.filter(pk=request.POST.get("order", "")).first() if request.POST.get(
+        "order", "").isdigit() else None
+    if order is None:
+        raise Http404()
+    if form.is_valid():
+        try:
+            services.reopening_check(by=request.user, order=order, outcome=form.cleaned_data["outcome"])
+        except DomainError:
+            pass  # already checked meanwhile: the page shows the recorded check
+    return redirect("case_detail", id=case.pk)
 
 
 def _decision(row):
