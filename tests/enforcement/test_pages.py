@@ -127,3 +127,33 @@ def test_the_reopening_check_from_the_case_page(wenling_officer, wenling_enterpr
     assert order.check_outcome == "整改到位" and order.checked_at
     assert client.post(f"/cases/{case.pk}/", {"action": "reopening_check", "order": "x"}).status_code == 404
     assert services.allowed_actions(case) == ["serve"]
+
+
+def test_the_review_queue_accepts_and_dismisses(wenling_officer, wenling_enterprise, linhai_officer):
+    from django.utils import timezone
+
+    from yingji.enforcement import offsite
+    from yingji.enforcement.models import Detection
+
+    from ..conftest import LINHAI_TOWN
+    from ..web.crawl import parse, untranslated
+
+    def detect(officer, **kw):
+        return offsite.detection_receive(by=officer.user, source="camera", kind="confined_space_entry",
+                                         detected_at=timezone.now(), place="污水池", confidence=0.95, **kw)
+
+    accept, dismiss = detect(wenling_officer, party_uscc=wenling_enterprise.uscc), detect(
+        wenling_officer, party_uscc=wenling_enterprise.uscc)
+    theirs = detect(linhai_officer, region=LINHAI_TOWN)
+    client = logged_in(wenling_officer)
+    r = client.get("/cases/offsite/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 200 and "有限空间作业" in r.content.decode()
+    assert untranslated(parse(r.content.decode()).texts) == []
+    assert client.post("/cases/offsite/", {"detection": accept.pk, "action": "accept"}).status_code == 302
+    assert Detection.objects.get(pk=accept.pk).case_id is not None
+    r = client.post("/cases/offsite/", {"detection": dismiss.pk, "action": "dismiss", "reason": ""})
+    assert r.status_code == 200 and Detection.objects.get(pk=dismiss.pk).state == "pending"
+    r = client.post("/cases/offsite/", {"detection": dismiss.pk, "action": "dismiss", "reason": "误报"})
+    assert r.status_code == 302 and Detection.objects.get(pk=dismiss.pk).state == "dismissed"
+    assert client.post("/cases/offsite/", {"detection": theirs.pk, "action": "accept"}).status_code == 404
+    assert Detection.objects.get(pk=theirs.pk).state == "pending"

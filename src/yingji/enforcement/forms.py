@@ -21,6 +21,10 @@ class StepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
 
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for dismissing"), max_length=500)
+
+
 class CheckForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome of the reopening check"), max_length=500)
 

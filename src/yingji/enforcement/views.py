@@ -10,9 +10,9 @@ from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError
 from ..core.scope import Scope
 from ..core.ui import refuse_or_attach
-from . import discretion, documents, selectors, services
-from .choices import Action, Step
-from .forms import CheckForm, FactsForm, StepForm, TransferForm
+from . import discretion, documents, offsite, selectors, services
+from .choices import Action, DetectionState, Step
+from .forms import CheckForm, DismissForm, FactsForm, StepForm, TransferForm
 
 
 def case_list(request):
@@ -130,3 +130,34 @@ def case_document(request, id: int, kind: str):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{case.pk}.pdf"'
     return response
+
+
+def detection_queue(request):
+    """The officer's review queue of off-site detections: accept (a case) or dismiss
+    with a reason; the form that failed stays on the page with its error."""
+    scope = Scope.for_user(request.user)
+    failed = {}
+    if request.method == "POST":
+        scope.require_officer()
+        raw = request.POST.get("detection", "")
+        detection = offsite.detection_get(scope=scope, id=int(raw)) if raw.isdigit() else None
+        if detection is None:
+            raise Http404()
+        form = DismissForm(request.POST) if request.POST.get("action") == "dismiss" else None
+        try:
+            if form is None:
+                offsite.detection_accept(by=request.user, detection=detection)
+            elif form.is_valid():
+                offsite.detection_dismiss(by=request.user, detection=detection, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form = form or DismissForm()
+            refuse_or_attach(form, exc)
+        if form is None or not form.errors:
+            return redirect("case_detections")
+        failed[detection.pk] = form
+    rows = list(offsite.detection_list(scope=scope, state=DetectionState.PENDING)[:200])
+    labels = {kind: rule["label_zh"] for kind, rule in offsite.rules().items()}
+    for row in rows:
+        row.label = labels.get(row.kind, row.kind)
+        row.form = failed.get(row.pk) or DismissForm()
+    return render(request, "enforcement/detections.html", {"rows": rows, "can_write": scope.role in WRITER_ROLES})
