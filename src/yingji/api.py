@@ -185,6 +185,7 @@ def _mount_routers():
     from .duty.api_desk import router as duty_desk_router
     from .duty.api_notices import router as duty_notices_router
     from .duty.api_reports import router as info_reports_router
+    from .enforcement.api import router as enforcement_router
     from .enterprises.api import router as enterprises_router
     from .floods.api import router as floods_router
     from .hazards.api import router as hazards_router
@@ -224,6 +225,7 @@ def _mount_routers():
     api.add_router("", teams_router)
     api.add_router("", dispatch_router)
     api.add_router("", cockpit_router)
+    api.add_router("", enforcement_router)
 
 
 _mount_routers()

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "yingji.accidents",
     "yingji.response",
     "yingji.resources",
+    "yingji.enforcement",
     "yingji.command",
     "yingji.web",
     "yingji.demo",

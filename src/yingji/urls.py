@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("yingji.accidents.urls")),
     path("", include("yingji.response.urls")),
     path("", include("yingji.resources.urls")),
+    path("", include("yingji.enforcement.urls")),
     path("", include("yingji.command.urls")),
     path("", include("yingji.web.urls")),
 ]

@@ -12,6 +12,7 @@ from yingji.demo.seed import ACCOUNTS, PASSWORD, seed_demo
 from yingji.duty.demo import seed_duty_demo
 from yingji.duty.demo_notices import seed_notices_demo
 from yingji.duty.demo_reports import seed_reports_demo
+from yingji.enforcement.demo import seed_enforcement_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
 from yingji.insurance.demo import load_demo_policy
@@ -67,6 +68,7 @@ def seed_everything() -> None:
             seed_teams_demo()
             seed_dispatch_demo()
             seed_videodrills_demo()  # after the teams: each team is a node
+            seed_enforcement_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

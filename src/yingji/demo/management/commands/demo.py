@@ -19,6 +19,7 @@ from ....core.services import import_official_regions
 from ....duty.demo import seed_duty_demo
 from ....duty.demo_notices import seed_notices_demo
 from ....duty.demo_reports import seed_reports_demo
+from ....enforcement.demo import seed_enforcement_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
 from ....insurance.demo import archive_2019, load_demo_policy
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         self.stdout.write("调度演练 / dispatch drill: " + seed_dispatch_demo().summary())
         # After the teams: each team is a node of the video drills.
         self.stdout.write("视频调度演练演示 / video-drill demo: " + seed_videodrills_demo().summary())
+        self.stdout.write("行政执法演示 / enforcement demo: " + seed_enforcement_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")

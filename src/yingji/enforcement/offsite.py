@@ -1,0 +1,133 @@
+"""Off-site intake (非现场执法): detections from cameras, IoT devices and drones, the
+rules (offsite_rules.yaml) that say which may open a case, and the officer's review
+queue: accept (a case from the detection) or dismiss with a reason. Writes here are
+services like those of services.py: keyword-only, scoped, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from ..core import audit, regioncodes
+from ..core.errors import DomainError
+from ..core.models import Region
+from ..core.scope import SYSTEM, Scope
+from ..core.services import save_audited
+from ..enterprises import selectors as enterprise_selectors
+from . import services
+from .choices import DetectionState, SourceKind
+from .models import Detection
+
+RULES = Path(__file__).with_name("offsite_rules.yaml")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    return yaml.safe_load(RULES.read_text(encoding="utf-8"))["kinds"]
+
+
+def triage(kind: str, confidence: float) -> tuple[str, str]:
+    """(state, reason) for a new detection by the rules: queued for review, or ignored."""
+    rule = rules().get(kind)
+    if rule is None:
+        return DetectionState.IGNORED, f"未配置的类型 {kind} / kind without a rule"
+    if not rule["opens_case"]:
+        return DetectionState.IGNORED, f"{rule['label_zh']}：规则不立案 / the rules open no case for it"
+    if confidence < rule["min_confidence"]:
+        return DetectionState.IGNORED, (f"{rule['label_zh']}：置信度 {confidence:.2f} 低于 {rule['min_confidence']}"
+                                        f" / confidence below {rule['min_confidence']}")
+    return DetectionState.PENDING, f"{rule['label_zh']}：待审核 / for review"
+
+
+def detection_receive(*, by, source: str, kind: str, detected_at: dt.datetime, region: str = "",
+                      party_uscc: str = "", confidence: float = 1.0, place: str = "", media_url: str = "",
+                      media_sha256: str = "", device_id: str = "") -> Detection:
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    enterprise = None
+    if party_uscc:
+        enterprise = enterprise_selectors.enterprises_in_scope(scope=SYSTEM).filter(
+            uscc=party_uscc.strip().upper()).first()
+        if enterprise is None:
+            raise DomainError("登记册中没有该统一社会信用代码的企业", "No enterprise of that USCC in the register",
+                              fields={"party_uscc": "未找到 / not found"})
+        region = enterprise.region_id
+    if not region or not Region.objects.filter(pk=region).exists():
+        raise DomainError("请给出区划或企业", "Give the region or the enterprise",
+                          fields={"region": "必填 / required"})
+    scope.require_region(region)
+    if media_sha256 and not SHA256.match(media_sha256.lower()):
+        raise DomainError("媒体哈希应为 64 位十六进制", "media_sha256 must be 64 hex digits",
+                          fields={"media_sha256": "无效 / invalid"})
+    if detected_at > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError("发现时间不能晚于现在", "Detection time cannot be in the future",
+                          fields={"detected_at": "无效 / invalid"})
+    state, reason = triage(kind, confidence)
+    row = Detection(region_id=region, enterprise=enterprise, source=source, device_id=device_id, kind=kind,
+                    confidence=confidence, detected_at=detected_at, place=place, media_url=media_url,
+                    media_sha256=media_sha256.lower(), state=state, rule_reason=reason[:300])
+    with transaction.atomic():
+        save_audited(row, by=by, action="detection.receive", before=None, region_code=region)
+    return row
+
+
+def _pending(detection: Detection, by) -> Scope:
+    scope = Scope.for_user(by)
+    scope.require_officer()
+    scope.require_region(detection.region_id)
+    if detection.state != DetectionState.PENDING:
+        raise services.InvalidTransition("该线索不在待审核状态", "The detection is not waiting for review",
+                                         fields={"state": detection.state})
+    return scope
+
+
+def detection_accept(*, by, detection: Detection, summary: str = "") -> Detection:
+    """Open a case from the detection (source: off-site, its id)."""
+    _pending(detection, by)
+    if detection.enterprise is None:
+        raise DomainError("线索未关联企业，不能立案", "The detection names no enterprise; no case can be opened",
+                          fields={"party_uscc": "必填 / required"})
+    before = audit.snapshot(detection)
+    label = rules().get(detection.kind, {}).get("label_zh", detection.kind)
+    when = timezone.localtime(detection.detected_at)
+    text = summary.strip() or f"非现场执法：{label}（{detection.place}，{when:%Y-%m-%d %H:%M}）"
+    with transaction.atomic():
+        case = services.case_open(by=by, source_kind=SourceKind.OFFSITE, source_id=detection.pk,
+                                  party_uscc=detection.enterprise.uscc, summary=text)
+        detection.state, detection.case = DetectionState.ACCEPTED, case
+        detection.reviewed_at, detection.reviewed_by = timezone.now(), by
+        save_audited(detection, by=by, action="detection.accept", before=before, region_code=detection.region_id)
+    return detection
+
+
+def detection_dismiss(*, by, detection: Detection, reason: str) -> Detection:
+    _pending(detection, by)
+    if not reason.strip():
+        raise DomainError("请填写驳回理由", "Give the reason for dismissing", fields={"reason": "必填 / required"})
+    before = audit.snapshot(detection)
+    detection.state, detection.dismiss_reason = DetectionState.DISMISSED, reason.strip()[:500]
+    detection.reviewed_at, detection.reviewed_by = timezone.now(), by
+    with transaction.atomic():
+        save_audited(detection, by=by, action="detection.dismiss", before=before, region_code=detection.region_id)
+    return detection
+
+
+def detection_list(*, scope: Scope, state: str = "", region: str = ""):
+    qs = scope.filter(Detection.objects.select_related("region", "enterprise"))
+    if state:
+        qs = qs.filter(state=state)
+    if region:
+        low, high = regioncodes.subtree_bounds(region)
+        qs = qs.filter(region_id__gte=low, region_id__lte=high)
+    return qs
+
+
+def detection_get(*, scope: Scope, id: int) -> Detection:
+    return scope.get(Detection.objects.select_related("region", "enterprise"), pk=id)

@@ -1,0 +1,14 @@
+"""Pages of the enforcement app (mounted at the site root, under /cases/)."""
+
+from django.urls import path
+
+from ..core.ui import private
+from . import views
+
+urlpatterns = [
+    path("cases/", private(views.case_list), name="case_list"),
+    path("cases/offsite/", private(views.detection_queue), name="case_detections"),
+    path("cases/discretion/", private(views.discretion_preview), name="case_discretion"),
+    path("cases/<int:id>/", private(views.case_detail), name="case_detail"),
+    path("cases/<int:id>/<str:kind>.pdf", private(views.case_document), name="case_document"),
+]

@@ -1,0 +1,163 @@
+"""Pages of the enforcement app: the case list with its lights, a case with its steps,
+decisions, evidence and the buttons of the next step, and the discretion preview."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from ..core.choices import WRITER_ROLES
+from ..core.errors import DomainError
+from ..core.scope import Scope
+from ..core.ui import refuse_or_attach
+from . import discretion, documents, offsite, selectors, services
+from .choices import Action, DetectionState, Step
+from .forms import CheckForm, DismissForm, FactsForm, StepForm, TransferForm
+
+
+def case_list(request):
+    scope = Scope.for_user(request.user)
+    g = request.GET
+    state = g.get("state", "") if g.get("state") in Step.values else ""
+    qs = selectors.case_list(scope=scope, state=state, q=g.get("q", "")[:100])
+    page = Paginator(qs, 50).get_page(g.get("page"))
+    for case in page:
+        case.light = selectors.current_light(case)
+    return render(request, "enforcement/case_list.html", {
+        "page": page, "states": Step.choices, "state": state, "q": g.get("q", "")[:100],
+        "overdue": list(selectors.overdue_steps(scope=scope)[:20])})
+
+
+def _forms(case, data=None, action=""):
+    forms = {}
+    for name in services.allowed_actions(case):
+        bound = data if name == action else None
+        if name == Action.TRANSFER:
+            forms[name] = TransferForm(bound, prefix=name)
+        elif name == Action.DECIDE:
+            forms[name] = FactsForm(bound, prefix=name)
+        else:
+            forms[name] = StepForm(bound, prefix=name)
+    return forms
+
+
+def case_detail(request, id: int):
+    scope = Scope.for_user(request.user)
+    case = selectors.case_get(scope=scope, id=id)
+    can_write = scope.role in WRITER_ROLES
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "reopening_check":
+        return _reopening_check(request, scope, case)
+    forms = _forms(case, request.POST if action else None, action)
+    if action:
+        scope.require_officer()
+        if action not in forms:
+            raise Http404()
+        form = forms[action]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == Action.DECIDE:
+                    services.case_act(by=request.user, case=case, action=action, decided_on=data["decided_on"],
+                                      decisions=[form.facts()])
+                else:
+                    services.case_act(by=request.user, case=case, action=action, note=data.get("note", ""),
+                                      agency=data.get("agency", ""))
+            except (DomainError, ValidationError) as exc:
+                refuse_or_attach(form, exc)
+            else:
+                return redirect("case_detail", id=case.pk)
+    labels = dict(Action.choices)
+    return render(request, "enforcement/case_detail.html", {
+        "case": case, "light": selectors.current_light(case), "steps": list(case.steps.all()),
+        "decisions": [_decision(d) for d in case.decisions.all()], "evidence": list(case.evidence.all()),
+        "stop_orders": list(case.stop_orders.all()), "transfer": selectors.transfer_of(case),
+        "can_write": can_write,
+        "forms": [(name, labels[name], form) for name, form in forms.items()] if can_write else []})
+
+
+def _reopening_check(request, scope, case):
+    """The reopening check (回头看) of one of the case's stop orders, from its small form."""
+    scope.require_officer()
+    form = CheckForm(request.POST)
+    order = case.stop_orders.filter(pk=request.POST.get("order", "")).first() if request.POST.get(
+        "order", "").isdigit() else None
+    if order is None:
+        raise Http404()
+    if form.is_valid():
+        try:
+            services.reopening_check(by=request.user, order=order, outcome=form.cleaned_data["outcome"])
+        except DomainError:
+            pass  # already checked meanwhile: the page shows the recorded check
+    return redirect("case_detail", id=case.pk)
+
+
+def _decision(row):
+    for name, value in discretion.describe(row.provision, row.rule_version, row.tier).items():
+        setattr(row, name, value)
+    row.measure_labels = [discretion.engine.MEASURES[m][0] for m in row.measures if m in discretion.engine.MEASURES]
+    return row
+
+
+def discretion_preview(request):
+    """The discretion rules applied to the facts typed in; nothing is stored."""
+    form = FactsForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        try:
+            (result,) = services.preview(facts=[form.facts()], decided_on=form.cleaned_data["decided_on"])
+        except DomainError as exc:
+            refuse_or_attach(form, exc)
+        else:
+            result.measure_labels = [discretion.engine.MEASURES[m][0] for m in result.measures]
+    return render(request, "enforcement/preview.html", {"form": form, "result": result})
+
+
+def case_document(request, id: int, kind: str):
+    """立案审批表, 行政处罚告知书, 行政处罚决定书 or 移送书 as PDF, from the record (each
+    once the record holds what it states)."""
+    case = selectors.case_get(scope=Scope.for_user(request.user), id=id)
+    if kind == "filing":
+        content = documents.filing_form(case)
+    elif kind == "decision" and case.decisions.exists():
+        content = documents.decision_document(case)
+    elif kind == "notice" and case.decisions.exists():
+        content = documents.notice_document(case)
+    elif kind == "transfer" and selectors.transfer_of(case) is not None:
+        content = documents.transfer_document(case, selectors.transfer_of(case))
+    else:
+        raise Http404()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{case.pk}.pdf"'
+    return response
+
+
+def detection_queue(request):
+    """The officer's review queue of off-site detections: accept (a case) or dismiss
+    with a reason; the form that failed stays on the page with its error."""
+    scope = Scope.for_user(request.user)
+    failed = {}
+    if request.method == "POST":
+        scope.require_officer()
+        raw = request.POST.get("detection", "")
+        detection = offsite.detection_get(scope=scope, id=int(raw)) if raw.isdigit() else None
+        if detection is None:
+            raise Http404()
+        form = DismissForm(request.POST) if request.POST.get("action") == "dismiss" else None
+        try:
+            if form is None:
+                offsite.detection_accept(by=request.user, detection=detection)
+            elif form.is_valid():
+                offsite.detection_dismiss(by=request.user, detection=detection, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form = form or DismissForm()
+            refuse_or_attach(form, exc)
+        if form is None or not form.errors:
+            return redirect("case_detections")
+        failed[detection.pk] = form
+    rows = list(offsite.detection_list(scope=scope, state=DetectionState.PENDING)[:200])
+    labels = {kind: rule["label_zh"] for kind, rule in offsite.rules().items()}
+    for row in rows:
+        row.label = labels.get(row.kind, row.kind)
+        row.form = failed.get(row.pk) or DismissForm()
+    return render(request, "enforcement/detections.html", {"rows": rows, "can_write": scope.role in WRITER_ROLES})

@@ -1,0 +1,90 @@
+"""Off-site intake: detections from cameras, IoT and drones; the rules decide which go
+to the review queue; an officer accepts (a case from the detection) or dismisses with
+a reason; bad inputs refused; another county's detections out of reach."""
+
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from yingji.enforcement import offsite
+from yingji.enforcement.models import Case, Detection
+
+from ..access.isolation import IsolationCases
+from ..conftest import LINHAI, LINHAI_TOWN, WENLING_TOWN
+
+pytestmark = pytest.mark.django_db
+MEDIA = hashlib.sha256(b"frame").hexdigest()
+
+
+def _body(uscc="", **kw):
+    return {"source": "camera", "kind": "confined_space_entry", "detected_at": "2026-11-30T10:00:00+08:00",
+            "party_uscc": uscc, "confidence": 0.93, "place": "污水池", "media_url": "https://cam.example/1.mp4",
+            "media_sha256": MEDIA, "device_id": "CAM-1"} | kw
+
+
+def test_a_camera_detection_goes_to_the_queue_and_becomes_a_case(api_as, wenling_officer, wenling_enterprise):
+    client = api_as(wenling_officer)
+    r = client.post("/api/offsite/detections", _body(wenling_enterprise.uscc))
+    assert r.status_code == 201, r.content
+    detection = r.json()
+    assert detection["state"] == "pending" and detection["region"] == wenling_enterprise.region_id
+    queue = client.get("/api/offsite/detections", {"state": "pending"}).json()["items"]
+    assert [d["id"] for d in queue] == [detection["id"]]
+    r = client.post(f"/api/offsite/detections/{detection['id']}/accept", {})
+    assert r.status_code == 200 and r.json()["state"] == "accepted"
+    case = Case.objects.get(pk=r.json()["case_id"])
+    assert (case.source_kind, case.source_id, case.enterprise_id) == ("offsite", detection["id"],
+                                                                       wenling_enterprise.pk)
+    assert "有限空间" in case.summary
+    assert client.post(f"/api/offsite/detections/{detection['id']}/dismiss", {"reason": "x"}).status_code == 409
+
+
+@pytest.mark.parametrize(("kind", "confidence", "state"), [
+    ("confined_space_entry", 0.79, "ignored"), ("confined_space_entry", 0.8, "pending"),
+    ("no_helmet", 0.99, "ignored"), ("gas_over_limit", 0.0, "pending"), ("unknown_kind", 1.0, "ignored")])
+def test_the_rules_decide_what_is_queued(kind, confidence, state):
+    assert offsite.triage(kind, confidence)[0] == state
+
+
+def test_dismiss_needs_a_reason(api_as, wenling_officer):
+    client = api_as(wenling_officer)
+    detection = client.post("/api/offsite/detections", _body(region=WENLING_TOWN)).json()
+    assert client.post(f"/api/offsite/detections/{detection['id']}/dismiss", {"reason": ""}).status_code == 422
+    # No enterprise named: it cannot become a case.
+    assert client.post(f"/api/offsite/detections/{detection['id']}/accept").status_code == 400
+    r = client.post(f"/api/offsite/detections/{detection['id']}/dismiss", {"reason": "误报：作业已审批"})
+    assert r.status_code == 200 and r.json()["dismiss_reason"] == "误报：作业已审批"
+
+
+@pytest.mark.parametrize(("extra", "status"), [
+    ({"media_sha256": "abc"}, 400), ({"detected_at": "2099-01-01T00:00:00+08:00"}, 400),
+    ({"source": "satellite"}, 422), ({"confidence": 2}, 422), ({"region": ""}, 400),
+    ({"party_uscc": "91330000000000000X"}, 400)])
+def test_bad_detections_are_refused(api_as, wenling_officer, extra, status):
+    r = api_as(wenling_officer).post("/api/offsite/detections", _body(region=WENLING_TOWN) | extra)
+    assert r.status_code == status, r.content
+    assert not Detection.objects.exists()
+
+
+def _detections(officer, town):
+    return {"detection": offsite.detection_receive(by=officer.user, **{
+        k: v for k, v in _body(region=town).items() if k not in ("detected_at", "party_uscc")},
+        detected_at=timezone.now())}
+
+
+class TestOffsiteIsolation(IsolationCases):
+    lists = {"GET /api/offsite/detections": [{}, {"region": LINHAI}, {"state": "pending"}]}
+    objects = {
+        "POST /api/offsite/detections/{id}/accept": ("detection", {}),
+        "POST /api/offsite/detections/{id}/dismiss": ("detection", {"reason": "越界"}),
+    }
+    creates = {"POST /api/offsite/detections": (Detection, lambda home: _body(region=LINHAI_TOWN))}
+
+    @pytest.fixture
+    def foreign(self, linhai_officer):
+        return _detections(linhai_officer, LINHAI_TOWN)
+
+    @pytest.fixture
+    def home(self, wenling_officer):
+        return {"officer": wenling_officer, **_detections(wenling_officer, WENLING_TOWN)}
