@@ -140,7 +140,8 @@ SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
          ("yingji.duty.migrations.0003_info_reports", "seed_limits"),
          ("yingji.response.migrations.0002_levels", "add_default_orders"),
          ("yingji.response.migrations.0005_last_mile", "add_rules"),
-         ("yingji.resources.migrations.0002_teams", "seed")]
+         ("yingji.resources.migrations.0002_teams", "seed"),
+         ("yingji.hazchem.migrations.0002_catalogue", "load")]
 
 
 @pytest.fixture(autouse=True)

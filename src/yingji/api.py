@@ -187,6 +187,7 @@ def _mount_routers():
     from .duty.api_reports import router as info_reports_router
     from .enterprises.api import router as enterprises_router
     from .floods.api import router as floods_router
+    from .hazchem.api import router as hazchem_router
     from .hazards.api import router as hazards_router
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
@@ -209,6 +210,7 @@ def _mount_routers():
     api.add_router("", alerts_router)
     api.add_router("", hazards_router)
     api.add_router("", floods_router)
+    api.add_router("", hazchem_router)
     api.add_router("/duty", duty_desk_router)
     api.add_router("", duty_notices_router)
     api.add_router("", info_reports_router)
