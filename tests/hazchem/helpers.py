@@ -23,6 +23,6 @@ def licence(enterprise, kind: str, *chemicals, all_listed=False, start="2020-01-
 
 def flow(by, *, direction="in", date="2024-03-01", cas=CAUSTIC_SODA, quantity="1", unit="t", counterparty,
          amount="1000", enterprise_id=None):
-    return services.flow_record(by=by, direction=direction, date=dt.date.fromisoformat(date), cas=cas,
-                                quantity=Decimal(quantity), unit=unit, counterparty_uscc=counterparty,
+    return services.flow_record(by=getattr(by, "user", by), direction=direction, date=dt.date.fromisoformat(date),
+                                cas=cas, quantity=Decimal(quantity), unit=unit, counterparty_uscc=counterparty,
                                 amount=Decimal(amount), enterprise_id=enterprise_id)
