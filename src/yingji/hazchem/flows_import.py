@@ -18,9 +18,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from ..core import tabular
-from ..core.errors import DomainError
+from ..core.errors import DomainError, Forbidden
 from ..core.rejects import rejects_keep
 from ..core.scope import Scope
+from ..core.tabular.columns import cell_text
 from . import services
 from .models import Flow
 
@@ -54,8 +55,7 @@ def import_flows(*, by, content: bytes, filename: str) -> ImportReport:
     scope = Scope.for_user(by)
     own = services.recording_enterprise(scope=scope, enterprise_id=None) if scope.organization_id else None
     if own is None:
-        raise DomainError("流向导入仅限企业用户（导入本企业的流向）", "Only enterprise users import their own flows",
-                          code="forbidden")
+        raise Forbidden("流向导入仅限企业用户（导入本企业的流向）", "Only enterprise users import their own flows")
     table = tabular.read_table(content, filename)
     if not table.rows:
         raise tabular.FileRejected("文件中没有内容", "The file has no content")
@@ -71,7 +71,7 @@ def import_flows(*, by, content: bytes, filename: str) -> ImportReport:
     report = ImportReport(warnings=list(table.warnings))
     seen: Counter = Counter()
     for number, cells in table.rows[1:]:
-        values = {k: tabular.cell_text(cells[i]) if i < len(cells) else "" for k, i in mapping.items()}
+        values = {k: cell_text(cells[i]) if i < len(cells) else "" for k, i in mapping.items()}
         if not any(values.values()):
             continue
         content_key = json.dumps([values.get(k, "") for k, _zh, _en in COLUMNS], ensure_ascii=False)

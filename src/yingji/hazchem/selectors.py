@@ -35,7 +35,7 @@ def licence_list(*, scope: Scope, holder_uscc: str = "", kind: str = "", region:
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        qs = qs.filter(enterprise__region_id__startswith=region)
+        qs = qs.filter(enterprise__region__code__startswith=region)
     return qs.order_by("enterprise_id", "valid_from", "id")
 
 
@@ -53,7 +53,7 @@ def flow_list(*, scope: Scope, direction: str = "", start: dt.date | None = None
     if end:
         qs = qs.filter(date__lte=end)
     if region:
-        qs = qs.filter(enterprise__region_id__startswith=region)
+        qs = qs.filter(enterprise__region__code__startswith=region)
     if q:
         qs = qs.filter(Q(chemical__name__contains=q) | Q(counterparty_uscc__startswith=q.upper()) |
                        Q(enterprise__name__contains=q))
@@ -65,7 +65,7 @@ def work_order_list(*, scope: Scope, region: str = "", state: str = "", kind: st
         raise Forbidden("企业用户不能查看监管工单", "Enterprise users cannot read work orders")
     qs = scope.filter(WorkOrder.objects.select_related("region", "chemical", "party"))
     if region:
-        qs = qs.filter(region_id__startswith=region)
+        qs = qs.filter(region__code__startswith=region)
     if state:
         qs = qs.filter(state=state)
     if kind:
