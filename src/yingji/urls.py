@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("yingji.response.urls")),
     path("", include("yingji.resources.urls")),
     path("", include("yingji.command.urls")),
+    path("", include("yingji.hazchem.urls")),
     path("", include("yingji.web.urls")),
 ]
 

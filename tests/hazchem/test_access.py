@@ -30,7 +30,8 @@ class TestHazchemIsolation(IsolationCases):
     def foreign(self, linhai_enterprise, linhai_officer, wenling_enterprise):
         """A Linhai licence, a Linhai enterprise's sale, and the work order against it (unlicensed for soda)."""
         lic = licence(linhai_enterprise, "trading", chemical("7705-08-0"))
-        row, found = flow(linhai_officer, direction="out", counterparty=wenling_enterprise.uscc, enterprise_id=linhai_enterprise.id)
+        row, found = flow(linhai_officer, direction="out", counterparty=wenling_enterprise.uscc,
+                          enterprise_id=linhai_enterprise.id)
         return {"licence": lic, "flow": row, "work_order": WorkOrder.objects.get(pk=found[0]["work_order_id"])}
 
     @pytest.fixture
