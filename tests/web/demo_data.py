@@ -14,6 +14,7 @@ from yingji.duty.demo_notices import seed_notices_demo
 from yingji.duty.demo_reports import seed_reports_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
+from yingji.hazchem.demo import seed_hazchem_demo
 from yingji.insurance.demo import load_demo_policy
 from yingji.resources.demo_dispatch import seed_dispatch_demo
 from yingji.resources.demo_supplies import seed_supplies_demo
@@ -67,6 +68,7 @@ def seed_everything() -> None:
             seed_teams_demo()
             seed_dispatch_demo()
             seed_videodrills_demo()  # after the teams: each team is a node
+            seed_hazchem_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

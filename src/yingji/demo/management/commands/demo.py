@@ -21,6 +21,7 @@ from ....duty.demo_notices import seed_notices_demo
 from ....duty.demo_reports import seed_reports_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
+from ....hazchem.demo import seed_hazchem_demo
 from ....insurance.demo import archive_2019, load_demo_policy
 from ....resources.demo_dispatch import seed_dispatch_demo
 from ....resources.demo_supplies import seed_supplies_demo
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         self.stdout.write("调度演练 / dispatch drill: " + seed_dispatch_demo().summary())
         # After the teams: each team is a node of the video drills.
         self.stdout.write("视频调度演练演示 / video-drill demo: " + seed_videodrills_demo().summary())
+        self.stdout.write("危化品流向演示 / hazchem demo: " + seed_hazchem_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
