@@ -64,3 +64,16 @@ def test_the_flow_page_exports(enterprise_user, linhai_enterprise):
     flow(enterprise_user, counterparty=linhai_enterprise.uscc)
     r = logged_in(enterprise_user).get("/hazchem/flows/", {"format": "csv"})
     assert r.status_code == 200 and "氢氧化钠" in r.content.decode("utf-8-sig")
+
+
+def test_the_pages_speak_chinese(enterprise_user, linhai_enterprise, linhai_officer):
+    from ..web.crawl import parse, untranslated
+
+    order_id = flow(enterprise_user, counterparty=linhai_enterprise.uscc)[1][0]["work_order_id"]
+    pages = [(enterprise_user, "/hazchem/flows/"), (enterprise_user, "/hazchem/flows/import/"),
+             (linhai_officer, "/hazchem/work-orders/"), (linhai_officer, f"/hazchem/work-orders/{order_id}/"),
+             (linhai_officer, "/hazchem/flows/")]
+    for person, path in pages:
+        r = logged_in(person).get(path)
+        assert r.status_code == 200, path
+        assert untranslated(parse(r.content.decode()).texts) == [], path
