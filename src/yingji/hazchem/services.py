@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..core import audit
@@ -166,6 +166,19 @@ def work_order_for(*, by, finding: reconcile.Finding, flow: Flow) -> dict:
     """Open the work order of a finding, or update the live one of the same key."""
     party = registered(finding.party_uscc)
     region_id = party.region_id if party is not None else flow.enterprise.region_id
+    try:
+        with transaction.atomic():
+            order = _save_order(by=by, finding=finding, party=party, region_id=region_id)
+    except IntegrityError:
+        # A concurrent recording opened the live order of this key first: update that one.
+        order = _save_order(by=by, finding=finding, party=party, region_id=region_id)
+    order.evidence.add(*finding.evidence)
+    return {"kind": finding.kind, "work_order_id": order.pk, "party_uscc": finding.party_uscc,
+            "region": region_id, "illegal_gains": order.illegal_gains, "quantity_t": order.quantity_t,
+            "summary": order.summary}
+
+
+def _save_order(*, by, finding: reconcile.Finding, party, region_id: str) -> WorkOrder:
     order = WorkOrder.objects.select_for_update().filter(key=finding.key).exclude(
         state=WorkOrderState.CLOSED).first()
     before = audit.snapshot(order) if order is not None else None
@@ -175,12 +188,8 @@ def work_order_for(*, by, finding: reconcile.Finding, flow: Flow) -> dict:
     order.party, order.party_uscc, order.region_id = party, finding.party_uscc, region_id
     order.summary = finding.summary[:500]
     order.illegal_gains, order.quantity_t = finding.illegal_gains, finding.quantity_t.quantize(Decimal("0.001"))
-    save_audited(order, by=by, action="hazchem.work_order_" + ("update" if before else "open"), before=before,
-                 region_code=region_id)
-    order.evidence.add(*finding.evidence)
-    return {"kind": finding.kind, "work_order_id": order.pk, "party_uscc": finding.party_uscc,
-            "region": region_id, "illegal_gains": order.illegal_gains, "quantity_t": order.quantity_t,
-            "summary": order.summary}
+    return save_audited(order, by=by, action="hazchem.work_order_" + ("update" if before else "open"),
+                        before=before, region_code=region_id)
 
 
 _MOVES = {"accept": ({WorkOrderState.OPEN}, WorkOrderState.ACCEPTED),
