@@ -188,13 +188,16 @@ def _save_order(*, by, finding: reconcile.Finding, party, region_id: str) -> Wor
     order.party, order.party_uscc, order.region_id = party, finding.party_uscc, region_id
     order.summary = finding.summary[:500]
     order.illegal_gains, order.quantity_t = finding.illegal_gains, finding.quantity_t.quantize(Decimal("0.001"))
-    return save_audited(order, by=by, action="hazchem.work_order_" + ("update" if before else "open"),
-                        before=before, region_code=region_id)
+    return save_audited(order, by=by, before=before, region_code=region_id,
+                        action="hazchem.work_order_update" if before else "hazchem.work_order_open")
 
 
-_MOVES = {"accept": ({WorkOrderState.OPEN}, WorkOrderState.ACCEPTED),
-          "close": ({WorkOrderState.OPEN, WorkOrderState.ACCEPTED}, WorkOrderState.CLOSED),
-          "open_case": ({WorkOrderState.OPEN, WorkOrderState.ACCEPTED}, WorkOrderState.CASE_REQUESTED)}
+# action → (the states it leaves, the state it reaches, the audit record's action)
+_MOVES = {"accept": ({WorkOrderState.OPEN}, WorkOrderState.ACCEPTED, "hazchem.work_order_accept"),
+          "close": ({WorkOrderState.OPEN, WorkOrderState.ACCEPTED}, WorkOrderState.CLOSED,
+                    "hazchem.work_order_close"),
+          "open_case": ({WorkOrderState.OPEN, WorkOrderState.ACCEPTED}, WorkOrderState.CASE_REQUESTED,
+                        "hazchem.work_order_open_case")}
 
 
 @transaction.atomic
@@ -207,7 +210,7 @@ def work_order_act(*, by, order: WorkOrder, action: str, reason: str = "") -> Wo
     if action not in _MOVES:
         raise _bad("action", "操作应为 accept、close 或 open_case", "action must be accept, close or open_case")
     order = WorkOrder.objects.select_for_update().get(pk=order.pk)
-    sources, target = _MOVES[action]
+    sources, target, audited_as = _MOVES[action]
     if order.state not in sources:
         raise DomainError(f"工单当前状态（{order.get_state_display()}）不能执行该操作",
                           f"A work order in state {order.state} cannot be {action}", code="conflict",
@@ -218,5 +221,4 @@ def work_order_act(*, by, order: WorkOrder, action: str, reason: str = "") -> Wo
     order.state = target
     if action == "close":
         order.close_reason = reason.strip()[:500]
-    return save_audited(order, by=by, action=f"hazchem.work_order_{action}", before=before,
-                        region_code=order.region_id)
+    return save_audited(order, by=by, action=audited_as, before=before, region_code=order.region_id)
