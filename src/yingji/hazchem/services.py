@@ -142,6 +142,11 @@ def flow_record(*, by, direction: str, date: dt.date, quantity: Decimal, unit: s
                 unit=unit, counterparty_uscc=counterparty, counterparty=registered(counterparty), amount=amount,
                 created_by=by if getattr(by, "is_authenticated", False) else None, import_key=import_key)
     save_audited(flow, by=by, action="hazchem.flow_record", before=None, region_code=enterprise.region_id)
+    # One reconciliation of a chemical at a time (the catalogue row as the lock, held to
+    # commit): a second recording waits and then sees the first's rows, so two sales
+    # recorded at once cannot each leave the other out of the illegal gains. (Today the
+    # audit chain's head row serialises audited writes anyway; this does not rely on it.)
+    list(Chemical.objects.select_for_update().filter(pk=chemical.pk).values_list("pk", flat=True))
     return flow, [work_order_for(by=by, finding=f, flow=f_flow) for f, f_flow in
                   ((f, flow) for f in reconcile.findings(flow))]
 
