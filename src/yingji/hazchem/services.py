@@ -177,10 +177,18 @@ def work_order_for(*, by, finding: reconcile.Finding, flow: Flow) -> dict:
     except IntegrityError:
         # A concurrent recording opened the live order of this key first: update that one.
         order = _save_order(by=by, finding=finding, party=party, region_id=region_id)
-    order.evidence.add(*finding.evidence)
+    _add_evidence(order, finding.evidence)
     return {"kind": finding.kind, "work_order_id": order.pk, "party_uscc": finding.party_uscc,
             "region": region_id, "illegal_gains": order.illegal_gains, "quantity_t": order.quantity_t,
             "summary": order.summary}
+
+
+def _add_evidence(order: WorkOrder, flow_ids: list[int]) -> None:
+    """Link the flow rows not yet linked (a seller's thousands of rows: no IN list of them all)."""
+    linked = set(order.evidence.values_list("pk", flat=True))
+    through = WorkOrder.evidence.through
+    through.objects.bulk_create([through(workorder_id=order.pk, flow_id=pk) for pk in flow_ids if pk not in linked],
+                                batch_size=500, ignore_conflicts=True)
 
 
 def _save_order(*, by, finding: reconcile.Finding, party, region_id: str) -> WorkOrder:
