@@ -187,8 +187,8 @@ def _mount_routers():
     from .duty.api_reports import router as info_reports_router
     from .enterprises.api import router as enterprises_router
     from .floods.api import router as floods_router
-    from .hazchem.api import router as hazchem_router
     from .hazards.api import router as hazards_router
+    from .hazchem.api import router as hazchem_router
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
