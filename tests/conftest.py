@@ -141,7 +141,8 @@ SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
          ("yingji.response.migrations.0002_levels", "add_default_orders"),
          ("yingji.response.migrations.0005_last_mile", "add_rules"),
          ("yingji.resources.migrations.0002_teams", "seed"),
-         ("yingji.resources.migrations.0003_supplies", "add_catalogue")]
+         ("yingji.resources.migrations.0003_supplies", "add_catalogue"),
+         ("yingji.hazchem.migrations.0002_catalogue", "load")]
 
 
 @pytest.fixture(autouse=True)

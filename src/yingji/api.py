@@ -189,6 +189,7 @@ def _mount_routers():
     from .enterprises.api import router as enterprises_router
     from .floods.api import router as floods_router
     from .hazards.api import router as hazards_router
+    from .hazchem.api import router as hazchem_router
     from .hydromet.api import router as hydromet_router
     from .insurance.api import router as insurance_router
     from .messaging.api import router as messaging_router
@@ -210,6 +211,7 @@ def _mount_routers():
     api.add_router("", alerts_router)
     api.add_router("", hazards_router)
     api.add_router("", floods_router)
+    api.add_router("", hazchem_router)
     api.add_router("/duty", duty_desk_router)
     api.add_router("", duty_notices_router)
     api.add_router("", info_reports_router)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "yingji.resources",
     "yingji.enforcement",
     "yingji.command",
+    "yingji.hazchem",
     "yingji.web",
     "yingji.demo",
 ]
@@ -324,3 +325,11 @@ YINGJI_TOKEN_TTL_HOURS = float(os.environ.get("YINGJI_TOKEN_TTL_HOURS", "12"))
 # Supplies (resources): perishable batches expiring within this many days are listed as
 # near expiry (临期); a page or API call may ask for another number of days.
 YINGJI_SUPPLY_EXPIRY_DAYS = int(os.environ.get("YINGJI_SUPPLY_EXPIRY_DAYS", "30"))
+
+# Hazardous chemicals (hazchem/reconcile.py): a supplier selling a chemical to at least
+# this many new buyers within the window is a finding; a work order is due this many days
+# after it was opened. The flags that make a chemical need a use permit.
+HAZCHEM_NEW_BUYERS_THRESHOLD = 5
+HAZCHEM_NEW_BUYERS_WINDOW_DAYS = 7
+HAZCHEM_WORK_ORDER_DAYS = 15
+HAZCHEM_PERMIT_FLAGS = ("highly_toxic", "explosive_precursor")

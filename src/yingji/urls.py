@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("yingji.resources.urls")),
     path("", include("yingji.enforcement.urls")),
     path("", include("yingji.command.urls")),
+    path("", include("yingji.hazchem.urls")),
     path("", include("yingji.web.urls")),
 ]
 

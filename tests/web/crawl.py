@@ -24,7 +24,7 @@ from django.urls import Resolver404, resolve
 
 # Acronyms, units and product names that Chinese pages use as they are.
 ALLOWED = frozenset("""
-    API CAP USCC CSV PDF PNG JPG JPEG SMS ID URL HTTP HTTPS UTC CMA WMO MQTT JSON YAML XML HTML GB AQ
+    API CAP CAS USCC CSV PDF PNG JPG JPEG SMS ID URL HTTP HTTPS UTC CMA WMO MQTT JSON YAML XML HTML GB AQ
     DEM GIS GPS LISFLOOD FP QR OK TXT DOC DOCX XLS XLSX GDP PM AM GIF HEIC MB KB PPT PPTX ODT ODS ODP
     Excel WPS Word PowerPoint Office WebP Leaflet ECharts OpenStreetMap Yingji htmx ESRI ASCII GeoTIFF WGS WKT
     mm km hPa kPa MPa kg kW kWh ha cm

@@ -15,6 +15,7 @@ from yingji.duty.demo_reports import seed_reports_demo
 from yingji.enforcement.demo import seed_enforcement_demo
 from yingji.floods.demo import load_flood_demo
 from yingji.hazards.demo import seed_hazards_demo
+from yingji.hazchem.demo import seed_hazchem_demo
 from yingji.insurance.demo import load_demo_policy
 from yingji.resources.demo_dispatch import seed_dispatch_demo
 from yingji.resources.demo_supplies import seed_supplies_demo
@@ -69,6 +70,7 @@ def seed_everything() -> None:
             seed_dispatch_demo()
             seed_videodrills_demo()  # after the teams: each team is a node
             seed_enforcement_demo()
+            seed_hazchem_demo()
 
 
 __all__ = ["PASSWORD", "USERNAMES", "FAST_HASHER", "media_in", "seed_everything"]

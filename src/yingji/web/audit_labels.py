@@ -160,6 +160,14 @@ ACTIONS = {
     "video_calls_place": pgettext_lazy("audit action", "Video calls placed"),
     "video_call_record": pgettext_lazy("audit action", "Call outcome recorded"),
     "video_call_event": pgettext_lazy("audit action", "Call event from the video system"),
+    # hazardous chemicals
+    "hazchem.licence_create": pgettext_lazy("audit action", "Hazardous-chemical licence registered"),
+    "hazchem.flow_record": pgettext_lazy("audit action", "Hazardous-chemical flow recorded"),
+    "hazchem.work_order_open": pgettext_lazy("audit action", "Hazchem work order opened"),
+    "hazchem.work_order_update": pgettext_lazy("audit action", "Hazchem work order updated by a new finding"),
+    "hazchem.work_order_accept": pgettext_lazy("audit action", "Hazchem work order accepted"),
+    "hazchem.work_order_close": pgettext_lazy("audit action", "Hazchem work order closed"),
+    "hazchem.work_order_open_case": pgettext_lazy("audit action", "Case requested from a hazchem work order"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.

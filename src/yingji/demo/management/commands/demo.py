@@ -22,6 +22,7 @@ from ....duty.demo_reports import seed_reports_demo
 from ....enforcement.demo import seed_enforcement_demo
 from ....floods.demo import load_flood_demos
 from ....hazards.demo import seed_hazards_demo
+from ....hazchem.demo import seed_hazchem_demo
 from ....insurance.demo import archive_2019, load_demo_policy
 from ....resources.demo_dispatch import seed_dispatch_demo
 from ....resources.demo_supplies import seed_supplies_demo
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         # After the teams: each team is a node of the video drills.
         self.stdout.write("视频调度演练演示 / video-drill demo: " + seed_videodrills_demo().summary())
         self.stdout.write("行政执法演示 / enforcement demo: " + seed_enforcement_demo().summary())
+        self.stdout.write("危化品流向演示 / hazchem demo: " + seed_hazchem_demo().summary())
 
     def print_logins(self, url: str) -> None:
         self.stdout.write("")
