@@ -1,7 +1,11 @@
-"""The enforcement app's ticks: overdue case steps and due reopening checks, hourly."""
+"""The enforcement app's ticks: overdue case steps and due reopening checks (hourly), and
+the hazardous-chemical work orders waiting for a case (every minute)."""
 
 from yingji.core.scheduler import register_tick
 
+from .intake import cases_from_work_orders
 from .timers import notify_due
 
 register_tick("enforcement.notify_due", notify_due, every_seconds=3600)
+# Work orders handed over by hazchem: claimed within a minute of the officer's request.
+register_tick("enforcement.cases_from_work_orders", cases_from_work_orders, every_seconds=60)

@@ -43,6 +43,7 @@ class WorkOrderState(models.TextChoices):
     OPEN = "open", _("待处理")
     ACCEPTED = "accepted", _("已受理")
     CASE_REQUESTED = "case_requested", _("已申请立案")
+    CASE_OPENED = "case_opened", _("已立案")
     CLOSED = "closed", _("已办结")
 
 

@@ -156,6 +156,12 @@ class WorkOrder(models.Model):
     evidence = models.ManyToManyField(Flow, verbose_name=_("证据（流向记录）"), blank=True, related_name="work_orders")
     due_at = models.DateTimeField(_("办理期限"))
     close_reason = models.CharField(_("办结理由"), max_length=500, blank=True)
+    # The hand-off to enforcement: who asked for a case (the case is filed in their
+    # name), and the case's number once enforcement has claimed the request.
+    case_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请立案人"), null=True,
+                                          blank=True, on_delete=models.SET_NULL, related_name="+")
+    case_number = models.CharField(_("案件编号"), max_length=40, blank=True)
+    case_note = models.CharField(_("立案情况"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -139,6 +139,8 @@ class WorkOrderOut(Schema):
     quantity_t: Decimal
     due_at: dt.datetime
     close_reason: str
+    case_number: str  # the enforcement case filed from this order (state case_opened)
+    case_note: str
     created_at: dt.datetime
     updated_at: dt.datetime
 

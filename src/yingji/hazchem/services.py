@@ -230,8 +230,38 @@ def work_order_act(*, by, order: WorkOrder, action: str, reason: str = "") -> Wo
                           fields={"state": order.state})
     if action == "close" and not reason.strip():
         raise _bad("reason", "办结须填写理由", "Closing needs a reason")
+    if action == "open_case" and order.party_id is None:
+        raise _bad("action", "责任方不在企业登记册中，不能转立案；请先登记该企业",
+                   "The party is not in the enterprise register; register it before opening a case")
     before = audit.snapshot(order)
     order.state = target
     if action == "close":
         order.close_reason = reason.strip()[:500]
+    if action == "open_case":
+        order.case_requested_by = by
     return save_audited(order, by=by, action=audited_as, before=before, region_code=order.region_id)
+
+
+def case_requests_claim(*, limit: int = 50) -> list[WorkOrder]:
+    """The work orders waiting for a case, locked for the caller's transaction (another
+    worker skips them): enforcement claims them as rows, hazchem calls nothing."""
+    return list(WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=WorkOrderState.CASE_REQUESTED).select_related("party", "chemical", "case_requested_by")
+                .order_by("id")[:limit])
+
+
+def work_order_case_opened(*, order: WorkOrder, case_number: str) -> WorkOrder:
+    """Enforcement has filed the case: the order records its number and ends there."""
+    before = audit.snapshot(order)
+    order.state, order.case_number = WorkOrderState.CASE_OPENED, case_number
+    return save_audited(order, by=None, action="hazchem.work_order_case_opened", before=before,
+                        region_code=order.region_id)
+
+
+def work_order_case_refused(*, order: WorkOrder, reason: str) -> WorkOrder:
+    """Enforcement could not file the case (the requester lost the region, the party left
+    the register): back to accepted, with the reason, for an officer to act on."""
+    before = audit.snapshot(order)
+    order.state, order.case_note = WorkOrderState.ACCEPTED, f"立案未成功（case not opened）：{reason}"[:500]
+    return save_audited(order, by=None, action="hazchem.work_order_case_refused", before=before,
+                        region_code=order.region_id)

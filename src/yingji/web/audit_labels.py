@@ -168,6 +168,8 @@ ACTIONS = {
     "hazchem.work_order_accept": pgettext_lazy("audit action", "Hazchem work order accepted"),
     "hazchem.work_order_close": pgettext_lazy("audit action", "Hazchem work order closed"),
     "hazchem.work_order_open_case": pgettext_lazy("audit action", "Case requested from a hazchem work order"),
+    "hazchem.work_order_case_opened": pgettext_lazy("audit action", "Case opened from a hazchem work order"),
+    "hazchem.work_order_case_refused": pgettext_lazy("audit action", "Case from a hazchem work order not opened"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.
