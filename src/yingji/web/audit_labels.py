@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..core import exports
 from ..core.ui import label_in_language
+from ..enforcement.choices import Action as CaseAction
 from ..hazards.choices import HazardAction
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -170,8 +171,24 @@ ACTIONS = {
     "hazchem.work_order_open_case": pgettext_lazy("audit action", "Case requested from a hazchem work order"),
     "hazchem.work_order_case_opened": pgettext_lazy("audit action", "Case opened from a hazchem work order"),
     "hazchem.work_order_case_refused": pgettext_lazy("audit action", "Case from a hazchem work order not opened"),
+    # enforcement
+    "case.open": pgettext_lazy("audit action", "Case filed"),
+    "case.step_overdue": pgettext_lazy("audit action", "Case step overdue"),
+    "case.transfer": pgettext_lazy("audit action", "Case transferred to the police"),
+    "decision.create": pgettext_lazy("audit action", "Penalty decision made"),
+    "detection.accept": pgettext_lazy("audit action", "Off-site detection accepted as a case"),
+    "detection.dismiss": pgettext_lazy("audit action", "Off-site detection dismissed"),
+    "detection.receive": pgettext_lazy("audit action", "Off-site detection received"),
+    "evidence.add": pgettext_lazy("audit action", "Evidence added"),
+    "stop_order.check": pgettext_lazy("audit action", "Reopening check recorded"),
+    "stop_order.check_due": pgettext_lazy("audit action", "Reopening check due"),
+    "stop_order.create": pgettext_lazy("audit action", "Stop-production order issued"),
+    "summons.follow_up": pgettext_lazy("audit action", "Summons followed up"),
+    "summons.record": pgettext_lazy("audit action", "Summons recorded"),
+    "transfer": pgettext_lazy("audit action", "Transferred"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
+ACTIONS.update({f"case.{value}": label for value, label in CaseAction.choices if f"case.{value}" not in ACTIONS})
 # Lists exported by a writer of their own rather than a declared core.exports.Export.
 _EXPORT_TITLES = {"enterprises": _("Enterprise register")}
 # Bookkeeping models whose verbose name is English only (renaming them would migrate).
