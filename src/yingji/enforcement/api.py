@@ -152,14 +152,13 @@ def enforcement_figures(request, query: Query[FiguresQuery]):
     return selectors.figures(scope=scope, region=query.region or scope.region_code or "33", start=start, end=end)
 
 
-@router.post("/offsite/detections", response={201: DetectionOut})
+@router.post("/offsite/detections", response={200: DetectionOut, 201: DetectionOut})
 def receive_detection(request, data: DetectionIn):
     """A camera, IoT device or drone's detection: kept, and queued for review where the
-    rules (enforcement/offsite_rules.yaml) say it may open a case."""
-    given = data.model_dump()
-    moment = given.pop("detected_at")
-    detected_at = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-    return Status(201, offsite.detection_receive(by=request.user, detected_at=detected_at, **given))
+    rules (enforcement/offsite_rules.yaml) say it may open a case. Sent again with the
+    same `detection_id` (same source and device): 200 with the row kept the first time."""
+    row = offsite.detection_receive(by=request.user, **offsite.detection_fields(data))
+    return Status(200 if row.duplicate else 201, row)
 
 
 @router.get("/offsite/detections", response=Page[DetectionOut])

@@ -4,9 +4,11 @@ discretion rules weigh (the preview and the decision share it)."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from ..core.regionpicker import RegionField
 from ..core.ui import date_input
-from .choices import Party
+from .choices import Party, SummonsReason
 
 PROVISIONS = [("hazchem-unlicensed-trading", _("Trading hazardous chemicals without a licence (Art. 77)")),
               ("work-safety-hazard-not-removed", _("Failing to remove an accident hazard (Work Safety Law Art. 102)"))]
@@ -65,3 +67,35 @@ class FactsForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("decided_on")
         return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+class SummonsFilter(forms.Form):
+    region = RegionField(label=_("Region"), required=False)
+    status = forms.ChoiceField(label=_("Follow-up"), required=False, choices=[
+        ("", _("All")), ("open", _("Follow-up not done")), ("done", _("Follow-up done"))])
+    reason = forms.ChoiceField(label=_("Reason for the summons"), required=False,
+                               choices=[("", _("All")), *SummonsReason.choices])
+
+
+class SummonsForm(forms.Form):
+    """A summons (约谈) as the officer records it; the enterprise by its USCC, or else the region."""
+
+    summoned = forms.CharField(label=_("Summoned (enterprise or government)"), max_length=200)
+    reason = forms.ChoiceField(label=_("Reason for the summons"), choices=SummonsReason.choices)
+    held_at = forms.DateTimeField(label=pgettext_lazy("summons", "Held at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    party_uscc = forms.CharField(label=_("Enterprise USCC"), max_length=18, required=False)
+    region = RegionField(label=_("Region (when no enterprise is named)"), required=False)
+    attendees = forms.CharField(label=_("Attendees"), max_length=500, required=False)
+    commitments = forms.CharField(label=_("Commitments"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_days = forms.IntegerField(label=_("Follow up within (days)"), min_value=1, max_value=365, initial=30)
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome of the follow-up"), max_length=1000)
+
+
+class FiguresFilter(forms.Form):
+    region = RegionField(label=_("Region"), required=False)
+    start = forms.DateField(label=_("From date"), widget=date_input(), required=False)
+    end = forms.DateField(label=_("To date"), widget=date_input(), required=False)

@@ -251,6 +251,9 @@ class Detection(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("来源设备"), max_length=10, choices=DetectionSource.choices)
     device_id = models.CharField(_("设备编号"), max_length=100, blank=True)
+    # The sender's own id of the detection: the same one posted twice (an MQTT QoS 1
+    # redelivery, an HTTP retry) is recorded once.
+    external_id = models.CharField(_("线索编号"), max_length=100, blank=True)
     kind = models.CharField(_("类型"), max_length=40)
     confidence = models.FloatField(_("置信度"), default=1.0)
     detected_at = models.DateTimeField(_("发现时间"))
@@ -270,6 +273,9 @@ class Detection(models.Model):
     class Meta:
         ordering = ["-detected_at", "-id"]
         indexes = [models.Index(fields=["state", "detected_at"])]
+        constraints = [models.UniqueConstraint(fields=["source", "device_id", "external_id"],
+                                               condition=~models.Q(external_id=""),
+                                               name="detection_once_per_sender_id")]
         verbose_name = _("非现场执法线索 Off-site detection")
         verbose_name_plural = _("非现场执法线索 Off-site detections")
 

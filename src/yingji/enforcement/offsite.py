@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..core import audit, regioncodes
@@ -23,6 +24,7 @@ from ..enterprises import selectors as enterprise_selectors
 from . import services
 from .choices import DetectionState, SourceKind
 from .models import Detection
+from .schemas import DetectionIn
 
 RULES = Path(__file__).with_name("offsite_rules.yaml")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -46,11 +48,27 @@ def triage(kind: str, confidence: float) -> tuple[str, str]:
     return DetectionState.PENDING, f"{rule['label_zh']}：待审核 / for review"
 
 
+def detection_fields(data: DetectionIn) -> dict:
+    """The service's arguments from a checked detection (HTTP body or MQTT payload);
+    a time without a zone is local time."""
+    given = data.model_dump()
+    moment = given["detected_at"]
+    given["detected_at"] = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return given
+
+
 def detection_receive(*, by, source: str, kind: str, detected_at: dt.datetime, region: str = "",
                       party_uscc: str = "", confidence: float = 1.0, place: str = "", media_url: str = "",
-                      media_sha256: str = "", device_id: str = "") -> Detection:
+                      media_sha256: str = "", device_id: str = "", detection_id: str = "") -> Detection:
+    """Keep one detection, triaged by the rules. With the sender's `detection_id`, the
+    same detection received again (MQTT redelivery, HTTP retry) is the row kept the
+    first time, marked `duplicate`; it is not recorded twice."""
     scope = Scope.for_user(by)
     scope.require_officer()
+    detection_id = detection_id.strip()
+    if detection_id and (kept := _kept(source, device_id, detection_id)) is not None:
+        scope.require_region(kept.region_id)
+        return kept
     enterprise = None
     if party_uscc:
         enterprise = enterprise_selectors.enterprises_in_scope(scope=SYSTEM).filter(
@@ -72,10 +90,25 @@ def detection_receive(*, by, source: str, kind: str, detected_at: dt.datetime, r
     state, reason = triage(kind, confidence)
     row = Detection(region_id=region, enterprise=enterprise, source=source, device_id=device_id, kind=kind,
                     confidence=confidence, detected_at=detected_at, place=place, media_url=media_url,
-                    media_sha256=media_sha256.lower(), state=state, rule_reason=reason[:300])
-    with transaction.atomic():
-        save_audited(row, by=by, action="detection.receive", before=None, region_code=region)
+                    media_sha256=media_sha256.lower(), state=state, rule_reason=reason[:300],
+                    external_id=detection_id)
+    try:
+        with transaction.atomic():
+            save_audited(row, by=by, action="detection.receive", before=None, region_code=region)
+    except (IntegrityError, ValidationError):  # perhaps the same detection, just kept by another process
+        kept = _kept(source, device_id, detection_id) if detection_id else None
+        if kept is None:
+            raise
+        return kept
+    row.duplicate = False
     return row
+
+
+def _kept(source: str, device_id: str, detection_id: str) -> Detection | None:
+    kept = Detection.objects.filter(source=source, device_id=device_id, external_id=detection_id).first()
+    if kept is not None:
+        kept.duplicate = True
+    return kept
 
 
 def _pending(detection: Detection, by) -> Scope:

@@ -244,6 +244,8 @@ class DetectionIn(Schema):
     media_url: str = Field("", max_length=500)
     media_sha256: str = Field("", max_length=64)
     device_id: str = Field("", max_length=100)
+    detection_id: str = Field("", max_length=100,
+                              description="the sender's id of the detection: sent again, it is recorded once")
 
 
 class DetectionFilter(Schema):
@@ -257,6 +259,7 @@ class DetectionOut(Schema):
     enterprise_id: int | None
     source: DetectionSource
     device_id: str
+    detection_id: str = Field(..., alias="external_id")
     kind: str
     confidence: float
     detected_at: dt.datetime

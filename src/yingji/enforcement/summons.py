@@ -59,13 +59,18 @@ def summons_follow_up(*, by, summons: Summons, outcome: str) -> Summons:
     return summons
 
 
-def summons_list(*, scope: Scope, region: str = "", open_only: bool = False):
-    qs = scope.filter(Summons.objects.select_related("region"))
+def summons_list(*, scope: Scope, region: str = "", open_only: bool = False, done_only: bool = False,
+                 reason: str = ""):
+    qs = scope.filter(Summons.objects.select_related("region", "enterprise"))
     if region:
         low, high = regioncodes.subtree_bounds(region)
         qs = qs.filter(region_id__gte=low, region_id__lte=high)
     if open_only:
         qs = qs.filter(followed_up_at__isnull=True)
+    if done_only:
+        qs = qs.filter(followed_up_at__isnull=False)
+    if reason:
+        qs = qs.filter(reason=reason)
     return qs
 
 

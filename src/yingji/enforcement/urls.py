@@ -8,6 +8,9 @@ from . import views
 urlpatterns = [
     path("cases/", private(views.case_list), name="case_list"),
     path("cases/offsite/", private(views.detection_queue), name="case_detections"),
+    path("cases/summons/", private(views.summons_page), name="case_summons"),
+    path("cases/figures/", private(views.figures_page), name="case_figures"),
+    path("cases/figures.xlsx", private(views.figures_page), {"fmt": "xlsx"}, name="case_figures_xlsx"),
     path("cases/discretion/", private(views.discretion_preview), name="case_discretion"),
     path("cases/<int:id>/", private(views.case_detail), name="case_detail"),
     path("cases/<int:id>/<str:kind>.pdf", private(views.case_document), name="case_document"),

@@ -1,18 +1,34 @@
 """Pages of the enforcement app: the case list with its lights, a case with its steps,
-decisions, evidence and the buttons of the next step, and the discretion preview."""
+decisions, evidence and the buttons of the next step, the discretion preview, the
+off-site review queue, summons (约谈) with their follow-up, and the figures."""
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from ..core import tabular
 from ..core.choices import WRITER_ROLES
 from ..core.errors import DomainError
+from ..core.regionpicker import bind_scope
 from ..core.scope import Scope
-from ..core.ui import refuse_or_attach
-from . import discretion, documents, offsite, selectors, services
+from ..core.ui import domain_message, refuse_or_attach
+from . import discretion, documents, offsite, reports, selectors, services, summons
 from .choices import Action, DetectionState, Step
-from .forms import CheckForm, DismissForm, FactsForm, StepForm, TransferForm
+from .forms import (
+    CheckForm,
+    DismissForm,
+    FactsForm,
+    FiguresFilter,
+    FollowUpForm,
+    StepForm,
+    SummonsFilter,
+    SummonsForm,
+    TransferForm,
+)
 
 
 def case_list(request):
@@ -161,3 +177,87 @@ def detection_queue(request):
         row.label = labels.get(row.kind, row.kind)
         row.form = failed.get(row.pk) or DismissForm()
     return render(request, "enforcement/detections.html", {"rows": rows, "can_write": scope.role in WRITER_ROLES})
+
+
+def summons_page(request):
+    """Summons (约谈): the list with its filters and follow-up lights, the form that
+    records one, and on each open one the form that closes its follow-up."""
+    scope = Scope.for_user(request.user)
+    can_write = scope.role in WRITER_ROLES and scope.organization_id is None
+    record, failed = SummonsForm(prefix="new"), {}
+    if request.method == "POST":
+        scope.require_officer()
+        if request.POST.get("action") == "follow_up":
+            done, failed = _follow_up(request, scope)
+        else:
+            done, record = _record(request, scope)
+        if done:
+            return redirect("case_summons")
+    filters = bind_scope(SummonsFilter(request.GET or None), scope)
+    given = filters.cleaned_data if filters.is_valid() else {}
+    qs = summons.summons_list(scope=scope, region=given.get("region", ""), reason=given.get("reason", ""),
+                              open_only=given.get("status") == "open", done_only=given.get("status") == "done")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for row in page:
+        row.form = failed.get(row.pk) or FollowUpForm(prefix=f"f{row.pk}")
+    return render(request, "enforcement/summons.html", {
+        "page": page, "filters": filters, "record": bind_scope(record, scope), "can_write": can_write,
+        "query": _without_page(request.GET) if filters.is_valid() else ""})
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _record(request, scope):
+    form = bind_scope(SummonsForm(request.POST, prefix="new"), scope)
+    if form.is_valid():
+        try:
+            summons.summons_record(by=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            refuse_or_attach(form, exc)
+        else:
+            return True, form
+    return False, form
+
+
+def _follow_up(request, scope):
+    raw = request.POST.get("summons", "")
+    row = summons.summons_get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    if row is None:
+        raise Http404()
+    form = FollowUpForm(request.POST, prefix=f"f{row.pk}")
+    if form.is_valid():
+        try:
+            summons.summons_follow_up(by=request.user, summons=row, outcome=form.cleaned_data["outcome"])
+        except (DomainError, ValidationError) as exc:
+            refuse_or_attach(form, exc)
+        else:
+            return True, {}
+    return False, {row.pk: form}
+
+
+def figures_page(request, fmt: str = ""):
+    """Cases, fines, confiscations, stop-production orders, transfers and 一案三罚 by
+    child region over a period; `fmt` "xlsx" gives the same as a workbook."""
+    scope = Scope.for_user(request.user)
+    form = bind_scope(FiguresFilter(request.GET or None), scope)
+    given = form.cleaned_data if form.is_valid() else {}
+    region = given.get("region") or scope.region_code or "33"
+    end = given.get("end") or timezone.localdate()
+    start = given.get("start") or dt.date(end.year, 1, 1)
+    result, error = None, ""
+    try:
+        result = selectors.figures(scope=scope, region=region, start=start, end=end)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        error = domain_message(exc)
+    if fmt == "xlsx" and result is not None and not form.errors:
+        reply = HttpResponse(reports.figures_xlsx(result), content_type=tabular.CONTENT_TYPES["xlsx"])
+        reply["Content-Disposition"] = f'attachment; filename="enforcement-{region}-{start}-{end}.xlsx"'
+        return reply
+    return render(request, "enforcement/figures.html", {
+        "form": form, "result": result, "error": error, "query": request.GET.urlencode()})
