@@ -43,14 +43,14 @@ def page():
             if m.text.startswith("Refused to"):  # how Chromium logs what the CSP blocked
                 refused.append(m.text)
         page.on("console", console)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
         # Anything that tries to leave the live server fails the test, not just slows it.
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://localhost",
                                                                                     "data:")) else None)
         yield page
         violations = refused + csp_violations(page)
         browser.close()
-        assert errors == [] and outside == []  # no script error, nothing fetched from outside
+        assert (errors, outside) == ([], [])  # no script error, nothing fetched from outside
         assert violations == []  # everything ran under the Content-Security-Policy
 
 

@@ -221,7 +221,7 @@ def work_order_act(*, by, order: WorkOrder, action: str, reason: str = "") -> Wo
     scope.require_officer()
     scope.require_region(order.region_id)
     if action not in _MOVES:
-        raise _bad("action", "操作应为 accept、close 或 open_case", "action must be accept, close or open_case")
+        raise _bad("action", "请选择操作：受理、办结或转立案", "action must be accept, close or open_case")
     order = WorkOrder.objects.select_for_update().get(pk=order.pk)
     sources, target, audited_as = _MOVES[action]
     if order.state not in sources:

@@ -3,6 +3,7 @@ officer reads its region's), the work orders with their detail and actions."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ..core import exports
 from ..core.errors import DomainError
@@ -70,10 +71,14 @@ def work_order_detail(request, id: int):
     scope = Scope.for_user(request.user)
     order = selectors.work_order_get(scope=scope, id=id)
     form = ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action not in ("accept", "close", "open_case"):
+        # A form sent without one of its buttons (Enter in the reason field of an old browser).
+        form.is_valid()
+        form.add_error(None, _("Choose what to do with the work order: accept, close or open a case."))
+    elif request.method == "POST" and form.is_valid():
         try:
-            services.work_order_act(by=request.user, order=order, action=request.POST.get("action", ""),
-                                    reason=form.cleaned_data["reason"])
+            services.work_order_act(by=request.user, order=order, action=action, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             refuse_or_attach(form, exc)
         else:
