@@ -28,6 +28,14 @@ from ..factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
+# Access by region for these operations is tested by hand below (a Linhai officer on a
+# Wenling campaign; a Wenling officer naming a Linhai enterprise): tests/access/test_isolation.py.
+ACCESS_CHECKED = {
+    "GET /api/campaigns/{id}/negative-list", "POST /api/campaigns/{id}/negative-list",
+    "POST /api/campaigns/{id}/negative-list/{entry_id}/remove", "GET /api/campaigns/{id}/outcomes",
+    "POST /api/campaigns/{id}/outcomes", "POST /api/campaigns/{id}/outcomes/{outcome_id}/complete",
+}
+
 START, END = dt.date(2026, 3, 1), dt.date(2026, 4, 30)
 SMALL_PARK = "small-park-10-10"
 ITEMS = [f"M{n:02d}" for n in range(1, 11)] + [f"N{n:02d}" for n in range(1, 11)]
@@ -192,6 +200,10 @@ def test_api_an_officer_of_another_county_neither_reads_nor_writes(world, api_as
     cid = world["campaign"].pk
     entry = services.negative_entry_add(by=wenling_officer.user, campaign=world["campaign"],
                                         enterprise_id=world["clean"].pk, reason="拒不整改")
+    outcome = services.campaign_outcome_set(by=wenling_officer.user, campaign=world["campaign"],
+                                            enterprise_id=world["clean"].pk, outcome="regulate", measures="规范",
+                                            responsible="王五", due_at=dt.date(2026, 6, 30))
+    audited = AuditRecord.objects.count()
     linhai = api_as(linhai_officer)
     assert linhai.get(f"/api/campaigns/{cid}/negative-list").status_code == 404
     assert linhai.get(f"/api/campaigns/{cid}/outcomes").status_code == 404
@@ -199,6 +211,14 @@ def test_api_an_officer_of_another_county_neither_reads_nor_writes(world, api_as
                                                                "reason": "x"}).status_code == 404
     assert linhai.post(f"/api/campaigns/{cid}/negative-list/{entry.pk}/remove",
                        {"reason": "x"}).status_code == 404
+    assert linhai.post(f"/api/campaigns/{cid}/outcomes", {
+        "enterprise_id": world["clean"].pk, "outcome": "close", "measures": "关停", "responsible": "x",
+        "due_at": "2026-06-30"}).status_code == 404
+    assert linhai.post(f"/api/campaigns/{cid}/outcomes/{outcome.pk}/complete",
+                       {"done_on": "2026-06-01"}).status_code == 404
+    assert AuditRecord.objects.count() == audited
+    outcome.refresh_from_db()
+    assert (outcome.outcome, outcome.done_on) == ("regulate", None)
     # The Wenling officer cannot list a Linhai enterprise on a Wenling campaign.
     r = api_as(wenling_officer).post(f"/api/campaigns/{cid}/negative-list",
                                      {"enterprise_id": world["linhai"].pk, "reason": "不在辖区"})
