@@ -177,11 +177,10 @@ def campaign_coverage(campaign: Campaign) -> dict:
 def campaign_outcome_counts(campaign: Campaign) -> dict:
     """How many enterprises the campaign regulates, upgrades and closes (规范 / 提升 /
     关停 一批), and how many of those plans are done."""
-    counts = {kind: 0 for kind in CampaignOutcomeKind.values}
-    rows = CampaignOutcome.objects.filter(campaign=campaign).values("outcome").annotate(n=Count("id"))
-    counts.update({row["outcome"]: row["n"] for row in rows})
-    counts["outcomes_done"] = CampaignOutcome.objects.filter(campaign=campaign, done_on__isnull=False).count()
-    return counts
+    # One query: the campaign list computes this for every row it shows.
+    return CampaignOutcome.objects.filter(campaign=campaign).aggregate(
+        **{kind: Count("id", filter=Q(outcome=kind)) for kind in CampaignOutcomeKind.values},
+        outcomes_done=Count("id", filter=Q(done_on__isnull=False)))
 
 
 def campaign_negative_list(campaign: Campaign, *, scope: Scope = SYSTEM) -> list[dict]:
