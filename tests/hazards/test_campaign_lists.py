@@ -25,6 +25,7 @@ from yingji.hazards.models import CampaignOutcome, NegativeListEntry
 
 from ..conftest import WENLING_TOWN
 from ..factories import EnterpriseFactory
+from ..web.crawl import parse, untranslated
 
 pytestmark = pytest.mark.django_db
 
@@ -320,6 +321,21 @@ def test_page_bad_input_gets_a_message_not_a_500(world, wenling_officer, data):
     assert response.status_code == 400, data
     assert 'role="alert"' in response.content.decode()
     assert not NegativeListEntry.objects.exists() and not CampaignOutcome.objects.exists()
+
+
+def test_page_with_every_part_shown_has_no_untranslated_words(world, wenling_officer):
+    by, campaign = wenling_officer.user, world["campaign"]
+    gone = services.negative_entry_add(by=by, campaign=campaign, enterprise_id=world["clean"].pk, reason="拒不整改")
+    services.negative_entry_remove(by=by, entry=gone, reason="已整改")
+    services.negative_entry_add(by=by, campaign=campaign, enterprise_id=world["repeated"].pk, reason="重复发现")
+    services.campaign_outcome_set(by=by, campaign=campaign, enterprise_id=world["third"].pk, outcome="upgrade",
+                                  measures="更新设备", responsible="王五", due_at=dt.date(2026, 6, 30))
+    client = _login(wenling_officer)
+    page = client.get(f"/hazards/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert untranslated(parse(page).texts) == []
+    error = client.post(f"/hazards/campaigns/{campaign.pk}/", {"action": "negative_add", "enterprise": "无此企业",
+                                                                "reason": "x"}).content.decode()
+    assert untranslated(parse(error).texts) == []
 
 
 def test_page_viewers_see_the_list_but_get_no_forms_and_are_refused(world, wenling_officer, wenling_viewer):

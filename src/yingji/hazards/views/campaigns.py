@@ -63,7 +63,7 @@ def campaign_detail(request, id: int):
         except (Forbidden, NotFound):
             raise
         except DomainError as exc:
-            error = _with_fields(exc)
+            error = domain_message(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("hazard_campaign_detail", id=campaign.id)
@@ -88,14 +88,6 @@ def campaign_detail(request, id: int):
     }, status=400 if error else 200)
 
 
-def _with_fields(exc: DomainError) -> str:
-    """The refusal in the reader's words, with the fields it names."""
-    message = domain_message(exc)
-    if exc.fields:
-        message += "（" + "，".join(sorted(exc.fields)) + "）"
-    return message
-
-
 def _rule_reason(row: dict) -> str:
     reasons = []
     if row["open_major"]:
@@ -113,7 +105,8 @@ def _act(request, scope: Scope, campaign) -> None:
         services.negative_entry_add(by=by, campaign=campaign, enterprise_id=_enterprise(p, scope, campaign),
                                     reason=p.get("reason", "")[:1000])
     elif action == "negative_remove":
-        entry = selectors.negative_entry_get(scope=scope, campaign=campaign, id=_int(p.get("entry"), "entry"))
+        entry = selectors.negative_entry_get(scope=scope, campaign=campaign,
+                                             id=_int(p.get("entry"), "entry", "负面清单条目"))
         services.negative_entry_remove(by=by, entry=entry, reason=p.get("reason", "")[:1000])
     elif action == "outcome_set":
         services.campaign_outcome_set(
@@ -121,7 +114,8 @@ def _act(request, scope: Scope, campaign) -> None:
             measures=p.get("measures", "")[:6000], responsible=p.get("responsible", "")[:200],
             due_at=_date(p.get("due_at"), "due_at"))
     elif action == "outcome_done":
-        outcome = selectors.campaign_outcome_get(scope=scope, campaign=campaign, id=_int(p.get("outcome"), "outcome"))
+        outcome = selectors.campaign_outcome_get(scope=scope, campaign=campaign,
+                                                 id=_int(p.get("outcome"), "outcome", "整治结果"))
         services.campaign_outcome_complete(by=by, outcome=outcome, done_on=_date(p.get("done_on"), "done_on"),
                                            note=p.get("note", "")[:1000])
     else:
@@ -131,7 +125,7 @@ def _act(request, scope: Scope, campaign) -> None:
 def _enterprise(post, scope: Scope, campaign) -> int:
     """The enterprise a form names: by id (a suggestion's button) or by name or USCC."""
     if post.get("enterprise_id"):
-        return _int(post.get("enterprise_id"), "enterprise_id")
+        return _int(post.get("enterprise_id"), "enterprise_id", "企业")
     found = selectors.campaign_enterprise_find(scope=scope, campaign=campaign, text=post.get("enterprise", "")[:200])
     if found is None:
         raise DomainError("未找到该企业：请输入整治区域内企业的全称或统一社会信用代码",
@@ -140,11 +134,11 @@ def _enterprise(post, scope: Scope, campaign) -> int:
     return found.pk
 
 
-def _int(text, field: str) -> int:
+def _int(text, field: str, label: str) -> int:
     try:
         return int(text)
     except (TypeError, ValueError):
-        raise DomainError("请选择", f"Choose the {field}", fields={field: "必填 / required"}) from None
+        raise DomainError(f"请选择{label}", f"Choose the {field}", fields={field: "必填 / required"}) from None
 
 
 def _date(text, field: str) -> dt.date:
