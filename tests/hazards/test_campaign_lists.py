@@ -233,12 +233,16 @@ def test_api_an_officer_of_another_county_neither_reads_nor_writes(world, api_as
     ("negative-list", {"enterprise_id": 2**63, "reason": "x"}, "enterprise_id"),
     ("negative-list", {"enterprise_id": 1}, "reason"),
     ("negative-list", {"enterprise_id": 1, "reason": "x" * 501}, "reason"),
+    ("negative-list", {"enterprise_id": "clean", "reason": "拒不\x07整改"}, "reason"),
     ("outcomes", {"enterprise_id": 1, "outcome": "demolish", "measures": "m", "responsible": "r",
                   "due_at": "2026-06-30"}, "outcome"),
     ("outcomes", {"enterprise_id": 1, "outcome": "close", "measures": "m", "responsible": "r",
                   "due_at": "soon"}, "due_at"),
+    ("outcomes", {"enterprise_id": "clean", "outcome": "close", "measures": "关停\x07", "responsible": "r",
+                  "due_at": "2026-06-30"}, "measures"),
 ])
 def test_api_bad_input_gets_field_errors_not_a_500(world, api_as, wenling_officer, path, data, field):
+    data = {k: world[v].pk if k == "enterprise_id" and v == "clean" else v for k, v in data.items()}
     r = api_as(wenling_officer).post(f"/api/campaigns/{world['campaign'].pk}/{path}", data)
     assert r.status_code in (400, 422), r.content
     assert any(k.split(".")[-1] == field for k in r.json()["error"]["fields"]), r.json()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ...core import audit, regioncodes
 from ...core.errors import DomainError
 from ...core.scope import Scope
+from ...core.text import check_text_fields
 from ..choices import CampaignOutcomeKind
 from ..models import Campaign, CampaignOutcome, NegativeListEntry
 from .registration import _enterprise_in_scope
@@ -49,6 +50,7 @@ def negative_entry_add(*, by, campaign: Campaign, enterprise_id: int, reason: st
     scope = Scope.for_user(by)
     enterprise = _enterprise_of_campaign(scope, campaign, enterprise_id)
     entry = NegativeListEntry(campaign=campaign, enterprise=enterprise, reason=_reason(reason), added_by=by)
+    _full_clean(entry)
     if NegativeListEntry.objects.filter(campaign=campaign, enterprise=enterprise, removed_at__isnull=True).exists():
         raise _already_listed()
     try:
@@ -79,6 +81,7 @@ def negative_entry_remove(*, by, entry: NegativeListEntry, reason: str) -> Negat
                               fields={"entry": "已移出 / already removed"}, code="conflict")
         before = audit.snapshot(entry)
         entry.removed_by, entry.removed_at, entry.removed_reason = by, timezone.now(), reason
+        _full_clean(entry)
         entry.save(update_fields=["removed_by", "removed_at", "removed_reason"])
         audit.record(actor=by, action="campaign.negative_remove", obj=entry,
                      region_code=entry.enterprise.region_id, before=before, after=audit.snapshot(entry))
@@ -129,11 +132,13 @@ def campaign_outcome_complete(*, by, outcome: CampaignOutcome, done_on: dt.date,
 
 
 def _full_clean(row) -> None:
-    """The model's own checks, as a field error (the campaign and the enterprise are
-    already checked; the pair's uniqueness is the update above)."""
+    """The model's own checks and the characters no typed text holds (core.text:
+    control characters, noncharacters), as field errors; the campaign, the
+    enterprise and who acts are checked already, the pair's uniqueness by the callers."""
     try:
-        row.full_clean(exclude=["campaign", "enterprise", "set_by"], validate_unique=False,
-                       validate_constraints=False)
+        row.full_clean(exclude=["campaign", "enterprise", "set_by", "added_by", "removed_by"],
+                       validate_unique=False, validate_constraints=False)
+        check_text_fields(row)
     except ValidationError as exc:
         fields = {name: "；".join(str(m) for m in messages) for name, messages in exc.message_dict.items()}
         raise DomainError("输入有误", "Invalid input", fields=fields) from None
