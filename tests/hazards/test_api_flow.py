@@ -154,6 +154,6 @@ def test_campaign_coverage_and_negative_list_by_hand(api_as, wenling_officer, re
     services.hazard_fix_on_spot(by=by, hazard=hazard, evidence_text="已拆除")
     body = client.get(f"/api/campaigns/{campaign['id']}").json()
     assert body["coverage"] == {"total": 3, "inspected": 2, "coverage": 2 / 3, "found": 3, "closed": 1,
-                                "major_found": 0}
+                                "major_found": 0, "regulate": 0, "upgrade": 0, "close": 0, "outcomes_done": 0}
     negative = {row["enterprise_id"]: (row["open_major"], row["repeated"]) for row in body["negative_list"]}
     assert negative == {firms[1].pk: (False, True), firms[2].pk: (True, False)}

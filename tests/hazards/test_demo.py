@@ -177,6 +177,10 @@ def test_the_lithium_campaign_in_wenling_counts_its_tagged_enterprises(seeded):
         enterprise__in=tagged, found_on__range=(campaign.start, campaign.end), item__isnull=False))
     expected = {e for (e, _), n in repeated.items() if n >= 2}
     assert expected and expected <= {row["enterprise_id"] for row in selectors.campaign_negative_list(campaign)}
+    # The officer keeps the repeat offender on the list, with an outcome (一企一策).
+    kept = {e.enterprise_id for e in selectors.negative_entries(scope=SYSTEM, campaign=campaign, current=True)}
+    assert kept and kept <= expected
+    assert selectors.campaign_coverage(campaign)["upgrade"] == len(kept)
 
 
 def test_public_reports_one_rejected_one_fined_with_its_reward_and_some_pending(seeded):

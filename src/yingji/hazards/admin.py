@@ -5,7 +5,17 @@ hazard's closed loop included, never through the admin."""
 from django.contrib import admin
 
 from ..core.admin_audit import ReadOnlyAdmin, ReadOnlyInline
-from .models import Campaign, ChecklistItem, ChecklistTemplate, Hazard, HazardEvent, Inspection, PublicReport
+from .models import (
+    Campaign,
+    CampaignOutcome,
+    ChecklistItem,
+    ChecklistTemplate,
+    Hazard,
+    HazardEvent,
+    Inspection,
+    NegativeListEntry,
+    PublicReport,
+)
 
 
 class ChecklistItemInline(ReadOnlyInline):
@@ -25,6 +35,21 @@ class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["name", "region", "industry", "tag", "start", "end"]
     search_fields = ["name"]
     raw_id_fields = ["region", "template"]
+
+
+@admin.register(NegativeListEntry)
+class NegativeListEntryAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "enterprise", "reason", "added_at", "removed_at"]
+    search_fields = ["enterprise__name", "campaign__name"]
+    raw_id_fields = ["campaign", "enterprise", "added_by", "removed_by"]
+
+
+@admin.register(CampaignOutcome)
+class CampaignOutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "enterprise", "outcome", "due_at", "done_on"]
+    list_filter = ["outcome"]
+    search_fields = ["enterprise__name", "campaign__name"]
+    raw_id_fields = ["campaign", "enterprise", "set_by"]
 
 
 @admin.register(Inspection)

@@ -7,7 +7,7 @@ The schemas are in `schemas.py`."""
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from ..core.errors import bilingual
+from ..core.errors import Forbidden, bilingual
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import indexes, reporting, selectors, services
@@ -28,11 +28,18 @@ from .schemas import (
     InspectionFilter,
     InspectionIn,
     InspectionOut,
+    NegativeEntryIn,
+    NegativeEntryOut,
+    NegativeListOut,
+    OutcomeDoneIn,
+    OutcomeIn,
+    OutcomeOut,
     PenaltyIn,
     PeriodQuery,
     RankingOut,
     RankingQuery,
     RejectIn,
+    RemoveIn,
     ReportFilter,
     ReportIn,
     ReportOut,
@@ -158,6 +165,66 @@ def get_campaign(request, id: int):
     campaign.coverage = selectors.campaign_coverage(campaign)
     campaign.negative_list = selectors.campaign_negative_list(campaign)
     return campaign
+
+
+def _campaign(request, id: int):
+    return selectors.campaign_get(scope=_campaign_scope(request), id=id)
+
+
+def _campaign_scope(request) -> Scope:
+    """A campaign's lists name other enterprises: not for enterprise users (as its pages)."""
+    scope = Scope.for_user(request.user)
+    if scope.organization_id is not None:
+        raise Forbidden("企业用户不能查看专项整治", "Enterprise users cannot read campaigns")
+    return scope
+
+
+@router.get("/campaigns/{id}/negative-list", response=NegativeListOut)
+def get_negative_list(request, id: int):
+    """The negative list officers keep (with the removed entries, for the history)
+    beside the rule-based suggestion, each suggestion marked when already kept."""
+    scope = _campaign_scope(request)
+    campaign = selectors.campaign_get(scope=scope, id=id)
+    kept = list(selectors.negative_entries(scope=scope, campaign=campaign))
+    current = {e.enterprise_id for e in kept if e.removed_at is None}
+    suggested = [{**row, "kept": row["enterprise_id"] in current}
+                 for row in selectors.campaign_negative_list(campaign, scope=scope)]
+    return {"kept": kept, "suggested": suggested}
+
+
+@router.post("/campaigns/{id}/negative-list", response={201: NegativeEntryOut})
+def add_negative_entry(request, id: int, data: NegativeEntryIn):
+    return Status(201, services.negative_entry_add(by=request.user, campaign=_campaign(request, id),
+                                                   enterprise_id=data.enterprise_id, reason=data.reason))
+
+
+@router.post("/campaigns/{id}/negative-list/{entry_id}/remove", response=NegativeEntryOut)
+def remove_negative_entry(request, id: int, entry_id: int, data: RemoveIn):
+    scope = _campaign_scope(request)
+    entry = selectors.negative_entry_get(scope=scope, campaign=selectors.campaign_get(scope=scope, id=id),
+                                         id=entry_id)
+    return services.negative_entry_remove(by=request.user, entry=entry, reason=data.reason)
+
+
+@router.get("/campaigns/{id}/outcomes", response=list[OutcomeOut])
+def list_outcomes(request, id: int):
+    scope = _campaign_scope(request)
+    return list(selectors.campaign_outcomes(scope=scope, campaign=selectors.campaign_get(scope=scope, id=id)))
+
+
+@router.post("/campaigns/{id}/outcomes", response=OutcomeOut)
+def set_outcome(request, id: int, data: OutcomeIn):
+    """Decide (or change) one enterprise's outcome and plan (一企一策)."""
+    return services.campaign_outcome_set(by=request.user, campaign=_campaign(request, id), **data.model_dump())
+
+
+@router.post("/campaigns/{id}/outcomes/{outcome_id}/complete", response=OutcomeOut)
+def complete_outcome(request, id: int, outcome_id: int, data: OutcomeDoneIn):
+    scope = _campaign_scope(request)
+    outcome = selectors.campaign_outcome_get(scope=scope, campaign=selectors.campaign_get(scope=scope, id=id),
+                                             id=outcome_id)
+    return services.campaign_outcome_complete(by=request.user, outcome=outcome, done_on=data.done_on,
+                                              note=data.note)
 
 
 def client_ip(request) -> str:

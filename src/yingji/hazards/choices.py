@@ -91,3 +91,12 @@ class ReportState(models.TextChoices):
     NEW = "new", _("待核查")
     ACCEPTED = "accepted", _("已受理")
     REJECTED = "rejected", _("不予受理")
+
+
+class CampaignOutcomeKind(models.TextChoices):
+    """What a campaign decides for each enterprise (一企一策): bring it into line
+    (规范一批), upgrade it (提升一批), or close it (关停一批)."""
+
+    REGULATE = "regulate", _("规范一批")
+    UPGRADE = "upgrade", _("提升一批")
+    CLOSE = "close", _("关停一批")

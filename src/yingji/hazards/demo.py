@@ -47,7 +47,7 @@ from django.utils import timezone
 from ..core.models import Person
 from ..enterprises.models import Enterprise
 from . import reporting, services
-from .choices import Answer, HazardLevel, HazardState, InspectionKind
+from .choices import Answer, CampaignOutcomeKind, HazardLevel, HazardState, InspectionKind
 from .lights import is_overdue
 from .models import Campaign, ChecklistItem, Hazard, Inspection, PublicReport
 
@@ -420,6 +420,20 @@ class _Year:
             self.campaign_visit(holder, pk, start + dt.timedelta(days=self.rng.randint(7, 30)), noes)
         if targets[:-1]:
             self.campaign_visit(holder, targets[0][0], start + dt.timedelta(days=60), ["N10"])
+            # After the second visit (at most two days later): the officer keeps the
+            # repeat offender on the negative list and decides its outcome (一企一策).
+            # A fixed hour, not a draw: the rest of the seed stays as it was.
+            day = self.weekday(start + dt.timedelta(days=65))
+            self.at(self.moment(day, 16, 30), lambda: self.campaign_decide(officer, holder, targets[0][0], end))
+
+    def campaign_decide(self, officer, holder: dict, pk: int, end: dt.date) -> None:
+        campaign = holder["campaign"]
+        services.negative_entry_add(by=officer, campaign=campaign, enterprise_id=pk,
+                                    reason="两次检查均发现车间内电动车违规充电，未整改")
+        services.campaign_outcome_set(
+            by=officer, campaign=campaign, enterprise_id=pk, outcome=CampaignOutcomeKind.UPGRADE,
+            measures="设置室外集中充电区并安装智能充电桩；车间内禁止停放、充电；员工安全培训一次。",
+            responsible="企业主要负责人", due_at=end)
 
     def campaign_visit(self, holder: dict, pk: int, day: dt.date, noes: list[str]) -> None:
         while day.weekday() >= 5:

@@ -5,6 +5,7 @@ the Chinese headers bureaus exchange."""
 from django.utils import timezone
 
 from ..core.exports import Column, Export
+from ..core.ui import actor_label
 from .choices import Light
 from .lights import light
 from .selectors import campaign_coverage
@@ -102,18 +103,67 @@ CAMPAIGNS = Export("campaigns", "专项整治", (
     Column("覆盖率（%）", _coverage, 10),
     Column("发现隐患", _figure("found"), 10),
     Column("已销号", _figure("closed"), 10),
+    Column("规范一批", _figure("regulate"), 10),
+    Column("提升一批", _figure("upgrade"), 10),
+    Column("关停一批", _figure("close"), 10),
+))
+
+OUTCOMES = Export("campaign-outcomes", "一企一策", (
+    Column("企业", "enterprise.name", 30),
+    Column("统一社会信用代码", "enterprise.uscc", 20),
+    Column("区划代码", "enterprise.region_id", 12),
+    Column("整治结果", "get_outcome_display", 10),
+    Column("整治措施", "measures", 40),
+    Column("责任人", "responsible", 12),
+    Column("完成期限", "due_at", 12),
+    Column("完成日期", "done_on", 12),
+    Column("完成情况", "done_note", 30),
 ))
 
 
 def _negative_reason(row: dict) -> str:
+    if row.get("entry") is not None:
+        return row["entry"].reason
     return "；".join(text for flag, text in ((row["open_major"], "有未销号重大隐患"),
                                              (row["repeated"], "同一问题重复发现")) if flag)
 
 
+def _entry(path: str):
+    """A column of the kept row (NegativeListEntry) behind a row, empty for a suggestion."""
+    column = Column("", path)
+
+    def value(row: dict):
+        return column.of(row["entry"]) if row.get("entry") is not None else None
+    return value
+
+
+def _who(path: str):
+    def value(row: dict):
+        entry = row.get("entry")
+        user = getattr(entry, path) if entry is not None else None
+        return actor_label(user, user.username) if user is not None else None
+    return value
+
+
+def _negative_source(row: dict) -> str:
+    if row.get("entry") is None:
+        return "规则建议"
+    return "已移出" if row["entry"].removed_at else "人工列入"
+
+
+# Rows: dicts of the page (`views.campaigns.negative_rows`): the kept entries (the
+# removed ones too, with who removed them and why), then the suggestions not kept.
 NEGATIVE_LIST = Export("negative-list", "负面清单", (
     Column("企业", lambda row: row["name"], 30),
+    Column("统一社会信用代码", lambda row: row.get("uscc"), 20),
     Column("区划代码", lambda row: row["region"], 12),
+    Column("来源", _negative_source, 10),
     Column("原因", _negative_reason, 30),
+    Column("列入人", _who("added_by"), 12),
+    Column("列入时间", _entry("added_at"), 18),
+    Column("移出人", _who("removed_by"), 12),
+    Column("移出时间", _entry("removed_at"), 18),
+    Column("移出原因", _entry("removed_reason"), 30),
 ))
 
 NOT_INSPECTED = Export("not-inspected", "尚未检查的企业", (

@@ -23,6 +23,7 @@ from ..core.phones import is_phone
 from ..core.ui import actor_label
 from .choices import (
     Answer,
+    CampaignOutcomeKind,
     HazardAction,
     HazardCategory,
     HazardLevel,
@@ -108,6 +109,71 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NegativeListEntry(models.Model):
+    """An enterprise an officer keeps on a campaign's negative list (负面清单), with
+    the reason, beside the rule-based suggestion (selectors.campaign_negative_list).
+    Never deleted: removal (移出) records who, when and why, so the history stays;
+    an enterprise is on the list at most once at a time."""
+
+    scope_region = "enterprise__region__code"
+    scope_organization = "enterprise__organization"
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), on_delete=models.PROTECT,
+                                 related_name="negative_entries")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="+")
+    reason = models.CharField(_("列入原因"), max_length=500)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("列入人"), null=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("移出人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    removed_reason = models.CharField(_("移出原因"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        verbose_name = _("负面清单条目 Negative-list entry")
+        verbose_name_plural = _("负面清单条目 Negative-list entries")
+        constraints = [models.UniqueConstraint(fields=["campaign", "enterprise"], condition=Q(removed_at__isnull=True),
+                                               name="negative_entry_once_at_a_time")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.enterprise}"
+
+
+class CampaignOutcome(models.Model):
+    """What a campaign decided for one enterprise (整治结果): regulate, upgrade or
+    close (规范 / 提升 / 关停 一批), with its plan (一企一策: the measures, who answers
+    for them, the deadline `due_at`) and, once done, the day it was completed."""
+
+    scope_region = "enterprise__region__code"
+    scope_organization = "enterprise__organization"
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), on_delete=models.PROTECT,
+                                 related_name="outcomes")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="+")
+    outcome = models.CharField(_("整治结果"), max_length=10, choices=CampaignOutcomeKind.choices)
+    measures = models.TextField(_("整治措施"), max_length=5000)
+    responsible = models.CharField(_("责任人"), max_length=100)
+    due_at = models.DateField(_("完成期限"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    done_note = models.CharField(_("完成情况"), max_length=500, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True,
+                               on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["enterprise__name", "id"]
+        verbose_name = _("整治结果 Campaign outcome")
+        verbose_name_plural = _("整治结果 Campaign outcomes")
+        constraints = [models.UniqueConstraint(fields=["campaign", "enterprise"], name="campaign_outcome_once")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.enterprise} · {self.get_outcome_display()}"
 
 
 class Inspection(models.Model):

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from ..core.ui import actor_label
 from .choices import (
     Answer,
+    CampaignOutcomeKind,
     HazardCategory,
     HazardLevel,
     HazardSource,
@@ -275,6 +277,10 @@ class CoverageOut(Schema):
     found: int
     closed: int
     major_found: int
+    regulate: int = Field(..., description="规范一批: enterprises the campaign brings into line")
+    upgrade: int = Field(..., description="提升一批: enterprises it upgrades")
+    close: int = Field(..., description="关停一批: enterprises it closes")
+    outcomes_done: int = Field(..., description="outcomes whose plan is completed")
 
 
 class NegativeOut(Schema):
@@ -283,6 +289,74 @@ class NegativeOut(Schema):
     region: str
     open_major: bool
     repeated: bool
+
+
+def _who(user) -> str | None:
+    return actor_label(user, user.username) if user is not None else None
+
+
+class NegativeEntryIn(Schema):
+    enterprise_id: int = Field(..., ge=1, le=2**62)
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class RemoveIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class NegativeEntryOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str = Field(..., alias="enterprise.name")
+    region: str = Field(..., alias="enterprise.region_id")
+    reason: str
+    added_by: str | None
+    added_at: dt.datetime
+    removed_by: str | None
+    removed_at: dt.datetime | None
+    removed_reason: str
+
+    @staticmethod
+    def resolve_added_by(obj):
+        return _who(obj.added_by)
+
+    @staticmethod
+    def resolve_removed_by(obj):
+        return _who(obj.removed_by)
+
+
+class SuggestedOut(NegativeOut):
+    kept: bool = Field(..., description="already on the kept list")
+
+
+class NegativeListOut(Schema):
+    kept: list[NegativeEntryOut] = Field(..., description="kept by officers, the removed ones too (history)")
+    suggested: list[SuggestedOut] = Field(..., description="the rule-based suggestion")
+
+
+class OutcomeIn(Schema):
+    enterprise_id: int = Field(..., ge=1, le=2**62)
+    outcome: CampaignOutcomeKind
+    measures: str = Field(..., min_length=1, max_length=5000)
+    responsible: str = Field(..., min_length=1, max_length=100)
+    due_at: dt.date
+
+
+class OutcomeDoneIn(Schema):
+    done_on: dt.date
+    note: str = Field("", max_length=500)
+
+
+class OutcomeOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str = Field(..., alias="enterprise.name")
+    outcome: CampaignOutcomeKind
+    measures: str
+    responsible: str
+    due_at: dt.date
+    done_on: dt.date | None
+    done_note: str
 
 
 class CampaignDetail(CampaignOut):

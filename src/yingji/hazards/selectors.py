@@ -10,9 +10,18 @@ from ..core.models import Region
 from ..core.scope import SYSTEM, Scope
 from ..enterprises.selectors import enterprises_in_region, enterprises_in_scope
 from ..floods.selectors import risk_point_list
-from .choices import OPEN_STATES, HazardLevel
+from .choices import OPEN_STATES, CampaignOutcomeKind, HazardLevel
 from .lights import yellow_days
-from .models import Campaign, ChecklistTemplate, Evidence, Hazard, Inspection, PublicReport
+from .models import (
+    Campaign,
+    CampaignOutcome,
+    ChecklistTemplate,
+    Evidence,
+    Hazard,
+    Inspection,
+    NegativeListEntry,
+    PublicReport,
+)
 
 
 def region_range(code: str) -> dict:
@@ -161,12 +170,24 @@ def campaign_coverage(campaign: Campaign) -> dict:
         found=Count("id"), closed=Count("id", filter=Q(state="closed")),
         major_found=Count("id", filter=Q(level=HazardLevel.MAJOR)),
     )
-    return {"total": total, "inspected": inspected, "coverage": inspected / total if total else None, **hazards}
+    return {"total": total, "inspected": inspected, "coverage": inspected / total if total else None, **hazards,
+            **campaign_outcome_counts(campaign)}
 
 
-def campaign_negative_list(campaign: Campaign) -> list[dict]:
-    """The negative list (负面清单): covered enterprises with an open major hazard, or
-    the same checklist item found twice or more within the campaign's period."""
+def campaign_outcome_counts(campaign: Campaign) -> dict:
+    """How many enterprises the campaign regulates, upgrades and closes (规范 / 提升 /
+    关停 一批), and how many of those plans are done."""
+    # One query: the campaign list computes this for every row it shows.
+    return CampaignOutcome.objects.filter(campaign=campaign).aggregate(
+        **{kind: Count("id", filter=Q(outcome=kind)) for kind in CampaignOutcomeKind.values},
+        outcomes_done=Count("id", filter=Q(done_on__isnull=False)))
+
+
+def campaign_negative_list(campaign: Campaign, *, scope: Scope = SYSTEM) -> list[dict]:
+    """The negative list (负面清单) the rules suggest: covered enterprises with an open
+    major hazard, or the same checklist item found twice or more within the
+    campaign's period; of those `scope` sees. Officers keep their own list beside it
+    (`negative_entries`)."""
     selected = campaign_enterprises(campaign)
     open_major = set(Hazard.objects.filter(enterprise__in=selected.values("pk"), level=HazardLevel.MAJOR,
                                            state__in=OPEN_STATES).values_list("enterprise_id", flat=True))
@@ -174,9 +195,52 @@ def campaign_negative_list(campaign: Campaign) -> list[dict]:
                                          found_on__range=(campaign.start, campaign.end))
                    .values("enterprise_id", "item_id").annotate(n=Count("id")).filter(n__gte=2)
                    .values_list("enterprise_id", flat=True))
-    rows = enterprises_in_scope(scope=SYSTEM).filter(pk__in=open_major | repeated).order_by("region_id", "name")
-    return [{"enterprise_id": e.pk, "name": e.name, "region": e.region_id,
+    rows = enterprises_in_scope(scope=scope).filter(pk__in=open_major | repeated).order_by("region_id", "name")
+    return [{"enterprise_id": e.pk, "name": e.name, "uscc": e.uscc, "region": e.region_id,
              "open_major": e.pk in open_major, "repeated": e.pk in repeated} for e in rows]
+
+
+def negative_entries(*, scope: Scope, campaign: Campaign, current: bool | None = None):
+    """The enterprises officers put on the campaign's negative list, of those the
+    scope sees, newest first; `current` True keeps those still on it, False those
+    removed, None both (the history)."""
+    qs = scope.filter(NegativeListEntry.objects.filter(campaign=campaign)
+                      .select_related("enterprise", "added_by__person", "removed_by__person"))
+    if current is not None:
+        qs = qs.filter(removed_at__isnull=current)
+    return qs.order_by("-added_at", "-id")
+
+
+def negative_entry_get(*, scope: Scope, campaign: Campaign, id: int) -> NegativeListEntry:
+    return scope.get(NegativeListEntry.objects.filter(campaign=campaign).select_related("enterprise", "campaign"),
+                     pk=id)
+
+
+def campaign_outcomes(*, scope: Scope, campaign: Campaign):
+    """Each enterprise's outcome in the campaign (一企一策), of those the scope sees."""
+    return scope.filter(CampaignOutcome.objects.filter(campaign=campaign)
+                        .select_related("enterprise", "set_by__person")).order_by("enterprise__name", "id")
+
+
+def campaign_outcome_get(*, scope: Scope, campaign: Campaign, id: int) -> CampaignOutcome:
+    return scope.get(CampaignOutcome.objects.filter(campaign=campaign).select_related("enterprise", "campaign"),
+                     pk=id)
+
+
+def campaign_enterprise_find(*, scope: Scope, campaign: Campaign, text: str):
+    """An enterprise of the campaign's area (its region, whatever the tag or industry)
+    in the scope, by its USCC or its name: an exact match first, else the one name
+    that contains the text; None when none or several fit."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    area = enterprises_in_scope(scope=scope).filter(_in_region("region_id", campaign.region_id))
+    for exact in (area.filter(uscc=text.upper()), area.filter(name=text)):
+        found = list(exact[:2])
+        if len(found) == 1:
+            return found[0]
+    found = list(area.filter(name__contains=text)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def report_list(*, scope: Scope, state: str = ""):
