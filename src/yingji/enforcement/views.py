@@ -144,7 +144,8 @@ def case_document(request, id: int, kind: str):
     else:
         raise Http404()
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{kind}-{case.pk}.pdf"'
+    # A download, as the other documents: the officer files it (and a browser's PDF viewer is not needed).
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{case.pk}.pdf"'
     return response
 
 
