@@ -26,13 +26,12 @@ import queue
 import time
 from dataclasses import dataclass
 
-import paho.mqtt.client as paho
 from django.core.exceptions import ValidationError as RowError
 from django.db import close_old_connections, connection
 from pydantic import ValidationError
 
 from ..core.errors import DomainError
-from ..hydromet.mqtt import Broker
+from ..hydromet.mqtt import Broker, subscriber
 from . import offsite
 from .choices import DetectionSource
 from .schemas import DetectionIn
@@ -130,7 +129,8 @@ def run(*, url: str, client_id: str, clean_session: bool = False, max_seconds: f
     """Listen and record until stopped (Ctrl-C), `max_seconds` passed or
     `max_messages` came; what arrived before the stop is recorded."""
     counters, inbox = Counters(), queue.Queue()
-    client = _client(Broker.from_url(url), client_id, clean_session, inbox, on_connect)
+    client = subscriber(Broker.from_url(url), client_id=client_id, clean_session=clean_session, topics=[TOPIC],
+                        on_message=lambda topic, payload: inbox.put((topic, payload, 1)), on_connect=on_connect)
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     client.loop_start()
     try:
@@ -155,27 +155,3 @@ def _take_queued(inbox: queue.Queue, counters: Counters, timeout: float) -> None
     if not take(topic, payload, counters, attempt):
         time.sleep(min(2 ** attempt, 10))
         inbox.put((topic, payload, attempt + 1))
-
-
-def _client(broker: Broker, client_id: str, clean_session: bool, inbox: queue.Queue, on_connect):
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=clean_session)
-    if broker.username:
-        client.username_pw_set(broker.username, broker.password)
-    if broker.tls:
-        client.tls_set()
-    client.reconnect_delay_set(min_delay=1, max_delay=60)
-
-    def connected(c, userdata, flags, reason_code, properties):
-        if reason_code.is_failure:
-            log.error("MQTT connection refused: %s", reason_code)
-            return
-        log.info("MQTT connected to %s:%s", broker.host, broker.port)
-        c.subscribe([(TOPIC, 1)])  # renewed on every (re)connect
-        if on_connect:
-            on_connect()
-
-    client.on_connect = connected
-    client.on_message = lambda c, userdata, msg: inbox.put((msg.topic, msg.payload, 1))
-    client.on_disconnect = lambda c, u, flags, rc, props: log.warning("MQTT disconnected: %s", rc)
-    client.connect_async(broker.host, broker.port, keepalive=60)  # a broker that is down is retried
-    return client

@@ -21,16 +21,16 @@ from ..core import tabular
 from ..core.errors import DomainError, Forbidden
 from ..core.rejects import rejects_keep
 from ..core.scope import Scope
-from ..core.tabular.columns import cell_text
+from ..core.tabular.columns import Column, Columns, cell_text
 from . import services
 from .models import Flow
 
-COLUMNS = (("direction", "方向", "direction"), ("date", "日期", "date"), ("cas", "CAS号", "cas"),
-           ("chemical_id", "品名编号", "chemical id"), ("quantity", "数量", "quantity"), ("unit", "单位", "unit"),
-           ("counterparty_uscc", "对方统一社会信用代码", "counterparty uscc"), ("amount", "金额", "amount"))
-REQUIRED = ("direction", "date", "quantity", "unit", "counterparty_uscc", "amount")
-_HEADER = {key: zh for key, zh, _en in COLUMNS}
-_INDEX = {"".join(n.split()).lower(): key for key, zh, en in COLUMNS for n in (zh, key, en)}
+COLUMNS = Columns((Column("direction", "方向", "direction"), Column("date", "日期", "date"),
+                   Column("cas", "CAS号", "cas"), Column("chemical_id", "品名编号", "chemical id"),
+                   Column("quantity", "数量", "quantity"), Column("unit", "单位", "unit"),
+                   Column("counterparty_uscc", "对方统一社会信用代码", "counterparty uscc"),
+                   Column("amount", "金额", "amount")),
+                  required=("direction", "date", "quantity", "unit", "counterparty_uscc", "amount"))
 _DIRECTIONS = {"in": "in", "入库": "in", "购入": "in", "out": "out", "出库": "out", "售出": "out", "销售": "out"}
 _UNITS = {"t": "t", "吨": "t", "kg": "kg", "千克": "kg", "公斤": "kg"}
 
@@ -57,29 +57,19 @@ def import_flows(*, by, content: bytes, filename: str) -> ImportReport:
     if own is None:
         raise Forbidden("流向导入仅限企业用户（导入本企业的流向）", "Only enterprise users import their own flows")
     table = tabular.read_table(content, filename)
-    if not table.rows:
-        raise tabular.FileRejected("文件中没有内容", "The file has no content")
-    mapping: dict[str, int] = {}
-    for i, h in enumerate(table.rows[0][1]):
-        key = _INDEX.get("".join(str(h or "").split()).lower())
-        if key and key not in mapping:
-            mapping[key] = i
-    missing = [k for k in REQUIRED if k not in mapping]
-    if missing:
-        raise tabular.FileRejected(f"缺少必需的列：{'、'.join(_HEADER[k] for k in missing)}（表头须在第 1 行）",
-                                   f"Required columns are missing: {', '.join(missing)} (the header must be row 1)")
-    report = ImportReport(warnings=list(table.warnings))
+    mapping, warnings = COLUMNS.read_header(table)
+    report = ImportReport(warnings=warnings)
     seen: Counter = Counter()
     for number, cells in table.rows[1:]:
         values = {k: cell_text(cells[i]) if i < len(cells) else "" for k, i in mapping.items()}
         if not any(values.values()):
             continue
-        content_key = json.dumps([values.get(k, "") for k, _zh, _en in COLUMNS], ensure_ascii=False)
+        content_key = json.dumps([values.get(c.key, "") for c in COLUMNS.columns], ensure_ascii=False)
         seen[content_key] += 1
         key = hashlib.sha256(f"{content_key}#{seen[content_key]}".encode()).hexdigest()[:64]
         _row(report, number, values, key, by=by, own=own)
     kept = rejects_keep(by=by, name="hazchem-flows-rejected", title="待修改的行",
-                        header=[zh for _k, zh, _en in COLUMNS], rows=report.rejected_rows)
+                        header=[c.header for c in COLUMNS.columns], rows=report.rejected_rows)
     report.rejects = str(kept.token) if kept else None
     return report
 
@@ -135,7 +125,7 @@ def _reject(report: ImportReport, number: int, values: dict, problems: list[tupl
     report.rejected += 1
     reasons = []
     for key, message in problems:
-        header = _HEADER.get(key, "")
+        header = COLUMNS[key].header if COLUMNS.get(key) else ""
         report.errors.append({"row": number, "field": header, "message": message})
         reasons.append((f"{header}：" if header else "") + message.split(" / ")[0])
-    report.rejected_rows.append([values.get(k, "") for k, _zh, _en in COLUMNS] + ["；".join(reasons)])
+    report.rejected_rows.append([values.get(c.key, "") for c in COLUMNS.columns] + ["；".join(reasons)])

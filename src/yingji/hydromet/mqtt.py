@@ -144,7 +144,8 @@ def run(*, url: str, client_id: str, clean_session: bool = False, max_seconds: f
     `max_messages` were received; always flushes what it holds before returning."""
     ingestor = ingestor or Ingestor()
     inbox: queue.Queue = queue.Queue()
-    client = _client(Broker.from_url(url), client_id, clean_session, inbox, on_connect)
+    client = subscriber(Broker.from_url(url), client_id=client_id, clean_session=clean_session, topics=TOPICS,
+                        on_message=lambda topic, payload: inbox.put((topic, payload)), on_connect=on_connect)
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     client.loop_start()
     try:
@@ -173,7 +174,10 @@ def _finished(ingestor: Ingestor, deadline, max_messages) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def _client(broker: Broker, client_id: str, clean_session: bool, inbox: queue.Queue, on_connect):
+def subscriber(broker: Broker, *, client_id: str, clean_session: bool, topics, on_message, on_connect=None):
+    """A paho client that subscribes to `topics` (QoS 1) on every (re)connect and hands
+    each message to `on_message(topic, payload)` on paho's thread; the workers that read
+    MQTT (stations here, off-site detections in enforcement) share it."""
     client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=clean_session)
     if broker.username:
         client.username_pw_set(broker.username, broker.password)
@@ -186,12 +190,12 @@ def _client(broker: Broker, client_id: str, clean_session: bool, inbox: queue.Qu
             log.error("MQTT connection refused: %s", reason_code)
             return
         log.info("MQTT connected to %s:%s", broker.host, broker.port)
-        c.subscribe([(topic, 1) for topic in TOPICS])  # renewed on every (re)connect
+        c.subscribe([(topic, 1) for topic in topics])  # renewed on every (re)connect
         if on_connect:
             on_connect()
 
     client.on_connect = connected
-    client.on_message = lambda c, userdata, msg: inbox.put((msg.topic, msg.payload))
+    client.on_message = lambda c, userdata, msg: on_message(msg.topic, msg.payload)
     client.on_disconnect = lambda c, u, flags, rc, props: log.warning("MQTT disconnected: %s", rc)
     client.connect_async(broker.host, broker.port, keepalive=60)  # a broker that is down is retried
     return client
