@@ -18,9 +18,8 @@ from django.utils import timezone
 from ..core import audit, regioncodes
 from ..core.errors import DomainError
 from ..core.models import Region
-from ..core.scope import SYSTEM, Scope
+from ..core.scope import Scope
 from ..core.services import save_audited
-from ..enterprises import selectors as enterprise_selectors
 from . import services
 from .choices import DetectionState, SourceKind
 from .models import Detection
@@ -71,11 +70,7 @@ def detection_receive(*, by, source: str, kind: str, detected_at: dt.datetime, r
         return kept
     enterprise = None
     if party_uscc:
-        enterprise = enterprise_selectors.enterprises_in_scope(scope=SYSTEM).filter(
-            uscc=party_uscc.strip().upper()).first()
-        if enterprise is None:
-            raise DomainError("登记册中没有该统一社会信用代码的企业", "No enterprise of that USCC in the register",
-                              fields={"party_uscc": "未找到 / not found"})
+        enterprise = services.registered_party(party_uscc)
         region = enterprise.region_id
     if not region or not Region.objects.filter(pk=region).exists():
         raise DomainError("请给出区划或企业", "Give the region or the enterprise",

@@ -56,6 +56,18 @@ def _officer(by) -> Scope:
 
 # Cases ---------------------------------------------------------------------------------
 
+def registered_party(uscc: str):
+    """The enterprise of that USCC, or a field error. USCCs are public (the national credit
+    register): the whole register is searched, so that a party outside the caller's region
+    answers 403 at the region check that follows, not "unknown"."""
+    enterprise = enterprise_selectors.enterprises_in_scope(scope=SYSTEM).filter(
+        uscc=(uscc or "").strip().upper()).first()
+    if enterprise is None:
+        raise DomainError("登记册中没有该统一社会信用代码的企业", "No enterprise of that USCC in the register",
+                          fields={"party_uscc": "未找到 / not found"})
+    return enterprise
+
+
 def case_open(*, by, source_kind: str, party_uscc: str, summary: str, source_id: int | None = None,
               always_stop: bool = False, always_heavier: bool = False) -> Case:
     """File a case (立案) against the enterprise of that USCC, in its region: the filing
@@ -63,13 +75,7 @@ def case_open(*, by, source_kind: str, party_uscc: str, summary: str, source_id:
     scope = _officer(by)
     if source_kind not in SourceKind.values:
         raise DomainError("案件来源无效", "Unknown source kind", fields={"source_kind": "无效 / invalid"})
-    # USCCs are public (the national credit register); the enterprise is looked up in the
-    # whole register so that one outside the caller's region answers 403, not "unknown".
-    enterprise = enterprise_selectors.enterprises_in_scope(scope=SYSTEM).filter(
-        uscc=(party_uscc or "").strip().upper()).first()
-    if enterprise is None:
-        raise DomainError("登记册中没有该统一社会信用代码的企业", "No enterprise of that USCC in the register",
-                          fields={"party_uscc": "未找到 / not found"})
+    enterprise = registered_party(party_uscc)
     scope.require_region(enterprise.region_id)
     if not summary.strip():
         raise DomainError("请填写案情摘要", "Give the case summary", fields={"summary": "必填 / required"})

@@ -11,9 +11,8 @@ from django.utils import timezone
 from ..core import audit, regioncodes
 from ..core.errors import DomainError
 from ..core.models import Region
-from ..core.scope import SYSTEM, Scope
+from ..core.scope import Scope
 from ..core.services import save_audited
-from ..enterprises import selectors as enterprise_selectors
 from . import services
 from .models import Summons
 
@@ -24,11 +23,7 @@ def summons_record(*, by, summoned: str, reason: str, held_at: dt.datetime, comm
     scope.require_officer()
     enterprise = None
     if party_uscc:
-        enterprise = enterprise_selectors.enterprises_in_scope(scope=SYSTEM).filter(
-            uscc=party_uscc.strip().upper()).first()
-        if enterprise is None:
-            raise DomainError("登记册中没有该统一社会信用代码的企业", "No enterprise of that USCC in the register",
-                              fields={"party_uscc": "未找到 / not found"})
+        enterprise = services.registered_party(party_uscc)
         region = enterprise.region_id
     if not region or not Region.objects.filter(pk=region).exists():
         raise DomainError("请给出区划或企业", "Give the region or the enterprise", fields={"region": "必填 / required"})
