@@ -4,18 +4,8 @@ changed and nothing is deleted."""
 
 from django.contrib import admin
 
+from ..core.admin_audit import ReadOnlyAdmin as ReadOnly
 from .models import Case, Decision, Detection, Evidence, Summons
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

@@ -1,19 +1,10 @@
+"""Hazardous chemicals in the admin: read only; rows are written through the services
+only (validation, reconciliation, audit)."""
+
 from django.contrib import admin
 
+from ..core.admin_audit import ReadOnlyAdmin
 from .models import Chemical, Flow, HazchemLicence, WorkOrder
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written through the services only (validation, reconciliation, audit)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Chemical)
