@@ -65,3 +65,50 @@ def test_an_order_against_a_party_outside_the_register_cannot_become_a_case(api_
     _f, found = flow(enterprise_user, counterparty=valid_uscc("330825"))
     r = api_as(wenling_officer).post(f"/api/hazchem/work-orders/{found[0]['work_order_id']}/actions/open_case", {})
     assert r.status_code == 400 and "register" in r.json()["error"]["message"]
+
+
+def test_the_caustic_soda_case_end_to_end(api_as, client, enterprise_user, linhai_enterprise, linhai_officer,
+                                          wenling_officer):
+    """Inbound records → finding → work order → case → decision (tier and Art. 32) →
+    documents → closure, every step audited, the case seen only in the party's region."""
+    from yingji.core.models import AuditRecord
+
+    from ..hazchem.test_reconcile import longyou_deliveries
+    from .conftest import LONGYOU
+
+    mill = api_as(enterprise_user)
+    for day, quantity, amount in longyou_deliveries():
+        assert mill.post("/api/hazchem/flows", {"direction": "in", "date": day, "cas": "1310-73-2",
+                                                "quantity": quantity, "unit": "t", "amount": amount,
+                                                "counterparty_uscc": linhai_enterprise.uscc}).status_code == 201
+    officer = api_as(linhai_officer)
+    (order,) = officer.get("/api/hazchem/work-orders?state=open").json()["items"]
+    assert Decimal(order["illegal_gains"]) == Decimal("244048.66")
+    assert officer.post(f"/api/hazchem/work-orders/{order['id']}/actions/open_case", {}).status_code == 200
+    cases_from_work_orders()
+    case_id = Case.objects.get(source_kind="chemical_work_order", source_id=order["id"]).pk
+
+    facts = LONGYOU | {"sales_revenue": order["illegal_gains"]}  # the gains the platform computed
+    for action in ("review", "notify"):
+        assert officer.post(f"/api/cases/{case_id}/actions/{action}", {"note": "ok"}).status_code == 200
+    r = officer.post(f"/api/cases/{case_id}/actions/decide", {"decided_on": "2024-06-01", "decisions": [facts]})
+    assert r.status_code == 200, r.content
+    (decision,) = r.json()["decisions"]
+    assert decision["tier"] == "gains-above-100k" and Decimal(decision["confiscated"]) == Decimal("244048.66")
+    # Art. 32 reduced: half of the statutory minimum (rule data), below the tier's 150,000.
+    assert Decimal(decision["fine"]) == Decimal(100000) * Decimal("0.5")
+    assert any("第三十二条" in reason["zh"] for reason in decision["reasons"])
+
+    client.force_login(linhai_officer.user)
+    for kind in ("filing", "notice", "decision"):
+        pdf = client.get(f"/cases/{case_id}/{kind}.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), kind
+    for action in ("serve", "execute", "close"):
+        assert officer.post(f"/api/cases/{case_id}/actions/{action}").status_code == 200
+    body = officer.get(f"/api/cases/{case_id}").json()
+    assert body["state"] == "closed" and all(s["completed_at"] for s in body["steps"])
+    assert api_as(wenling_officer).get(f"/api/cases/{case_id}").status_code in (403, 404)
+    audited = set(AuditRecord.objects.filter(object_id=str(case_id)).values_list("action", flat=True))
+    assert {"case.open", "case.review", "case.notify", "case.decide", "case.serve", "case.execute",
+            "case.close"} <= audited
+    assert AuditRecord.objects.filter(action="hazchem.work_order_case_opened", object_id=str(order["id"])).exists()
