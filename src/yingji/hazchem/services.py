@@ -16,7 +16,7 @@ from ..core.scope import SYSTEM, Scope, fits_database
 from ..core.services import save_audited
 from ..enterprises import uscc as uscc_codes
 from ..enterprises.selectors import enterprises_in_scope
-from . import reconcile
+from . import reconcile, reconcile_run
 from .choices import Direction, LicenceKind, Unit, WorkOrderState
 from .models import Chemical, Flow, HazchemLicence, WorkOrder
 
@@ -170,7 +170,14 @@ def check_flow_values(*, direction: str, date: dt.date, quantity: Decimal, unit:
 def work_order_for(*, by, finding: reconcile.Finding, flow: Flow) -> dict:
     """Open the work order of a finding, or update the live one of the same key."""
     party = registered(finding.party_uscc)
-    region_id = party.region_id if party is not None else flow.enterprise.region_id
+    order = _write_order(by=by, finding=finding, party=party,
+                         region_id=party.region_id if party is not None else flow.enterprise.region_id)
+    return {"kind": finding.kind, "work_order_id": order.pk, "party_uscc": finding.party_uscc,
+            "region": order.region_id, "illegal_gains": order.illegal_gains, "quantity_t": order.quantity_t,
+            "summary": order.summary}
+
+
+def _write_order(*, by, finding: reconcile.Finding, party, region_id: str) -> WorkOrder:
     try:
         with transaction.atomic():
             order = _save_order(by=by, finding=finding, party=party, region_id=region_id)
@@ -178,9 +185,53 @@ def work_order_for(*, by, finding: reconcile.Finding, flow: Flow) -> dict:
         # A concurrent recording opened the live order of this key first: update that one.
         order = _save_order(by=by, finding=finding, party=party, region_id=region_id)
     _add_evidence(order, finding.evidence)
-    return {"kind": finding.kind, "work_order_id": order.pk, "party_uscc": finding.party_uscc,
-            "region": region_id, "illegal_gains": order.illegal_gains, "quantity_t": order.quantity_t,
-            "summary": order.summary}
+    return order
+
+
+def reconcile_all(*, by=None) -> dict[str, int]:
+    """Reconcile every flow row at once (reconcile_run) and write the findings as work
+    orders: a live order whose figures, text, party and region are unchanged is left
+    alone (a nightly run over unchanged data writes nothing); a finding that has gone
+    leaves its order for an officer to close."""
+    found = reconcile_run.findings()
+    last_rows = _chunked_map(Flow.objects, "pk", [last for _f, last in found], "enterprise__region_id")
+    parties = {e.uscc: e for e in _chunked(enterprises_in_scope(scope=SYSTEM), "uscc",
+                                            [f.party_uscc for f, _last in found])}
+    live = {o.key: o for o in _chunked(WorkOrder.objects.exclude(state=WorkOrderState.CLOSED), "key",
+                                       [f.key for f, _last in found])}
+    counts = {"findings": len(found), "opened": 0, "updated": 0, "unchanged": 0}
+    for finding, last in found:
+        party = parties.get(finding.party_uscc)
+        region_id = party.region_id if party is not None else last_rows[last]
+        order = live.get(finding.key)
+        if order is not None and _unchanged(order, finding, party, region_id):
+            counts["unchanged"] += 1
+            continue
+        with transaction.atomic():
+            _write_order(by=by, finding=finding, party=party, region_id=region_id)
+        counts["updated" if order is not None else "opened"] += 1
+    return counts
+
+
+def _unchanged(order: WorkOrder, finding: reconcile.Finding, party, region_id: str) -> bool:
+    return (order.summary == finding.summary[:500] and order.illegal_gains == finding.illegal_gains
+            and order.quantity_t == finding.quantity_t.quantize(Decimal("0.001"))
+            and order.party_id == (party.pk if party is not None else None) and order.region_id == region_id
+            and order.evidence.count() == len(finding.evidence))
+
+
+_CHUNK = 500  # SQLite allows 999 variables in a statement
+
+
+def _chunked(qs, field: str, values: list) -> list:
+    values = sorted(set(values))
+    return [row for i in range(0, len(values), _CHUNK) for row in qs.filter(**{f"{field}__in": values[i:i + _CHUNK]})]
+
+
+def _chunked_map(qs, field: str, values: list, target: str) -> dict:
+    values = sorted(set(values))
+    return {k: v for i in range(0, len(values), _CHUNK)
+            for k, v in qs.filter(**{f"{field}__in": values[i:i + _CHUNK]}).values_list(field, target)}
 
 
 def _add_evidence(order: WorkOrder, flow_ids: list[int]) -> None:
