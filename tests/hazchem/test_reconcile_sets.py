@@ -191,3 +191,23 @@ def test_the_nightly_run_opens_each_order_once_then_writes_nothing(settings, reg
     assert services.reconcile_all()["updated"] == 1
     order.refresh_from_db()
     assert order.illegal_gains == Decimal("22425.00") and order.evidence.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_nightly_tick_run_it(regions, linhai_enterprise, wenling_enterprise):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from yingji.core import scheduler
+
+    Flow.objects.create(enterprise=wenling_enterprise, direction="in", chemical=chemical(CAUSTIC_SODA),
+                        date=dt.date(2024, 3, 1), quantity=Decimal(1), unit="t",
+                        counterparty_uscc=linhai_enterprise.uscc, amount=Decimal("3450.00"))
+    out = StringIO()
+    call_command("hazchem_reconcile", stdout=out)
+    assert out.getvalue().split() == ["findings=1", "opened=1", "updated=0", "unchanged=0"]
+    scheduler.autodiscover()
+    tick = scheduler.registry.ticks["hazchem.reconcile_all"]
+    assert tick.every_seconds == 24 * 3600
+    assert tick.fn() == {"findings": 1, "opened": 0, "updated": 0, "unchanged": 1}
