@@ -12,6 +12,8 @@ from yingji.enforcement.models import Case, Detection
 
 from ..access.isolation import IsolationCases
 from ..conftest import LINHAI, LINHAI_TOWN, WENLING_TOWN
+from ..factories import EnterpriseFactory
+from .conftest import open_case, walk_to
 
 pytestmark = pytest.mark.django_db
 MEDIA = hashlib.sha256(b"frame").hexdigest()
@@ -144,3 +146,38 @@ def test_the_review_queue_shows_place_and_coordinates(client, wenling_officer):
     client.force_login(wenling_officer.user)
     page = client.get("/cases/offsite/").content.decode()
     assert "污水池" in page and "28.371234, 121.381234" in page and "经纬度" in page
+
+
+# Joining an open case ------------------------------------------------------------------
+
+def test_a_sensors_detection_joins_the_cameras_case_as_evidence(api_as, wenling_officer, wenling_enterprise):
+    client = api_as(wenling_officer)
+    camera = client.post("/api/offsite/detections", _body(wenling_enterprise.uscc)).json()
+    gas = client.post("/api/offsite/detections", _body(source="iot", kind="gas_over_limit", region=WENLING_TOWN,
+                                                       device_id="GAS-1", **WENLING_POINT)).json()
+    case_id = client.post(f"/api/offsite/detections/{camera['id']}/accept").json()["case_id"]
+    r = client.post(f"/api/offsite/detections/{gas['id']}/accept", {"case_id": case_id})
+    assert r.status_code == 200 and r.json()["case_id"] == case_id
+    assert Case.objects.count() == 1
+    items = Case.objects.get().evidence.order_by("id")
+    assert [e.original_name for e in items] == [f"offsite-detection-{camera['id']}.json",
+                                                f"offsite-detection-{gas['id']}.json"]
+    assert items[1].place == "污水池 (28.370000, 121.380000)" and items[1].kind == "platform"
+    assert MEDIA in items[1].description
+
+
+def test_a_detection_joins_only_an_open_case_of_its_party(api_as, wenling_officer, wenling_enterprise,
+                                                           linhai_officer, linhai_enterprise):
+    client = api_as(wenling_officer)
+    other = open_case(wenling_officer, wenling_enterprise)
+    neighbour = open_case(wenling_officer, EnterpriseFactory(region_id=WENLING_TOWN))
+    foreign = open_case(linhai_officer, linhai_enterprise)
+    detection = client.post("/api/offsite/detections", _body(wenling_enterprise.uscc)).json()
+    url = f"/api/offsite/detections/{detection['id']}/accept"
+    assert client.post(url, {"case_id": foreign.pk}).status_code == 404
+    r = client.post(url, {"case_id": neighbour.pk})
+    assert r.status_code == 400 and "case_id" in r.json()["error"]["fields"]
+    walk_to(wenling_officer, other, "closed")
+    r = client.post(url, {"case_id": other.pk})
+    assert r.status_code == 409 and "case_id" in r.json()["error"]["fields"]
+    assert Detection.objects.get().state == "pending"

@@ -117,11 +117,9 @@ def check_point(lat: float | None, lon: float | None) -> None:
     if lat is None or lon is None:
         raise DomainError("经度和纬度须同时给出", "Give lat and lon together, or neither",
                           fields={"lat" if lat is None else "lon": "必填 / required"})
-    bad = {}
-    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
-        bad["lat"] = f"纬度应在 {LAT_RANGE[0]:g} 至 {LAT_RANGE[1]:g} 之间 / between {LAT_RANGE[0]:g} and {LAT_RANGE[1]:g}"
-    if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
-        bad["lon"] = f"经度应在 {LON_RANGE[0]:g} 至 {LON_RANGE[1]:g} 之间 / between {LON_RANGE[0]:g} and {LON_RANGE[1]:g}"
+    bad = {name: f"应在 {low:g} 至 {high:g} 之间 / between {low:g} and {high:g}"
+           for name, value, (low, high) in (("lat", lat, LAT_RANGE), ("lon", lon, LON_RANGE))
+           if not low <= value <= high}
     if bad:
         raise DomainError("经纬度超出范围", "Coordinates out of range", fields=bad)
 
@@ -202,7 +200,8 @@ def _joinable(detection: Detection, case: Case, scope: Scope) -> None:
         raise services.InvalidTransition("案件已结束，不能再并入线索", "The case has ended; no detection can be added",
                                          fields={"case_id": "案件已结束 / case ended"})
     if detection.enterprise_id is not None and detection.enterprise_id != case.enterprise_id:
-        raise DomainError("线索所涉企业不是该案当事单位", "The detection names another enterprise than the case's party",
+        raise DomainError("线索所涉企业不是该案当事单位",
+                          "The detection names another enterprise than the case's party",
                           fields={"case_id": "当事单位不符 / another party"})
 
 
