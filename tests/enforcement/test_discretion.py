@@ -153,3 +153,52 @@ def test_the_form_offers_every_provision_with_rules():
     from yingji.enforcement.forms import PROVISIONS
 
     assert {code for code, _label in PROVISIONS} == set(provisions())
+
+
+# Confined-space and other dangerous operations (Work Safety Law 2021, Art. 101 item 3):
+# "责令限期改正，处十万元以下的罚款；逾期未改正的，责令停产停业整顿，并处十万元以上二十万元
+# 以下的罚款，对其直接负责的主管人员和其他直接责任人员处二万元以上五万元以下的罚款".
+OPERATION = "work-safety-dangerous-operation"
+IN_FORCE = dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("circumstance", "fine"), [("lighter", "0"), ("ordinary", "50000"),
+                                                     ("heavier", "100000")])
+def test_dangerous_operation_ordered_to_correct(circumstance, fine):
+    """Up to 100,000: lighter at 0, ordinary in the middle (50,000), heavier at 100,000."""
+    result = evaluate(Facts(provision=OPERATION, decided_on=IN_FORCE, circumstance=circumstance))
+    assert (result.tier, result.fine_min, result.fine_max) == ("ordered-to-correct", D("0"), D("100000"))
+    assert result.fine == D(fine) and result.measures == ["order_correction"]
+    assert result.source_zh.endswith("第一百零一条第（三）项") and result.confiscated == 0
+    assert any("责令限期改正" in r.zh for r in result.reasons)
+
+
+def test_dangerous_operation_not_corrected_enterprise():
+    """Not corrected by the deadline: 100,000–200,000 (ordinary 150,000) and stop production;
+    Art. 32 reduced: half the tier's minimum 100,000 → 50,000."""
+    result = evaluate(Facts(provision=OPERATION, decided_on=IN_FORCE, refused=True))
+    assert (result.tier, result.fine_min, result.fine_max, result.fine) == (
+        "overdue-enterprise", D("100000"), D("200000"), D("150000"))
+    assert result.measures == ["stop_production"]
+    reduced = evaluate(Facts(provision=OPERATION, decided_on=IN_FORCE, refused=True,
+                             mitigations=("removed_harm",), mitigation="reduced"))
+    assert reduced.fine == D("50000") and reduced.mitigated == "reduced"
+
+
+@pytest.mark.parametrize(("party", "circumstance", "fine"), [("principal", "ordinary", "35000"),
+                                                              ("manager", "heavier", "50000")])
+def test_dangerous_operation_not_corrected_persons(party, circumstance, fine):
+    result = evaluate(Facts(provision=OPERATION, decided_on=IN_FORCE, refused=True, party=party,
+                            circumstance=circumstance))
+    assert (result.tier, result.fine_min, result.fine_max, result.fine) == (
+        "overdue-person", D("20000"), D("50000"), D(fine))
+    assert result.measures == []
+
+
+def test_dangerous_operation_persons_are_fined_only_once_overdue_and_only_from_2021_09_01():
+    with pytest.raises(RuleError) as err:
+        evaluate(Facts(provision=OPERATION, decided_on=IN_FORCE, party="principal"))
+    assert err.value.field == "party"
+    with pytest.raises(RuleError) as err:
+        evaluate(Facts(provision=OPERATION, decided_on=dt.date(2021, 8, 31)))
+    assert err.value.field == "decided_on"

@@ -35,7 +35,7 @@ def test_a_payload_becomes_the_services_arguments():
     fields = mqtt.detection_from_message(TOPIC, _payload())
     assert fields["source"] == "camera" and fields["kind"] == "confined_space_entry"
     assert fields["detection_id"] == "CAM-1-0001" and fields["region"] == WENLING_TOWN
-    assert fields["place"] == "污水池 (28.370000, 121.380000)"
+    assert (fields["place"], fields["lat"], fields["lon"]) == ("污水池", 28.37, 121.38)
     assert fields["detected_at"].isoformat() == "2026-11-30T10:00:00+08:00"
 
 
@@ -49,9 +49,9 @@ def test_a_payload_becomes_the_services_arguments():
     (TOPIC, _payload(type=None), "kind"),
     (TOPIC, _payload(time="yesterday"), "detected_at"),
     (TOPIC, _payload(confidence=3), "confidence"),
-    (TOPIC, _payload(lat=91), "lat/lon"),
-    (TOPIC, _payload(lon="east"), "lat/lon"),
-    (TOPIC, _payload(lat=True), "lat/lon"),
+    (TOPIC, _payload(lon="east"), "lon"),
+    (TOPIC, _payload(lat=True), "lat"),
+    (TOPIC, _payload(lat="28.37"), "lat"),
     (TOPIC, _payload(source="drone"), "source"),
     (TOPIC, _payload(place=["a"]), "place"),
     (TOPIC, _payload(id="x" * 101), "detection_id"),
@@ -65,12 +65,15 @@ def test_bad_payloads_are_refused_with_their_reason(topic, payload, reason):
 def test_the_same_detection_twice_is_recorded_once_and_bad_ones_are_counted(caplog):
     counters = mqtt.Counters()
     for payload in (_payload(), _payload(), b"{", _payload(id="CAM-1-0002", region="999999"),
-                    _payload(id="CAM-1-0003", media_sha256="abc")):
+                    _payload(id="CAM-1-0003", media_sha256="abc"), _payload(id="CAM-1-0004", lat=91),
+                    _payload(id="CAM-1-0005", lon=None)):
         assert mqtt.take(TOPIC, payload, counters)
-    assert (counters.messages, counters.recorded, counters.duplicates, counters.bad) == (5, 1, 1, 3)
+    assert (counters.messages, counters.recorded, counters.duplicates, counters.bad) == (7, 1, 1, 5)
     (row,) = Detection.objects.all()
     assert (row.external_id, row.state, row.region_id) == ("CAM-1-0001", "pending", WENLING_TOWN)
+    assert (row.place, row.lat, row.lon) == ("污水池", 28.37, 121.38)
     assert "media_sha256" in caplog.text and "JSON" in caplog.text
+    assert "Coordinates out of range" in caplog.text and "Give lat and lon together" in caplog.text
 
 
 @pytest.mark.django_db

@@ -170,8 +170,12 @@ def list_detections(request, filters: Query[DetectionFilter], paging: Query[Page
 
 @router.post("/offsite/detections/{id}/accept", response=DetectionOut)
 def accept_detection(request, id: int, data: AcceptIn | None = None):
-    detection = offsite.detection_get(scope=_scope(request), id=id)
-    return offsite.detection_accept(by=request.user, detection=detection, summary=(data or AcceptIn()).summary)
+    """Open a case from the detection, or with `case_id` add it to that open case; the
+    detection's record (media link and SHA-256 included) becomes the case's evidence."""
+    scope, given = _scope(request), data or AcceptIn()
+    detection = offsite.detection_get(scope=scope, id=id)
+    case = None if given.case_id is None else selectors.case_get(scope=scope, id=given.case_id)
+    return offsite.detection_accept(by=request.user, detection=detection, summary=given.summary, case=case)
 
 
 @router.post("/offsite/detections/{id}/dismiss", response=DetectionOut)

@@ -11,7 +11,9 @@ from ..core.ui import date_input
 from .choices import Party, SummonsReason
 
 PROVISIONS = [("hazchem-unlicensed-trading", _("Trading hazardous chemicals without a licence (Art. 77)")),
-              ("work-safety-hazard-not-removed", _("Failing to remove an accident hazard (Work Safety Law Art. 102)"))]
+              ("work-safety-hazard-not-removed", _("Failing to remove an accident hazard (Work Safety Law Art. 102)")),
+              ("work-safety-dangerous-operation",
+               _("Dangerous or confined-space operation without on-site safety management (Work Safety Law Art. 101)"))]
 MITIGATIONS = [("removed_harm", _("Removed or lessened the harm on its own")),
                ("coerced", _("Coerced or deceived into the violation")),
                ("confessed", _("Confessed violations not yet known")),

@@ -258,6 +258,9 @@ class Detection(models.Model):
     confidence = models.FloatField(_("置信度"), default=1.0)
     detected_at = models.DateTimeField(_("发现时间"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
+    # Where the device saw it (WGS-84 degrees), both or neither; checked in offsite.py.
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lon = models.FloatField(_("经度"), null=True, blank=True)
     media_url = models.CharField(_("媒体链接"), max_length=500, blank=True)
     media_sha256 = models.CharField(_("媒体 SHA-256"), max_length=64, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=DetectionState.choices)

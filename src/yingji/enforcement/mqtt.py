@@ -9,7 +9,8 @@ The payload is one JSON object::
      "media_url": "https://...", "media_sha256": "<64 hex>", "device_id": "CAM-7"}
 
 (`kind`, `detected_at` and `detection_id` are accepted for `type`, `time` and `id`:
-the names of the HTTP endpoint.) Each payload is checked by the HTTP endpoint's schema
+the names of the HTTP endpoint; `lat`/`lon` are the detection's coordinates, as
+there.) Each payload is checked by the HTTP endpoint's schema
 and passed to the same service, `offsite.detection_receive`, so both intakes apply the
 same rules; with an `id`, a detection delivered twice (QoS 1 redelivers) is recorded
 once. The shape follows hydromet's worker: paho's thread only queues messages, this
@@ -65,25 +66,11 @@ def detection_from_message(topic: str, payload: bytes) -> dict:
     data = {ALIASES.get(key, key): value for key, value in data.items()}
     if data.setdefault("source", parts[2]) != parts[2]:
         raise BadDetection(f"来源与主题不符 / source {data['source']!r} is not the topic's {parts[2]!r}")
-    data["place"] = _place(data)
     try:
         return offsite.detection_fields(DetectionIn.model_validate(data))
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or '-'}: {e['msg']}" for e in exc.errors())
         raise BadDetection(f"字段无效 / invalid fields: {reasons}") from None
-
-
-def _place(data: dict):
-    """The place, with the coordinates when given (WGS-84 degrees)."""
-    place, lat, lon = data.get("place", ""), data.pop("lat", None), data.pop("lon", None)
-    if lat is None and lon is None:
-        return place
-    ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon))
-    if not ok or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise BadDetection(f"经纬度无效 / invalid lat/lon {lat!r}, {lon!r}")
-    if not isinstance(place, str):
-        return place  # the schema reports it
-    return f"{place[:170]} ({lat:.6f}, {lon:.6f})".lstrip()
 
 
 @dataclass

@@ -241,6 +241,9 @@ class DetectionIn(Schema):
     party_uscc: str = Field("", max_length=18)
     confidence: float = Field(1.0, ge=0, le=1)
     place: str = Field("", max_length=200)
+    # Numbers only (strict: "28.3" or true is no latitude); range and pairing are the service's.
+    lat: float | None = Field(None, strict=True, allow_inf_nan=False, description="WGS-84 degrees, with lon")
+    lon: float | None = Field(None, strict=True, allow_inf_nan=False, description="WGS-84 degrees, with lat")
     media_url: str = Field("", max_length=500)
     media_sha256: str = Field("", max_length=64)
     device_id: str = Field("", max_length=100)
@@ -264,6 +267,8 @@ class DetectionOut(Schema):
     confidence: float
     detected_at: dt.datetime
     place: str
+    lat: float | None
+    lon: float | None
     media_url: str
     media_sha256: str
     state: DetectionState
@@ -274,6 +279,9 @@ class DetectionOut(Schema):
 
 class AcceptIn(Schema):
     summary: str = Field("", max_length=2000)
+    case_id: int | None = Field(None, ge=1, le=2**62,
+                                description="add the detection to this open case (the same event seen by "
+                                            "another device) instead of opening a new one")
 
 
 class DismissIn(Schema):

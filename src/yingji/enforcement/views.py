@@ -176,6 +176,7 @@ def detection_queue(request):
     labels = {kind: rule["label_zh"] for kind, rule in offsite.rules().items()}
     for row in rows:
         row.label = labels.get(row.kind, row.kind)
+        row.coordinates = offsite.coordinates_text(row)
         row.form = failed.get(row.pk) or DismissForm()
     return render(request, "enforcement/detections.html", {"rows": rows, "can_write": scope.role in WRITER_ROLES})
 

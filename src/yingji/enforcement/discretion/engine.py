@@ -37,6 +37,7 @@ MEASURES = {
     "confiscate_gains": ("没收违法所得", "the illegal gains confiscated"),
     "order_removal": ("责令立即消除或者限期消除事故隐患", "ordered to remove the hazard at once or by a deadline"),
     "stop_production": ("责令停产停业整顿", "ordered to stop production or business for rectification"),
+    "order_correction": ("责令限期改正", "ordered to correct the violation by a deadline"),
 }
 YUAN = Decimal("1")
 CENT = Decimal("0.01")
