@@ -11,16 +11,19 @@ over unchanged data writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
 from django.db import connection
+from django.db.models import Max, Min
 
 from ..core.scope import SYSTEM
 from ..enterprises.selectors import enterprises_in_scope
-from . import reconcile, reconcile_sets
+from . import flow_copy, reconcile, reconcile_sets
 from .choices import FindingKind
 from .models import Chemical, Flow, HazchemLicence
 
@@ -63,34 +66,55 @@ class Register:
 
 # Reading -----------------------------------------------------------------------------
 
-# Every column cast to its width: the tuple layout below depends on it.
-_SQL = ("SELECT f.id::int8, f.enterprise_id::int4, f.direction = 'out', f.chemical_id::int4, "
-        "(f.date - DATE '1970-01-01')::int4, "
-        "(f.quantity * CASE f.unit WHEN 't' THEN 1000000 ELSE 1000 END)::int8, (f.amount * 100)::int8, "
-        f"rpad(f.counterparty_uscc, {USCC_LEN}) FROM {Flow._meta.db_table} f")
-
-# PostgreSQL's binary COPY of _SQL: every field fixed-width, so every tuple is too.
-_TUPLE = np.dtype([("n", ">i2"), ("l0", ">i4"), ("id", ">i8"), ("l1", ">i4"), ("ent", ">i4"), ("l2", ">i4"),
-                   ("out", "u1"), ("l3", ">i4"), ("chem", ">i4"), ("l4", ">i4"), ("day", ">i4"), ("l5", ">i4"),
-                   ("grams", ">i8"), ("l6", ">i4"), ("cents", ">i8"), ("l7", ">i4"), ("cp", f"S{USCC_LEN}")])
-_HEADER = 19  # signature (11), flags (4), extension length (4, zero)
+_ROWS_PER_VALUE = 1 << 20  # ids per packed value: a few tens of megabytes each
+_SMALLEST_ROW = 38 + 8 + 8  # fixed fields and two numerics of no digits: a bound on the count
 
 
-def _columns_postgres() -> tuple[np.ndarray, ...]:
-    chunks = []
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({_SQL}) TO STDOUT (FORMAT BINARY)") as copy:
-        for chunk in copy:
-            chunks.append(bytes(chunk))
-    data = b"".join(chunks)
-    count = (len(data) - _HEADER - 2) // _TUPLE.itemsize
-    t = np.frombuffer(data, dtype=_TUPLE, count=count, offset=_HEADER)
-    if count and (t["n"] != 8).any():
-        raise ValueError("unexpected COPY layout")
-    return (t["id"].astype(np.int64), t["ent"].astype(np.int32), t["out"].astype(bool), t["chem"].astype(np.int32),
-            t["day"].astype(np.int32), t["grams"].astype(np.int64), t["cents"].astype(np.int64), t["cp"])
+def _packed(lo: int, hi: int) -> list[bytes]:
+    sql = flow_copy.packed_sql(Flow._meta.db_table, enterprises_in_scope(scope=SYSTEM).model._meta.db_table)
+    values = []
+    with connection.cursor() as cursor:
+        for start in range(lo, hi, _ROWS_PER_VALUE):
+            cursor.execute(sql, [start, min(hi, start + _ROWS_PER_VALUE)])
+            values.append(bytes(cursor.fetchone()[0] or b""))
+    return values
 
 
-def _columns_any() -> tuple[np.ndarray, ...]:
+def _columns_postgres(register: Register) -> tuple[np.ndarray, ...]:
+    lo, hi = Flow.objects.aggregate(lo=Min("id"), hi=Max("id")).values()
+    if lo is None:
+        return _columns_any(register)
+    hi += 1
+    if connection.in_atomic_block:
+        # Another connection would not see this transaction's rows: one reader.
+        values = _packed(lo, hi)
+    else:
+        # Two readers (the database packs on two cores), each on its own connection.
+        middle = lo + (hi - lo) // 2
+        with ThreadPoolExecutor(2) as pool:
+            halves = list(pool.map(_reader, [(lo, middle), (middle, hi)]))
+        values = halves[0] + halves[1]
+    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
+    count, pk, ent, chem, day, out, tonnes, cp, milli, cents, text = flow_copy.parse(
+        buf, len(buf) // _SMALLEST_ROW + 1)
+    pk, ent, chem, day, out, tonnes, cp, milli, cents = (a[:count] for a in (pk, ent, chem, day, out, tonnes, cp,
+                                                                           milli, cents))
+    grams = np.where(tonnes, milli * 1000, milli)  # thousandths of a tonne or of a kilogram
+    index = register.by_pk[np.where(cp >= 0, cp, 0)]
+    strangers = np.flatnonzero(cp < 0)
+    if len(strangers):
+        index[strangers] = register.index(text[:count][strangers].view(f"S{USCC_LEN}").ravel())
+    return pk, register.by_pk[ent], out, chem, day, grams, cents, index
+
+
+def _reader(bounds: tuple[int, int]) -> list[bytes]:
+    try:
+        return _packed(*bounds)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _columns_any(register: Register) -> tuple[np.ndarray, ...]:
     rows = Flow.objects.order_by().values_list("id", "enterprise_id", "direction", "chemical_id", "date",
                                                "quantity", "unit", "amount", "counterparty_uscc")
     cols = [[] for _ in range(8)]
@@ -99,15 +123,16 @@ def _columns_any() -> tuple[np.ndarray, ...]:
                                      int(quantity * (1000000 if unit == "t" else 1000)), int(amount * 100),
                                      cp.ljust(USCC_LEN).encode()), strict=True):
             col.append(value)
-    types = (np.int64, np.int32, bool, np.int32, np.int32, np.int64, np.int64, f"S{USCC_LEN}")
-    return tuple(np.array(col, dtype=t) for col, t in zip(cols, types, strict=True))
+    types = (np.int64, np.int64, bool, np.int32, np.int32, np.int64, np.int64, f"S{USCC_LEN}")
+    pk, ent, out, chem, day, grams, cents, cp = (np.array(col, dtype=t) for col, t in zip(cols, types, strict=True))
+    return pk, register.by_pk[ent], out, chem, day, grams, cents, register.index(cp)
 
 
 def load_rows(register: Register) -> reconcile_sets.Rows:
-    pk, ent, out, chem, day, grams, cents, cp = (_columns_postgres() if connection.vendor == "postgresql"
-                                                 else _columns_any())
-    return reconcile_sets.Rows(id=pk, ent=register.by_pk[ent], cp=register.index(cp), out=out, chem=chem, day=day,
-                               grams=grams, cents=cents)
+    columns = _columns_postgres if connection.vendor == "postgresql" else _columns_any
+    pk, ent, out, chem, day, grams, cents, cp = columns(register)
+    return reconcile_sets.Rows(id=pk, ent=ent, cp=cp, out=out, chem=chem.astype(np.int32), day=day, grams=grams,
+                               cents=cents)
 
 
 def load_licences(register: Register) -> reconcile_sets.Licences:
@@ -167,11 +192,18 @@ def as_finding(f: reconcile_sets.SetFinding, register: Register, chemicals: dict
                              evidence=f.evidence.tolist(), illegal_gains=gains, quantity_t=kg / reconcile.TONNE)
 
 
-def findings() -> list[tuple[reconcile.Finding, int]]:
-    """Every finding over the whole database, with the id of the row that triggered it last."""
+def findings(timings: dict | None = None) -> list[tuple[reconcile.Finding, int]]:
+    """Every finding over the whole database, with the id of the row that triggered it
+    last; `timings` (if given) receives the seconds spent reading and reconciling."""
+    started = time.perf_counter()
     register = Register.load()
     rows = load_rows(register)
-    found = reconcile_sets.reconcile(rows, load_licences(register), permit_flags(),
-                                     settings.HAZCHEM_NEW_BUYERS_WINDOW_DAYS, settings.HAZCHEM_NEW_BUYERS_THRESHOLD)
+    licences, permits = load_licences(register), permit_flags()
+    read = time.perf_counter()
+    found = reconcile_sets.reconcile(rows, licences, permits, settings.HAZCHEM_NEW_BUYERS_WINDOW_DAYS,
+                                     settings.HAZCHEM_NEW_BUYERS_THRESHOLD)
     chemicals = Chemical.objects.in_bulk({f.chem for f in found})
-    return [(as_finding(f, register, chemicals), f.last_row) for f in found]
+    result = [(as_finding(f, register, chemicals), f.last_row) for f in found]
+    if timings is not None:
+        timings.update(read=read - started, reconcile=time.perf_counter() - read, rows=len(rows.id))
+    return result

@@ -73,6 +73,12 @@ def _starts(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique hashes first, slower at millions)."""
+    values = np.sort(values)
+    return values[_starts(values)]
+
+
 def _split(values: np.ndarray, starts: np.ndarray) -> list[np.ndarray]:
     return np.split(values, starts[1:]) if len(starts) else []
 
@@ -125,7 +131,7 @@ def reconcile(rows: Rows, lic: Licences, needs_permit: np.ndarray, window: int, 
     sc = seller * width + chem
     scb = sc * n_ent + buyer
     key = scb * day_span + d
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)  # rows of one group in any order: no rule reads it
     key, sc, scb, d = key[order], sc[order], scb[order], d[order]
     ids, out, grams, cents = rows.id[order], rows.out[order], rows.grams[order], rows.cents[order]
     seller_s, buyer_s, chem_s = seller[order], buyer[order], chem[order]
@@ -225,7 +231,7 @@ def _new_buyers(g, scb, sc, d, day_span, counted, ids, group_of, seller, chem, w
     starts = first_sc * day_span + first_day  # sorted: scb sorts by sc first, but not by day within sc
     starts_sorted = np.sort(starts)
     # Candidate days: the distinct (sc, day) of the groups.
-    cand = np.unique(sc[g] * day_span + d[g])
+    cand = _distinct(sc[g] * day_span + d[g])
     count = np.searchsorted(starts_sorted, cand, side="right") - np.searchsorted(starts_sorted, cand - window,
                                                                                   side="right")
     hit = count >= threshold
@@ -239,7 +245,8 @@ def _new_buyers(g, scb, sc, d, day_span, counted, ids, group_of, seller, chem, w
     member = (i < len(trig)) & (trig[j] < starts + window)
     # The latest row on a triggering day (any buyer) triggered it last.
     row_cand = sc * day_span + d
-    on_trig = np.isin(row_cand, trig)
+    k = np.minimum(np.searchsorted(trig, row_cand), len(trig) - 1)
+    on_trig = trig[k] == row_cand
     last = _max_by(sc[on_trig], ids[on_trig])
     found = []
     msc = first_sc[member]
