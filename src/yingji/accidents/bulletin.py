@@ -1,18 +1,24 @@
 """The monthly bulletin (月度事故通报): the month's and the year-to-date figures of a
 region, by child region (with its control target), industry and class, year on year,
-as a PDF (core.pdf) and an Excel workbook (core.exports), both from the same rows."""
+as a PDF (core.pdf) and an Excel workbook (core.exports), both from the same rows; and
+the month's enforcement figures of the region (立案、罚款、没收、责令停产停业、移送、一案三罚,
+read through `enforcement.selectors.figures`) as a paragraph, a table and a second sheet."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 
-from ..core import exports, pdf
+from ..core import pdf, tabular
 from ..core.scope import Scope
+from ..enforcement import selectors as enforcement_selectors
 from . import selectors
 
 HEADER = ["分组", "名称", "事故起数", "死亡人数", "重伤人数", "直接经济损失（元）"]
 COUNTS = ("accidents", "deaths", "serious_injuries", "direct_loss")
+ENFORCEMENT_HEADER = ["分组", "名称", "立案数", "罚款（元）", "没收违法所得（元）", "责令停产停业", "移送公安",
+                      "一案三罚"]
+ENFORCEMENT_COUNTS = ("cases", "fines", "confiscated", "stop_orders", "transfers", "three_penalties")
 
 
 def month_period(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -25,7 +31,8 @@ def build(*, scope: Scope, region: str, year: int, month: int) -> dict:
           for g in ("region", "industry", "kind")}
     ytd = selectors.figures(scope=scope, region=region, start=dt.date(year, 1, 1), end=end, group_by="region")
     return {"region": region, "name": by["region"]["name"], "year": year, "month": month, "month_figures": by,
-            "ytd": ytd, "ranking": selectors.ranking(scope=scope, region=region, start=dt.date(year, 1, 1), end=end)}
+            "ytd": ytd, "ranking": selectors.ranking(scope=scope, region=region, start=dt.date(year, 1, 1), end=end),
+            "enforcement": enforcement_selectors.figures(scope=scope, region=region, start=start, end=end)}
 
 
 def title(data: dict) -> str:
@@ -57,6 +64,23 @@ def target_rows(data: dict) -> list[list]:
     return out
 
 
+def enforcement_rows(data: dict) -> list[list]:
+    """The month's enforcement figures as table rows (the header first): the region's
+    total, then each child region."""
+    figures = data["enforcement"]
+    out = [ENFORCEMENT_HEADER, ["本月合计", data["name"], *[figures["total"][k] for k in ENFORCEMENT_COUNTS]]]
+    out += [["本月·区划", item["name"], *[item[k] for k in ENFORCEMENT_COUNTS]] for item in figures["items"]]
+    return out
+
+
+def enforcement_summary(data: dict) -> str:
+    total = data["enforcement"]["total"]
+    return (f"{data['year']}年{data['month']}月，{data['name']}安全生产行政执法立案 {total['cases']} 起，"
+            f"罚款 {total['fines']:.2f} 元，没收违法所得 {total['confiscated']:.2f} 元，"
+            f"责令停产停业 {total['stop_orders']} 起，"
+            f"移送公安机关 {total['transfers']} 起，一案三罚 {total['three_penalties']} 起。")
+
+
 def as_pdf(data: dict) -> bytes:
     month = data["month_figures"]["region"]
     change = month["change"]
@@ -71,9 +95,17 @@ def as_pdf(data: dict) -> bytes:
         pdf.Grid(table[0], table[1:]),
         pdf.Heading("二、各地排名与控制指标（本年累计，按死亡人数、事故起数排序）"),
         pdf.Grid(target_rows(data)[0], target_rows(data)[1:]),
+        pdf.Heading("三、行政执法"),
+        pdf.Text(enforcement_summary(data)),
+        pdf.Grid(enforcement_rows(data)[0], enforcement_rows(data)[1:]),
     ])
 
 
 def as_xlsx(data: dict) -> bytes:
-    return exports.write("xlsx", f"事故通报 {data['year']}-{data['month']:02d}", rows(data),
-                         widths=[14, 24, 10, 10, 10, 18])
+    """The accident figures on the first sheet (as `core.exports.write` lays it out), the
+    month's enforcement figures on a second."""
+    return tabular.xlsx([
+        tabular.Sheet(f"事故通报 {data['year']}-{data['month']:02d}", rows(data), widths=[14, 24, 10, 10, 10, 18],
+                      freeze_header=True),
+        tabular.Sheet("行政执法", enforcement_rows(data), widths=[14, 24, 10, 14, 18, 14, 10, 10], freeze_header=True),
+    ])

@@ -13,11 +13,18 @@ Definitions (as of `min(end, today)`):
 - major found / closed likewise; supervised: found and ever listed (挂牌督办);
 - inspections: inspections dated in the period; coverage = distinct enterprises
   inspected in the period / enterprises registered in the region now.
+
+The ranking also shows each child region's enforcement figures of the period (cases
+opened, fines, confiscations, stop-production orders, transfers to the police, 一案三罚),
+read through `enforcement.selectors.figures`. They are displayed columns only, not a
+component of the composite index: more cases or fines is not plainly better or worse
+work, and weighting them would move every existing ranking.
 """
 
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -28,6 +35,7 @@ from django.utils import timezone
 from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.models import Region
 from ..core.scope import SYSTEM, Scope
+from ..enforcement import selectors as enforcement_selectors
 from ..enterprises.selectors import enterprise_counts_by_region
 from . import daily_counts
 from .choices import HazardLevel
@@ -245,15 +253,23 @@ def ranking(*, scope: Scope, code: str, start: dt.date, end: dt.date, bottom: in
     figures = figures_by_prefix(code, length, start, end, today)
     w = weights()
     items = []
+    enforcement = enforcement_by_region(scope=scope, code=code, start=start, end=end)
     for child in children:
         f = figures.get(child.code, Figures())
-        items.append({"region": child.code, "name": child.name, "index": composite_index(f, w), **f.as_dict()})
+        items.append({"region": child.code, "name": child.name, "index": composite_index(f, w), **f.as_dict(),
+                      "enforcement": enforcement.get(child.code, dict(NO_ENFORCEMENT))})
     items.sort(key=lambda i: (-i["index"], i["region"]))
     for rank, item in enumerate(items, start=1):
         item["rank"] = rank
     worst = summons_list(items, bottom)
     return {"region": code, "name": region.full_name, "weights": w, "items": items, "bottom": worst,
             "bottom_limit": summons_size(len(items), bottom), "summons_share": summons_share()}
+
+
+def enforcement_by_region(*, scope: Scope, code: str, start: dt.date, end: dt.date) -> dict[str, dict]:
+    """The period's enforcement figures of each child region of `code`, keyed by code."""
+    result = enforcement_selectors.figures(scope=scope, region=code, start=start, end=end)
+    return {item["region"]: {k: item[k] for k in ENFORCEMENT_KEYS} for item in result["items"]}
 
 
 def summons_share() -> float:
@@ -288,7 +304,18 @@ RANKING_COLUMNS = [
     ("closed", "已整改"), ("rectification_rate", "整改率"), ("overdue", "逾期"), ("major_found", "重大隐患"),
     ("major_closed", "重大隐患销号"), ("supervised", "挂牌督办"), ("inspections", "检查次数"),
     ("inspected_enterprises", "检查企业数"), ("enterprises", "企业总数"), ("coverage", "覆盖率"),
+    ("enforcement.cases", "执法立案数"), ("enforcement.fines", "罚款（元）"),
+    ("enforcement.confiscated", "没收违法所得（元）"), ("enforcement.stop_orders", "责令停产停业"),
+    ("enforcement.transfers", "移送公安"), ("enforcement.three_penalties", "一案三罚"),
 ]
+ENFORCEMENT_KEYS = ("cases", "fines", "confiscated", "stop_orders", "transfers", "three_penalties")
+NO_ENFORCEMENT = {"cases": 0, "fines": Decimal("0.00"), "confiscated": Decimal("0.00"), "stop_orders": 0,
+                  "transfers": 0, "three_penalties": 0}
+
+
+def _column(item: dict, key: str):
+    group, _, name = key.partition(".")
+    return item.get(group, {}).get(name) if name else item.get(key)
 
 
 def ranking_xlsx(result: dict) -> bytes:
@@ -296,5 +323,5 @@ def ranking_xlsx(result: dict) -> bytes:
     from ..core import tabular
 
     rows = [[label for _, label in RANKING_COLUMNS],
-            *([item.get(key) for key, _ in RANKING_COLUMNS] for item in result["items"])]
+            *([_column(item, key) for key, _ in RANKING_COLUMNS] for item in result["items"])]
     return tabular.xlsx([tabular.Sheet("排名", rows)])

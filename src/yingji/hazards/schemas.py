@@ -447,9 +447,20 @@ class FiguresOut(Schema):
     coverage: float | None
 
 
+class EnforcementFiguresOut(Schema):
+    """The child region's enforcement figures of the period (shown, not scored)."""
+    cases: int
+    fines: Decimal
+    confiscated: Decimal
+    stop_orders: int
+    transfers: int
+    three_penalties: int
+
+
 class RankedOut(FiguresOut):
     index: float
     rank: int
+    enforcement: EnforcementFiguresOut
 
 
 class RankingOut(Schema):
