@@ -1,19 +1,22 @@
 """Pages of the hazchem app: the flows (an enterprise records and imports its own; an
-officer reads its region's), the work orders with their detail and actions."""
+officer reads its region's), the work orders with their detail and actions, the
+licences (an officer registers them; an enterprise reads its own)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core import exports
-from ..core.errors import DomainError
+from ..core.errors import DomainError, Forbidden
+from ..core.choices import WRITER_ROLES
 from ..core.scope import Scope
 from ..core.tabular import FileRejected
 from ..core.ui import refuse_or_attach
 from . import flows_import, selectors, services
 from .choices import WorkOrderState
 from .exports import FLOWS
-from .forms import ActionForm, FlowForm, ImportForm
+from .forms import ActionForm, FlowForm, ImportForm, LicenceFilterForm, LicenceForm
 
 
 def home(request):
@@ -86,3 +89,36 @@ def work_order_detail(request, id: int):
     return render(request, "hazchem/work_order_detail.html", {
         "order": order, "evidence": selectors.work_order_evidence(order=order), "form": form,
         "can_act": scope.role in ("admin", "officer") and scope.covers_region(order.region_id)})
+
+
+def licences(request):
+    scope = Scope.for_user(request.user)
+    can_create = scope.role in WRITER_ROLES
+    if request.method == "POST" and not can_create:
+        raise Forbidden("只有执法人员可以登记许可证", "Only officers register licences")
+    form = LicenceForm(request.POST or None) if can_create else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["chemical_ids"] = selectors.chemicals_named(scope=scope, text=data["chemical_ids"])
+            licence = services.licence_create(by=request.user, **data)
+        except DomainError as exc:
+            refuse_or_attach(form, exc)
+        else:
+            return redirect(f"{request.path}?q={licence.enterprise.uscc}")
+    filters = LicenceFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    today = timezone.localdate()
+    qs = selectors.licence_page_list(scope=scope, q=wanted.get("q", ""), kind=wanted.get("kind", ""),
+                                     validity=wanted.get("validity", ""), today=today)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(licence, selectors.licence_standing(licence, today)) for licence in page]
+    return render(request, "hazchem/licences.html", {
+        "page": page, "rows": rows, "form": form, "filters": filters, "query": _without_page(request.GET),
+        "is_enterprise": scope.organization_id is not None})
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
