@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core import exports
-from ..core.errors import DomainError, Forbidden
 from ..core.choices import WRITER_ROLES
+from ..core.errors import DomainError, Forbidden
 from ..core.scope import Scope
 from ..core.tabular import FileRejected
 from ..core.ui import refuse_or_attach
