@@ -47,6 +47,11 @@ class WorkOrderState(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
+# The states in which a work order waits for an officer, so that passing `due_at`
+# makes it overdue (a case requested or opened is enforcement's to time).
+OVERDUE_STATES = (WorkOrderState.OPEN, WorkOrderState.ACCEPTED)
+
+
 # A chemical needs a use permit when it carries any of these flags (rule as data;
 # settings.HAZCHEM_PERMIT_FLAGS overrides).
 PERMIT_FLAGS = ("highly_toxic", "explosive_precursor")

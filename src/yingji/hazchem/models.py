@@ -8,9 +8,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import KG_PER_UNIT, PERMIT_FLAGS, Direction, FindingKind, LicenceKind, Unit, WorkOrderState
+from .choices import (
+    KG_PER_UNIT,
+    OVERDUE_STATES,
+    PERMIT_FLAGS,
+    Direction,
+    FindingKind,
+    LicenceKind,
+    Unit,
+    WorkOrderState,
+)
 
 
 class Chemical(models.Model):
@@ -155,6 +165,9 @@ class WorkOrder(models.Model):
     quantity_t = models.DecimalField(_("数量（吨）"), max_digits=16, decimal_places=3, default=0)
     evidence = models.ManyToManyField(Flow, verbose_name=_("证据（流向记录）"), blank=True, related_name="work_orders")
     due_at = models.DateTimeField(_("办理期限"))
+    # Set by the overdue tick (hazchem.timers) when it has told the region's officers
+    # that the order passed `due_at`: they are told once.
+    overdue_notified_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True)
     close_reason = models.CharField(_("办结理由"), max_length=500, blank=True)
     # The hand-off to enforcement: who asked for a case (the case is filed in their
     # name), and the case's number once enforcement has claimed the request.
@@ -174,3 +187,7 @@ class WorkOrder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.party_uscc}"
+
+    def is_overdue(self, now=None) -> bool:
+        """Still to be handled (open or accepted) and past its deadline: a red light."""
+        return self.state in OVERDUE_STATES and self.due_at <= (now or timezone.now())

@@ -175,6 +175,7 @@ ACTIONS = {
     "hazchem.work_order_open_case": pgettext_lazy("audit action", "Case requested from a hazchem work order"),
     "hazchem.work_order_case_opened": pgettext_lazy("audit action", "Case opened from a hazchem work order"),
     "hazchem.work_order_case_refused": pgettext_lazy("audit action", "Case from a hazchem work order not opened"),
+    "hazchem.work_order_overdue": pgettext_lazy("audit action", "Hazchem work order overdue, officers told"),
     # enforcement
     "case.open": pgettext_lazy("audit action", "Case filed"),
     "case.step_overdue": pgettext_lazy("audit action", "Case step overdue"),
