@@ -11,7 +11,8 @@ import pytest
 
 from yingji.hazchem import reconcile, reconcile_run, services
 from yingji.hazchem.models import Flow, WorkOrder
-from yingji.hazchem.reconcile_sets import KIND_CODES, Licences, Rows, reconcile as reconcile_columns
+from yingji.hazchem.reconcile_sets import KIND_CODES, Licences, Rows
+from yingji.hazchem.reconcile_sets import reconcile as reconcile_columns
 
 from ..conftest import LINHAI_TOWN, WENLING_TOWN
 from ..factories import EnterpriseFactory
