@@ -214,15 +214,19 @@ class FiguresQuery(Schema):
     end: dt.date | None = Field(None, alias="to")
 
 
-class FiguresRow(Schema):
-    region: str
-    name: str
+class Figures(Schema):
+    """A region's enforcement figures of a period (also the ranking's columns)."""
     cases: int
     fines: Decimal
     confiscated: Decimal
     stop_orders: int
     transfers: int
     three_penalties: int
+
+
+class FiguresRow(Figures):
+    region: str
+    name: str
 
 
 class FiguresOut(Schema):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from ..core.ui import actor_label
+from ..enforcement.schemas import Figures as EnforcementFigures  # the ranking's columns: shown, not scored
 from .choices import (
     Answer,
     CampaignOutcomeKind,
@@ -447,20 +448,10 @@ class FiguresOut(Schema):
     coverage: float | None
 
 
-class EnforcementFiguresOut(Schema):
-    """The child region's enforcement figures of the period (shown, not scored)."""
-    cases: int
-    fines: Decimal
-    confiscated: Decimal
-    stop_orders: int
-    transfers: int
-    three_penalties: int
-
-
 class RankedOut(FiguresOut):
     index: float
     rank: int
-    enforcement: EnforcementFiguresOut
+    enforcement: EnforcementFigures
 
 
 class RankingOut(Schema):
