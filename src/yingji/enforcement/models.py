@@ -320,10 +320,6 @@ class Summons(models.Model):
         return light_of(self.follow_up_due_at, self.followed_up_at)
 
 
-def verification_evidence_path(instance, filename: str) -> str:
-    return f"enforcement/verifications/{instance.evidence_sha256[:2]}/{instance.evidence_sha256}"
-
-
 class Verification(models.Model):
     """A verification check (验证式执法) of a major hazard reported rectified: an officer
     schedules it (a row with its `due_at`, so the hourly tick reminds them), then
@@ -345,7 +341,9 @@ class Verification(models.Model):
     result = models.CharField(_("核查结果"), max_length=10, choices=VerificationResult.choices,
                               default=VerificationResult.PENDING)
     findings = models.TextField(_("核查情况"), max_length=2000, blank=True)
-    evidence_file = models.FileField(_("佐证文件"), upload_to=verification_evidence_path, max_length=200, blank=True)
+    # The stored file's name in the default storage (named by its hash), kept as text so
+    # that the row's audit snapshot holds it as it is.
+    evidence_file = models.CharField(_("佐证文件"), max_length=200, blank=True)
     evidence_name = models.CharField(_("佐证原文件名"), max_length=200, blank=True)
     evidence_sha256 = models.CharField(_("佐证 SHA-256"), max_length=64, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,7 +100,8 @@ def verification_record(*, by, verification: Verification, result: str, findings
         if evidence:
             row.evidence_sha256 = hashlib.sha256(evidence).hexdigest()
             row.evidence_name = (evidence_name or "")[:200]
-            row.evidence_file.save(row.evidence_sha256, ContentFile(evidence), save=False)
+            name = f"enforcement/verifications/{row.evidence_sha256[:2]}/{row.evidence_sha256}"
+            row.evidence_file = default_storage.save(name, ContentFile(evidence))
         if result == VerificationResult.FAILED:
             row.case = _case_from(by, row, findings, evidence, evidence_name, now)
         save_audited(row, by=by, action="verification.record", before=before, region_code=row.region_id)

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import yingji.enforcement.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -68,7 +67,7 @@ class Migration(migrations.Migration):
                 ('scheduled_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='安排时间')),
                 ('result', models.CharField(choices=[('pending', '待核查'), ('passed', '核查通过'), ('failed', '核查未通过')], default='pending', max_length=10, verbose_name='核查结果')),
                 ('findings', models.TextField(blank=True, max_length=2000, verbose_name='核查情况')),
-                ('evidence_file', models.FileField(blank=True, max_length=200, upload_to=yingji.enforcement.models.verification_evidence_path, verbose_name='佐证文件')),
+                ('evidence_file', models.CharField(blank=True, max_length=200, verbose_name='佐证文件')),
                 ('evidence_name', models.CharField(blank=True, max_length=200, verbose_name='佐证原文件名')),
                 ('evidence_sha256', models.CharField(blank=True, max_length=64, verbose_name='佐证 SHA-256')),
                 ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='记录时间')),
