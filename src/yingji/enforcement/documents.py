@@ -42,10 +42,15 @@ def wording_for(kind: str, values: dict[str, str]) -> Wording:
     row = DocumentTemplate.objects.filter(kind=kind).first()
     title, body, authority, footer = (
         (row.title, row.body, row.authority, row.footer) if row else wording.DEFAULTS[kind])
-    values = {name: "" for name in wording.PLACEHOLDERS} | {"date": timezone.localdate().isoformat()} | values
+    values = {name: "" for name in wording.PLACEHOLDERS} | {"date": chinese_date(timezone.localdate())} | values
     values["authority"] = wording.fill(authority, values | {"authority": ""})
     return Wording(wording.fill(title, values) or DOCUMENTS[kind], wording.fill(body, values),
                    wording.fill(footer, values))
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026年5月20日, as formal documents write a date."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _county_name(code: str) -> str:
@@ -160,7 +165,7 @@ def rectification_order(*, case: Case | None = None, hazard=None, deadline: dt.d
     if hazard is not None:
         rows = rows + [("隐患编号", hazard.number), ("隐患等级", hazard.get_level_display())]
         facts.append(f"{hazard.description}" + (f"（部位：{hazard.location}）" if hazard.location else ""))
-    values["deadline"] = f"{day.year}年{day.month}月{day.day}日"
+    values["deadline"] = chinese_date(day)
     text = wording_for(DocumentKind.RECTIFICATION, values)
     return pdf.render(text.title, [
         pdf.Fields(rows + [("整改期限", day.isoformat())]),
