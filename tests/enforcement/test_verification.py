@@ -15,6 +15,7 @@ from yingji.enforcement.timers import notify_verifications_due
 from yingji.hazards import services as hazards
 from yingji.messaging.models import Message
 
+from ..access.isolation import IsolationCases
 from ..pdftext import drawn_text
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,12 @@ def test_a_check_due_in_the_past_or_of_a_bad_date_is_refused(api_as, wenling_off
     past = (timezone.now() - dt.timedelta(minutes=1)).isoformat()
     r = schedule(api_as, wenling_officer, submitted, due_at=past)
     assert r.status_code == 400 and "due_at" in r.json()["error"]["fields"]
+    far = (timezone.now() + dt.timedelta(days=367)).isoformat()
+    r = schedule(api_as, wenling_officer, submitted, due_at=far)
+    assert r.status_code == 400 and "due_at" in r.json()["error"]["fields"]
+    for odd in ("0001-01-01T00:00:00", "9999-12-31T23:59:59+14:00"):
+        r = schedule(api_as, wenling_officer, submitted, due_at=odd)
+        assert r.status_code == 400 and "due_at" in r.json()["error"]["fields"], odd
     assert schedule(api_as, wenling_officer, submitted, due_at="tomorrow").status_code in (400, 422)
     assert not Verification.objects.exists()
 
@@ -233,6 +240,29 @@ def test_the_enterprise_sees_the_hazards_checks_without_the_forms(enterprise_use
     page = client.get(f"/hazards/{submitted.pk}/").content.decode()
     assert "验证式执法核查" in page and "/cases/verifications/?hazard=" not in page
     assert "rectification.pdf" not in page
+
+
+class TestVerificationIsolation(IsolationCases):
+    lists = {"GET /api/verifications": [{}, {"result": "pending"}]}
+    objects = {
+        "GET /api/verifications/{id}": ("verification", None),
+        "POST /api/verifications/{id}/result": ("verification", {"result": "failed", "findings": "越界"}),
+    }
+    # Scheduling names a hazard: another county's answers 404 like a missing one
+    # (test_another_county_and_the_enterprise_are_kept_out), not the 403 of `creates`.
+    elsewhere = {"POST /api/verifications"}
+
+    @pytest.fixture
+    def foreign(self, linhai_officer, linhai_enterprise):
+        hazard = register(linhai_officer, linhai_enterprise)
+        # Written directly: the loop up to "submitted" is the enterprise's, tested above for Wenling.
+        return {"verification": Verification.objects.create(
+            hazard=hazard, region_id=linhai_enterprise.region_id, enterprise=linhai_enterprise,
+            due_at=timezone.now() + dt.timedelta(days=1), scheduled_by=linhai_officer.user)}
+
+    @pytest.fixture
+    def home(self, wenling_officer):
+        return {"officer": wenling_officer}
 
 
 # The order to rectify within a deadline ----------------------------------------------

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from ..core.errors import DomainError
+from ..core.limits import plausible_year
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
 from . import offsite, selectors, services, summons, verification
@@ -216,6 +217,9 @@ def list_verifications(request, filters: Query[VerificationFilter], paging: Quer
 def schedule_verification(request, data: VerificationIn):
     """Schedule the check of a major hazard the enterprise reported rectified; the
     officer is texted when it falls due."""
+    if not plausible_year(data.due_at):
+        raise DomainError("核查时间须晚于现在", "The check must be due in the future",
+                          fields={"due_at": "须晚于现在 / must be in the future"})
     due_at = data.due_at if timezone.is_aware(data.due_at) else timezone.make_aware(data.due_at)
     return Status(201, verification.verification_schedule(by=request.user, hazard_id=data.hazard_id, due_at=due_at,
                                                           note=data.note))

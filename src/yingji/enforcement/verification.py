@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ..core import audit
 from ..core.errors import DomainError
+from ..core.limits import plausible_year
 from ..core.scope import Scope
 from ..core.services import save_audited
 from ..hazards import selectors as hazard_selectors
@@ -26,6 +27,8 @@ from .models import Case, Verification
 # The hazard states in which the enterprise has reported the rectification done
 # (已提交验收) or it was accepted and closed (已销号): what a check verifies.
 VERIFIABLE_STATES = {"submitted", "closed"}
+# A check scheduled further ahead than this is taken for a typo.
+MAX_DAYS_AHEAD = 366
 
 
 def verification_list(*, scope: Scope, hazard_id: int | None = None, result: str = ""):
@@ -64,9 +67,13 @@ def verification_schedule(*, by, hazard_id: int, due_at: dt.datetime, note: str 
         raise services.InvalidTransition("企业尚未报告整改完成，不能安排核查",
                                          "The enterprise has not reported the rectification done",
                                          fields={"hazard_id": "尚未报告整改完成 / not reported rectified"})
-    if due_at is None or due_at <= timezone.now():
+    if due_at is None or not plausible_year(due_at) or due_at <= timezone.now():
         raise DomainError("核查时间须晚于现在", "The check must be due in the future",
                           fields={"due_at": "须晚于现在 / must be in the future"})
+    if due_at > timezone.now() + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise DomainError(f"核查时间不能晚于{MAX_DAYS_AHEAD}天后",
+                          f"The check must be due within {MAX_DAYS_AHEAD} days",
+                          fields={"due_at": "太远 / too far ahead"})
     row = Verification(hazard=hazard, region_id=hazard.enterprise.region_id, enterprise=hazard.enterprise,
                        due_at=due_at, note=(note or "").strip()[:500], scheduled_by=services._user(by))
     with transaction.atomic():
