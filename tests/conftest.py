@@ -142,7 +142,8 @@ SEEDS = [("yingji.core.migrations.0002_duty_kinds", "add_kinds"),
          ("yingji.response.migrations.0005_last_mile", "add_rules"),
          ("yingji.resources.migrations.0002_teams", "seed"),
          ("yingji.resources.migrations.0003_supplies", "add_catalogue"),
-         ("yingji.hazchem.migrations.0002_catalogue", "load")]
+         ("yingji.hazchem.migrations.0002_catalogue", "load"),
+         ("yingji.enforcement.migrations.0005_case_hazard_verification", "add_templates")]
 
 
 @pytest.fixture(autouse=True)

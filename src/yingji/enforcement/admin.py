@@ -1,11 +1,14 @@
-"""Enforcement in the admin: read only. Cases move, decisions are made and evidence is
-stored only through the services (steps, discretion, hashes, audit); evidence is never
-changed and nothing is deleted."""
+"""Enforcement in the admin: read only, but for the documents' wording. Cases move,
+decisions are made and evidence is stored only through the services (steps,
+discretion, hashes, audit); evidence is never changed and nothing is deleted. The
+document templates (文书模板) are reference data administrators edit here, audited;
+their placeholders are checked on save (DocumentTemplate.clean)."""
 
 from django.contrib import admin
 
+from ..core.admin_audit import AuditedAdmin
 from ..core.admin_audit import ReadOnlyAdmin as ReadOnly
-from .models import Case, Decision, Detection, Evidence, Summons
+from .models import Case, Decision, Detection, DocumentTemplate, Evidence, Summons, Verification
 
 
 @admin.register(Case)
@@ -33,3 +36,24 @@ class DetectionAdmin(ReadOnly):
 @admin.register(Summons)
 class SummonsAdmin(ReadOnly):
     list_display = ("held_at", "region", "summoned", "reason", "follow_up_due_at", "followed_up_at")
+
+
+@admin.register(Verification)
+class VerificationAdmin(ReadOnly):
+    list_display = ("due_at", "hazard", "region", "result", "recorded_at", "case")
+    list_filter = ("result",)
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(AuditedAdmin):
+    """One row per kind of document, written by migration 0005: changed, never added or deleted."""
+
+    list_display = ("kind", "title", "authority", "updated_at")
+    fields = ("kind", "title", "body", "authority", "footer")
+    readonly_fields = ("kind",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,9 +7,10 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from ..core.errors import DomainError
+from ..core.limits import plausible_year
 from ..core.paging import Page, PageQuery, paginate
 from ..core.scope import Scope
-from . import offsite, selectors, services, summons
+from . import offsite, selectors, services, summons, verification
 from .schemas import (
     AcceptIn,
     ActionIn,
@@ -34,6 +35,10 @@ from .schemas import (
     SummonsFilter,
     SummonsIn,
     SummonsOut,
+    VerificationFilter,
+    VerificationIn,
+    VerificationOut,
+    VerificationResultIn,
     VerifyOut,
 )
 
@@ -203,3 +208,39 @@ def record_summons(request, data: SummonsIn):
 def follow_up_summons(request, id: int, data: FollowUpIn):
     row = summons.summons_get(scope=_scope(request), id=id)
     return summons.summons_follow_up(by=request.user, summons=row, outcome=data.outcome)
+
+
+@router.get("/verifications", response=Page[VerificationOut])
+def list_verifications(request, filters: Query[VerificationFilter], paging: Query[PageQuery]):
+    """Verification checks (验证式执法) of major hazards, soonest due first."""
+    return paginate(verification.verification_list(scope=_scope(request), hazard_id=filters.hazard_id,
+                                                    result=filters.result or ""), paging)
+
+
+@router.post("/verifications", response={201: VerificationOut})
+def schedule_verification(request, data: VerificationIn):
+    """Schedule the check of a major hazard the enterprise reported rectified; the
+    officer is texted when it falls due."""
+    if not plausible_year(data.due_at):
+        raise DomainError("核查时间须晚于现在", "The check must be due in the future",
+                          fields={"due_at": "须晚于现在 / must be in the future"})
+    due_at = data.due_at if timezone.is_aware(data.due_at) else timezone.make_aware(data.due_at)
+    return Status(201, verification.verification_schedule(by=request.user, hazard_id=data.hazard_id, due_at=due_at,
+                                                          note=data.note))
+
+
+@router.get("/verifications/{id}", response=VerificationOut)
+def get_verification(request, id: int):
+    return verification.verification_get(scope=_scope(request), id=id)
+
+
+@router.post("/verifications/{id}/result", response=VerificationOut)
+def record_verification(request, id: int, data: Form[VerificationResultIn], file: File[UploadedFile] = None):
+    """The result, once: `passed`, or `failed` with the findings, which opens a case
+    from the hazard (`case_id`). A form, with an optional evidence file."""
+    row = verification.verification_get(scope=_scope(request), id=id)
+    if file is not None and file.size > services.MAX_EVIDENCE_BYTES:
+        raise DomainError("文件太大", "The file is too large", fields={"file": "太大 / too large"}, code="too_large")
+    return verification.verification_record(by=request.user, verification=row, result=data.result,
+                                            findings=data.findings, evidence=file.read() if file else None,
+                                            evidence_name=(file.name or "") if file else "")

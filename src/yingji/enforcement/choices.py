@@ -118,3 +118,26 @@ class SummonsReason(models.TextChoices):
     ACCIDENT = "accident", _("发生事故")
     HAZARD = "hazard", _("重大隐患")
     OTHER = "other", _("其他")
+
+
+class VerificationResult(models.TextChoices):
+    """Where a verification check (验证式执法) stands: due, or its recorded result."""
+
+    PENDING = "pending", _("待核查")
+    PASSED = "passed", _("核查通过")
+    FAILED = "failed", _("核查未通过")
+
+
+class DocumentKind(models.TextChoices):
+    """The formal documents drawn as PDF, each with its fixed texts in a DocumentTemplate."""
+
+    FILING = "filing", _("立案审批表")
+    NOTICE = "notice", _("行政处罚告知书")
+    DECISION = "decision", _("行政处罚决定书")
+    TRANSFER = "transfer", _("涉嫌犯罪案件移送书")
+    RECTIFICATION = "rectification", _("责令限期整改指令书")
+
+
+# A rectification order (责令限期整改指令书) drawn for a case with no hazard deadline to
+# quote gives the party this many days (default; the officer may name the day).
+RECTIFICATION_DAYS = 30

@@ -101,3 +101,22 @@ class FiguresFilter(forms.Form):
     region = RegionField(label=_("Region"), required=False)
     start = forms.DateField(label=_("From date"), widget=date_input(), required=False)
     end = forms.DateField(label=_("To date"), widget=date_input(), required=False)
+
+
+class VerificationForm(forms.Form):
+    """The officer schedules the check of a major hazard reported rectified (验证式执法)."""
+
+    hazard_id = forms.IntegerField(label="隐患（编号或记录号）", min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    due_at = forms.DateTimeField(label="核查时间", widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    note = forms.CharField(label="安排说明", max_length=500, required=False)
+
+
+class VerificationResultForm(forms.Form):
+    """The result of a check, once: passed, or failed with the findings (a case is then filed)."""
+
+    result = forms.ChoiceField(label="核查结果", choices=[("passed", "核查通过"), ("failed", "核查未通过（自动立案）")],
+                               widget=forms.RadioSelect)
+    findings = forms.CharField(label="核查情况", max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label="佐证文件（可选）", required=False)

@@ -8,22 +8,27 @@ hash are written once), and every step is a row with its deadline (`due_at`).
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import wording
 from .choices import (
     YELLOW_DAYS,
     CustodyAction,
     DetectionSource,
     DetectionState,
+    DocumentKind,
     EvidenceKind,
     Light,
     Party,
     SourceKind,
     Step,
     SummonsReason,
+    VerificationResult,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -57,6 +62,9 @@ class Case(models.Model):
     party_uscc = models.CharField(_("统一社会信用代码"), max_length=18)
     source_kind = models.CharField(_("案件来源"), max_length=30, choices=SourceKind.choices)
     source_id = models.PositiveBigIntegerField(_("来源记录编号"), null=True, blank=True)
+    # Set when the source is a hazard (source_id then names it too, for the API).
+    hazard = models.ForeignKey("hazards.Hazard", verbose_name=_("来源隐患"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     summary = models.TextField(_("案情摘要"), max_length=2000)
     state = models.CharField(_("环节"), max_length=20, choices=Step.choices, default=Step.FILING)
     always_stop = models.BooleanField(_("两个一律：一律停产整顿"), default=False)
@@ -313,3 +321,83 @@ class Summons(models.Model):
     @property
     def light(self) -> str:
         return light_of(self.follow_up_due_at, self.followed_up_at)
+
+
+class Verification(models.Model):
+    """A verification check (验证式执法) of a major hazard reported rectified: an officer
+    schedules it (a row with its `due_at`, so the hourly tick reminds them), then
+    records the result, passed or failed, with the findings and optional evidence. A
+    failed check opens a case from the hazard (`case`)."""
+
+    scope_region = "region__code"
+    scope_organization = "enterprise__organization"
+
+    hazard = models.ForeignKey("hazards.Hazard", verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("core.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="+")
+    due_at = models.DateTimeField(_("核查时间"))
+    note = models.CharField(_("安排说明"), max_length=500, blank=True)
+    scheduled_at = models.DateTimeField(_("安排时间"), default=timezone.now)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人员"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    result = models.CharField(_("核查结果"), max_length=10, choices=VerificationResult.choices,
+                              default=VerificationResult.PENDING)
+    findings = models.TextField(_("核查情况"), max_length=2000, blank=True)
+    # The stored file's name in the default storage (named by its hash), kept as text so
+    # that the row's audit snapshot holds it as it is.
+    evidence_file = models.CharField(_("佐证文件"), max_length=200, blank=True)
+    evidence_name = models.CharField(_("佐证原文件名"), max_length=200, blank=True)
+    evidence_sha256 = models.CharField(_("佐证 SHA-256"), max_length=64, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey(Case, verbose_name=_("立案"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="verifications")
+    due_notified_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["result", "due_at"])]
+        verbose_name = _("验证式执法核查 Verification check")
+        verbose_name_plural = _("验证式执法核查 Verification checks")
+
+    def __str__(self):
+        return f"{self.hazard} @ {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def light(self) -> str:
+        return light_of(self.due_at, self.recorded_at)
+
+
+class DocumentTemplate(models.Model):
+    """The fixed wording of one kind of formal document (文书模板): its title, the legal
+    boilerplate, the issuing authority and the footer, with placeholders such as
+    `{party}` filled from the record. Edited by administrators in the admin."""
+
+    kind = models.CharField(_("文书种类"), max_length=20, choices=DocumentKind.choices, unique=True)
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("固定段落"), max_length=5000, blank=True,
+                            help_text=format_lazy("{}{}", _("段落之间空一行。可用占位符："), "、".join(
+                                f"{{{k}}}（{v}）" for k, v in wording.PLACEHOLDERS.items())))
+    authority = models.CharField(_("作出机关"), max_length=200, blank=True)
+    footer = models.TextField(_("落款"), max_length=1000, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("文书模板 Document template")
+        verbose_name_plural = _("文书模板 Document templates")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        errors = {}
+        for name in wording.TEXT_FIELDS:
+            found = wording.problems(getattr(self, name) or "")
+            if found:
+                errors[name] = "；".join(found) + "。可用的占位符：" + "、".join(
+                    f"{{{k}}}" for k in wording.PLACEHOLDERS)
+        if errors:
+            raise ValidationError(errors)

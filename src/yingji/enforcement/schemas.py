@@ -16,7 +16,7 @@ MITIGATION = Literal["removed_harm", "coerced", "confessed", "meritorious", "oth
 class CaseIn(Schema):
     source_kind: SourceKind
     source_id: int | None = Field(None, ge=1, le=2**62)
-    party_uscc: str = Field(..., min_length=18, max_length=18)
+    party_uscc: str = Field("", max_length=18, description="当事单位；来源为隐患时可省略（默认为隐患所在企业）")
     summary: str = Field(..., min_length=1, max_length=2000)
     always_stop: bool = Field(False, description="两个一律：一律停产整顿")
     always_heavier: bool = Field(False, description="两个一律：一律从重处罚")
@@ -162,6 +162,7 @@ class CaseOut(Schema):
     party_name: str = Field(..., alias="enterprise.name")
     source_kind: SourceKind
     source_id: int | None
+    hazard_id: int | None
     summary: str
     state: Step
     light: str
@@ -325,3 +326,36 @@ class SummonsOut(Schema):
 
 class FollowUpIn(Schema):
     outcome: str = Field(..., min_length=1, max_length=1000)
+
+
+class VerificationIn(Schema):
+    hazard_id: int = Field(..., ge=1, le=2**62, description="已提交验收或已销号的重大隐患")
+    due_at: dt.datetime = Field(..., description="核查时间，须晚于现在")
+    note: str = Field("", max_length=500)
+
+
+class VerificationFilter(Schema):
+    hazard_id: int | None = Field(None, ge=1, le=2**62)
+    result: Literal["pending", "passed", "failed"] | None = None
+
+
+class VerificationResultIn(Schema):
+    result: str = Field("", max_length=10, description="passed（通过）或 failed（未通过，自动立案）")
+    findings: str = Field("", max_length=2000)
+
+
+class VerificationOut(Schema):
+    id: int
+    hazard_id: int
+    hazard_number: str = Field(..., alias="hazard.number")
+    region: str = Field(..., alias="region_id")
+    enterprise_id: int
+    due_at: dt.datetime
+    note: str
+    result: Literal["pending", "passed", "failed"]
+    findings: str
+    evidence_sha256: str
+    recorded_at: dt.datetime | None
+    case_id: int | None
+    case_number: str | None = Field(None, alias="case.number")
+    light: str

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..core import audit
-from ..core.errors import DomainError
+from ..core.errors import DomainError, NotFound
 from ..core.scope import SYSTEM, Scope
 from ..core.services import save_audited
 from ..enterprises import selectors as enterprise_selectors
+from ..hazards import selectors as hazard_selectors
 from . import discretion
 from .choices import (
     REOPENING_CHECK_DAYS,
@@ -68,21 +69,45 @@ def registered_party(uscc: str):
     return enterprise
 
 
-def case_open(*, by, source_kind: str, party_uscc: str, summary: str, source_id: int | None = None,
+def source_hazard(scope: Scope, source_id: int):
+    """The hazard a case from a hazard names, in the caller's scope, or a field error
+    (the same whether it exists elsewhere or not)."""
+    try:
+        hazard = hazard_selectors.hazard_get(scope=scope, id=source_id)
+    except NotFound:
+        raise DomainError("您的管辖范围内没有该隐患", "No such hazard in your jurisdiction",
+                          fields={"source_id": "未找到 / not found"}) from None
+    if hazard.enterprise_id is None:
+        raise DomainError("风险点隐患没有当事单位，不能立案", "A hazard at a risk point has no party to file against",
+                          fields={"source_id": "无当事单位 / no party"})
+    return hazard
+
+
+def case_open(*, by, source_kind: str, summary: str, party_uscc: str = "", source_id: int | None = None,
               always_stop: bool = False, always_heavier: bool = False) -> Case:
     """File a case (立案) against the enterprise of that USCC, in its region: the filing
-    step is done at once and the investigation opens with its deadline."""
+    step is done at once and the investigation opens with its deadline. A case from a
+    hazard names it by `source_id` and is linked to it; its party is then the hazard's
+    enterprise unless another USCC is given."""
     scope = _officer(by)
     if source_kind not in SourceKind.values:
         raise DomainError("案件来源无效", "Unknown source kind", fields={"source_kind": "无效 / invalid"})
+    # A hazard case without source_id stays possible (a hazard found before or outside
+    # the register, as the cases filed so far); once named, the hazard must be in scope.
+    hazard = source_hazard(scope, source_id) if source_kind == SourceKind.HAZARD and source_id else None
+    if hazard is not None and not (party_uscc or "").strip():
+        party_uscc = hazard.enterprise.uscc
+    if not (party_uscc or "").strip():
+        raise DomainError("请填写当事单位的统一社会信用代码", "Give the party's USCC",
+                          fields={"party_uscc": "必填 / required"})
     enterprise = registered_party(party_uscc)
     scope.require_region(enterprise.region_id)
     if not summary.strip():
         raise DomainError("请填写案情摘要", "Give the case summary", fields={"summary": "必填 / required"})
     now = timezone.now()
     case = Case(region_id=enterprise.region_id, enterprise=enterprise, party_uscc=enterprise.uscc,
-                source_kind=source_kind, source_id=source_id, summary=summary.strip(), always_stop=always_stop,
-                always_heavier=always_heavier, created_by=_user(by), created_at=now)
+                source_kind=source_kind, source_id=source_id, hazard=hazard, summary=summary.strip(),
+                always_stop=always_stop, always_heavier=always_heavier, created_by=_user(by), created_at=now)
     with transaction.atomic():
         save_audited(case, by=by, action="case.open", before=None, region_code=case.region_id)
         Case.objects.filter(pk=case.pk).update(number=f"{now:%Y}-{case.region_id[:6]}-{case.pk:05d}")

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from ..core import audit
 from ..messaging import services as messaging
-from .models import Case, CaseStep, StopOrder
+from .choices import VerificationResult
+from .models import Case, CaseStep, StopOrder, Verification
 
 
 def notify_due(now: dt.datetime | None = None) -> dict[str, list[int]]:
@@ -39,9 +40,31 @@ def notify_due(now: dt.datetime | None = None) -> dict[str, list[int]]:
     return {"steps": [s.pk for s in steps], "stop_orders": [o.pk for o in orders]}
 
 
+def notify_verifications_due(now: dt.datetime | None = None) -> list[int]:
+    """Verification checks (验证式执法) that fall due, each claimed once and texted to
+    the officer who scheduled it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(Verification.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            result=VerificationResult.PENDING, due_notified_at__isnull=True, due_at__lte=now).select_related(
+            "hazard", "scheduled_by__person"))
+        for row in rows:
+            row.due_notified_at = now
+            row.save(update_fields=["due_notified_at"])
+            audit.record(actor=None, action="verification.due", obj=row, region_code=row.region_id,
+                         after={"hazard": row.hazard_id, "due_at": row.due_at.isoformat()})
+            text = f"【验证式执法】重大隐患 {row.hazard.number} 的整改核查已到期，请前往核查并记录结果。"
+            _text(row.scheduled_by, text, f"verification-due:{row.pk}", row.region_id, {"verification": row.pk})
+    return [r.pk for r in rows]
+
+
 def _send(case: Case, text: str, key: str) -> None:
-    person = getattr(case.created_by, "person", None) if case.created_by_id else None
+    _text(case.created_by, text, key, case.region_id, {"case": case.pk})
+
+
+def _text(user, text: str, key: str, region_code: str, context: dict) -> None:
+    person = getattr(user, "person", None) if user is not None else None
     if person is None or not person.mobile:
         return
-    messaging.send(channel="sms", to="", person=person, text=text, idempotency_key=key, region_code=case.region_id,
-                   context={"case": case.pk})
+    messaging.send(channel="sms", to="", person=person, text=text, idempotency_key=key, region_code=region_code,
+                   context=context)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from ..core import tabular
@@ -16,8 +17,9 @@ from ..core.errors import DomainError
 from ..core.regionpicker import bind_scope
 from ..core.scope import Scope
 from ..core.ui import domain_message, refuse_or_attach
-from . import discretion, documents, offsite, reports, selectors, services, summons
-from .choices import Action, DetectionState, Step
+from ..hazards import selectors as hazard_selectors
+from . import discretion, documents, offsite, reports, selectors, services, summons, verification
+from .choices import Action, DetectionState, Step, VerificationResult
 from .forms import (
     CheckForm,
     DismissForm,
@@ -28,6 +30,8 @@ from .forms import (
     SummonsFilter,
     SummonsForm,
     TransferForm,
+    VerificationForm,
+    VerificationResultForm,
 )
 
 
@@ -88,7 +92,8 @@ def case_detail(request, id: int):
         "case": case, "light": selectors.current_light(case), "steps": list(case.steps.all()),
         "decisions": [_decision(d) for d in case.decisions.all()], "evidence": list(case.evidence.all()),
         "stop_orders": list(case.stop_orders.all()), "transfer": selectors.transfer_of(case),
-        "can_write": can_write,
+        "can_write": can_write, "hazard": case.hazard if case.hazard_id else None,
+        "verifications": list(case.verifications.all()),
         "forms": [(name, labels[name], form) for name, form in forms.items()] if can_write else []})
 
 
@@ -130,8 +135,8 @@ def discretion_preview(request):
 
 
 def case_document(request, id: int, kind: str):
-    """立案审批表, 行政处罚告知书, 行政处罚决定书 or 移送书 as PDF, from the record (each
-    once the record holds what it states)."""
+    """立案审批表, 行政处罚告知书, 行政处罚决定书, 移送书 or 责令限期整改指令书 as PDF, from
+    the record (each once the record holds what it states)."""
     case = selectors.case_get(scope=Scope.for_user(request.user), id=id)
     if kind == "filing":
         content = documents.filing_form(case)
@@ -141,12 +146,101 @@ def case_document(request, id: int, kind: str):
         content = documents.notice_document(case)
     elif kind == "transfer" and selectors.transfer_of(case) is not None:
         content = documents.transfer_document(case, selectors.transfer_of(case))
+    elif kind == "rectification":
+        content = documents.rectification_order(case=case, deadline=_deadline(request))
     else:
         raise Http404()
+    return _pdf(content, f"{kind}-{case.pk}.pdf")
+
+
+def hazard_rectification_order(request, id: int):
+    """The order to rectify within a deadline (责令限期整改指令书) for a hazard at an
+    enterprise, without a case: its deadline, or the day given as `?deadline=`."""
+    hazard = hazard_selectors.hazard_get(scope=Scope.for_user(request.user), id=id)
+    if hazard.enterprise_id is None:
+        raise Http404()
+    return _pdf(documents.rectification_order(hazard=hazard, deadline=_deadline(request)),
+                f"rectification-{hazard.number}.pdf")
+
+
+def _deadline(request) -> dt.date | None:
+    """The `?deadline=yyyy-mm-dd` the officer named (anything else: none named)."""
+    raw = request.GET.get("deadline", "")[:10]
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     # A download, as the other documents: the officer files it (and a browser's PDF viewer is not needed).
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{case.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def verifications_page(request):
+    """Verification checks (验证式执法): the checks in scope with their lights and, on each
+    one due, the form that records its result (a failed one opens a case); with
+    `?hazard=<id>`, the form that schedules a check of that hazard."""
+    scope = Scope.for_user(request.user)
+    can_write = scope.role in WRITER_ROLES
+    # The hazard to schedule a check of: the page's, or the one a refused schedule form named.
+    raw = request.GET.get("hazard", "") or request.POST.get("hazard_id", "")
+    hazard = hazard_selectors.hazard_get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    schedule, failed = VerificationForm(initial={"hazard_id": hazard.pk if hazard else None}), {}
+    if request.method == "POST":
+        scope.require_officer()
+        if request.POST.get("action") == "result":
+            done, failed = _record_result(request, scope)
+        else:
+            done, schedule = _schedule(request)
+        if done is not None:
+            return done
+    rows = verification.verification_list(scope=scope, hazard_id=hazard.pk if hazard else None).order_by(
+        "-result", "due_at", "id")  # "pending" sorts after "failed" and "passed": descending puts it first
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page:
+        row.form = failed.get(row.pk) or VerificationResultForm(prefix=f"v{row.pk}")
+    return render(request, "enforcement/verifications.html", {
+        "page": page, "hazard": hazard, "schedule": schedule, "can_write": can_write,
+        "pending": VerificationResult.PENDING})
+
+
+def _schedule(request):
+    form = VerificationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            verification.verification_schedule(by=request.user, hazard_id=data["hazard_id"], due_at=data["due_at"],
+                                               note=data["note"])
+        except (DomainError, ValidationError) as exc:
+            refuse_or_attach(form, exc, aliases={"hazard_id": "__all__"})
+        else:
+            return redirect(f"{reverse('case_verifications')}?hazard={data['hazard_id']}"), form
+    return None, form
+
+
+def _record_result(request, scope):
+    raw = request.POST.get("verification", "")
+    row = verification.verification_get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    if row is None:
+        raise Http404()
+    form = VerificationResultForm(request.POST, request.FILES, prefix=f"v{row.pk}")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload is not None and upload.size > services.MAX_EVIDENCE_BYTES:
+                raise DomainError("文件太大", "The file is too large", fields={"file": "太大 / too large"})
+            row = verification.verification_record(
+                by=request.user, verification=row, result=form.cleaned_data["result"],
+                findings=form.cleaned_data["findings"], evidence=upload.read() if upload else None,
+                evidence_name=upload.name if upload else "")
+        except (DomainError, ValidationError) as exc:
+            refuse_or_attach(form, exc)
+        else:
+            return (redirect("case_detail", id=row.case_id) if row.case_id else redirect("case_verifications")), {}
+    return None, {row.pk: form}
 
 
 def detection_queue(request):

@@ -191,6 +191,9 @@ ACTIONS = {
     "summons.follow_up": pgettext_lazy("audit action", "Summons followed up"),
     "summons.record": pgettext_lazy("audit action", "Summons recorded"),
     "transfer": pgettext_lazy("audit action", "Transferred"),
+    "verification.due": pgettext_lazy("audit action", "Verification check due"),
+    "verification.record": pgettext_lazy("audit action", "Verification check result recorded"),
+    "verification.schedule": pgettext_lazy("audit action", "Verification check scheduled"),
 }
 ACTIONS.update({f"hazard.{value}": label for value, label in HazardAction.choices})
 ACTIONS.update({f"case.{value}": label for value, label in CaseAction.choices if f"case.{value}" not in ACTIONS})

@@ -14,13 +14,14 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from ...core import exports, uploads
-from ...core.choices import RegionLevel
+from ...core.choices import WRITER_ROLES, RegionLevel
 from ...core.errors import DomainError
 from ...core.limits import plausible_year
 from ...core.paging import page_rows
 from ...core.regionpicker import RegionField, bind_scope
 from ...core.scope import Scope
 from ...core.ui import date_input, domain_message, in_reader_language
+from ...enforcement import verification as enforcement
 from .. import indexes, reporting, selectors, services
 from ..api import HAZARD_COUNT_LIMIT, client_ip
 from ..choices import HazardLevel, HazardState, Light
@@ -160,6 +161,11 @@ def hazard_detail(request, id: int):
     actions = services.actions_for(hazard, scope)
     return render(request, "hazards/hazard_detail.html", {
         "hazard": hazard, "light": light(state=hazard.state, deadline=hazard.deadline),
+        # Enforcement's cases and verification checks of this hazard, read through its selector.
+        "enforcement": enforcement.of_hazard(scope=scope, hazard_id=hazard.pk) if hazard.enterprise_id else None,
+        "can_verify": (scope.role in WRITER_ROLES and hazard.level == HazardLevel.MAJOR
+                       and hazard.state in enforcement.VERIFIABLE_STATES),
+        "is_officer": scope.role in WRITER_ROLES,
         "can_open_risk_point": scope.organization_id is None,
         "actions": actions, "events": hazard.events.select_related("actor__person"), "error": error,
         # The step form shows only when there is a step to take, and only the boxes its steps read.
