@@ -212,3 +212,10 @@ def test_the_command_and_the_nightly_tick_run_it(regions, linhai_enterprise, wen
     tick = scheduler.registry.ticks["hazchem.reconcile_all"]
     assert tick.every_seconds == 24 * 3600
     assert tick.fn() == {"findings": 1, "opened": 0, "updated": 0, "unchanged": 1}
+
+
+def test_a_register_of_millions_numbers_only_the_traders_in_the_key():
+    # Seller and buyer far apart in a register of ten million: the key still fits.
+    r = rows((1, 9_999_999, 3_000_000, False, 3, 0, 1000, 100), (2, 9_999_999, 3_000_000, False, 3, 4000, 1000, 100))
+    found = run(r)
+    assert [(f.kind, f.party, f.evidence.tolist()) for f in found] == [("unlicensed_seller", 3_000_000, [1, 2])]

@@ -121,15 +121,19 @@ def reconcile(rows: Rows, lic: Licences, needs_permit: np.ndarray, window: int, 
     seller = np.where(rows.out, rows.ent, rows.cp).astype(np.int64)
     buyer = np.where(rows.out, rows.cp, rows.ent).astype(np.int64)
     chem, day = rows.chem.astype(np.int64), rows.day.astype(np.int64)
-    # One int64 key per row: seller | chemical | buyer | day (the widest an ordering needs).
-    n_ent = int(max(seller.max(), buyer.max())) + 1
+    # One int64 key per row: seller | chemical | buyer | day (the widest an ordering needs),
+    # enterprises numbered densely among those that trade (the register may hold millions).
+    present = np.zeros(int(max(seller.max(), buyer.max())) + 1, dtype=bool)
+    present[seller] = present[buyer] = True
+    dense = np.cumsum(present) - 1
+    n_ent = int(dense[-1]) + 1
     day0 = int(day.min()) - window - 1
     d = day - day0
     day_span = int(d.max()) + window + 2
     if n_ent * n_ent * width * day_span >= 1 << 62:
-        raise ValueError("too many enterprises, chemicals or days for one key")
-    sc = seller * width + chem
-    scb = sc * n_ent + buyer
+        raise ValueError("too many trading enterprises, chemicals or days for one key")
+    sc = dense[seller] * width + chem
+    scb = sc * n_ent + dense[buyer]
     key = scb * day_span + d
     order = np.argsort(key)  # rows of one group in any order: no rule reads it
     key, sc, scb, d = key[order], sc[order], scb[order], d[order]
@@ -228,7 +232,7 @@ def _new_buyers(g, scb, sc, d, day_span, counted, ids, group_of, seller, chem, w
     counted_ids = np.where(counted, ids, np.iinfo(np.int64).max)
     group_min = np.minimum.reduceat(counted_ids, g)
     first_row = group_min[first_group]
-    starts = first_sc * day_span + first_day  # sorted: scb sorts by sc first, but not by day within sc
+    starts = first_sc * day_span + first_day  # each pair's (sc, first day); in scb order, sorted below
     starts_sorted = np.sort(starts)
     # Candidate days: the distinct (sc, day) of the groups.
     cand = _distinct(sc[g] * day_span + d[g])
