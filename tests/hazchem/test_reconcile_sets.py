@@ -214,8 +214,9 @@ def test_the_command_and_the_nightly_tick_run_it(regions, linhai_enterprise, wen
     assert tick.fn() == {"findings": 1, "opened": 0, "updated": 0, "unchanged": 1}
 
 
-def test_a_register_of_millions_numbers_only_the_traders_in_the_key():
-    # Seller and buyer far apart in a register of ten million: the key still fits.
-    r = rows((1, 9_999_999, 3_000_000, False, 3, 0, 1000, 100), (2, 9_999_999, 3_000_000, False, 3, 4000, 1000, 100))
+def test_a_large_register_numbers_only_the_traders_in_the_key():
+    # Indexes up to a hundred million (10**16 pairs × chemicals × days would not fit in 63 bits).
+    r = rows((1, 99_999_999, 30_000_000, False, 3, 0, 1000, 100),
+             (2, 99_999_999, 30_000_000, False, 3, 4000, 1000, 100))
     found = run(r)
-    assert [(f.kind, f.party, f.evidence.tolist()) for f in found] == [("unlicensed_seller", 3_000_000, [1, 2])]
+    assert [(f.kind, f.party, f.evidence.tolist()) for f in found] == [("unlicensed_seller", 30_000_000, [1, 2])]
