@@ -172,6 +172,12 @@ def _deadline(request) -> dt.date | None:
         return None
 
 
+def _named(raw: str, get, scope):
+    """The row a form field names by id through its selector `get`, or None (not an id,
+    or not one the scope sees)."""
+    return get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     # A download, as the other documents: the officer files it (and a browser's PDF viewer is not needed).
@@ -187,7 +193,7 @@ def verifications_page(request):
     can_write = scope.role in WRITER_ROLES
     # The hazard to schedule a check of: the page's, or the one a refused schedule form named.
     raw = request.GET.get("hazard", "") or request.POST.get("hazard_id", "")
-    hazard = hazard_selectors.hazard_get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    hazard = _named(raw, hazard_selectors.hazard_get, scope)
     schedule, failed = VerificationForm(initial={"hazard_id": hazard.pk if hazard else None}), {}
     if request.method == "POST":
         scope.require_officer()
@@ -223,7 +229,7 @@ def _schedule(request):
 
 def _record_result(request, scope):
     raw = request.POST.get("verification", "")
-    row = verification.verification_get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    row = _named(raw, verification.verification_get, scope)
     if row is None:
         raise Http404()
     form = VerificationResultForm(request.POST, request.FILES, prefix=f"v{row.pk}")
@@ -321,7 +327,7 @@ def _record(request, scope):
 
 def _follow_up(request, scope):
     raw = request.POST.get("summons", "")
-    row = summons.summons_get(scope=scope, id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    row = _named(raw, summons.summons_get, scope)
     if row is None:
         raise Http404()
     form = FollowUpForm(request.POST, prefix=f"f{row.pk}")
