@@ -41,9 +41,9 @@ test-postgres:
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
 
 test-sqlite:
-	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -p no:cacheprovider -m "not browser and not services"
+	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -p no:cacheprovider -m "not browser and not services and not fuzz"
 
 # The hazard tests once more with the clock moved years ahead (--today, tests/conftest.py):
 # a date the code compares with today must be derived from today in the tests.
 test-clock:
-	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -p no:cacheprovider -m "not browser and not services" --today 2031-03-15 tests/hazards
+	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -p no:cacheprovider -m "not browser and not services and not fuzz" --today 2031-03-15 tests/hazards
